@@ -1,0 +1,146 @@
+// Audit benchmarks: the cost the audit log adds to a syscall, the latency of an
+// explanation for a task with 20 linked records, and of plain-English questions over a
+// 1,000,000-record log. `npm run bench -- audit [--json]`; `--records N` for a smaller log.
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AuditLog, QuestionAnswerer, explain } from '../host/audit/index.ts';
+import { toRow } from '../host/audit/record.ts';
+import { openAuditDb } from '../host/audit/schema.ts';
+import { createKernel } from '../host/kernel.ts';
+import { createLogger } from '../host/observe/log.ts';
+import type { AuditEntry } from '../host/syscalls/types.ts';
+import { report, stats, type Row } from './lib.ts';
+
+const arg = (name: string, dflt: number) => {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? Number(process.argv[i + 1]) : dflt;
+};
+const RECORDS = arg('--records', 1_000_000);
+const CALLS = arg('--calls', 20_000);
+const dir = mkdtempSync(join(tmpdir(), 'camos-bench-audit-'));
+const rows: Row[] = [];
+const extra: Record<string, unknown> = {};
+const us = (ms: number) => Math.round(ms * 1000 * 100) / 100;
+
+try {
+  // 1. Append cost: the same cheap syscall with the audit log and with a sink that drops records.
+  const kernel = await createKernel({ config: { dataDir: join(dir, 'kernel'), logLevel: 'silent' } });
+  const audit = kernel.audit!;
+  const drop = { record: () => undefined };
+  const call = () => kernel.call('sys_health_check', {}, { agent: 'bench' });
+  for (let i = 0; i < 2000; i++) await call();
+  const per = { with: [] as number[], without: [] as number[] };
+  for (let round = 0; round < 10; round++) {
+    for (const mode of ['with', 'without'] as const) {
+      kernel.auditSink = mode === 'with' ? audit : drop;
+      const t = performance.now();
+      for (let i = 0; i < CALLS / 10; i++) await call();
+      if (mode === 'with') audit.flush();
+      per[mode].push((performance.now() - t) / (CALLS / 10));
+    }
+  }
+  kernel.auditSink = audit;
+  const w = stats(per.with);
+  const wo = stats(per.without);
+  rows.push({ case: 'sys_health_check with audit log (per call, incl. flush)', n: CALLS, p50_us: us(w.p50), p99_us: us(w.p99) });
+  rows.push({ case: 'sys_health_check, records dropped (per call)', n: CALLS, p50_us: us(wo.p50), p99_us: us(wo.p99) });
+  extra.appendCostPerSyscallUs = us(w.p50 - wo.p50);
+  await kernel.close();
+
+  // The append path alone: record() on the hot path, then the batched write.
+  const solo = new AuditLog(join(dir, 'solo.db'), { checkpointEvery: 1_000_000, flushIntervalMs: 10_000, batchSize: 1_000_000, retentionDays: 0 }, { log: createLogger('silent'), signer: () => undefined });
+  const sample: AuditEntry = { time: Date.now(), caller: 'agent-1', callerKind: 'agent', syscall: 'sys_context_read', door: 'grpc', target: 'Namespace::team', outcome: 'ok', code: 0, requestId: 'r', traceId: 'ab'.repeat(16), spanId: 'cd'.repeat(8), durationUs: 12.5, policies: ['permit-team'], evidence: { key: 'plans/today', version: 3 } };
+  const N = 100_000;
+  let t = performance.now();
+  for (let i = 0; i < N; i++) solo.record({ ...sample, requestId: `r${i}` });
+  const recordMs = performance.now() - t;
+  t = performance.now();
+  solo.flush();
+  const flushMs = performance.now() - t;
+  rows.push({ case: 'AuditLog.record() (hot path, per record)', n: N, p50_us: us(recordMs / N), p99_us: '' });
+  rows.push({ case: 'batched write: hash + insert (per record)', n: N, p50_us: us(flushMs / N), p99_us: '' });
+  await solo.close();
+
+  // 2-3. A big log, written directly (one transaction, prepared statements).
+  const path = join(dir, 'big.db');
+  const db = openAuditDb(path);
+  const insert = db.prepare(
+    `INSERT INTO records (seq, time, caller, caller_kind, syscall, door, target, outcome, code, message, request_id, trace_id, span_id, parent_span_id, task_id, duration_us, policies, evidence, prev_hash, hash)
+     VALUES (@seq, @time, @caller, @caller_kind, @syscall, @door, @target, @outcome, @code, @message, @request_id, @trace_id, @span_id, @parent_span_id, @task_id, @duration_us, @policies, @evidence, @prev_hash, @hash)`,
+  );
+  const keyWrite = db.prepare('INSERT OR IGNORE INTO key_writes (namespace, key, seq) VALUES (?, ?, ?)');
+  const now = Date.now();
+  const start = now - 30 * 86_400_000;
+  const step = (now - start) / RECORDS;
+  let prev = '0'.repeat(64);
+  let task = 0;
+  const gen = performance.now();
+  db.transaction(() => {
+    for (let i = 0; i < RECORDS; i++) {
+      const r = (i * 2654435761) % 1000;
+      const agent = `agent-${i % 200}`;
+      const e: AuditEntry = { ...sample, time: Math.floor(start + i * step), caller: agent, requestId: `r${i}`, traceId: i.toString(16).padStart(32, '0'), spanId: i.toString(16).padStart(16, '0'), evidence: {} };
+      if (r < 400) Object.assign(e, { syscall: 'sys_context_read', target: `Namespace::ns-${i % 10}`, evidence: { key: `k${i % 500}`, version: 1 } });
+      else if (r < 600) Object.assign(e, { syscall: 'sys_context_write', target: `Namespace::ns-${i % 10}`, evidence: { key: i % 1000 === 3 ? 'plans/today' : `k${i % 500}`, version: i } });
+      else if (r < 750) {
+        task++;
+        const throttled = r < 620;
+        const denied = r >= 620 && r < 630;
+        Object.assign(e, { syscall: 'sys_commit_task', target: `Task::${task}`, taskId: String(task), outcome: throttled ? 'error' : denied ? 'denied' : 'ok', code: throttled ? 8 : denied ? 7 : 0, evidence: throttled ? { throttled: true, bucket: { tokens: 0.1, rate: 1, burst: 5, refillInMs: 900 } } : {} });
+      } else Object.assign(e, { caller: 'kernel', callerKind: 'admin', door: 'kernel', syscall: r < 850 ? 'task.succeeded' : r < 860 ? 'task.failed' : 'task.queued', target: `Task::${task}`, taskId: String(task), evidence: r < 850 ? { driver: 'router@1.0.0', keysWritten: [`ns-${i % 10}/k${i % 500}`] } : r < 860 ? { driver: 'router@1.0.0', error: 'trap' } : { score: 0.5 } });
+      const row = toRow(e, prev);
+      prev = row.hash;
+      insert.run({ ...row, seq: i + 1 });
+      if (e.syscall === 'sys_context_write') keyWrite.run(e.target.slice(11), (e.evidence as { key: string }).key, i + 1);
+      else if (e.syscall === 'task.succeeded') keyWrite.run(`ns-${i % 10}`, `k${i % 500}`, i + 1);
+    }
+    const name = db.prepare('INSERT OR IGNORE INTO names (kind, name) VALUES (?, ?)');
+    for (let a = 0; a < 200; a++) name.run('agent', `agent-${a}`);
+    for (let n = 0; n < 10; n++) name.run('namespace', `ns-${n}`);
+  })();
+  const genMs = performance.now() - gen;
+  db.close();
+  extra.generatedRecords = RECORDS;
+  extra.generateSeconds = Math.round(genMs / 100) / 10;
+  extra.auditDbMB = Math.round(statSync(path).size / 1e5) / 10;
+
+  const big = new AuditLog(path, { checkpointEvery: 10_000_000, flushIntervalMs: 50, batchSize: 1000, retentionDays: 0 }, { log: createLogger('silent'), signer: () => undefined });
+  // A task with 20 linked records, recorded last.
+  for (let i = 0; i < 20; i++) big.record({ ...sample, time: now - 60_000 + i, caller: i === 0 ? 'agent-7' : 'kernel', door: i === 0 ? 'grpc' : 'kernel', syscall: i === 0 ? 'sys_commit_task' : i % 2 ? 'task.dispatched' : 'task.retried', taskId: 'bench-task', traceId: 'ee'.repeat(16), evidence: { driver: 'router@1.0.0', attempt: i } });
+  big.flush();
+  const time = (fn: () => unknown, n: number) => {
+    const s: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const t0 = performance.now();
+      fn();
+      s.push(performance.now() - t0);
+    }
+    return stats(s);
+  };
+  const ex = time(() => explain(big, { taskId: 'bench-task' }), 200);
+  rows.push({ case: `sys_explain_action, task with 20 records (${RECORDS} in log)`, n: 200, p50_us: us(ex.p50), p99_us: us(ex.p99) });
+
+  const answerer = new QuestionAnswerer(big, {});
+  const questions = [
+    'Why did agent-7 get throttled last night?',
+    'What did agent-42 do in the last hour?',
+    'Which tasks failed today and why?',
+    'Why was task 4242 denied?',
+    'Who got throttled in the last hour?',
+    'Who wrote plans/today in namespace ns-3?',
+    'What changed in namespace ns-5 in the last hour?',
+    'What is the weather like?',
+  ];
+  const all: number[] = [];
+  for (const q of questions) {
+    const s = time(() => answerer.ask(q), 20);
+    all.push(s.p50);
+    rows.push({ case: `ask: ${q}`, n: 20, p50_us: us(s.p50), p99_us: us(s.p99) });
+  }
+  extra.nlQueryP50OfQuestionsMs = Math.round(stats(all).p50 * 100) / 100;
+  await big.close();
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
+report('audit: append cost, explain and questions', rows, extra);

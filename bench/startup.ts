@@ -1,0 +1,245 @@
+// `npm run bench -- startup [--json] [--quick]`: driver start-up and call latency.
+//   1. warm instantiation of a cached module inside a worker thread (new WebAssembly.Instance
+//      against the host functions), and the worker's whole per-call path (instantiate, lower
+//      the input, handle, lift the output), without the thread hop;
+//   2. an end-to-end call through the kernel in-process (sys_driver_invoke: the pipeline,
+//      the pool, a fresh instance), 1 KiB input, paced at 1,000 calls/s;
+//   3. a cold hot-load of a 100 KiB signed driver: verify (digest + ML-DSA-65 + Ed25519),
+//      compile, first call (the module crosses to a worker); every round is a new digest;
+//   4. the same work as an Extism plug-in through @extism/extism: plugin creation, first
+//      call, warm calls; and the ratios.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import createPlugin from '@extism/extism';
+import { createKernel } from '../host/index.ts';
+import { generateHybridKeyPair } from '../host/crypto/hybrid.ts';
+import { manifestText, sha256Digest, signManifest } from '../host/drivers/manifest.ts';
+import { buildFixture } from '../test/fixtures/probe.ts';
+import { report, stats, type Row, type Stats } from './lib.ts';
+
+const quick = process.argv.includes('--quick');
+const N = quick ? 2_000 : 10_000;
+const COLD = quick ? 50 : 300;
+const input = new Uint8Array(1024).map((_, i) => i & 0xff);
+const us = (ms: number) => ms * 1000;
+const row = (name: string, s: Stats, unit = 'us'): Row => ({ measurement: name, n: s.n, p50: s.p50, p99: s.p99, 'p99.9': s.p999, max: s.max, unit });
+const inUs = (samplesMs: number[]) => stats(samplesMs.map(us));
+
+const echo = await buildFixture('bench/drivers/echo.as.ts', ['--maximumMemory', '4']);
+const extismEcho = await buildFixture('bench/extism/echo.as.ts', ['--maximumMemory', '4']);
+const rows: Row[] = [];
+
+// 1. Inside a worker: instantiation alone, and worker.mjs's call path.
+const echoModule = await WebAssembly.compile(echo as BufferSource);
+const inWorker = await new Promise<{ instantiate: number[]; call: number[] }>((resolve, reject) => {
+  const w = new Worker(
+    `const { workerData, parentPort } = require('node:worker_threads');
+     import(workerData.worker).then(({ default: run }) => {
+       const { module, input, n } = workerData;
+       const instantiate = [], call = [];
+       for (let i = 0; i < 2000; i++) new WebAssembly.Instance(module, {});
+       for (let i = 0; i < n; i++) { const t = performance.now(); new WebAssembly.Instance(module, {}); instantiate.push(performance.now() - t); }
+       const task = { digest: 'bench', module, driver: 'echo@1.0.0', input, maxOutputBytes: 65536, capabilities: [], reads: [], writes: [], started: new Float64Array(2), waitMs: 1000 };
+       run(task); delete task.module;
+       for (let i = 0; i < 2000; i++) run(task);
+       for (let i = 0; i < n; i++) { const t = performance.now(); const r = run(task); call.push(performance.now() - t); if (!r.output) throw new Error(JSON.stringify(r.error)); }
+       parentPort.postMessage({ instantiate, call });
+     }).catch((e) => { throw e; });`,
+    { eval: true, workerData: { worker: new URL('../host/drivers/worker.mjs', import.meta.url).href, module: echoModule, input, n: N } },
+  );
+  w.once('message', (m) => {
+    resolve(m);
+    void w.terminate();
+  });
+  w.once('error', reject);
+});
+const instantiate = inUs(inWorker.instantiate);
+const workerCall = inUs(inWorker.call);
+rows.push(row('warm instantiation in a worker (new WebAssembly.Instance)', instantiate));
+rows.push(row('worker call path, 1 KiB (instantiate + handle + copy out)', workerCall));
+
+// Why worker.mjs is plain JavaScript: a worker's start-up, to its first answer, as a plain
+// .mjs module and as TypeScript through the tsx loader (which a replaced worker pays again).
+const workerStart = async (tsx: boolean): Promise<number> => {
+  const t = performance.now();
+  const probe = new URL(tsx ? './drivers/worker-probe.ts' : './drivers/worker-probe.mjs', import.meta.url).href;
+  // A worker does not inherit the parent's loader: it registers tsx itself before importing.
+  const w = tsx
+    ? new Worker(`import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(probe)}); })`, { eval: true })
+    : new Worker(new URL(probe));
+  await new Promise((resolve, reject) => {
+    w.once('message', resolve);
+    w.once('error', reject);
+  });
+  const ms = performance.now() - t;
+  await w.terminate();
+  return ms;
+};
+const plainStarts: number[] = [];
+const tsxStarts: number[] = [];
+for (let i = 0; i < (quick ? 3 : 10); i++) {
+  plainStarts.push(await workerStart(false));
+  tsxStarts.push(await workerStart(true));
+}
+rows.push(row('worker thread start to first message: plain .mjs', inUs(plainStarts)));
+rows.push(row('worker thread start to first message: .ts through tsx', inUs(tsxStarts)));
+
+// 2 and 3: a kernel with the echo driver loaded.
+const dir = mkdtempSync(join(tmpdir(), 'camos-bench-startup-'));
+const kernel = await createKernel({ config: { dataDir: dir, logLevel: 'silent', drivers: { loadExamples: false, watch: false } } });
+const runtime = kernel.drivers!;
+const key = generateHybridKeyPair();
+runtime.trust.add(key.publicKey, 'bench publisher');
+const manifestFor = (name: string, version: string, module: Uint8Array) =>
+  manifestText(
+    signManifest(
+      {
+        name,
+        version,
+        description: 'startup benchmark echo',
+        world: 'camos:driver/driver@0.1.0',
+        capabilities: { imports: [], context: { read: [], write: [] } },
+        limits: { maxMemoryPages: 4, timeoutMs: 1000, maxOutputBytes: 65536 },
+        digest: sha256Digest(module),
+      },
+      key,
+    ),
+  );
+await runtime.load({ manifest: manifestFor('echo', '1.0.0', echo), module: echo });
+for (let i = 0; i < 500; i++) await kernel.call('sys_driver_invoke', { name: 'echo', input });
+
+// 2. Open loop at 1,000 calls/s: call i is due at t0 + i ms, whatever happened before. The
+// pacer sleeps between ticks (a spinning pacer would take a core from the workers) and sends
+// every call that is due on each tick.
+const e2e: number[] = [];
+let failed = 0;
+{
+  const pending: Promise<void>[] = [];
+  const t0 = performance.now();
+  for (let i = 0; i < N; ) {
+    const now = performance.now();
+    for (; i < N && t0 + i <= now; i++) {
+      const sent = performance.now();
+      pending.push(
+        kernel.call('sys_driver_invoke', { name: 'echo', input }).then(
+          () => void e2e.push(performance.now() - sent),
+          () => void failed++,
+        ),
+      );
+    }
+    await new Promise((r) => setTimeout(r, 1));
+  }
+  await Promise.all(pending);
+}
+const endToEnd = inUs(e2e);
+rows.push(row('end-to-end sys_driver_invoke in-process, 1 KiB, 1,000 calls/s', endToEnd));
+
+// The same calls back to back (closed loop): the latency of one call with no backlog.
+const e2eSerial: number[] = [];
+for (let i = 0; i < N; i++) {
+  const t = performance.now();
+  await kernel.call('sys_driver_invoke', { name: 'echo', input });
+  e2eSerial.push(performance.now() - t);
+}
+const serialSeconds = e2eSerial.reduce((a, b) => a + b, 0) / 1000;
+rows.push(row('end-to-end sys_driver_invoke in-process, 1 KiB, back to back', inUs(e2eSerial)));
+
+// Warm calls back to back through the runtime (the pool, no syscall pipeline), for the Extism comparison.
+const warm: number[] = [];
+for (let i = 0; i < N; i++) {
+  const t = performance.now();
+  await runtime.invoke('echo', input);
+  warm.push(performance.now() - t);
+}
+const camosWarm = inUs(warm);
+rows.push(row('camos warm call (runtime.invoke, worker pool), 1 KiB', camosWarm));
+
+// 3. Cold hot-load of a 100 KiB signed driver: a fresh digest every round (a custom section
+// carrying 100 KiB of payload, numbered), so neither the verdict cache nor V8 helps.
+const withPayload = (core: Uint8Array, round: number): Uint8Array => {
+  const name = new TextEncoder().encode('camos-bench-payload');
+  const payload = new Uint8Array(100 * 1024).map((_, i) => (i * 31 + round) & 0xff);
+  new DataView(payload.buffer).setUint32(0, round);
+  const body = [...leb(name.length), ...name, ...payload];
+  return new Uint8Array([...core, 0, ...leb(body.length), ...body]);
+};
+const prepared = Array.from({ length: COLD }, (_, i) => {
+  const module = withPayload(echo, i);
+  return { module, manifest: manifestFor('big', `2.0.${i}`, module) };
+});
+const verifyCompile: number[] = [];
+const cold: number[] = [];
+for (const p of prepared) {
+  const t = performance.now();
+  const { driver } = await runtime.load({ manifest: p.manifest, module: p.module });
+  const loaded = performance.now();
+  await runtime.invoke(`big@${driver.version}`, input);
+  cold.push(performance.now() - t);
+  verifyCompile.push(loaded - t);
+  await runtime.unload('big', driver.version);
+}
+const coldLoad = inUs(cold);
+rows.push(row(`cold hot-load of a ${Math.round(prepared[0].module.length / 1024)} KiB signed driver: verify + compile`, inUs(verifyCompile)));
+rows.push(row(`cold hot-load of a ${Math.round(prepared[0].module.length / 1024)} KiB signed driver: verify + compile + first call`, coldLoad));
+await kernel.close();
+rmSync(dir, { recursive: true, force: true });
+
+// 4. Extism: the same echo as a plug-in (foreground: on the calling thread, one instance).
+const creation: number[] = [];
+const first: number[] = [];
+for (let i = 0; i < COLD; i++) {
+  const t = performance.now();
+  const plugin = await createPlugin({ wasm: [{ data: extismEcho }] }, { useWasi: false });
+  const made = performance.now();
+  await plugin.call('handle', input);
+  first.push(performance.now() - made);
+  creation.push(made - t);
+  await plugin.close();
+}
+const plugin = await createPlugin({ wasm: [{ data: extismEcho }] }, { useWasi: false });
+for (let i = 0; i < 500; i++) await plugin.call('handle', input);
+const extismWarmMs: number[] = [];
+for (let i = 0; i < N; i++) {
+  const t = performance.now();
+  const out = await plugin.call('handle', input);
+  extismWarmMs.push(performance.now() - t);
+  if ((out as DataView | null)?.byteLength !== input.length) throw new Error('the Extism plug-in answered the wrong length');
+}
+await plugin.close();
+const extismCreate = inUs(creation);
+const extismFirst = inUs(first);
+const extismWarm = inUs(extismWarmMs);
+rows.push(row('Extism plugin creation (createPlugin)', extismCreate));
+rows.push(row('Extism first call', extismFirst));
+rows.push(row('Extism warm call (foreground, same instance), 1 KiB', extismWarm));
+
+const ratio = (a: number, b: number) => Number((a / b).toFixed(2));
+report('startup (drivers)', rows, {
+  failedCalls: failed,
+  'back-to-back end-to-end throughput (calls/s)': Math.round(N / serialSeconds),
+  ratios: {
+    'camos cold hot-load (verify+compile+first call) / Extism creation + first call, p50': ratio(coldLoad.p50, extismCreate.p50 + extismFirst.p50),
+    'camos warm call (fresh instance in a worker) / Extism warm call, p50': ratio(camosWarm.p50, extismWarm.p50),
+    'camos warm call / Extism warm call, p99': ratio(camosWarm.p99, extismWarm.p99),
+    'camos worker call path (no thread hop) / Extism warm call, p50': ratio(workerCall.p50, extismWarm.p50),
+    'worker start through tsx / plain .mjs, p50': ratio(stats(tsxStarts).p50, stats(plainStarts).p50),
+  },
+  targets: {
+    'warm instantiation p99 < 500 us': instantiate.p99 < 500,
+    'end-to-end 1 KiB p99 < 1 ms at 1,000 calls/s': endToEnd.p99 < 1000,
+    'cold hot-load of 100 KiB p50 < 5 ms': coldLoad.p50 < 5000,
+  },
+});
+
+function leb(n: number): number[] {
+  const out: number[] = [];
+  do {
+    let b = n & 0x7f;
+    n >>>= 7;
+    if (n) b |= 0x80;
+    out.push(b);
+  } while (n);
+  return out;
+}

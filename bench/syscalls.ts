@@ -1,0 +1,205 @@
+// `npm run bench -- syscalls`: a kernel in a child process, this process as its client.
+// Measures, in one run: Session-stream throughput and latency at a fixed offered load,
+// unary throughput beside a plain grpc-js echo server (the pipeline's cost as a ratio),
+// and the resident memory of an idle kernel.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as grpc from '@grpc/grpc-js';
+import { packageDefinition } from '../host/doors/proto.ts';
+import { report, stats, type Row } from './lib.ts';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const Client = grpc.makeGenericClientConstructor(packageDefinition['cam_os.SyscallService'] as grpc.ServiceDefinition, 'SyscallService');
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const N = quick ? 5_000 : 40_000;
+
+function waitForLine(child: ChildProcess, re: RegExp): Promise<RegExpMatchArray> {
+  return new Promise((resolve, reject) => {
+    let buf = '';
+    const onData = (d: Buffer) => {
+      buf += d.toString();
+      const m = buf.match(re);
+      if (m) {
+        child.stdout?.off('data', onData);
+        child.stderr?.off('data', onData);
+        resolve(m);
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`child exited (${code}) before printing ${re}: ${buf}`)));
+  });
+}
+
+async function startKernel() {
+  const dataDir = mkdtempSync(join(tmpdir(), 'camos-bench-'));
+  const child = spawn(process.execPath, [join(root, 'bin/camos.mjs'), 'start', '--port', '0', '--data-dir', dataDir, '--log-level', 'silent'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const m = await waitForLine(child, /listening on [\d.]+:(\d+)/);
+  return { child, port: Number(m[1]), dataDir, token: readFileSync(join(dataDir, 'admin.token'), 'utf8').trim() };
+}
+
+async function startEcho() {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'bench/_echo-server.ts')], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const m = await waitForLine(child, /^(\d+)$/m);
+  return { child, port: Number(m[1]) };
+}
+
+function client(port: number) {
+  return new Client(`127.0.0.1:${port}`, grpc.credentials.createInsecure()) as grpc.Client & Record<string, any>;
+}
+
+function md(token?: string) {
+  const m = new grpc.Metadata();
+  if (token) m.set('authorization', `Bearer ${token}`);
+  return m;
+}
+
+type MakeReq = (id: string) => Record<string, unknown>;
+
+/** Closed loop: `window` calls in flight on one Session stream, N calls in all. */
+async function sessionThroughput(port: number, token: string | undefined, make: MakeReq, window: number, n = N) {
+  const c = client(port);
+  const s = c.Session(md(token));
+  const sentAt = new Map<string, number>();
+  const lat: number[] = [];
+  let sent = 0;
+  let done = 0;
+  let errors = 0;
+  const t0 = performance.now();
+  await new Promise<void>((resolve) => {
+    const send = () => {
+      const id = String(sent++);
+      sentAt.set(id, performance.now());
+      s.write(make(id));
+    };
+    s.on('data', (r: any) => {
+      if (r.code !== 0) errors++;
+      lat.push(performance.now() - sentAt.get(r.requestId)!);
+      sentAt.delete(r.requestId);
+      if (++done === n) resolve();
+      else if (sent < n) send();
+    });
+    for (let i = 0; i < window; i++) send();
+  });
+  const secs = (performance.now() - t0) / 1000;
+  s.end();
+  c.close();
+  return { rate: n / secs, lat: stats(lat), errors };
+}
+
+/** Open loop: `rate` calls per second for `seconds`, latency of each. */
+async function sessionAtRate(port: number, token: string | undefined, make: MakeReq, rate: number, seconds: number) {
+  const c = client(port);
+  const s = c.Session(md(token));
+  const sentAt = new Map<string, number>();
+  const lat: number[] = [];
+  const total = Math.round(rate * seconds);
+  let sent = 0;
+  let errors = 0;
+  const t0 = performance.now();
+  await new Promise<void>((resolve) => {
+    let done = 0;
+    s.on('data', (r: any) => {
+      if (r.code !== 0) errors++;
+      lat.push(performance.now() - sentAt.get(r.requestId)!);
+      if (++done === total) resolve();
+    });
+    const tick = () => {
+      const due = Math.min(total, Math.floor(((performance.now() - t0) / 1000) * rate));
+      while (sent < due) {
+        const id = String(sent++);
+        sentAt.set(id, performance.now());
+        s.write(make(id));
+      }
+      if (sent < total) setImmediate(tick);
+    };
+    tick();
+  });
+  const achieved = total / ((performance.now() - t0) / 1000);
+  s.end();
+  c.close();
+  return { achieved, lat: stats(lat), errors };
+}
+
+/** Closed loop of unary calls with `concurrency` in flight. */
+async function unaryThroughput(port: number, token: string | undefined, rpc: string, req: unknown, concurrency: number, n = Math.round(N / 2)) {
+  const c = client(port);
+  const meta = md(token);
+  let started = 0;
+  let errors = 0;
+  const t0 = performance.now();
+  await new Promise<void>((resolve) => {
+    let done = 0;
+    const one = () => {
+      started++;
+      c[rpc](req, meta, (err: Error | null) => {
+        if (err) errors++;
+        if (++done === n) resolve();
+        else if (started < n) one();
+      });
+    };
+    for (let i = 0; i < concurrency; i++) one();
+  });
+  const rate = n / ((performance.now() - t0) / 1000);
+  c.close();
+  return { rate, errors };
+}
+
+function rssMb(pid: number): number {
+  const m = readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+) kB/);
+  return m ? Number(m[1]) / 1024 : NaN;
+}
+
+const kernel = await startKernel();
+const echo = await startEcho();
+try {
+  await new Promise((r) => setTimeout(r, 2000));
+  const idleRss = rssMb(kernel.child.pid!);
+
+  const health: MakeReq = (id) => ({ requestId: id, healthCheck: { detailed: false } });
+  // The cheap syscall: reading a small key (falls back to listing tokens where the context store is absent).
+  const c = client(kernel.port);
+  const probe: any = await new Promise((resolve) => c.ContextWrite({ namespace: 'bench', key: 'k', data: Buffer.alloc(64, 1) }, md(kernel.token), (e: any, r: any) => resolve(e ?? r)));
+  c.close();
+  const contextWorks = !(probe instanceof Error);
+  const cheapName = contextWorks ? 'sys_context_read (64 B)' : 'sys_token_list';
+  const cheap: MakeReq = contextWorks ? (id) => ({ requestId: id, contextRead: { namespace: 'bench', key: 'k' } }) : (id) => ({ requestId: id, tokenList: {} });
+
+  // Warm-up.
+  await sessionThroughput(kernel.port, kernel.token, health, 32, 3000);
+  await sessionThroughput(echo.port, undefined, health, 32, 3000);
+
+  const rows: Row[] = [];
+  const addStream = (target: string, call: string, window: number, r: Awaited<ReturnType<typeof sessionThroughput>>) =>
+    rows.push({ door: 'Session stream', target, syscall: call, load: `window ${window}`, 'calls/s': Math.round(r.rate), 'p50 ms': r.lat.p50, 'p99 ms': r.lat.p99, errors: r.errors });
+  for (const window of [8, 64]) {
+    addStream('kernel', 'sys_health_check (summary)', window, await sessionThroughput(kernel.port, kernel.token, health, window));
+    addStream('kernel', cheapName, window, await sessionThroughput(kernel.port, kernel.token, cheap, window));
+    addStream('echo server', 'HealthCheck echo', window, await sessionThroughput(echo.port, undefined, health, window));
+  }
+  for (const [call, make] of [['sys_health_check (summary)', health], [cheapName, cheap]] as const) {
+    const r = await sessionAtRate(kernel.port, kernel.token, make, 10_000, quick ? 1 : 3);
+    rows.push({ door: 'Session stream', target: 'kernel', syscall: call, load: `offered 10000/s (got ${Math.round(r.achieved)})`, 'calls/s': Math.round(r.achieved), 'p50 ms': r.lat.p50, 'p99 ms': r.lat.p99, errors: r.errors });
+  }
+  const unaryRows: Record<string, number> = {};
+  for (const concurrency of [16, 64]) {
+    const k = await unaryThroughput(kernel.port, kernel.token, 'HealthCheck', { detailed: false }, concurrency);
+    const e = await unaryThroughput(echo.port, undefined, 'HealthCheck', { detailed: false }, concurrency);
+    unaryRows[`ratio at concurrency ${concurrency}`] = Number((k.rate / e.rate).toFixed(2));
+    rows.push({ door: 'unary', target: 'kernel', syscall: 'HealthCheck (summary)', load: `concurrency ${concurrency}`, 'calls/s': Math.round(k.rate), 'p50 ms': '', 'p99 ms': '', errors: k.errors });
+    rows.push({ door: 'unary', target: 'echo server', syscall: 'HealthCheck echo', load: `concurrency ${concurrency}`, 'calls/s': Math.round(e.rate), 'p50 ms': '', 'p99 ms': '', errors: e.errors });
+  }
+  report('syscalls: kernel in a child process, client in this one', rows, {
+    'idle kernel RSS (MB)': Number(idleRss.toFixed(1)),
+    'unary kernel/echo throughput': unaryRows,
+  });
+} finally {
+  kernel.child.kill('SIGTERM');
+  echo.child.kill('SIGTERM');
+  await new Promise((r) => kernel.child.once('exit', r));
+  rmSync(kernel.dataDir, { recursive: true, force: true });
+}

@@ -1,0 +1,136 @@
+// The agent registry: who may submit and handle tasks, with their capabilities, trust,
+// share weight and quota. Persisted in <data-dir>/agents.db (SQLite, WAL); read from an
+// in-memory copy on the hot path.
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+
+export type AgentStatus = 'active' | 'idle' | 'suspended';
+export const AGENT_STATUSES: readonly AgentStatus[] = ['active', 'idle', 'suspended'];
+
+export interface Agent {
+  agentId: string;
+  capabilities: string[];
+  /** In [0, 1]. */
+  trust: number;
+  /** Relative share of dispatched work under contention. */
+  shareWeight: number;
+  /** Token bucket: tasks per second and burst size. */
+  quotaRate: number;
+  quotaBurst: number;
+  status: AgentStatus;
+  groups: string[];
+  metadata: Record<string, string>;
+  registeredAt: number;
+}
+
+export interface AgentDefaults {
+  trust: number;
+  shareWeight: number;
+  quotaRate: number;
+  quotaBurst: number;
+}
+
+/** What a registration sets; absent numbers keep the agent's current value (or the default). */
+export interface AgentRegistration {
+  agentId: string;
+  capabilities: string[];
+  metadata?: Record<string, string>;
+  trust?: number;
+  shareWeight?: number;
+  quotaRate?: number;
+  quotaBurst?: number;
+  groups?: string[];
+  status?: AgentStatus;
+}
+
+type Listener = (agent: Agent, previous: Agent | undefined) => void;
+
+export class AgentRegistry {
+  private readonly db: Database.Database;
+  private readonly agents = new Map<string, Agent>();
+  private readonly listeners = new Set<Listener>();
+  private readonly upsert: Database.Statement;
+
+  constructor(
+    dataDir: string,
+    private readonly defaults: AgentDefaults,
+  ) {
+    this.db = new Database(join(dataDir, 'agents.db'));
+    this.db.pragma('journal_mode = WAL');
+    this.db.exec(`CREATE TABLE IF NOT EXISTS agents (
+      agent_id TEXT PRIMARY KEY, capabilities TEXT NOT NULL, trust REAL NOT NULL, share_weight REAL NOT NULL,
+      quota_rate REAL NOT NULL, quota_burst REAL NOT NULL, status TEXT NOT NULL, groups_json TEXT NOT NULL,
+      metadata TEXT NOT NULL, registered_at INTEGER NOT NULL, updated_at INTEGER NOT NULL)`);
+    this.upsert = this.db.prepare(`INSERT INTO agents VALUES (@agentId, @capabilities, @trust, @shareWeight, @quotaRate, @quotaBurst,
+      @status, @groups, @metadata, @registeredAt, @updatedAt)
+      ON CONFLICT(agent_id) DO UPDATE SET capabilities = excluded.capabilities, trust = excluded.trust,
+      share_weight = excluded.share_weight, quota_rate = excluded.quota_rate, quota_burst = excluded.quota_burst,
+      status = excluded.status, groups_json = excluded.groups_json, metadata = excluded.metadata, updated_at = excluded.updated_at`);
+    for (const r of this.db.prepare('SELECT * FROM agents').all() as Record<string, never>[]) {
+      this.agents.set(r.agent_id, {
+        agentId: r.agent_id,
+        capabilities: JSON.parse(r.capabilities),
+        trust: r.trust,
+        shareWeight: r.share_weight,
+        quotaRate: r.quota_rate,
+        quotaBurst: r.quota_burst,
+        status: r.status,
+        groups: JSON.parse(r.groups_json),
+        metadata: JSON.parse(r.metadata),
+        registeredAt: r.registered_at,
+      });
+    }
+  }
+
+  get(id: string): Agent | undefined {
+    return this.agents.get(id);
+  }
+
+  list(filter: { status?: AgentStatus } = {}): Agent[] {
+    return [...this.agents.values()].filter((a) => !filter.status || a.status === filter.status).sort((a, b) => a.agentId.localeCompare(b.agentId));
+  }
+
+  /** Registers an agent, or updates it when it exists (registeredAt is kept). */
+  register(r: AgentRegistration): Agent {
+    const previous = this.agents.get(r.agentId);
+    const base = previous ?? { ...this.defaults, groups: [], metadata: {}, status: 'active' as AgentStatus, registeredAt: Date.now() };
+    const agent: Agent = {
+      agentId: r.agentId,
+      capabilities: [...new Set(r.capabilities)].sort(),
+      trust: r.trust ?? base.trust,
+      shareWeight: r.shareWeight ?? base.shareWeight,
+      quotaRate: r.quotaRate ?? base.quotaRate,
+      quotaBurst: r.quotaBurst ?? base.quotaBurst,
+      status: r.status ?? base.status,
+      groups: r.groups ?? base.groups,
+      metadata: r.metadata ?? base.metadata,
+      registeredAt: base.registeredAt,
+    };
+    this.upsert.run({
+      ...agent,
+      capabilities: JSON.stringify(agent.capabilities),
+      groups: JSON.stringify(agent.groups),
+      metadata: JSON.stringify(agent.metadata),
+      updatedAt: Date.now(),
+    });
+    this.agents.set(agent.agentId, agent);
+    for (const l of this.listeners) l(agent, previous);
+    return agent;
+  }
+
+  /** Called after every registration or change (the scheduler refreshes buckets and weights). */
+  onChange(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  health() {
+    const counts = Object.fromEntries(AGENT_STATUSES.map((s) => [s, 0])) as Record<AgentStatus, number>;
+    for (const a of this.agents.values()) counts[a.status]++;
+    return { status: 'ok' as const, details: { agents: String(this.agents.size), ...Object.fromEntries(Object.entries(counts).map(([k, v]) => [k, String(v)])) } };
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}

@@ -1,0 +1,59 @@
+// The audit subsystem: the hash-chained log every decision goes to, the span store beside
+// it, explanations and plain-English questions computed from them, and the kernel's
+// telemetry outlets (OTLP traces, agents' Prometheus metrics).
+import { join } from 'node:path';
+import type { Kernel } from '../kernel.ts';
+import { AgentMetrics } from '../observe/agent-metrics.ts';
+import { Tracing } from '../observe/tracing.ts';
+import { QuestionAnswerer, type LiveState } from './ask.ts';
+import { AuditLog } from './log.ts';
+import { SpanStore } from './spans.ts';
+
+export { AuditLog, exportRecords, type AuditConfig, type AuditQuery, type QueryResult } from './log.ts';
+export { verifyAuditDb, type VerifyReport, type VerifyProblem } from './verify.ts';
+export { explain, type Explanation, type EvidenceRecord } from './explain.ts';
+export { QuestionAnswerer, CAPABILITIES, parseRange, type Answer, type LiveState } from './ask.ts';
+export { SpanStore, type SpanRecord } from './spans.ts';
+export { openAuditDb } from './schema.ts';
+export type { AuditRecord } from './record.ts';
+
+/** Traces and agents' metrics: what sys_emit_trace, sys_trace_get and sys_emit_metric use. */
+export interface Telemetry {
+  tracing: Tracing;
+  spans: SpanStore;
+  metrics: AgentMetrics;
+}
+
+/** The live state questions may read, from whichever subsystems this kernel runs. */
+export function liveState(kernel: Kernel): LiveState {
+  const k = kernel as Kernel & {
+    agents?: { list(): { agentId: string; status: string; trust?: number; capabilities?: string[] }[] };
+  };
+  return {
+    agents: k.agents ? () => k.agents!.list() : undefined,
+    drivers: kernel.drivers ? () => kernel.drivers!.list() : undefined,
+    namespaces: kernel.context ? () => kernel.context!.namespaces() : undefined,
+    versions: kernel.context ? (ns, key) => kernel.context!.versions(ns, key).versions : undefined,
+  };
+}
+
+/** Opens <data-dir>/audit.db, makes it the pipeline's audit sink, and sets kernel.audit and kernel.telemetry. */
+export function openAudit(kernel: Kernel): void {
+  const audit = new AuditLog(join(kernel.dataDir, 'audit.db'), kernel.config.audit, { log: kernel.log, signer: () => kernel.keys });
+  const tracing = new Tracing({ otlpEndpoint: kernel.config.telemetry.otlpEndpoint, serviceName: kernel.config.telemetry.serviceName, version: kernel.version });
+  audit.onBatch = (batch) => tracing.emitSyscalls(batch);
+  kernel.audit = audit;
+  kernel.auditSink = audit;
+  kernel.telemetry = { tracing, spans: new SpanStore(audit.database, audit), metrics: new AgentMetrics(kernel.metrics.registry, kernel.config.telemetry) };
+  kernel.register({
+    name: 'audit',
+    health: () => audit.health(),
+    close: async () => {
+      await audit.close();
+      await tracing.close();
+    },
+  });
+}
+
+/** A question answerer over this kernel's audit log and live state. */
+export const answererFor = (kernel: Kernel, audit: AuditLog) => new QuestionAnswerer(audit, liveState(kernel));

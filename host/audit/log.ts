@@ -1,0 +1,343 @@
+// The audit log: an append-only, hash-chained table in <data-dir>/audit.db. `record()`
+// only pushes onto an in-memory buffer; a short timer (or a full buffer) writes the
+// batch in one transaction. Clean shutdown flushes everything and signs a final
+// checkpoint; SIGKILL loses at most the records buffered since the last flush.
+import type { Statement } from 'better-sqlite3';
+import type { HybridPublicKey, HybridSignature } from '../crypto/hybrid.ts';
+import { publicKeyToJson, signatureToJson } from '../crypto/hybrid.ts';
+import type { Logger } from '../observe/log.ts';
+import type { AuditEntry, AuditSink } from '../syscalls/types.ts';
+import { GENESIS, fromRow, toRow, type AuditRecord, type AuditRow } from './record.ts';
+import { checkpointMessage, openAuditDb, type CheckpointRow, type Db } from './schema.ts';
+import { verifyAuditDb, type VerifyOptions, type VerifyReport } from './verify.ts';
+
+export interface AuditConfig {
+  /** Sign a checkpoint every this many records (and on shutdown). */
+  checkpointEvery: number;
+  /** Longest a record waits in memory before it is written. */
+  flushIntervalMs: number;
+  /** A buffer this full is written at once. */
+  batchSize: number;
+  /** Records older than this are pruned (up to a checkpoint); 0 keeps everything. */
+  retentionDays: number;
+}
+
+/** What the audit log needs of the key store (kernel.keys). */
+export interface CheckpointSigner {
+  identity(): HybridPublicKey;
+  sign(data: Uint8Array, keyId?: string): Promise<{ keyId: string; algorithm: string; signature: HybridSignature; backend: string }>;
+}
+
+/** A filter over records; every field optional. Times are unix ms, inclusive. */
+export interface AuditQuery {
+  since?: number;
+  until?: number;
+  caller?: string;
+  syscalls?: string[];
+  outcome?: AuditEntry['outcome'];
+  code?: number;
+  taskId?: string;
+  traceId?: string;
+  requestId?: string;
+  target?: string;
+  /** Target prefix, e.g. "Namespace::research". */
+  targetPrefix?: string;
+  limit?: number;
+  order?: 'asc' | 'desc';
+}
+
+export interface QueryResult {
+  records: AuditRecord[];
+  /** The SQL that ran, with its parameters written in (for answers that show their work). */
+  sql: string;
+}
+
+type Entry = AuditEntry;
+
+export class AuditLog implements AuditSink {
+  readonly path: string;
+  private readonly db: Db;
+  private buffer: Entry[] = [];
+  private timer?: NodeJS.Timeout;
+  private immediate = false;
+  private lastSeq = 0;
+  private lastHash = GENESIS;
+  private lastCheckpointSeq = 0;
+  private signing: Promise<void> = Promise.resolve();
+  private closed = false;
+  private dropped = 0;
+  private failures = 0;
+  private readonly names = new Set<string>();
+  private readonly statements = new Map<string, Statement<any[]>>();
+  private readonly insertBatch: (rows: Omit<AuditRow, 'seq'>[], first: number) => void;
+  private readonly insertName: Statement<any[]>;
+  private readonly insertKey: Statement<any[]>;
+  private readonly onExit = () => this.flush();
+  private retentionTimer?: NodeJS.Timeout;
+  /** Called after each written batch (the tracer exports syscall spans from here). */
+  onBatch?: (entries: readonly Entry[]) => void;
+
+  constructor(
+    path: string,
+    readonly config: AuditConfig,
+    private readonly deps: { log: Logger; signer: () => CheckpointSigner | undefined },
+  ) {
+    this.path = path;
+    this.db = openAuditDb(path);
+    const last = this.db.prepare('SELECT seq, hash FROM records ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string } | undefined;
+    const cp = this.db.prepare('SELECT seq, hash, final FROM checkpoints ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string; final: number } | undefined;
+    if (last) ({ seq: this.lastSeq, hash: this.lastHash } = last);
+    else if (cp) ({ seq: this.lastSeq, hash: this.lastHash } = cp);
+    this.lastCheckpointSeq = cp?.seq ?? 0;
+    const insert = this.db.prepare(
+      `INSERT INTO records (seq, time, caller, caller_kind, syscall, door, target, outcome, code, message, request_id, trace_id, span_id, parent_span_id, task_id, duration_us, policies, evidence, prev_hash, hash)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.insertName = this.db.prepare('INSERT OR IGNORE INTO names (kind, name) VALUES (?, ?)');
+    this.insertKey = this.db.prepare('INSERT OR IGNORE INTO key_writes (namespace, key, seq) VALUES (?, ?, ?)');
+    this.insertBatch = this.db.transaction((rows: Omit<AuditRow, 'seq'>[], first: number) => {
+      for (let i = 0; i < rows.length; i++) {
+        const r = rows[i];
+        insert.run(first + i, r.time, r.caller, r.caller_kind, r.syscall, r.door, r.target, r.outcome, r.code, r.message, r.request_id, r.trace_id, r.span_id, r.parent_span_id, r.task_id, r.duration_us, r.policies, r.evidence, r.prev_hash, r.hash);
+      }
+    });
+    process.on('exit', this.onExit);
+    // Restarts are recorded, so a forged record after a shutdown checkpoint stands out.
+    this.record({
+      time: Date.now(), caller: 'kernel', callerKind: 'admin', syscall: 'audit.opened', door: 'kernel', target: 'Kernel::audit',
+      outcome: 'ok', code: 0, requestId: '', traceId: '', spanId: '', durationUs: 0,
+      evidence: { previousSeq: this.lastSeq, cleanShutdown: cp?.final === 1 && cp.seq === this.lastSeq },
+    });
+    if (config.retentionDays > 0) {
+      this.applyRetention();
+      this.retentionTimer = setInterval(() => this.applyRetention(), 3_600_000).unref();
+    }
+  }
+
+  /** The hot path: one array push; the write happens in the next batch. */
+  record(entry: Entry): void {
+    if (this.closed) {
+      this.dropped++;
+      return;
+    }
+    this.buffer.push(entry);
+    if (this.buffer.length >= this.config.batchSize) {
+      if (!this.immediate) {
+        this.immediate = true;
+        setImmediate(() => this.flush());
+      }
+    } else this.timer ??= setTimeout(() => this.flush(), this.config.flushIntervalMs);
+  }
+
+  /** Writes the buffer in one transaction; returns the number of records written. */
+  flush(): number {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.immediate = false;
+    const batch = this.buffer;
+    if (!batch.length || !this.db.open) return 0;
+    this.buffer = [];
+    const rows = new Array<Omit<AuditRow, 'seq'>>(batch.length);
+    let prev = this.lastHash;
+    for (let i = 0; i < batch.length; i++) {
+      rows[i] = toRow(batch[i], prev);
+      prev = rows[i].hash;
+    }
+    try {
+      this.insertBatch(rows, this.lastSeq + 1);
+    } catch (err) {
+      // Keep the batch (ahead of newer records) and try again on the next flush.
+      this.buffer = batch.concat(this.buffer);
+      this.failures++;
+      this.deps.log.error({ err, records: batch.length }, 'audit log write failed; records kept in memory');
+      this.timer ??= setTimeout(() => this.flush(), Math.max(this.config.flushIntervalMs, 1000));
+      return 0;
+    }
+    const first = this.lastSeq + 1;
+    this.lastSeq += batch.length;
+    this.lastHash = prev;
+    for (let i = 0; i < batch.length; i++) this.noteNames(batch[i], first + i);
+    for (let seq = this.lastCheckpointSeq + this.config.checkpointEvery; seq <= this.lastSeq; seq += this.config.checkpointEvery) this.sign(seq, rows[seq - first].hash, false);
+    this.onBatch?.(batch);
+    return batch.length;
+  }
+
+  private noteNames(e: Entry, seq: number): void {
+    const add = (kind: string, name: unknown) => {
+      if (typeof name !== 'string' || !name) return;
+      const k = `${kind}\0${name}`;
+      if (this.names.has(k)) return;
+      this.names.add(k);
+      this.insertName.run(kind, name);
+    };
+    if (e.callerKind !== 'anonymous' && e.door !== 'kernel') add('agent', e.caller);
+    add('task', e.taskId);
+    add('driver', e.evidence?.driver);
+    add('namespace', e.target?.startsWith('Namespace::') ? e.target.slice(11) : e.evidence?.namespace);
+    const ev = e.evidence as { key?: unknown; keysWritten?: unknown };
+    if ((e.syscall === 'sys_context_write' || e.syscall === 'sys_context_delete') && e.outcome === 'ok' && typeof ev?.key === 'string') {
+      this.insertKey.run(e.target.slice(11), ev.key, seq);
+    } else if (e.syscall === 'task.succeeded' && Array.isArray(ev?.keysWritten)) {
+      for (const k of ev.keysWritten) {
+        const slash = typeof k === 'string' ? k.indexOf('/') : -1;
+        if (slash > 0) this.insertKey.run(k.slice(0, slash), k.slice(slash + 1), seq);
+      }
+    }
+  }
+
+  /** The records that wrote namespace/key, newest first. */
+  writesOf(namespace: string, key: string, limit = 100): QueryResult {
+    this.flush();
+    const sql = 'SELECT r.* FROM key_writes w JOIN records r ON r.seq = w.seq WHERE w.namespace = ? AND w.key = ? ORDER BY w.seq DESC LIMIT ?';
+    const rows = this.statement(sql).all(namespace, key, limit) as AuditRow[];
+    return { records: rows.map(fromRow), sql: sql.replace('?', `'${namespace.replace(/'/g, "''")}'`).replace('?', `'${key.replace(/'/g, "''")}'`).replace('?', String(limit)) };
+  }
+
+  /** Signs a checkpoint at the newest record with the kernel key; a no-op without a key store. */
+  checkpoint(final: boolean): Promise<void> {
+    this.flush();
+    return this.lastSeq === 0 ? this.signing : this.sign(this.lastSeq, this.lastHash, final);
+  }
+
+  private sign(seq: number, hash: string, final: boolean): Promise<void> {
+    const signer = this.deps.signer();
+    if (!signer) return this.signing;
+    this.lastCheckpointSeq = Math.max(this.lastCheckpointSeq, seq);
+    this.signing = this.signing.then(async () => {
+      const time = Date.now();
+      try {
+        const signed = await signer.sign(checkpointMessage(seq, hash, time, final));
+        if (!this.db.open) return;
+        this.db
+          .prepare('INSERT OR REPLACE INTO checkpoints (seq, hash, time, final, key_id, algorithm, backend, signature, public_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
+          .run(seq, hash, time, final ? 1 : 0, signed.keyId, signed.algorithm, signed.backend, JSON.stringify(signatureToJson(signed.signature)), JSON.stringify(publicKeyToJson(signer.identity())));
+      } catch (err) {
+        this.failures++;
+        this.deps.log.error({ err, seq }, 'audit checkpoint could not be signed');
+      }
+    });
+    return this.signing;
+  }
+
+  query(q: AuditQuery): QueryResult {
+    this.flush();
+    const where: string[] = [];
+    const params: (string | number)[] = [];
+    const eq = (col: string, v: string | number | undefined) => {
+      if (v === undefined) return;
+      where.push(`${col} = ?`);
+      params.push(v);
+    };
+    if (q.since !== undefined) (where.push('time >= ?'), params.push(q.since));
+    if (q.until !== undefined) (where.push('time <= ?'), params.push(q.until));
+    eq('caller', q.caller);
+    eq('outcome', q.outcome);
+    eq('code', q.code);
+    eq('task_id', q.taskId);
+    eq('trace_id', q.traceId);
+    eq('request_id', q.requestId);
+    eq('target', q.target);
+    if (q.syscalls?.length) {
+      where.push(`syscall IN (${q.syscalls.map(() => '?').join(', ')})`);
+      params.push(...q.syscalls);
+    }
+    if (q.targetPrefix) {
+      // A range on the indexed column instead of LIKE (which would not use the index).
+      where.push('target >= ? AND target < ?');
+      params.push(q.targetPrefix, `${q.targetPrefix}\uffff`);
+    }
+    const sql = `SELECT * FROM records${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY time ${q.order === 'desc' ? 'DESC' : 'ASC'}, seq ${q.order === 'desc' ? 'DESC' : 'ASC'} LIMIT ${Math.max(1, Math.min(q.limit ?? 100, 10_000))}`;
+    const rows = this.statement(sql).all(...params) as AuditRow[];
+    let i = 0;
+    const shown = sql.replace(/\?/g, () => {
+      const p = params[i++];
+      return typeof p === 'number' ? String(p) : `'${String(p).replace(/'/g, "''")}'`;
+    });
+    return { records: rows.map(fromRow), sql: shown };
+  }
+
+  /** One record by sequence number. */
+  get(seq: number): AuditRecord | undefined {
+    this.flush();
+    const row = this.statement('SELECT * FROM records WHERE seq = ?').get(seq) as AuditRow | undefined;
+    return row && fromRow(row);
+  }
+
+  /** Names seen in records: kind is agent, task, driver or namespace. */
+  knownNames(kind: string): string[] {
+    this.flush();
+    return (this.statement('SELECT name FROM names WHERE kind = ?').all(kind) as { name: string }[]).map((r) => r.name);
+  }
+
+  verify(opts?: VerifyOptions): VerifyReport {
+    this.flush();
+    return verifyAuditDb(this.db, opts);
+  }
+
+  /** The SQLite handle, for the span store that shares the file. */
+  get database(): Db {
+    return this.db;
+  }
+
+  /** Deletes records older than `before` up to the newest checkpoint among them (the chain then starts at that checkpoint). */
+  prune(before: number): number {
+    this.flush();
+    const cp = this.db
+      .prepare('SELECT c.seq FROM checkpoints c JOIN records r ON r.seq = c.seq WHERE r.time < ? ORDER BY c.seq DESC LIMIT 1')
+      .get(before) as Pick<CheckpointRow, 'seq'> | undefined;
+    if (!cp) return 0;
+    return this.db.transaction(() => {
+      const n = this.db.prepare('DELETE FROM records WHERE seq <= ?').run(cp.seq).changes;
+      this.db.prepare('DELETE FROM checkpoints WHERE seq < ?').run(cp.seq);
+      this.db.prepare('DELETE FROM spans WHERE start_ms < ?').run(before);
+      this.db.prepare('DELETE FROM key_writes WHERE seq <= ?').run(cp.seq);
+      return n;
+    })();
+  }
+
+  private applyRetention(): void {
+    const n = this.prune(Date.now() - this.config.retentionDays * 86_400_000);
+    if (n) this.deps.log.info({ pruned: n }, `audit retention pruned ${n} records older than ${this.config.retentionDays} days`);
+  }
+
+  health() {
+    return {
+      status: this.failures ? ('degraded' as const) : ('ok' as const),
+      details: {
+        file: this.path,
+        records: String(this.lastSeq),
+        buffered: String(this.buffer.length),
+        last_checkpoint: String(this.lastCheckpointSeq),
+        signing: this.deps.signer() ? 'kernel key' : 'no key store: checkpoints are not signed',
+        write_failures: String(this.failures),
+        dropped_after_close: String(this.dropped),
+      },
+    };
+  }
+
+  /** Flushes every buffered record and signs a final checkpoint. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.flush();
+    this.closed = true;
+    if (this.retentionTimer) clearInterval(this.retentionTimer);
+    process.off('exit', this.onExit);
+    await this.checkpoint(true);
+    this.db.close();
+  }
+
+  private statement(sql: string) {
+    let s = this.statements.get(sql);
+    if (!s) {
+      s = this.db.prepare(sql);
+      if (this.statements.size > 200) this.statements.clear();
+      this.statements.set(sql, s);
+    }
+    return s;
+  }
+}
+
+/** Records from `since` (unix ms) onwards, oldest first, read straight from a database file. */
+export function* exportRecords(db: Db, since: number, until = Number.MAX_SAFE_INTEGER): Generator<AuditRecord> {
+  for (const row of db.prepare('SELECT * FROM records WHERE time >= ? AND time <= ? ORDER BY seq').iterate(since, until)) yield fromRow(row as AuditRow);
+}

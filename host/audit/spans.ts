@@ -1,0 +1,74 @@
+// The trace store: agents' own spans (sys_emit_trace) in the audit database, beside the
+// kernel's syscall spans, which are the audit records themselves (each holds its trace
+// id, span id, parent and duration). A trace is both, ordered by start time.
+import type { AuditLog } from './log.ts';
+import type { Db } from './schema.ts';
+
+export interface SpanRecord {
+  traceId: string;
+  spanId: string;
+  parentSpanId: string;
+  operation: string;
+  /** Start, unix ms. */
+  timestamp: number;
+  /** Milliseconds. */
+  duration: number;
+  tags: Record<string, string>;
+  status: string;
+  source: 'kernel' | 'agent';
+}
+
+export class SpanStore {
+  private readonly insert;
+  private readonly byTrace;
+
+  constructor(
+    db: Db,
+    private readonly audit: AuditLog,
+  ) {
+    this.insert = db.prepare(
+      'INSERT OR REPLACE INTO spans (trace_id, span_id, parent_span_id, operation, start_ms, duration_ms, status, tags, agent) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    this.byTrace = db.prepare('SELECT * FROM spans WHERE trace_id = ? ORDER BY start_ms LIMIT 10000');
+  }
+
+  /** Stores an agent's span; the agent id is kept as the tag "agent". */
+  add(span: Omit<SpanRecord, 'source'>, agent: string): void {
+    this.insert.run(span.traceId, span.spanId, span.parentSpanId || null, span.operation, span.timestamp, span.duration, span.status, JSON.stringify(span.tags), agent);
+  }
+
+  trace(traceId: string): SpanRecord[] {
+    const kernel: SpanRecord[] = this.audit.query({ traceId, limit: 10_000 }).records.map((r) => ({
+      traceId: r.traceId,
+      spanId: r.spanId,
+      parentSpanId: r.parentSpanId ?? '',
+      operation: r.syscall,
+      timestamp: Math.round(r.time - r.durationUs / 1000),
+      duration: r.durationUs / 1000,
+      tags: {
+        caller: r.caller,
+        door: r.door,
+        target: r.target,
+        outcome: r.outcome,
+        code: String(r.code),
+        request_id: r.requestId,
+        audit_seq: String(r.seq),
+        ...(r.taskId ? { task_id: r.taskId } : {}),
+      },
+      status: r.outcome === 'ok' ? 'ok' : 'error',
+      source: 'kernel',
+    }));
+    const agent: SpanRecord[] = (this.byTrace.all(traceId) as { trace_id: string; span_id: string; parent_span_id: string | null; operation: string; start_ms: number; duration_ms: number; status: string; tags: string; agent: string }[]).map((s) => ({
+      traceId: s.trace_id,
+      spanId: s.span_id,
+      parentSpanId: s.parent_span_id ?? '',
+      operation: s.operation,
+      timestamp: s.start_ms,
+      duration: s.duration_ms,
+      tags: { ...JSON.parse(s.tags), agent: s.agent },
+      status: s.status,
+      source: 'agent',
+    }));
+    return [...kernel, ...agent].sort((a, b) => a.timestamp - b.timestamp);
+  }
+}

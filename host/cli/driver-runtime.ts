@@ -1,0 +1,52 @@
+// camos driver load|unload|list|call: the commands that talk to a running kernel's driver
+// runtime over gRPC. They join the `driver` group of drivers.ts (build, sign, inspect...).
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { modulePathOf } from '../drivers/manifest.ts';
+import { connectionOptions, print, withConnection } from './common.ts';
+import { driverCommand } from './drivers.ts';
+
+export function register(program: Command): void {
+  const driver = driverCommand(program);
+
+  withConnection(driver.command('load <manifest>'))
+    .description('verify a signed manifest and its component, and load the driver into the running kernel')
+    .option('--path', "send the manifest's path instead of its bytes (the kernel reads the files on its own machine)")
+    .action((manifest: string, opts: Record<string, any>) =>
+      print(connectionOptions(opts), (c) => {
+        const path = resolve(manifest);
+        if (opts.path) return c.call('sys_driver_load', { manifestPath: path });
+        const text = readFileSync(path);
+        const { name, module } = JSON.parse(text.toString('utf8'));
+        return c.call('sys_driver_load', { manifestData: text, module: readFileSync(modulePathOf(path, { name, module })) });
+      }),
+    );
+
+  withConnection(driver.command('unload <driver>'))
+    .description('unload name@version, or every version of name; waits for calls in flight')
+    .action((ref: string, opts: Record<string, any>) => print(connectionOptions(opts), (c) => c.call('sys_driver_unload', { name: ref })));
+
+  withConnection(driver.command('list'))
+    .description('the drivers loaded in the running kernel')
+    .action((opts: Record<string, any>) => print(connectionOptions(opts), (c) => c.call('sys_driver_list', {})));
+
+  withConnection(driver.command('call <driver> [input]'))
+    .description('call a driver (name or name@version) once with an input (text, or --file); prints its output')
+    .option('--file <path>', 'read the input from a file')
+    .option('--timeout-ms <ms>', "the call's time limit, at most the manifest's", (v) => Number(v), 0)
+    .option('--json', 'print the whole answer (output in base64, driver, duration)')
+    .action((ref: string, input: string | undefined, opts: Record<string, any>) =>
+      print(connectionOptions(opts), async (c) => {
+        const bytes = opts.file ? readFileSync(opts.file) : Buffer.from(input ?? '', 'utf8');
+        const res = await c.call('sys_driver_invoke', { name: ref, input: bytes, timeoutMs: opts.timeoutMs });
+        if (opts.json) return res;
+        const text = Buffer.from(res.output ?? '', 'base64').toString('utf8');
+        try {
+          return JSON.parse(text);
+        } catch {
+          return text;
+        }
+      }),
+    );
+}

@@ -1,0 +1,162 @@
+// Configuration: defaults < file (camos.config.json|yaml) < environment (CAMOS_*) < flags.
+// Parsed by one schema; errors name the field and where it came from.
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { ContextConfigSchema } from '../context/config.ts';
+import { SchedulerConfigSchema } from '../scheduler/config.ts';
+
+export const ConfigSchema = z
+  .object({
+    host: z.string().min(1).default('127.0.0.1'),
+    port: z.number().int().min(0).max(65535).default(8080),
+    dataDir: z.string().min(1).default('.camos'),
+    maxMessageBytes: z.number().int().min(1024).default(4 * 1024 * 1024),
+    logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+    /** How long SIGINT/SIGTERM waits for in-flight calls before closing anyway. */
+    shutdownGraceMs: z.number().int().min(0).default(10_000),
+    /** Kernel keys and secure channels (host/crypto). */
+    keys: z
+      .object({
+        /** Where the classical half of the kernel key lives: software (Ed25519) or a TPM 2.0 (ECDSA P-256). */
+        backend: z.enum(['software', 'tpm']).default('software'),
+        /** TPM2TOOLS_TCTI for the tpm backend; empty = $TPM2TOOLS_TCTI or device:/dev/tpmrm0. */
+        tpmTcti: z.string().default(''),
+        /** Environment variable holding a passphrase for the key store (scrypt); empty = <data-dir>/master.key. */
+        passphraseEnv: z.string().regex(/^([A-Za-z_][A-Za-z0-9_]*)?$/, 'an environment variable name').default(''),
+        /** Lifetime of a secure channel. */
+        channelTtlMs: z.number().int().min(1000).default(3_600_000),
+        /** Messages per direction before the channel's keys are updated. */
+        channelRekeyAfter: z.number().int().min(1).default(1000),
+        /** Open channels at most; the oldest is dropped beyond it. */
+        maxChannels: z.number().int().min(1).default(10_000),
+      })
+      .strict()
+      .prefault({}),
+    /** Versioned context memory (host/context). */
+    context: ContextConfigSchema.prefault({}),
+    scheduler: SchedulerConfigSchema.prefault({}),
+    /** The hash-chained audit log (host/audit). */
+    audit: z
+      .object({
+        /** Sign a checkpoint with the kernel key every this many records (and on shutdown). */
+        checkpointEvery: z.number().int().min(1).default(10_000),
+        /** Longest a record waits in memory before it is written; SIGKILL loses at most this much. */
+        flushIntervalMs: z.number().int().min(1).max(10_000).default(50),
+        /** A buffer this full is written at once. */
+        batchSize: z.number().int().min(1).max(100_000).default(1000),
+        /** Records older than this many days are pruned, up to a checkpoint; 0 = keep everything. */
+        retentionDays: z.number().min(0).default(0),
+      })
+      .strict()
+      .prefault({}),
+    /** Traces and agents' metrics (host/observe, host/audit). */
+    telemetry: z
+      .object({
+        /** OTLP/HTTP traces endpoint, e.g. http://localhost:4318/v1/traces; empty = no export. */
+        otlpEndpoint: z.string().default(''),
+        serviceName: z.string().min(1).default('camos'),
+        /** Distinct metric names agents may create through sys_emit_metric. */
+        maxMetrics: z.number().int().min(1).default(500),
+        /** Label combinations per agent metric (label cardinality cap). */
+        maxSeriesPerMetric: z.number().int().min(1).default(1000),
+      })
+      .strict()
+      .prefault({}),
+    /** The Cedar policy engine (host/policy). */
+    policy: z
+      .object({
+        /** Cached authorization decisions at most (the cache empties when full); 0 = no cache. */
+        cacheSize: z.number().int().min(0).default(100_000),
+        /** Policy set stored as version 1 on first start; empty = policies/default.cedar. */
+        initialFile: z.string().default(''),
+      })
+      .strict()
+      .prefault({}),
+    /** The driver runtime (host/drivers). */
+    drivers: z
+      .object({
+        /** Worker threads drivers run on; 0 = one per core. */
+        poolSize: z.number().int().min(0).max(256).default(0),
+        /** Watched directory of driver manifests (hot loading); empty = <data-dir>/drivers. */
+        dir: z.string().default(''),
+        /** Watch `dir` for new, changed and removed manifests. */
+        watch: z.boolean().default(true),
+        /** Timeout of a call whose manifest sets none, ms. */
+        defaultTimeoutMs: z.number().int().min(1).default(1000),
+        /** Build, sign (with a key this kernel trusts) and load the example drivers in drivers-as/ at start. */
+        loadExamples: z.boolean().default(true),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict();
+
+export type Config = z.infer<typeof ConfigSchema>;
+export type ConfigInput = z.input<typeof ConfigSchema>;
+
+/** Environment variables and the config field each sets. */
+const ENV: Record<string, { field: keyof Config; type: 'string' | 'number' }> = {
+  CAMOS_HOST: { field: 'host', type: 'string' },
+  CAMOS_PORT: { field: 'port', type: 'number' },
+  CAMOS_DATA_DIR: { field: 'dataDir', type: 'string' },
+  CAMOS_MAX_MESSAGE_BYTES: { field: 'maxMessageBytes', type: 'number' },
+  CAMOS_LOG_LEVEL: { field: 'logLevel', type: 'string' },
+  CAMOS_SHUTDOWN_GRACE_MS: { field: 'shutdownGraceMs', type: 'number' },
+};
+
+export class ConfigError extends Error {}
+
+const DEFAULT_FILES = ['camos.config.json', 'camos.config.yaml', 'camos.config.yml'];
+
+export interface LoadOptions {
+  /** Explicit config file; when absent, camos.config.{json,yaml,yml} in cwd if present. */
+  file?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Values from command-line flags (already typed). */
+  flags?: Partial<ConfigInput>;
+  cwd?: string;
+}
+
+export function loadConfig(opts: LoadOptions = {}): Config {
+  const cwd = opts.cwd ?? process.cwd();
+  const env = opts.env ?? process.env;
+  const file = opts.file ? resolve(cwd, opts.file) : DEFAULT_FILES.map((f) => resolve(cwd, f)).find((f) => existsSync(f));
+
+  let fromFile: Record<string, unknown> = {};
+  if (file) {
+    if (!existsSync(file)) throw new ConfigError(`config file ${file} does not exist`);
+    const text = readFileSync(file, 'utf8');
+    try {
+      fromFile = (file.endsWith('.json') ? JSON.parse(text) : parseYaml(text)) ?? {};
+    } catch (e) {
+      throw new ConfigError(`config file ${file} is not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${(e as Error).message}`);
+    }
+    const fileCheck = ConfigSchema.safeParse(fromFile);
+    if (!fileCheck.success) throw new ConfigError(explain(fileCheck.error, `config file ${file}`));
+  }
+
+  const fromEnv: Record<string, unknown> = {};
+  for (const [name, { field, type }] of Object.entries(ENV)) {
+    const v = env[name];
+    if (v === undefined || v === '') continue;
+    if (type === 'number') {
+      const n = Number(v);
+      if (!Number.isFinite(n)) throw new ConfigError(`environment variable ${name}=${JSON.stringify(v)} is not a number (sets '${field}')`);
+      fromEnv[field] = n;
+    } else fromEnv[field] = v;
+  }
+  const envCheck = ConfigSchema.partial().safeParse(fromEnv);
+  if (!envCheck.success) throw new ConfigError(explain(envCheck.error, 'the environment (CAMOS_*)'));
+
+  const flags = Object.fromEntries(Object.entries(opts.flags ?? {}).filter(([, v]) => v !== undefined));
+  const merged = { ...fromFile, ...fromEnv, ...flags };
+  const parsed = ConfigSchema.safeParse(merged);
+  if (!parsed.success) throw new ConfigError(explain(parsed.error, 'command-line flags'));
+  return parsed.data;
+}
+
+function explain(error: z.ZodError, source: string): string {
+  return error.issues.map((i) => `${source}: field '${i.path.join('.') || '(root)'}': ${i.message}`).join('; ');
+}

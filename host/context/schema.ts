@@ -1,0 +1,60 @@
+// Schema migrations, versioned in code: migration i brings the file from user_version i to
+// i + 1. A file from a newer camos (user_version beyond the list) is refused, not guessed at.
+import type Database from 'better-sqlite3';
+
+const MIGRATIONS: string[] = [
+  // 1: versions (seq orders every write of the store), heads (current version of each key),
+  // snapshots (a namespace as of a seq: no data copy), usage (bytes per namespace, for quotas).
+  `
+  CREATE TABLE versions (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    ns TEXT NOT NULL,
+    key TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    hash TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    value BLOB,
+    deleted INTEGER NOT NULL DEFAULT 0,
+    author TEXT NOT NULL,
+    ts INTEGER NOT NULL,
+    metadata TEXT NOT NULL DEFAULT '{}',
+    content_type TEXT NOT NULL DEFAULT '',
+    description TEXT NOT NULL DEFAULT '',
+    UNIQUE (ns, key, version)
+  );
+  CREATE INDEX versions_time ON versions (ns, key, ts);
+  CREATE TABLE heads (
+    ns TEXT NOT NULL,
+    key TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    seq INTEGER NOT NULL,
+    deleted INTEGER NOT NULL,
+    PRIMARY KEY (ns, key)
+  ) WITHOUT ROWID;
+  CREATE TABLE snapshots (
+    id TEXT PRIMARY KEY,
+    ns TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    description TEXT NOT NULL,
+    author TEXT NOT NULL,
+    ts INTEGER NOT NULL,
+    item_count INTEGER NOT NULL
+  );
+  CREATE INDEX snapshots_ns ON snapshots (ns, seq);
+  CREATE TABLE usage (ns TEXT PRIMARY KEY, bytes INTEGER NOT NULL) WITHOUT ROWID;
+  `,
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+export function migrate(db: Database.Database, file: string): void {
+  const run = db.transaction(() => {
+    const current = db.pragma('user_version', { simple: true }) as number;
+    if (current > MIGRATIONS.length) {
+      throw new Error(`context store ${file} has schema version ${current}, newer than this camos knows (${MIGRATIONS.length}); upgrade camos`);
+    }
+    for (let v = current; v < MIGRATIONS.length; v++) db.exec(MIGRATIONS[v]);
+    if (current !== MIGRATIONS.length) db.pragma(`user_version = ${MIGRATIONS.length}`);
+  });
+  run.immediate();
+}

@@ -1,0 +1,568 @@
+// The embedded context store: one SQLite file (better-sqlite3), WAL mode, synchronous=FULL,
+// so a write is durable when its transaction commits. Every write appends a row to
+// `versions` (its seq orders all writes) and moves the key's row in `heads`. A snapshot is
+// the namespace as of a seq: the newest version of each key with seq <= the snapshot's.
+import { createHash, randomBytes } from 'node:crypto';
+import Database from 'better-sqlite3';
+import { SyscallError, failedPrecondition, notFound, resourceExhausted } from '../syscalls/errors.ts';
+import type {
+  CommittedWrite,
+  ContextOptions,
+  ContextStore,
+  Entry,
+  ReadOptions,
+  RestoreResult,
+  RetentionRule,
+  SnapshotInfo,
+  Staging,
+  VersionInfo,
+  VersionListOptions,
+  VersionPage,
+  VersionRecord,
+  WriteOptions,
+} from './index.ts';
+import { checkKey, checkNamespace, checkValue } from './names.ts';
+import { migrate } from './schema.ts';
+import { TaskStaging, type StagedWrite } from './staging.ts';
+
+interface VersionRow {
+  seq: number;
+  ns: string;
+  key: string;
+  version: number;
+  hash: string;
+  size: number;
+  value?: Buffer | null;
+  deleted: 0 | 1;
+  author: string;
+  ts: number;
+  metadata: string;
+  content_type: string;
+  description: string;
+}
+
+interface HeadRow {
+  version: number;
+  seq: number;
+  deleted: 0 | 1;
+}
+
+interface SnapshotRow {
+  id: string;
+  ns: string;
+  seq: number;
+  description: string;
+  author: string;
+  ts: number;
+  item_count: number;
+}
+
+/** A write as the transaction applies it; value null is a tombstone. */
+interface VersionWrite {
+  value: Uint8Array | null;
+  author: string;
+  metadata: string;
+  contentType: string;
+  description: string;
+  expectedVersion?: number;
+}
+
+interface Queued {
+  ns: string;
+  key: string;
+  write: VersionWrite;
+  resolve(v: VersionInfo): void;
+  reject(e: unknown): void;
+}
+
+const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+const asBuffer = (v: Uint8Array) => (Buffer.isBuffer(v) ? v : Buffer.from(v.buffer, v.byteOffset, v.byteLength));
+/** Metadata as canonical JSON (sorted keys), so that equal maps compare equal as text. */
+const metadataJson = (m: Record<string, string> = {}) => JSON.stringify(Object.fromEntries(Object.entries(m).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))));
+const iso = (ms: number) => new Date(ms).toISOString();
+const slot = (ns: string, key: string) => `${ns}\u0000${key}`;
+const DEFAULT_PAGE = 100;
+
+const VERSION_COLUMNS = 'seq, ns, key, version, hash, size, deleted, author, ts, metadata, content_type, description';
+
+export function openSqliteContextStore(opts: ContextOptions): ContextStore {
+  return new SqliteContextStore(opts);
+}
+
+class SqliteContextStore implements ContextStore {
+  private readonly db: Database.Database;
+  private readonly opts: ContextOptions;
+  private readonly sql;
+  /** Runs a function in a transaction (a savepoint when one is open). */
+  private readonly run: Database.Transaction<(fn: () => unknown) => unknown>;
+  /**
+   * Latest entries of recently read keys. A write drops its key's entry inside its
+   * transaction, so a rolled-back write only costs a miss. Writes by another process are
+   * not seen: a second process writing the same file opens it with cacheEntries 0.
+   */
+  private readonly cache = new Map<string, Entry>();
+  private queue: Queued[] = [];
+  private flushScheduled = false;
+
+  constructor(opts: ContextOptions) {
+    this.opts = opts;
+    this.db = new Database(opts.path, { timeout: 10_000 });
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = FULL');
+    this.db.pragma('cache_size = -65536');
+    this.db.pragma('mmap_size = 1073741824');
+    migrate(this.db, opts.path);
+    this.run = this.db.transaction((fn: () => unknown) => fn());
+    const db = this.db;
+    this.sql = {
+      head: db.prepare<[string, string], HeadRow>('SELECT version, seq, deleted FROM heads WHERE ns = ? AND key = ?'),
+      latest: db.prepare<[string, string], VersionRow>('SELECT v.* FROM heads h JOIN versions v ON v.seq = h.seq WHERE h.ns = ? AND h.key = ?'),
+      latestValue: db.prepare<[string, string], { value: Buffer | null; deleted: 0 | 1 }>(
+        'SELECT v.value, v.deleted FROM heads h JOIN versions v ON v.seq = h.seq WHERE h.ns = ? AND h.key = ?',
+      ),
+      atVersion: db.prepare<[string, string, number], VersionRow>('SELECT * FROM versions WHERE ns = ? AND key = ? AND version = ?'),
+      asOf: db.prepare<[string, string, number], VersionRow>('SELECT * FROM versions WHERE ns = ? AND key = ? AND ts <= ? ORDER BY ts DESC, version DESC LIMIT 1'),
+      insert: db.prepare(
+        `INSERT INTO versions (ns, key, version, hash, size, value, deleted, author, ts, metadata, content_type, description)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      copy: db.prepare(
+        `INSERT INTO versions (ns, key, version, hash, size, value, deleted, author, ts, metadata, content_type, description)
+         SELECT ?, key, ?, hash, size, value, 0, ?, ?, metadata, content_type, ? FROM versions WHERE seq = ?`,
+      ),
+      upsertHead: db.prepare(
+        `INSERT INTO heads (ns, key, version, seq, deleted) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (ns, key) DO UPDATE SET version = excluded.version, seq = excluded.seq, deleted = excluded.deleted`,
+      ),
+      usage: db.prepare<[string], { bytes: number }>('SELECT bytes FROM usage WHERE ns = ?'),
+      addUsage: db.prepare('INSERT INTO usage (ns, bytes) VALUES (?, ?) ON CONFLICT (ns) DO UPDATE SET bytes = bytes + excluded.bytes'),
+      page: db.prepare<[string, string, number, number, number], VersionRow>(
+        `SELECT ${VERSION_COLUMNS} FROM versions WHERE ns = ? AND key = ? AND version > ? AND version < ? ORDER BY version DESC LIMIT ?`,
+      ),
+      maxSeq: db.prepare<[], { seq: number }>('SELECT COALESCE(MAX(seq), 0) AS seq FROM versions'),
+      liveKeys: db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM heads WHERE ns = ? AND deleted = 0'),
+      insertSnapshot: db.prepare('INSERT INTO snapshots (id, ns, seq, description, author, ts, item_count) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+      snapshot: db.prepare<[string], SnapshotRow>('SELECT * FROM snapshots WHERE id = ?'),
+      snapshots: db.prepare<[string], SnapshotRow>('SELECT * FROM snapshots WHERE ns = ? ORDER BY seq DESC, ts DESC'),
+      restoreVersions: db.prepare<{ src: string; at: number; dst: string; author: string; ts: number; description: string }>(RESTORE_SQL),
+      restoredHeads: db.prepare<[number, string]>(
+        `INSERT INTO heads (ns, key, version, seq, deleted) SELECT ns, key, version, seq, deleted FROM versions WHERE seq > ? AND ns = ?
+         ON CONFLICT (ns, key) DO UPDATE SET version = excluded.version, seq = excluded.seq, deleted = excluded.deleted`,
+      ),
+      bytesSince: db.prepare<[number], { bytes: number }>('SELECT COALESCE(SUM(size), 0) AS bytes FROM versions WHERE seq > ?'),
+      namespaces: db.prepare<[], { ns: string }>('SELECT DISTINCT ns FROM heads ORDER BY ns'),
+      pruneKey: db.prepare<[string, string, number, number], { size: number }>(pruneSql(true)),
+      pruneNamespace: db.prepare<[string, number, number], { size: number }>(pruneSql(false)),
+    };
+    // Retention runs here for keys not written since, and on every write of a key.
+    this.prune();
+  }
+
+  // ------------------------------------------------------------------ writes
+
+  write(ns: string, key: string, value: Uint8Array, opts: WriteOptions): VersionInfo {
+    const write = this.prepareWrite(ns, key, value, opts);
+    return this.tx(() => this.apply(ns, key, write).info);
+  }
+
+  writeGrouped(ns: string, key: string, value: Uint8Array, opts: WriteOptions): Promise<VersionInfo> {
+    let write: VersionWrite;
+    try {
+      write = this.prepareWrite(ns, key, value, opts);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    return new Promise((resolve, reject) => {
+      this.queue.push({ ns, key, write, resolve, reject });
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  delete(ns: string, key: string, opts: { author: string; expectedVersion?: number }): VersionInfo {
+    checkNamespace(ns);
+    checkKey(key);
+    const write: VersionWrite = { value: null, author: opts.author, metadata: '{}', contentType: '', description: '', expectedVersion: opts.expectedVersion };
+    return this.tx(() => this.apply(ns, key, write).info);
+  }
+
+  /** Commits the queued writes in one transaction; each write succeeds or fails on its own. */
+  private flush(): void {
+    this.flushScheduled = false;
+    const batch = this.queue;
+    this.queue = [];
+    if (!batch.length) return;
+    const outcomes: ({ ok: true; info: VersionInfo } | { ok: false; error: unknown })[] = [];
+    try {
+      this.tx(() => {
+        for (const q of batch) {
+          try {
+            outcomes.push({ ok: true, info: this.savepoint(() => this.apply(q.ns, q.key, q.write).info) });
+          } catch (error) {
+            if (!(error instanceof SyscallError)) throw error;
+            outcomes.push({ ok: false, error });
+          }
+        }
+      });
+    } catch (error) {
+      for (const q of batch) q.reject(error);
+      return;
+    }
+    batch.forEach((q, i) => {
+      const o = outcomes[i];
+      if (o.ok) q.resolve(o.info);
+      else q.reject(o.error);
+    });
+  }
+
+  private prepareWrite(ns: string, key: string, value: Uint8Array, opts: WriteOptions): VersionWrite {
+    checkNamespace(ns);
+    checkKey(key);
+    checkValue(ns, key, value, this.opts.maxValueBytes);
+    return {
+      value,
+      author: opts.author,
+      metadata: metadataJson(opts.metadata),
+      contentType: opts.contentType ?? '',
+      description: opts.description ?? '',
+      expectedVersion: opts.expectedVersion,
+    };
+  }
+
+  /**
+   * Appends one version inside the caller's transaction (or savepoint), which a SyscallError
+   * rolls back. The quota is checked last, once retention has freed what it frees.
+   */
+  private apply(ns: string, key: string, w: VersionWrite): { info: VersionInfo; previousVersion: number } {
+    const head = this.sql.head.get(ns, key);
+    const current = head?.version ?? 0;
+    const live = !!head && !head.deleted;
+    if (w.expectedVersion !== undefined && w.expectedVersion !== current && !(w.expectedVersion === 0 && !live)) {
+      throw failedPrecondition(
+        `${ns}/${key} is at version ${current}${head?.deleted ? ' (deleted)' : ''}, not the expected version ${w.expectedVersion}; read it and retry`,
+        { currentVersion: current, expectedVersion: w.expectedVersion },
+      );
+    }
+    if (w.value === null && !live) throw this.missing(ns, key, head);
+    const size = w.value?.byteLength ?? 0;
+    const version = current + 1;
+    const hash = w.value ? sha256(w.value) : '';
+    const ts = Date.now();
+    const seq = Number(
+      this.sql.insert.run(ns, key, version, hash, size, w.value ? asBuffer(w.value) : null, w.value ? 0 : 1, w.author, ts, w.metadata, w.contentType, w.description)
+        .lastInsertRowid,
+    );
+    this.sql.upsertHead.run(ns, key, version, seq, w.value ? 0 : 1);
+    this.cache.delete(slot(ns, key));
+    if (size > 0) this.sql.addUsage.run(ns, size);
+    this.pruneKey(ns, key);
+    if (size > 0) this.checkQuota(ns, size);
+    return { info: { namespace: ns, key, version, hash, timestamp: ts, author: w.author, size, deleted: !w.value }, previousVersion: current };
+  }
+
+  /** After a change that added bytes: refuses it (the caller's transaction rolls back) if over quota. */
+  private checkQuota(ns: string, added: number): void {
+    const limit = this.opts.quotas[ns] ?? this.opts.quotas['*'];
+    if (limit === undefined) return;
+    const used = this.usage(ns);
+    if (used > limit) {
+      throw resourceExhausted(
+        `namespace '${ns}' would hold ${used} bytes with these ${added}, over its quota of ${limit} bytes (config context.quotas; retained versions count, see context.retention)`,
+        { namespace: ns, usedBytes: used - added, addingBytes: added, quotaBytes: limit },
+      );
+    }
+  }
+
+  private missing(ns: string, key: string, head: HeadRow | undefined): SyscallError {
+    return head
+      ? notFound(`${ns}/${key} was deleted at version ${head.version}`, { deletedAtVersion: head.version })
+      : notFound(`${ns}/${key} does not exist`);
+  }
+
+  // ------------------------------------------------------------------ reads
+
+  read(ns: string, key: string, opts: ReadOptions = {}): Entry {
+    checkNamespace(ns);
+    checkKey(key);
+    const latest = !opts.version && !opts.asOf;
+    if (latest) {
+      const hit = this.cache.get(slot(ns, key));
+      if (hit) return { ...hit, value: Buffer.from(hit.value) };
+    }
+    let row: VersionRow | undefined;
+    if (opts.version) {
+      row = this.sql.atVersion.get(ns, key, opts.version);
+      if (!row) {
+        const head = this.sql.head.get(ns, key);
+        if (!head) throw notFound(`${ns}/${key} does not exist`);
+        throw notFound(
+          opts.version < head.version
+            ? `version ${opts.version} of ${ns}/${key} was removed by retention (config context.retention)`
+            : `${ns}/${key} has no version ${opts.version}; its latest is ${head.version}`,
+        );
+      }
+      if (row.deleted) throw notFound(`version ${row.version} of ${ns}/${key} is its deletion`, { deletedAtVersion: row.version });
+    } else if (opts.asOf) {
+      row = this.sql.asOf.get(ns, key, opts.asOf);
+      if (!row) throw notFound(`${ns}/${key} did not exist at ${iso(opts.asOf)} (or those versions were removed by retention)`);
+      if (row.deleted) throw notFound(`${ns}/${key} was deleted at version ${row.version}, before ${iso(opts.asOf)}`, { deletedAtVersion: row.version });
+    } else {
+      row = this.sql.latest.get(ns, key);
+      if (!row) throw notFound(`${ns}/${key} does not exist`);
+      if (row.deleted) throw notFound(`${ns}/${key} was deleted at version ${row.version}`, { deletedAtVersion: row.version });
+    }
+    const entry: Entry = { ...info(row), value: row.value ?? Buffer.alloc(0), metadata: JSON.parse(row.metadata), contentType: row.content_type };
+    if (latest) this.remember(slot(ns, key), entry);
+    return { ...entry, value: Buffer.from(entry.value) };
+  }
+
+  /** Caches a key's latest entry; the oldest entry goes when the cache is full. */
+  private remember(id: string, entry: Entry): void {
+    if (this.opts.cacheEntries <= 0) return;
+    this.cache.set(id, entry);
+    if (this.cache.size > this.opts.cacheEntries) this.cache.delete(this.cache.keys().next().value!);
+  }
+
+  versions(ns: string, key: string, opts: VersionListOptions = {}): VersionPage {
+    checkNamespace(ns);
+    checkKey(key);
+    const cap = this.opts.versionListLimit;
+    const limit = Math.max(1, Math.min(opts.limit || Math.min(DEFAULT_PAGE, cap), cap));
+    const rows = this.sql.page.all(ns, key, opts.sinceVersion ?? 0, opts.beforeVersion ?? Number.MAX_SAFE_INTEGER, limit + 1);
+    if (!rows.length && !this.sql.head.get(ns, key)) throw notFound(`${ns}/${key} does not exist`);
+    return { versions: rows.slice(0, limit).map(record), hasMore: rows.length > limit };
+  }
+
+  namespaces(): string[] {
+    return this.sql.namespaces.all().map((r) => r.ns);
+  }
+
+  usage(ns: string): number {
+    return this.sql.usage.get(ns)?.bytes ?? 0;
+  }
+
+  // ------------------------------------------------------------------ snapshots
+
+  snapshot(ns: string, opts: { description?: string; author: string }): SnapshotInfo {
+    checkNamespace(ns);
+    return this.tx(() => {
+      const seq = this.sql.maxSeq.get()!.seq;
+      const itemCount = this.sql.liveKeys.get(ns)!.n;
+      const id = `snap-${Date.now().toString(36)}-${randomBytes(6).toString('hex')}`;
+      const ts = Date.now();
+      this.sql.insertSnapshot.run(id, ns, seq, opts.description ?? '', opts.author, ts, itemCount);
+      return { snapshotId: id, namespace: ns, description: opts.description ?? '', author: opts.author, timestamp: ts, itemCount };
+    });
+  }
+
+  snapshotInfo(snapshotId: string): SnapshotInfo | undefined {
+    const row = this.sql.snapshot.get(snapshotId);
+    return row && snapshotInfo(row);
+  }
+
+  listSnapshots(ns: string): SnapshotInfo[] {
+    checkNamespace(ns);
+    return this.sql.snapshots.all(ns).map(snapshotInfo);
+  }
+
+  restore(snapshotId: string, opts: { into?: string; author: string; force?: boolean }): RestoreResult {
+    const snap = this.sql.snapshot.get(snapshotId);
+    if (!snap) throw notFound(`snapshot '${snapshotId}' does not exist; sys_context_snapshot_list lists a namespace's snapshots`);
+    const target = opts.into || snap.ns;
+    checkNamespace(target, 'restore_into');
+    const description = `restored from snapshot ${snapshotId}`;
+    return this.tx(() => {
+      if (target !== snap.ns && !opts.force) {
+        const live = this.sql.liveKeys.get(target)!.n;
+        if (live) {
+          throw failedPrecondition(
+            `namespace '${target}' already holds ${live} live keys, which a restore into it would replace or delete; set force to restore anyway`,
+          );
+        }
+      }
+      // Set-based: one statement appends every new version, one moves the heads.
+      const before = this.sql.maxSeq.get()!.seq;
+      const restoredItems = this.sql.restoreVersions.run({ src: snap.ns, at: snap.seq, dst: target, author: opts.author, ts: Date.now(), description }).changes;
+      if (!restoredItems) return { namespace: target, restoredItems };
+      this.sql.restoredHeads.run(before, target);
+      this.cache.clear();
+      const added = this.sql.bytesSince.get(before)!.bytes;
+      if (added > 0) this.sql.addUsage.run(target, added);
+      this.pruneNamespace(target);
+      if (added > 0) this.checkQuota(target, added);
+      return { namespace: target, restoredItems };
+    });
+  }
+
+  // ------------------------------------------------------------------ tasks
+
+  begin(taskId: string, author: string): Staging {
+    return new TaskStaging(
+      {
+        check: (ns, key, value) => {
+          checkNamespace(ns);
+          checkKey(key);
+          if (value) checkValue(ns, key, value, this.opts.maxValueBytes);
+        },
+        latest: (ns, key) => {
+          const row = this.sql.latestValue.get(ns, key);
+          return row && !row.deleted ? (row.value ?? Buffer.alloc(0)) : undefined;
+        },
+        commitStaged: (id, who, writes) => this.commitStaged(id, who, writes),
+      },
+      taskId,
+      author,
+    );
+  }
+
+  private commitStaged(taskId: string, author: string, writes: StagedWrite[]): CommittedWrite[] {
+    const description = `task ${taskId}`;
+    return this.tx(() => {
+      const committed: CommittedWrite[] = [];
+      for (const w of writes) {
+        if (w.value === null) {
+          const head = this.sql.head.get(w.namespace, w.key);
+          if (!head || head.deleted) continue; // deleting what is not there changes nothing
+        }
+        const { info, previousVersion } = this.apply(w.namespace, w.key, {
+          value: w.value,
+          author,
+          metadata: metadataJson(w.opts.metadata),
+          contentType: w.opts.contentType ?? '',
+          description,
+        });
+        committed.push({ namespace: w.namespace, key: w.key, version: info.version, previousVersion, hash: info.hash });
+      }
+      return committed;
+    });
+  }
+
+  // ------------------------------------------------------------------ retention
+
+  private rule(ns: string): RetentionRule | undefined {
+    return this.opts.retention[ns] ?? this.opts.retention['*'];
+  }
+
+  private pruneKey(ns: string, key: string): void {
+    const rule = this.rule(ns);
+    if (!rule) return;
+    const removed = this.sql.pruneKey.all(ns, key, rule.keepLast ?? 0, cutoff(rule));
+    this.released(ns, removed);
+  }
+
+  prune(): number {
+    if (!Object.keys(this.opts.retention).length) return 0;
+    return this.tx(() => this.namespaces().reduce((n, ns) => n + this.pruneNamespace(ns), 0));
+  }
+
+  private pruneNamespace(ns: string): number {
+    const rule = this.rule(ns);
+    if (!rule) return 0;
+    const rows = this.sql.pruneNamespace.all(ns, rule.keepLast ?? 0, cutoff(rule));
+    this.released(ns, rows);
+    return rows.length;
+  }
+
+  private released(ns: string, rows: { size: number }[]): void {
+    const bytes = rows.reduce((n, r) => n + r.size, 0);
+    if (bytes) this.sql.addUsage.run(ns, -bytes);
+  }
+
+  // ------------------------------------------------------------------ plumbing
+
+  /** One immediate transaction (or a savepoint inside the caller's). */
+  private tx<T>(fn: () => T): T {
+    return (this.db.inTransaction ? this.run(fn) : this.run.immediate(fn)) as T;
+  }
+
+  private savepoint<T>(fn: () => T): T {
+    return this.run(fn) as T;
+  }
+
+  details(): Record<string, string> {
+    return {
+      path: this.opts.path,
+      journal_mode: String(this.db.pragma('journal_mode', { simple: true })),
+      schema_version: String(this.db.pragma('user_version', { simple: true })),
+      queued_writes: String(this.queue.length),
+    };
+  }
+
+  close(): void {
+    if (!this.db.open) return;
+    this.flush();
+    this.db.close();
+  }
+}
+
+/**
+ * A restore as one statement: the snapshot's state of namespace @src (per key, the newest
+ * version with seq <= @at), compared with namespace @dst now; appends to @dst a copy of the
+ * snapshot's version for every key whose value, metadata or content type differs (or that is
+ * gone), and a tombstone for every live key the snapshot does not have alive.
+ */
+const RESTORE_SQL = `
+WITH snap AS (
+  SELECT key, MAX(seq) AS seq FROM versions WHERE ns = @src AND seq <= @at GROUP BY key
+),
+plan AS (
+  SELECT s.key AS key, w.seq AS from_seq, w.deleted AS tomb
+  FROM snap s JOIN versions w ON w.seq = s.seq
+  LEFT JOIN heads h ON h.ns = @dst AND h.key = s.key
+  LEFT JOIN versions n ON n.seq = h.seq
+  WHERE h.seq IS NOT s.seq
+    AND CASE WHEN w.deleted THEN h.deleted = 0
+        ELSE h.key IS NULL OR h.deleted = 1 OR n.hash <> w.hash OR n.metadata <> w.metadata OR n.content_type <> w.content_type END
+  UNION ALL
+  SELECT h.key, NULL, 1 FROM heads h
+  WHERE h.ns = @dst AND h.deleted = 0 AND h.key NOT IN (SELECT key FROM snap)
+)
+INSERT INTO versions (ns, key, version, hash, size, value, deleted, author, ts, metadata, content_type, description)
+SELECT @dst, p.key, COALESCE(h.version, 0) + 1,
+  CASE WHEN p.tomb THEN '' ELSE w.hash END, CASE WHEN p.tomb THEN 0 ELSE w.size END, CASE WHEN p.tomb THEN NULL ELSE w.value END,
+  p.tomb, @author, @ts, CASE WHEN p.tomb THEN '{}' ELSE w.metadata END, CASE WHEN p.tomb THEN '' ELSE w.content_type END, @description
+FROM plan p LEFT JOIN versions w ON w.seq = p.from_seq LEFT JOIN heads h ON h.ns = @dst AND h.key = p.key`;
+
+/**
+ * Versions of a key (or of every key in a namespace) that retention removes: older than
+ * the latest, outside the newest `keep` (0 = no count rule), at or before the cutoff, and not
+ * the version some snapshot of the namespace sees (seq <= snapshot seq < next version's seq).
+ */
+function pruneSql(oneKey: boolean): string {
+  return `DELETE FROM versions WHERE seq IN (
+    SELECT v.seq FROM versions v JOIN heads h ON h.ns = v.ns AND h.key = v.key
+    WHERE v.ns = ? ${oneKey ? 'AND v.key = ?' : ''}
+      AND v.version < h.version
+      AND v.version <= h.version - ?
+      AND v.ts <= ?
+      AND NOT EXISTS (
+        SELECT 1 FROM snapshots s WHERE s.ns = v.ns AND s.seq >= v.seq
+          AND s.seq < (SELECT n.seq FROM versions n WHERE n.ns = v.ns AND n.key = v.key AND n.version > v.version ORDER BY n.version LIMIT 1)
+      )
+  ) RETURNING size`;
+}
+
+const cutoff = (rule: RetentionRule) => (rule.maxAgeMs === undefined ? Number.MAX_SAFE_INTEGER : Date.now() - rule.maxAgeMs);
+
+function info(row: VersionRow): VersionInfo {
+  return {
+    namespace: row.ns,
+    key: row.key,
+    version: row.version,
+    hash: row.hash,
+    timestamp: row.ts,
+    author: row.author,
+    size: row.size,
+    deleted: !!row.deleted,
+  };
+}
+
+function record(row: VersionRow): VersionRecord {
+  return { ...info(row), description: row.description, metadata: JSON.parse(row.metadata), contentType: row.content_type };
+}
+
+function snapshotInfo(row: SnapshotRow): SnapshotInfo {
+  return { snapshotId: row.id, namespace: row.ns, description: row.description, author: row.author, timestamp: row.ts, itemCount: row.item_count };
+}

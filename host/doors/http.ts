@@ -1,0 +1,122 @@
+// The HTTP/1.1 door: POST /v1/<syscall> (proto3 JSON in and out, through the same
+// pipeline), POST /nl/query, GET /healthz, GET /metrics.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Kernel } from '../kernel.ts';
+import { Code, SyscallError, codeName, resourceExhausted } from '../syscalls/errors.ts';
+import { lookup } from '../syscalls/table.ts';
+import { fromPlain, toJson } from './codec.ts';
+
+/** HTTP status for each gRPC code (as grpc-gateway maps them). */
+const HTTP_STATUS: Record<number, number> = {
+  [Code.OK]: 200,
+  [Code.CANCELLED]: 499,
+  [Code.UNKNOWN]: 500,
+  [Code.INVALID_ARGUMENT]: 400,
+  [Code.DEADLINE_EXCEEDED]: 504,
+  [Code.NOT_FOUND]: 404,
+  [Code.ALREADY_EXISTS]: 409,
+  [Code.PERMISSION_DENIED]: 403,
+  [Code.RESOURCE_EXHAUSTED]: 429,
+  [Code.FAILED_PRECONDITION]: 400,
+  [Code.ABORTED]: 409,
+  [Code.OUT_OF_RANGE]: 400,
+  [Code.UNIMPLEMENTED]: 501,
+  [Code.INTERNAL]: 500,
+  [Code.UNAVAILABLE]: 503,
+  [Code.DATA_LOSS]: 500,
+  [Code.UNAUTHENTICATED]: 401,
+};
+
+export const httpStatusOf = (code: number) => HTTP_STATUS[code] ?? 500;
+
+class BodyTooLarge extends Error {}
+
+export function createHttpDoor(kernel: Kernel): Server {
+  const server = createServer((req, res) => {
+    route(kernel, req, res).catch((err) => sendError(res, err));
+  });
+  server.keepAliveTimeout = 5000;
+  return server;
+}
+
+async function route(kernel: Kernel, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://camos');
+  const path = url.pathname;
+  if (req.method === 'GET' && path === '/healthz') {
+    const report = await kernel.healthSummary();
+    return sendJson(res, report.status === 'down' ? 503 : 200, { status: report.status, version: report.version, uptimeMs: report.uptimeMs });
+  }
+  if (req.method === 'GET' && path === '/metrics') {
+    const text = await kernel.metrics.text();
+    res.writeHead(200, { 'content-type': kernel.metrics.registry.contentType });
+    res.end(text);
+    return;
+  }
+  const syscall = path.startsWith('/v1/') ? decodeURIComponent(path.slice(4)) : path === '/nl/query' ? 'sys_nl_query' : undefined;
+  if (!syscall) return sendJson(res, 404, { code: Code.NOT_FOUND, status: 'NOT_FOUND', message: `no route for ${req.method} ${path}; syscalls are POST /v1/<syscall>, plus POST /nl/query, GET /healthz, GET /metrics` });
+  if (req.method !== 'POST') {
+    res.setHeader('allow', 'POST');
+    return sendJson(res, 405, { code: Code.INVALID_ARGUMENT, status: 'INVALID_ARGUMENT', message: `${path} takes POST with a JSON body` });
+  }
+  const row = lookup(syscall);
+  if (!row) return sendError(res, new SyscallError(Code.UNIMPLEMENTED, `unknown syscall '${syscall}'; see docs/SYSCALLS.md`));
+
+  let body: Buffer;
+  try {
+    body = await readBody(req, kernel.config.maxMessageBytes);
+  } catch (e) {
+    if (e instanceof BodyTooLarge) return sendError(res, resourceExhausted(`request body is larger than the ${kernel.config.maxMessageBytes}-byte limit (maxMessageBytes)`), 413);
+    throw e;
+  }
+  let json: unknown = {};
+  if (body.length) {
+    try {
+      json = JSON.parse(body.toString('utf8'));
+    } catch (e) {
+      return sendError(res, new SyscallError(Code.INVALID_ARGUMENT, `request body is not valid JSON: ${(e as Error).message}`));
+    }
+  }
+  const request = fromPlain(`${row.rpc}Request`, json);
+  const result = await kernel.dispatch(row.name, request, {
+    door: 'http',
+    token: header(req, 'authorization'),
+    traceparent: header(req, 'traceparent'),
+    requestId: header(req, 'x-request-id'),
+  });
+  sendJson(res, 200, toJson(`${row.rpc}Response`, result));
+}
+
+const header = (req: IncomingMessage, name: string) => {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+};
+
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > limit) {
+        reject(new BodyTooLarge());
+        req.resume();
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function sendJson(res: ServerResponse, status: number, value: unknown) {
+  if (res.headersSent) return;
+  const body = JSON.stringify(value);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+  res.end(body);
+}
+
+function sendError(res: ServerResponse, err: unknown, statusOverride?: number) {
+  const e = err instanceof SyscallError ? err : new SyscallError(Code.INTERNAL, 'internal error');
+  sendJson(res, statusOverride ?? httpStatusOf(e.code), { code: e.code, status: codeName(e.code), message: e.message });
+}

@@ -1,0 +1,86 @@
+// The doors on one port: each new connection is peeked at; the HTTP/2 preface goes to
+// grpc-js through a connection injector, anything else to Node's HTTP/1.1 server.
+import { createServer, type Server as NetServer, type Socket } from 'node:net';
+import * as grpc from '@grpc/grpc-js';
+import type { Kernel } from '../kernel.ts';
+import { createGrpcDoor } from './grpc.ts';
+import { createHttpDoor } from './http.ts';
+
+export interface Doors {
+  host: string;
+  port: number;
+  /** Stops accepting, lets in-flight calls finish (up to graceMs), then closes the kernel. */
+  close(graceMs?: number): Promise<void>;
+}
+
+const PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n');
+
+export async function serve(kernel: Kernel, opts: { host?: string; port?: number } = {}): Promise<Doors> {
+  const host = opts.host ?? kernel.config.host;
+  const port = opts.port ?? kernel.config.port;
+  const grpcDoor = createGrpcDoor(kernel);
+  const injector = grpcDoor.server.createConnectionInjector(grpc.ServerCredentials.createInsecure());
+  const http = createHttpDoor(kernel);
+  const sockets = new Set<Socket>();
+
+  const listener: NetServer = createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => socket.destroy());
+    let head = Buffer.alloc(0);
+    const onReadable = () => {
+      let chunk: Buffer | null;
+      while ((chunk = socket.read()) !== null) head = Buffer.concat([head, chunk]);
+      const n = Math.min(head.length, PREFACE.length);
+      if (n === 0) return;
+      const isH2 = head.subarray(0, n).equals(PREFACE.subarray(0, n));
+      if (isH2 && n < PREFACE.length) return; // wait for the rest of the preface
+      socket.off('readable', onReadable);
+      socket.unshift(head);
+      if (isH2) injector.injectConnection(socket);
+      else http.emit('connection', socket);
+    };
+    socket.on('readable', onReadable);
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    listener.once('error', reject);
+    listener.listen(port, host, () => {
+      listener.off('error', reject);
+      resolve();
+    });
+  });
+  const address = listener.address();
+  const boundPort = typeof address === 'object' && address ? address.port : port;
+  kernel.log.info({ host, port: boundPort }, `camos listening on ${host}:${boundPort} (gRPC and HTTP)`);
+
+  let closing: Promise<void> | undefined;
+  return {
+    host,
+    port: boundPort,
+    close(graceMs = kernel.config.shutdownGraceMs) {
+      closing ??= (async () => {
+        grpcDoor.health.setStatus('', 'NOT_SERVING');
+        grpcDoor.health.setStatus('cam_os.SyscallService', 'NOT_SERVING');
+        listener.close();
+        await kernel.drain(graceMs);
+        http.closeIdleConnections();
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(() => {
+            grpcDoor.server.forceShutdown();
+            resolve();
+          }, Math.max(100, graceMs));
+          grpcDoor.server.tryShutdown(() => {
+            clearTimeout(timer);
+            resolve();
+          });
+        });
+        injector.destroy();
+        http.closeAllConnections();
+        for (const s of sockets) s.destroy();
+        await kernel.close();
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,145 @@
+// The Session stream: any syscall, multiplexed by request_id over one bidirectional
+// stream. Calls run concurrently; each answer carries its request id and status code.
+import type * as grpc from '@grpc/grpc-js';
+import type { Kernel } from '../kernel.ts';
+import { Code, SyscallError, deadlineExceeded, invalidArgument, unimplemented } from '../syscalls/errors.ts';
+import { lookup } from '../syscalls/table.ts';
+import { encode } from './codec.ts';
+import { metaString } from './grpc.ts';
+import { messageType } from './proto.ts';
+import { MalformedMessage } from './wire.ts';
+
+type Req = Record<string, unknown> & { requestId: string; authorization: string; timeoutMs: number; traceparent: string; call?: string };
+type Res = Record<string, unknown>;
+
+export interface SealedCall { channelId: string; sequence: number; nonce: Buffer; ciphertext: Buffer }
+
+const TERMINAL = new Set(['succeeded', 'failed', 'rolled_back', 'cancelled']);
+
+export function handleSession(kernel: Kernel, call: grpc.ServerDuplexStream<unknown, unknown>): void {
+  const streamToken = metaString(call.metadata, 'authorization');
+  const streamTraceparent = metaString(call.metadata, 'traceparent');
+  let inflight = 0;
+  let ended = false;
+  const unwatch = new Set<() => void>();
+
+  const send = (res: Res) => {
+    if (!call.writable || call.destroyed) return;
+    call.write(res);
+  };
+  const maybeEnd = () => {
+    if (ended && inflight === 0 && unwatch.size === 0 && call.writable) call.end();
+  };
+
+  const run = async (req: Req): Promise<Res> => {
+    const field = req.call;
+    if (!field) throw invalidArgument('SyscallRequest names no syscall: set one field of its `call` oneof');
+    if (field === 'sealed') return runSealed(req.sealed as SealedCall);
+    const row = lookup(field);
+    if (!row) throw unimplemented(`unknown syscall '${field}'`);
+    const pending = kernel.dispatch(row.name, req[field], {
+      door: 'session',
+      token: req.authorization || streamToken,
+      requestId: req.requestId || undefined,
+      traceparent: req.traceparent || streamTraceparent,
+      deadline: req.timeoutMs > 0 ? Date.now() + req.timeoutMs : undefined,
+    });
+    const result = req.timeoutMs > 0 ? await withTimeout(pending, req.timeoutMs, row.name) : await pending;
+    const watching = field === 'taskStatus' && (req[field] as { watch?: boolean }).watch === true && watchTask(req.requestId, result as Res);
+    return { final: !watching, [field]: result };
+  };
+
+  const runSealed = async (sealed: SealedCall): Promise<Res> => {
+    const channels = kernel.channels;
+    if (!channels) throw unimplemented('sealed calls are not available: this kernel has no secure channels');
+    const inner = messageType('SyscallRequest').decode(channels.openSealed(sealed.channelId, sealed));
+    const innerReq = messageType('SyscallRequest').toObject(inner, { longs: Number, enums: String, bytes: Buffer as never, defaults: true, arrays: true, objects: true, oneofs: true }) as Req;
+    let answer: Res;
+    try {
+      answer = { requestId: innerReq.requestId, code: Code.OK, message: '', final: true, ...(await run(innerReq)) };
+    } catch (err) {
+      answer = { requestId: innerReq.requestId, ...errorFields(err) };
+    }
+    return { sealed: channels.seal(sealed.channelId, encode('SyscallResponse', answer)) };
+  };
+
+  // Streams every later state change of a task until it ends. The scheduler calls the
+  // listener once at once with the current state: that one is the call's own answer.
+  const watchTask = (requestId: string, initial: Res): boolean => {
+    const scheduler = kernel.scheduler;
+    if (!scheduler || TERMINAL.has(String(initial.state))) return false;
+    let first = true;
+    let stop: (() => void) | undefined;
+    let done = false;
+    const listener = (status: { state: string }) => {
+      if (first) {
+        first = false;
+        return;
+      }
+      const final = TERMINAL.has(status.state);
+      send({ requestId, code: Code.OK, message: '', final, taskStatus: status });
+      if (final) {
+        done = true;
+        if (stop) {
+          stop();
+          unwatch.delete(stop);
+        }
+        maybeEnd();
+      }
+    };
+    stop = scheduler.watch(String(initial.taskId), listener as never);
+    if (done) stop();
+    else unwatch.add(stop);
+    return !done;
+  };
+
+  call.on('data', (req: unknown) => {
+    if (req instanceof MalformedMessage) {
+      send({ requestId: '', code: Code.INVALID_ARGUMENT, message: req.message, final: true });
+      return;
+    }
+    const r = req as Req;
+    inflight++;
+    run(r)
+      .then(
+        (result) => send({ requestId: r.requestId, code: Code.OK, message: '', final: true, ...result }),
+        (err) => send({ requestId: r.requestId, ...errorFields(err) }),
+      )
+      .finally(() => {
+        inflight--;
+        maybeEnd();
+      });
+  });
+  call.on('end', () => {
+    ended = true;
+    maybeEnd();
+  });
+  const cleanup = () => {
+    for (const stop of unwatch) stop();
+    unwatch.clear();
+  };
+  call.on('cancelled', cleanup);
+  call.on('error', cleanup);
+  call.on('close', cleanup);
+}
+
+function errorFields(err: unknown): Res {
+  if (err instanceof SyscallError) return { code: err.code, message: err.message, final: true };
+  return { code: Code.INTERNAL, message: 'internal error', final: true };
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number, name: string): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(deadlineExceeded(`${name} did not finish within its ${ms} ms timeout`)), ms);
+    p.then(
+      (v) => {
+        clearTimeout(timer);
+        resolve(v);
+      },
+      (e) => {
+        clearTimeout(timer);
+        reject(e);
+      },
+    );
+  });
+}

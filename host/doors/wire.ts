@@ -1,0 +1,64 @@
+// Binary protobuf decoding that never throws into grpc-js (which would answer INTERNAL):
+// a malformed message becomes a value the door answers with INVALID_ARGUMENT, naming the
+// field where decoding broke. protobufjs itself is lenient (it reads a truncated string
+// as a short one), so the wire format is walked first, strictly.
+import protobuf from 'protobufjs';
+import { messageType } from './proto.ts';
+
+export class MalformedMessage {
+  constructor(readonly message: string) {}
+}
+
+const TO_OBJECT: protobuf.IConversionOptions = {
+  longs: Number, enums: String, bytes: Buffer as never, defaults: true, arrays: true, objects: true, oneofs: true,
+};
+
+export function decodeOrExplain(typeName: string, buf: Buffer): unknown {
+  const type = messageType(typeName);
+  const problem = check(type, buf, 0);
+  if (problem) return new MalformedMessage(`malformed protobuf ${typeName}: ${problem}`);
+  try {
+    return type.toObject(type.decode(buf), TO_OBJECT);
+  } catch (err) {
+    return new MalformedMessage(`malformed protobuf ${typeName}: ${(err as Error).message}`);
+  }
+}
+
+const snake = (s: string) => s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+
+/** Walks the wire format; returns what is wrong and where, or undefined. */
+function check(type: protobuf.Type, buf: Uint8Array, depth: number): string | undefined {
+  if (depth > 32) return 'messages nested too deeply';
+  const reader = protobuf.Reader.create(buf);
+  while (reader.pos < reader.len) {
+    const at = reader.pos;
+    let tag: number;
+    try {
+      tag = reader.uint32();
+    } catch {
+      return `truncated field tag at byte ${at}`;
+    }
+    const id = tag >>> 3;
+    const wire = tag & 7;
+    const field = type.fieldsById[id];
+    const name = field ? `field '${snake(field.name)}' (#${id})` : `unknown field #${id}`;
+    if (id === 0 || wire === 3 || wire === 4 || wire > 5) return `invalid tag for ${name} at byte ${at}`;
+    const start = reader.pos;
+    try {
+      if (wire === 2) {
+        const len = reader.uint32();
+        if (reader.pos + len > reader.len) return `${name} is truncated (declares ${len} bytes at byte ${start}, ${reader.len - reader.pos} remain)`;
+        const body = buf.subarray(reader.pos, reader.pos + len);
+        reader.pos += len;
+        const inner = field?.resolvedType && 'fields' in field.resolvedType ? (field.resolvedType as protobuf.Type) : undefined;
+        if (inner && !field!.map) {
+          const deeper = check(inner, body, depth + 1);
+          if (deeper) return `${name}: ${deeper}`;
+        }
+      } else reader.skipType(wire);
+    } catch {
+      return `${name} is truncated (starts at byte ${start}, message is ${buf.length} bytes)`;
+    }
+  }
+  return undefined;
+}

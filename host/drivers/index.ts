@@ -1,0 +1,64 @@
+// WebAssembly drivers: signed components whose core modules run on a pool of worker
+// threads, one fresh instance per call, under memory, time, output and capability limits.
+import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
+import type { Kernel } from '../kernel.ts';
+import { buildAndSignAll } from './build.ts';
+import { ensureLocalPublisher } from './keys.ts';
+import { DriverRuntime } from './runtime.ts';
+import { TrustStore } from './trust.ts';
+import { DriverWatcher } from './watch.ts';
+
+export { DriverRuntime, compareVersions, parseRef } from './runtime.ts';
+export type { DriverInfo, DriverLimits, InvokeOptions, InvokeResult, VerifiedDriver } from './runtime.ts';
+export type { LoadOptions, LoadOutcome, LoadSource } from './loader.ts';
+export { DriverWatcher } from './watch.ts';
+
+/**
+ * Opens the runtime: starts the pool, loads the example drivers (built from drivers-as/
+ * and signed by this kernel's own publisher key, which its trust store holds), then the
+ * manifests of the watched directory, and registers with the kernel.
+ */
+export async function openDrivers(kernel: Kernel): Promise<DriverRuntime> {
+  const config = kernel.config.drivers;
+  const trust = new TrustStore(kernel.dataDir);
+  const runtime = new DriverRuntime(kernel, {
+    poolSize: config.poolSize || availableParallelism(),
+    defaultTimeoutMs: config.defaultTimeoutMs,
+    trust,
+  });
+  let watcher: DriverWatcher | undefined;
+  kernel.register({
+    name: 'drivers',
+    health: () => runtime.health(),
+    close: async () => {
+      await watcher?.close();
+      await runtime.close();
+    },
+  });
+  await runtime.warm();
+  if (config.loadExamples) await loadExamples(kernel, runtime, trust);
+  if (config.watch) {
+    watcher = new DriverWatcher(resolve(kernel.dataDir, config.dir || 'drivers'), runtime, trust, kernel.log);
+    runtime.watcher = watcher;
+    await watcher.start();
+  }
+  return runtime;
+}
+
+async function loadExamples(kernel: Kernel, runtime: DriverRuntime, trust: TrustStore): Promise<void> {
+  const key = ensureLocalPublisher(kernel.dataDir, trust);
+  let signed: Awaited<ReturnType<typeof buildAndSignAll>>;
+  try {
+    signed = await buildAndSignAll({ key });
+  } catch (e) {
+    kernel.log.error({ err: (e as Error).message }, 'example drivers could not be built; starting without them');
+    return;
+  }
+  for (const s of signed) {
+    // A refusal is logged and audited by the loader; the kernel starts without that driver.
+    await runtime
+      .load({ manifest: s.manifestText, module: s.build.component }, { origin: `example:drivers-as/${s.build.name}`, audit: true })
+      .catch((e: Error) => kernel.log.warn({ driver: `${s.build.name}@${s.build.version}`, err: e.message }, 'example driver not loaded'));
+  }
+}

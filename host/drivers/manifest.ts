@@ -1,0 +1,275 @@
+// Driver manifests: the schema, canonical bytes, signing, and verification of a manifest
+// against its module and the trust store. Every failing check is reported, not only the
+// first; verdicts are cached by module digest, manifest, signature and trust generation.
+import { createHash } from 'node:crypto';
+import { dirname, join } from 'node:path';
+import { z } from 'zod';
+import {
+  hybridSign,
+  hybridVerify,
+  signatureFromJson,
+  signatureToJson,
+  HYBRID_ALGORITHM,
+  type HybridKeyPair,
+  type HybridSignature,
+  type HybridSignatureJson,
+} from '../crypto/hybrid.ts';
+import type { TrustStore } from './trust.ts';
+import { binaryKind, extractCoreModule, inspectCoreModule, type CoreModuleInfo } from './wasm.ts';
+
+export const WIT_WORLD = 'camos:driver/driver@0.1.0';
+export const HOST_MODULE = 'camos:driver/host@0.1.0';
+/** Capability names are the host import names of the camos:driver world. */
+export const CAPABILITIES = ['log', 'context-read', 'context-write', 'emit-metric', 'now-ms'] as const;
+export type Capability = (typeof CAPABILITIES)[number];
+
+const SEMVER = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/;
+/** A namespace, or a prefix ending in '*' ("team/*"), or '*' for every namespace. */
+const NAMESPACE_PATTERN = /^(\*|[A-Za-z0-9_.\-/]+\*?)$/;
+
+const unique = <T>(a: T[]) => new Set(a).size === a.length;
+
+const LimitsSchema = z
+  .object({
+    maxMemoryPages: z.number().int().min(1).max(65536),
+    timeoutMs: z.number().int().min(1).max(600_000),
+    maxOutputBytes: z.number().int().min(1).max(64 * 1024 * 1024),
+  })
+  .strict();
+
+const CapabilitiesSchema = z
+  .object({
+    imports: z.array(z.enum(CAPABILITIES)).refine(unique, 'imports must not repeat').default([]),
+    context: z
+      .object({
+        read: z.array(z.string().regex(NAMESPACE_PATTERN, 'a namespace, a prefix ending in *, or *')).default([]),
+        write: z.array(z.string().regex(NAMESPACE_PATTERN, 'a namespace, a prefix ending in *, or *')).default([]),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict();
+
+/** What a driver's author writes (drivers-as/<name>/manifest.json, manifests/<name>.json). */
+export const ManifestTemplateSchema = z
+  .object({
+    name: z.string().regex(/^[a-z][a-z0-9-]{0,62}$/, 'lowercase letters, digits and dashes, starting with a letter'),
+    version: z.string().regex(SEMVER, 'a semantic version such as 1.2.0'),
+    description: z.string().max(2000).default(''),
+    world: z.literal(WIT_WORLD).default(WIT_WORLD),
+    capabilities: CapabilitiesSchema,
+    limits: LimitsSchema,
+    /** The component file, relative to the manifest's directory. */
+    module: z.string().min(1).optional(),
+  })
+  .strict();
+
+const SignatureJsonSchema = z
+  .object({
+    keyId: z.string().regex(/^[0-9a-f]{16}$/),
+    algorithm: z.literal(HYBRID_ALGORITHM),
+    mldsa: z.base64(),
+    ed25519: z.base64(),
+  })
+  .strict();
+
+/** A complete manifest: the template plus the publisher, the digest and (once signed) the signature. */
+export const ManifestSchema = ManifestTemplateSchema.extend({
+  publisher: z.string().regex(/^[0-9a-f]{16}$/, 'a publisher key id (16 hex characters)'),
+  digest: z.string().regex(/^sha256:[0-9a-f]{64}$/, "'sha256:' and 64 hex characters"),
+  signature: SignatureJsonSchema.optional(),
+}).strict();
+
+export type ManifestTemplate = z.infer<typeof ManifestTemplateSchema>;
+export type Manifest = z.infer<typeof ManifestSchema>;
+
+export const sha256Digest = (bytes: Uint8Array) => `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+
+/** Where a manifest's component lives: its `module` field, or <name>.component.wasm beside it. */
+export const modulePathOf = (manifestPath: string, m: { name: string; module?: string }) =>
+  join(dirname(manifestPath), m.module ?? `${m.name}.component.wasm`);
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((k) => [k, sortKeys((value as Record<string, unknown>)[k])]),
+    );
+  }
+  return value;
+}
+
+/** The bytes a signature covers: sorted-key compact JSON of the manifest without `signature`. */
+export function canonicalBytes(manifest: Record<string, unknown>): Uint8Array {
+  const { signature: _signature, ...rest } = manifest;
+  return new TextEncoder().encode(JSON.stringify(sortKeys(rest)));
+}
+
+/** Signs a manifest as `key`'s publisher: sets `publisher` to the key id, then attaches the signature. */
+export function signManifest<M extends Record<string, unknown>>(manifest: M, key: HybridKeyPair): M & { publisher: string; signature: HybridSignatureJson } {
+  const unsigned = { ...manifest, publisher: key.publicKey.keyId };
+  delete (unsigned as Record<string, unknown>).signature;
+  const signature = signatureToJson(hybridSign(key, canonicalBytes(unsigned)));
+  return { ...unsigned, signature };
+}
+
+/** A manifest file's text: the signed manifest, pretty-printed. */
+export const manifestText = (m: Record<string, unknown>) => JSON.stringify(m, null, 2) + '\n';
+
+export interface VerifyInput {
+  /** The manifest JSON (bytes or text) or an already parsed object. */
+  manifest: Uint8Array | string | Record<string, unknown>;
+  /** A detached signature (JSON bytes or object); otherwise the manifest's own `signature`. */
+  signature?: Uint8Array | HybridSignatureJson;
+  /** The component (or core module) the manifest describes. */
+  module: Uint8Array;
+  trust: TrustStore;
+}
+
+export interface ManifestVerdict {
+  valid: boolean;
+  /** Every failed check, as a sentence naming the driver. */
+  reasons: string[];
+  /** sha256:<hex> of the module bytes given. */
+  digest: string;
+  /** The publisher key id the manifest names ('' when unreadable). */
+  issuer: string;
+  /** The parsed manifest when it passed the schema. */
+  manifest?: Manifest;
+  /** The driver's core module (extracted from the component) when it could be read. */
+  core?: Uint8Array;
+  cached: boolean;
+}
+
+const VERDICT_CACHE_SIZE = 256;
+const verdicts = new Map<string, Omit<ManifestVerdict, 'cached' | 'core'>>();
+
+/** Checks a manifest and its module; lists every reason it is refused. */
+export function verifyManifest(input: VerifyInput): ManifestVerdict {
+  const digest = sha256Digest(input.module);
+  const manifestBytes = manifestBytesOf(input.manifest);
+  const signatureBytes = input.signature === undefined ? new Uint8Array(0) : input.signature instanceof Uint8Array ? input.signature : new TextEncoder().encode(JSON.stringify(input.signature));
+  const cacheKey = createHash('sha256').update(digest).update('\0').update(manifestBytes).update('\0').update(signatureBytes).update(`\0${input.trust.generation}`).digest('hex');
+  const hit = verdicts.get(cacheKey);
+  if (hit) return { ...hit, core: coreOf(input.module), cached: true };
+  const { core, ...verdict } = check(manifestBytes, signatureBytes, input.module, digest, input.trust);
+  if (verdicts.size >= VERDICT_CACHE_SIZE) verdicts.delete(verdicts.keys().next().value!);
+  verdicts.set(cacheKey, verdict);
+  return { ...verdict, core, cached: false };
+}
+
+function coreOf(module: Uint8Array): Uint8Array | undefined {
+  try {
+    return extractCoreModule(module);
+  } catch {
+    return undefined;
+  }
+}
+
+function manifestBytesOf(m: VerifyInput['manifest']): Uint8Array {
+  if (m instanceof Uint8Array) return m;
+  return new TextEncoder().encode(typeof m === 'string' ? m : JSON.stringify(m));
+}
+
+function check(manifestBytes: Uint8Array, signatureBytes: Uint8Array, module: Uint8Array, digest: string, trust: TrustStore): Omit<ManifestVerdict, 'cached'> {
+  const reasons: string[] = [];
+  let raw: Record<string, unknown> | undefined;
+  try {
+    const parsed = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(manifestBytes));
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) raw = parsed;
+    else reasons.push('manifest is not a JSON object');
+  } catch (e) {
+    reasons.push(`manifest is not valid JSON: ${(e as Error).message}`);
+  }
+  const label = raw && typeof raw.name === 'string' && typeof raw.version === 'string' ? `driver '${raw.name}@${raw.version}'` : 'driver';
+  const issuer = raw && typeof raw.publisher === 'string' ? raw.publisher : '';
+
+  let manifest: Manifest | undefined;
+  if (raw) {
+    const result = ManifestSchema.safeParse(raw);
+    if (result.success) manifest = result.data;
+    else for (const issue of result.error.issues) reasons.push(`manifest field '${issue.path.join('.') || '(root)'}': ${issue.message}`);
+  }
+
+  // Digest: the manifest names the exact bytes it was signed for.
+  if (raw && typeof raw.digest === 'string' && raw.digest !== digest) reasons.push(`${label}: module digest ${digest} does not match the manifest's digest ${raw.digest}`);
+
+  // Signature: both halves, by a trusted key that is the manifest's publisher.
+  if (raw) reasons.push(...checkSignature(raw, signatureBytes, issuer, label, trust));
+
+  // Capabilities and memory, read from the core module's sections.
+  let core: Uint8Array | undefined;
+  let info: CoreModuleInfo | undefined;
+  try {
+    binaryKind(module);
+    core = extractCoreModule(module);
+    info = inspectCoreModule(core);
+  } catch (e) {
+    reasons.push(`${label}: module is not a readable WebAssembly component or module: ${(e as Error).message}`);
+  }
+  if (info && manifest) reasons.push(...checkModule(info, manifest, label));
+
+  return { valid: reasons.length === 0, reasons, digest, issuer, manifest, core };
+}
+
+function checkSignature(raw: Record<string, unknown>, signatureBytes: Uint8Array, issuer: string, label: string, trust: TrustStore): string[] {
+  let sigJson: unknown = raw.signature;
+  if (signatureBytes.length > 0) {
+    try {
+      sigJson = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(signatureBytes));
+    } catch (e) {
+      return [`${label}: detached signature is not valid JSON: ${(e as Error).message}`];
+    }
+  }
+  if (sigJson === undefined) return [`${label}: manifest is not signed (no signature in the manifest or the request)`];
+  const parsedSig = SignatureJsonSchema.safeParse(sigJson);
+  if (!parsedSig.success) return [`${label}: signature is malformed: ${parsedSig.error.issues.map((i) => `'${i.path.join('.')}' ${i.message}`).join('; ')}`];
+  const sig: HybridSignature = signatureFromJson(parsedSig.data);
+  const reasons: string[] = [];
+  if (issuer && sig.keyId !== issuer) reasons.push(`${label}: signature was made by key ${sig.keyId}, not by the manifest's publisher ${issuer}`);
+  if (!issuer) return reasons;
+  const trusted = trust.get(issuer);
+  if (!trusted) {
+    reasons.push(`${label}: publisher key ${issuer} is not in the trust store (\`camos trust add <pubkey-file>\`)`);
+    return reasons;
+  }
+  if (trusted.revoked) reasons.push(`${label}: publisher key ${issuer}${trusted.name ? ` (${trusted.name})` : ''} is revoked`);
+  const verdict = hybridVerify(trusted.publicKey, canonicalBytes(raw), sig);
+  if (!verdict.mldsa) reasons.push(`${label}: ML-DSA-65 signature does not verify with publisher key ${issuer}`);
+  if (!verdict.ed25519) reasons.push(`${label}: Ed25519 signature does not verify with publisher key ${issuer}`);
+  return reasons;
+}
+
+function checkModule(info: CoreModuleInfo, manifest: Manifest, label: string): string[] {
+  const reasons: string[] = [];
+  const granted = new Set<string>(manifest.capabilities.imports);
+  const grantedText = granted.size ? [...granted].map((g) => `'${g}'`).join(', ') : 'nothing';
+  for (const imp of info.imports) {
+    if (imp.module === HOST_MODULE && imp.kind === 'func' && (CAPABILITIES as readonly string[]).includes(imp.name)) {
+      if (!granted.has(imp.name)) reasons.push(`${label} imports '${imp.name}' but its manifest grants only ${grantedText}`);
+    } else if (!(imp.module === 'env' && imp.kind === 'memory')) {
+      reasons.push(`${label} imports '${imp.module}.${imp.name}' (${imp.kind}), which is not a host function of ${WIT_WORLD}`);
+    }
+  }
+  const limit = manifest.limits.maxMemoryPages;
+  const memories = [
+    ...info.imports.filter((i) => i.kind === 'memory').map((i) => ({ ...i.memory!, imported: true })),
+    ...info.memories.map((m) => ({ ...m, imported: false })),
+  ];
+  if (memories.length === 0) reasons.push(`${label} has no memory`);
+  for (const m of memories) {
+    if (m.maximumPages === undefined) {
+      // An imported memory is created by the host with the manifest's maximum.
+      if (!m.imported) reasons.push(`${label} declares its memory without a maximum; build it with a maximum of at most ${limit} pages`);
+    } else if (m.maximumPages > limit) {
+      reasons.push(`${label} declares a memory maximum of ${m.maximumPages} pages (${pagesText(m.maximumPages)}) but its manifest allows ${limit} pages (${pagesText(limit)})`);
+    }
+    if (m.initialPages > limit) reasons.push(`${label} asks for ${m.initialPages} initial memory pages but its manifest allows ${limit}`);
+  }
+  if (!info.exports.some((e) => e.name === 'handle' && e.kind === 'func')) reasons.push(`${label} does not export 'handle'`);
+  return reasons;
+}
+
+const pagesText = (pages: number) => (pages * 64 >= 1024 ? `${(pages * 64) / 1024} MiB` : `${pages * 64} KiB`);

@@ -1,0 +1,403 @@
+// The driver runtime: loaded drivers by name and version, and calls dispatched to the
+// worker pool. A call resolves its driver once, when it starts, and holds it to the end:
+// loading a newer version sends new calls there while running calls finish on the old
+// one, and unloading waits for the calls in flight.
+import { randomBytes } from 'node:crypto';
+import { Gauge } from 'prom-client';
+import type { Kernel } from '../kernel.ts';
+import type { Staging } from '../context/index.ts';
+import { Code, SyscallError, deadlineExceeded, failedPrecondition, internal, notFound, resourceExhausted, unavailable } from '../syscalls/errors.ts';
+import { nextRequestId } from '../syscalls/pipeline.ts';
+import type { AuditEntry } from '../syscalls/types.ts';
+import { loadDriver, type LoadOptions, type LoadOutcome, type LoadSource } from './loader.ts';
+import { checkModule } from './module.ts';
+import { DriverPool, type ContextReader, type WorkerAnswer } from './pool.ts';
+import type { TrustStore } from './trust.ts';
+import type { DriverWatcher } from './watch.ts';
+
+export interface DriverLimits {
+  memoryPages: number;
+  timeoutMs: number;
+  maxOutputBytes: number;
+}
+
+/** What loading needs once the manifest has been verified. */
+export interface VerifiedDriver {
+  name: string;
+  version: string;
+  digest: string;
+  publisher: string;
+  description: string;
+  /** Granted host functions (import names). */
+  capabilities: string[];
+  reads: string[];
+  writes: string[];
+  limits: DriverLimits;
+  /** The core module (extracted from the component). */
+  core: Uint8Array;
+  /** Size of the signed artifact (component), bytes. */
+  size: number;
+  config?: Uint8Array;
+  /** Where it came from (a manifest path), for hot loading and the list. */
+  origin?: string;
+}
+
+export interface DriverInfo {
+  name: string;
+  version: string;
+  digest: string;
+  publisher: string;
+  capabilities: string[];
+  description: string;
+  loadedAt: number;
+  calls: number;
+  size: number;
+}
+
+export interface InvokeOptions {
+  staging?: Staging;
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  caller?: string;
+  taskId?: string;
+}
+
+export interface InvokeResult {
+  output: Uint8Array;
+  driver: string;
+  durationMs: number;
+}
+
+interface LoadedDriver extends Omit<VerifiedDriver, 'core'> {
+  ref: string;
+  module: WebAssembly.Module;
+  importedMemory?: { initial: number; maximum: number };
+  loadedAt: number;
+  calls: number;
+  inflight: number;
+  /** Set by unload: resolves when the last call in flight ends. */
+  drained?: () => void;
+}
+
+export interface RuntimeOptions {
+  poolSize: number;
+  defaultTimeoutMs: number;
+  /** Publisher keys manifests are verified against. */
+  trust: TrustStore;
+}
+
+/** Orders versions: numeric dot-separated parts compare as numbers, a pre-release sorts first. */
+export function compareVersions(a: string, b: string): number {
+  const [ma, pa = ''] = a.split('-', 2);
+  const [mb, pb = ''] = b.split('-', 2);
+  const xa = ma.split('.').map(Number);
+  const xb = mb.split('.').map(Number);
+  for (let i = 0; i < Math.max(xa.length, xb.length); i++) {
+    const d = (xa[i] ?? 0) - (xb[i] ?? 0);
+    if (d) return d;
+  }
+  if (pa === pb) return 0;
+  if (!pa) return 1;
+  if (!pb) return -1;
+  return pa < pb ? -1 : 1;
+}
+
+export function parseRef(ref: string): { name: string; version?: string } {
+  const at = ref.indexOf('@');
+  return at < 0 ? { name: ref } : { name: ref.slice(0, at), version: ref.slice(at + 1) || undefined };
+}
+
+export class DriverRuntime {
+  private readonly kernel: Kernel;
+  private readonly pool: DriverPool;
+  private readonly defaultTimeoutMs: number;
+  readonly trust: TrustStore;
+  /** The hot-loading watcher of the drivers directory, when watching. */
+  watcher?: DriverWatcher;
+  private readonly drivers = new Map<string, Map<string, LoadedDriver>>();
+  private readonly metric: Gauge<'driver' | 'name'>;
+
+  constructor(kernel: Kernel, opts: RuntimeOptions) {
+    this.kernel = kernel;
+    this.pool = new DriverPool(opts.poolSize);
+    this.defaultTimeoutMs = opts.defaultTimeoutMs;
+    this.trust = opts.trust;
+    this.metric = driverGauge(kernel);
+  }
+
+  get poolSize(): number {
+    return this.pool.size;
+  }
+
+  idleWorkers(): number {
+    return this.pool.idleWorkers();
+  }
+
+  /** Resolves once every worker thread is up. */
+  warm(): Promise<void> {
+    return this.pool.warm();
+  }
+
+  has(ref: string): boolean {
+    return this.find(ref) !== undefined;
+  }
+
+  /** The host functions the driver a ref names is granted (for arbitration); undefined if not loaded. */
+  capabilities(ref: string): string[] | undefined {
+    return this.find(ref)?.capabilities;
+  }
+
+  list(): DriverInfo[] {
+    const out: DriverInfo[] = [];
+    for (const versions of this.drivers.values()) for (const d of versions.values()) out.push(info(d));
+    return out.sort((a, b) => a.name.localeCompare(b.name) || compareVersions(a.version, b.version));
+  }
+
+  /** The newest loaded version of a name, or the exact version a `name@version` ref names. */
+  private find(ref: string): LoadedDriver | undefined {
+    const { name, version } = parseRef(ref);
+    const versions = this.drivers.get(name);
+    if (!versions) return undefined;
+    if (version) return versions.get(version);
+    let newest: LoadedDriver | undefined;
+    for (const d of versions.values()) if (!newest || compareVersions(d.version, newest.version) > 0) newest = d;
+    return newest;
+  }
+
+  private resolve(ref: string): LoadedDriver {
+    const d = this.find(ref);
+    if (d) return d;
+    const { name } = parseRef(ref);
+    const versions = this.drivers.get(name);
+    if (versions) throw notFound(`driver '${ref}' is not loaded; loaded versions of '${name}': ${[...versions.keys()].join(', ')}`, { driver: ref });
+    throw notFound(`driver '${ref}' is not loaded; \`camos driver list\` shows the loaded drivers`, { driver: ref });
+  }
+
+  /** Verifies a manifest and its component, then installs the driver (loader.ts). */
+  load(source: LoadSource, opts?: LoadOptions): Promise<LoadOutcome> {
+    return loadDriver(this, this.trust, source, opts);
+  }
+
+  /**
+   * Compiles a verified driver and makes it callable. The same name@version replaces the
+   * loaded one (calls in flight finish on the old module); another version sits beside it.
+   */
+  async install(v: VerifiedDriver): Promise<DriverInfo> {
+    const ref = `${v.name}@${v.version}`;
+    let module: WebAssembly.Module;
+    try {
+      module = await WebAssembly.compile(v.core as BufferSource);
+    } catch (e) {
+      throw failedPrecondition(`driver '${ref}' is not a valid WebAssembly module: ${(e as Error).message}`);
+    }
+    const importedMemory = checkModule(ref, v.core, module, v.capabilities, v.limits.memoryPages);
+    const { core: _core, ...rest } = v;
+    const loaded: LoadedDriver = { ...rest, ref, module, importedMemory, loadedAt: Date.now(), calls: 0, inflight: 0 };
+    let versions = this.drivers.get(v.name);
+    if (!versions) this.drivers.set(v.name, (versions = new Map()));
+    versions.set(v.version, loaded);
+    this.kernel.log.info({ driver: ref, digest: v.digest, origin: v.origin }, `driver ${ref} loaded`);
+    return info(loaded);
+  }
+
+  /** Unloads one version, or every version of a name; resolves when their calls in flight have finished. */
+  async unload(name: string, version?: string): Promise<DriverInfo[]> {
+    const versions = this.drivers.get(name);
+    const targets = versions ? (version ? [versions.get(version)].filter((d) => d !== undefined) : [...versions.values()]) : [];
+    if (!targets.length) throw notFound(`driver '${version ? `${name}@${version}` : name}' is not loaded`, { driver: name });
+    for (const d of targets) versions!.delete(d.version);
+    if (versions!.size === 0) this.drivers.delete(name);
+    await Promise.all(
+      targets.map((d) => (d.inflight === 0 ? undefined : new Promise<void>((resolve) => (d.drained = resolve)))),
+    );
+    for (const d of targets) this.kernel.log.info({ driver: d.ref }, `driver ${d.ref} unloaded`);
+    return targets.map(info);
+  }
+
+  async invoke(ref: string, input: Uint8Array, opts: InvokeOptions = {}): Promise<InvokeResult> {
+    const d = this.resolve(ref);
+    const limit = d.limits.timeoutMs || this.defaultTimeoutMs;
+    const timeoutMs = opts.timeoutMs && opts.timeoutMs > 0 ? Math.min(opts.timeoutMs, limit) : limit;
+    d.inflight++;
+    d.calls++;
+    const started = performance.now();
+    const controller = new AbortController();
+    let timedOut = false;
+    // The limit counts while a worker runs the call: not while it is queued, nor while its
+    // answer waits for a busy main thread ([0] = began, [1] = ended, written by the worker).
+    const startedAt = new Float64Array(new SharedArrayBuffer(16));
+    const expire = () => {
+      const left = startedAt[1] ? timeoutMs : startedAt[0] ? startedAt[0] + timeoutMs - Date.now() : timeoutMs;
+      if (left > 0) {
+        timer = setTimeout(expire, left);
+        return;
+      }
+      timedOut = true;
+      controller.abort();
+    };
+    let timer = setTimeout(expire, timeoutMs);
+    const onCallerAbort = () => controller.abort();
+    opts.signal?.addEventListener('abort', onCallerAbort, { once: true });
+    try {
+      if (opts.signal?.aborted) throw new SyscallError(Code.CANCELLED, `call to driver '${d.ref}' was cancelled before it started`);
+      const reader = d.capabilities.includes('context-read') ? this.reader(opts.staging) : undefined;
+      let answer: WorkerAnswer;
+      try {
+        answer = await this.pool.run(
+          {
+            digest: d.digest,
+            module: d.module,
+            driver: d.ref,
+            input,
+            config: d.config,
+            maxOutputBytes: d.limits.maxOutputBytes,
+            capabilities: d.capabilities,
+            reads: d.reads,
+            writes: d.writes,
+            importedMemory: d.importedMemory,
+          },
+          controller.signal,
+          startedAt,
+          reader,
+          timeoutMs,
+        );
+      } catch (e) {
+        if (timedOut) {
+          const message = `driver '${d.ref}' did not answer within its ${timeoutMs} ms limit; its worker was stopped and replaced`;
+          this.event('driver.timeout', d, Code.DEADLINE_EXCEEDED, message, { timeoutMs, caller: opts.caller }, opts.taskId);
+          throw deadlineExceeded(message, { driver: d.ref, timeoutMs });
+        }
+        if (controller.signal.aborted) throw new SyscallError(Code.CANCELLED, `call to driver '${d.ref}' was cancelled`, { driver: d.ref });
+        throw internal(`driver '${d.ref}': its worker failed: ${(e as Error).message}`);
+      }
+      this.effects(d, answer);
+      if (answer.error) throw this.failure(d, answer.error, opts.taskId);
+      if (answer.writes.length) await this.commitWrites(d, answer, opts);
+      return { output: answer.output!, driver: d.ref, durationMs: performance.now() - started };
+    } finally {
+      clearTimeout(timer);
+      opts.signal?.removeEventListener('abort', onCallerAbort);
+      if (--d.inflight === 0) d.drained?.();
+    }
+  }
+
+  /** context-read answers: the calling task's staging (which sees its own writes), else the store. */
+  private reader(staging: Staging | undefined): ContextReader {
+    const context = this.kernel.context;
+    return (namespace, key) => {
+      if (staging) return staging.read(namespace, key) ?? null;
+      if (!context) throw unavailable('the context store is not running');
+      try {
+        return context.read(namespace, key).value;
+      } catch (e) {
+        if (e instanceof SyscallError && e.code === Code.NOT_FOUND) return null;
+        throw e;
+      }
+    };
+  }
+
+  /** Logs and metrics are kept whatever the outcome: they say what the driver did. */
+  private effects(d: LoadedDriver, answer: WorkerAnswer): void {
+    for (const l of answer.logs) this.kernel.log[l.level]({ driver: d.ref }, l.message);
+    for (const m of answer.metrics) if (Number.isFinite(m.value)) this.metric.labels(d.ref, m.name).set(m.value);
+  }
+
+  private failure(d: LoadedDriver, error: { code: string; message: string }, taskId?: string): SyscallError {
+    const details = { driver: d.ref, digest: d.digest };
+    switch (error.code) {
+      case 'DRIVER_ERROR':
+        return new SyscallError(Code.ABORTED, `driver '${d.ref}' returned an error: ${error.message}`, details);
+      case 'OUTPUT_TOO_LARGE':
+        return resourceExhausted(`driver '${d.ref}': ${error.message}`, details);
+      case 'PERMISSION_DENIED':
+        return new SyscallError(Code.PERMISSION_DENIED, `driver '${d.ref}': ${error.message}`, details);
+      case 'NOT_FOUND':
+        return notFound(`driver '${d.ref}': ${error.message}`, details);
+      case 'DEADLINE_EXCEEDED':
+        return deadlineExceeded(`driver '${d.ref}': ${error.message}`, details);
+      default: {
+        const message = `driver '${d.ref}' trapped: ${error.message}`;
+        this.event('driver.trap', d, Code.INTERNAL, message, {}, taskId);
+        return new SyscallError(Code.INTERNAL, message, details);
+      }
+    }
+  }
+
+  /** A successful call's writes go into the caller's staging, or are committed together. */
+  private async commitWrites(d: LoadedDriver, answer: WorkerAnswer, opts: InvokeOptions): Promise<void> {
+    const metadata = { driver: d.ref, ...(opts.caller ? { caller: opts.caller } : {}) };
+    if (opts.staging) {
+      for (const w of answer.writes) opts.staging.write(w.namespace, w.key, w.value, { metadata });
+      return;
+    }
+    const context = this.kernel.context;
+    if (!context) throw unavailable(`driver '${d.ref}' wrote context but the context store is not running; its writes were discarded`);
+    const staging = context.begin(opts.taskId ?? `driver-call-${randomBytes(6).toString('hex')}`, `driver:${d.ref}`);
+    try {
+      for (const w of answer.writes) staging.write(w.namespace, w.key, w.value, { metadata });
+      staging.commit();
+    } catch (e) {
+      staging.discard();
+      throw e instanceof SyscallError ? e : internal(`driver '${d.ref}': committing its context writes failed: ${(e as Error).message}`);
+    }
+  }
+
+  /** Records a kernel event (not a syscall) about a driver in the audit log. */
+  event(syscall: string, d: { ref?: string; name?: string; version?: string; digest?: string } | string, code: number, message: string | undefined, evidence: Record<string, unknown>, taskId?: string): void {
+    const ref = typeof d === 'string' ? d : (d.ref ?? `${d.name}@${d.version}`);
+    const entry: AuditEntry = {
+      time: Date.now(),
+      caller: 'kernel',
+      callerKind: 'admin',
+      syscall,
+      door: 'kernel',
+      target: `Driver::${ref}`,
+      outcome: code === Code.OK ? 'ok' : 'error',
+      code,
+      message,
+      requestId: nextRequestId(),
+      traceId: randomBytes(16).toString('hex'),
+      spanId: randomBytes(8).toString('hex'),
+      taskId,
+      durationUs: 0,
+      evidence: { driver: ref, ...(typeof d === 'object' && d.digest ? { digest: d.digest } : {}), ...evidence },
+    };
+    this.kernel.auditSink.record(entry);
+  }
+
+  health() {
+    const loaded = this.list();
+    return {
+      status: 'ok' as const,
+      details: {
+        pool_size: String(this.pool.size),
+        idle_workers: String(this.pool.idleWorkers()),
+        drivers: String(loaded.length),
+        loaded: loaded.map((d) => `${d.name}@${d.version}`).join(','),
+      },
+    };
+  }
+
+  async close(): Promise<void> {
+    await this.pool.close();
+  }
+}
+
+function info(d: LoadedDriver): DriverInfo {
+  return {
+    name: d.name,
+    version: d.version,
+    digest: d.digest,
+    publisher: d.publisher,
+    capabilities: [...d.capabilities],
+    description: d.description,
+    loadedAt: d.loadedAt,
+    calls: d.calls,
+    size: d.size,
+  };
+}
+
+/** One gauge for every driver-emitted metric, labelled by driver and metric name. */
+function driverGauge(kernel: Kernel): Gauge<'driver' | 'name'> {
+  return new Gauge({ name: 'camos_driver_metric', help: 'Last value of a metric a driver emitted (emit-metric)', labelNames: ['driver', 'name'], registers: [kernel.metrics.registry] });
+}

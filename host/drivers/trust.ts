@@ -1,0 +1,132 @@
+// The trust store: publisher keys this kernel accepts driver manifests from, kept in
+// <data-dir>/trust.json. The CLI edits the file while a kernel runs, so the store re-reads
+// it when it changes; `generation` moves on every change so cached verdicts expire.
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { z } from 'zod';
+import { publicKeyFromJson, publicKeyToJson, type HybridPublicKey } from '../crypto/hybrid.ts';
+
+export interface TrustedKey {
+  keyId: string;
+  name: string;
+  publicKey: HybridPublicKey;
+  addedAt: number;
+  revoked: boolean;
+  revokedAt?: number;
+}
+
+const FileSchema = z.object({
+  version: z.literal(1),
+  keys: z.array(
+    z.object({
+      keyId: z.string(),
+      name: z.string().default(''),
+      publicKey: z.object({ keyId: z.string(), algorithm: z.string(), mldsa: z.string(), ed25519: z.string() }),
+      addedAt: z.number(),
+      revoked: z.boolean().default(false),
+      revokedAt: z.number().optional(),
+    }),
+  ),
+});
+
+export class TrustStoreError extends Error {}
+
+export class TrustStore {
+  readonly path: string;
+  private keys = new Map<string, TrustedKey>();
+  private stamp = '';
+  private gen = 0;
+
+  constructor(dataDir: string) {
+    this.path = join(dataDir, 'trust.json');
+    this.refresh();
+  }
+
+  /** Moves on whenever the set of keys or their revocation changes. */
+  get generation(): number {
+    this.refresh();
+    return this.gen;
+  }
+
+  get(keyId: string): TrustedKey | undefined {
+    this.refresh();
+    return this.keys.get(keyId);
+  }
+
+  list(): TrustedKey[] {
+    this.refresh();
+    return [...this.keys.values()].sort((a, b) => a.addedAt - b.addedAt);
+  }
+
+  /** Trusts a publisher key; adding a key already trusted is a no-op, a revoked one is refused. */
+  add(publicKey: HybridPublicKey, name = ''): TrustedKey {
+    this.refresh();
+    const existing = this.keys.get(publicKey.keyId);
+    if (existing?.revoked) throw new TrustStoreError(`key ${publicKey.keyId} is revoked; \`camos trust remove ${publicKey.keyId}\` first to trust it again`);
+    if (existing) return existing;
+    const key: TrustedKey = { keyId: publicKey.keyId, name, publicKey, addedAt: Date.now(), revoked: false };
+    this.keys.set(key.keyId, key);
+    this.save();
+    return key;
+  }
+
+  /** Marks a key revoked: its manifests are refused with that reason until it is removed. */
+  revoke(keyId: string): TrustedKey {
+    this.refresh();
+    const key = this.keys.get(keyId);
+    if (!key) throw new TrustStoreError(`key ${keyId} is not in the trust store ${this.path}`);
+    if (!key.revoked) {
+      key.revoked = true;
+      key.revokedAt = Date.now();
+      this.save();
+    }
+    return key;
+  }
+
+  remove(keyId: string): boolean {
+    this.refresh();
+    if (!this.keys.delete(keyId)) return false;
+    this.save();
+    return true;
+  }
+
+  private save(): void {
+    const body = {
+      version: 1,
+      keys: [...this.keys.values()].map((k) => ({ ...k, publicKey: publicKeyToJson(k.publicKey) })),
+    };
+    mkdirSync(dirname(this.path), { recursive: true, mode: 0o700 });
+    const tmp = `${this.path}.${process.pid}.${Date.now()}.tmp`;
+    writeFileSync(tmp, JSON.stringify(body, null, 2) + '\n', { mode: 0o600 });
+    chmodSync(tmp, 0o600);
+    renameSync(tmp, this.path);
+    this.refresh(true);
+  }
+
+  private refresh(force = false): void {
+    let stamp = 'absent';
+    if (existsSync(this.path)) {
+      const st = statSync(this.path);
+      stamp = `${st.ino}:${st.size}:${st.mtimeMs}`;
+    }
+    if (!force && stamp === this.stamp) return;
+    this.stamp = stamp;
+    this.gen++;
+    this.keys = stamp === 'absent' ? new Map() : this.read();
+  }
+
+  private read(): Map<string, TrustedKey> {
+    let parsed: z.infer<typeof FileSchema>;
+    try {
+      parsed = FileSchema.parse(JSON.parse(readFileSync(this.path, 'utf8')));
+    } catch (e) {
+      throw new TrustStoreError(`trust store ${this.path} is unreadable: ${(e as Error).message}`);
+    }
+    const keys = new Map<string, TrustedKey>();
+    for (const k of parsed.keys) {
+      const publicKey = publicKeyFromJson(k.publicKey);
+      keys.set(publicKey.keyId, { ...k, keyId: publicKey.keyId, publicKey });
+    }
+    return keys;
+  }
+}

@@ -1,0 +1,164 @@
+// The driver worker: instantiates a driver's core module against host functions that
+// implement the canonical ABI of the camos:driver world, runs one call, and answers with
+// the output and the call's side effects (context writes, logs, metrics), which the main
+// thread applies only when the call succeeds. Plain JavaScript: no loader in the worker,
+// so a replaced worker (after a timeout) is ready in milliseconds.
+import { receiveMessageOnPort } from 'node:worker_threads';
+
+const HOST = 'camos:driver/host@0.1.0';
+const LEVELS = ['trace', 'debug', 'info', 'warn', 'error'];
+const MAX_LOGS = 64;
+const MAX_LOG_BYTES = 4096;
+const MAX_METRICS = 256;
+
+/** Compiled modules by digest, posted once per worker by the main thread; least recently used beyond MAX_MODULES are dropped (and posted again if called). */
+const modules = new Map();
+const MAX_MODULES = 64;
+
+const utf8 = new TextDecoder('utf-8', { fatal: false });
+
+/** A host function refusing the driver something: unwinds the guest like a trap. */
+class Refusal extends Error {
+  constructor(code, message) {
+    super(message);
+    this.code = code;
+  }
+}
+
+/** The manifest's namespace patterns: exact, a prefix ending in '*' ("team/*"), or '*' (manifest.ts namespaceAllowed). */
+function granted(patterns, namespace) {
+  return patterns.some((p) => p === '*' || p === namespace || (p.endsWith('*') && namespace.startsWith(p.slice(0, -1))));
+}
+
+/**
+ * task: { digest, module?, driver, input, config, maxOutputBytes, capabilities: string[],
+ *         reads: string[], writes: string[], importedMemory?: { initial, maximum },
+ *         started: Float64Array(2) (shared: when the call began and ended running, so that
+ *         neither queueing nor a busy main thread counts against its time limit),
+ *         port?: MessagePort, flag?: Int32Array, waitMs }
+ */
+export default function run(task) {
+  if (task.warm) return { warm: true };
+  task.started[0] = Date.now();
+  const module = task.module ?? modules.get(task.digest);
+  if (module) {
+    modules.delete(task.digest);
+    modules.set(task.digest, module);
+    if (modules.size > MAX_MODULES) modules.delete(modules.keys().next().value);
+  } else {
+    task.started[1] = Date.now();
+    task.port?.close();
+    return { missing: true };
+  }
+
+  const effects = { writes: [], logs: [], metrics: [] };
+  const staged = new Map(); // "ns\0key" -> bytes: the call reads its own writes
+  let instance;
+  // A module that imports its memory gets one capped at the manifest's limit.
+  const imported = task.importedMemory ? new WebAssembly.Memory(task.importedMemory) : undefined;
+  const buffer = () => (imported ?? instance.exports.memory).buffer;
+  const memory = () => new Uint8Array(buffer());
+  const view = () => new DataView(buffer());
+  const bytesAt = (ptr, len) => memory().slice(ptr, ptr + len);
+  const stringAt = (ptr, len) => utf8.decode(memory().subarray(ptr, ptr + len));
+
+  /** Copies bytes into guest memory through its allocator; returns the guest pointer. */
+  const give = (bytes) => {
+    const ptr = instance.exports.cabi_realloc(0, 0, 1, bytes.length) >>> 0;
+    memory().set(bytes, ptr);
+    return ptr;
+  };
+
+  const host = {
+    log(level, ptr, len) {
+      if (effects.logs.length >= MAX_LOGS) return;
+      effects.logs.push({ level: LEVELS[level] ?? 'info', message: stringAt(ptr, Math.min(len, MAX_LOG_BYTES)) });
+    },
+    'context-read'(nsPtr, nsLen, keyPtr, keyLen, retPtr) {
+      const namespace = stringAt(nsPtr, nsLen);
+      const key = stringAt(keyPtr, keyLen);
+      if (!granted(task.reads, namespace)) {
+        throw new Refusal('PERMISSION_DENIED', `read of '${namespace}/${key}' denied: the manifest grants reads of [${task.reads.join(', ')}]`);
+      }
+      const own = staged.get(`${namespace}\0${key}`);
+      const value = own !== undefined ? own : ask(task, namespace, key);
+      const dv = view();
+      if (value === null) {
+        dv.setUint8(retPtr, 0);
+        return;
+      }
+      const ptr = give(value);
+      const after = view(); // the allocator may have grown (and so replaced) the buffer
+      after.setUint8(retPtr, 1);
+      after.setUint32(retPtr + 4, ptr, true);
+      after.setUint32(retPtr + 8, value.length, true);
+    },
+    'context-write'(nsPtr, nsLen, keyPtr, keyLen, valPtr, valLen) {
+      const namespace = stringAt(nsPtr, nsLen);
+      const key = stringAt(keyPtr, keyLen);
+      if (!granted(task.writes, namespace)) {
+        throw new Refusal('PERMISSION_DENIED', `write of '${namespace}/${key}' denied: the manifest grants writes to [${task.writes.join(', ')}]`);
+      }
+      const value = bytesAt(valPtr, valLen);
+      staged.set(`${namespace}\0${key}`, value);
+      effects.writes.push({ namespace, key, value });
+    },
+    'emit-metric'(ptr, len, value) {
+      if (effects.metrics.length < MAX_METRICS) effects.metrics.push({ name: stringAt(ptr, Math.min(len, 128)), value });
+    },
+    'now-ms'() {
+      return BigInt(Date.now());
+    },
+  };
+  const imports = {};
+  for (const name of task.capabilities) if (name in host) (imports[HOST] ??= {})[name] = host[name];
+  if (imported) imports.env = { memory: imported };
+
+  try {
+    instance = new WebAssembly.Instance(module, imports);
+    const ex = instance.exports;
+    if (ex.init && task.config) {
+      ex.init(give(task.config), task.config.length);
+    }
+    const ret = ex.handle(give(task.input), task.input.length) >>> 0;
+    const dv = view();
+    const tag = dv.getUint8(ret);
+    const ptr = dv.getUint32(ret + 4, true);
+    const len = dv.getUint32(ret + 8, true);
+    if (tag === 1) {
+      return { ...effects, error: { code: 'DRIVER_ERROR', message: stringAt(ptr, Math.min(len, MAX_LOG_BYTES)) } };
+    }
+    if (tag !== 0) return { ...effects, error: { code: 'TRAP', message: `handle returned a result with discriminant ${tag} (expected 0 or 1)` } };
+    if (len > task.maxOutputBytes) {
+      return { ...effects, error: { code: 'OUTPUT_TOO_LARGE', message: `output of ${len} bytes is over the manifest's limit of ${task.maxOutputBytes} bytes` } };
+    }
+    const output = bytesAt(ptr, len);
+    if (ex.cabi_post_handle) ex.cabi_post_handle(ret);
+    return { ...effects, output };
+  } catch (e) {
+    if (e instanceof Refusal) return { ...effects, error: { code: e.code, message: e.message } };
+    const message = e instanceof WebAssembly.RuntimeError ? e.message : `${e instanceof WebAssembly.LinkError ? 'link error' : e.name}: ${e.message}`;
+    return { ...effects, error: { code: 'TRAP', message } };
+  } finally {
+    task.started[1] = Date.now();
+    if (task.port) task.port.close();
+  }
+}
+
+/**
+ * context-read needs an answer now, inside a synchronous host call: post the question to
+ * the main thread, sleep on a shared flag until it answers, then take the answer from the
+ * port synchronously. Only calls whose driver may read context carry a port.
+ */
+function ask(task, namespace, key) {
+  if (!task.port) throw new Refusal('PERMISSION_DENIED', `context-read of '${namespace}/${key}' without a context bridge`);
+  Atomics.store(task.flag, 0, 0);
+  task.port.postMessage({ namespace, key });
+  if (Atomics.wait(task.flag, 0, 0, task.waitMs) === 'timed-out') {
+    throw new Refusal('DEADLINE_EXCEEDED', `context-read of '${namespace}/${key}' got no answer within ${task.waitMs} ms`);
+  }
+  const msg = receiveMessageOnPort(task.port);
+  if (!msg) throw new Refusal('INTERNAL', `context-read of '${namespace}/${key}': the answer was lost`);
+  if (msg.message.error) throw new Refusal(msg.message.code ?? 'INTERNAL', msg.message.error);
+  return msg.message.value === null ? null : new Uint8Array(msg.message.value);
+}

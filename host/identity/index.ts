@@ -1,0 +1,115 @@
+// Bearer tokens. A token is "camos_<id>_<secret>"; only SHA-256 of the secret is stored,
+// in <data-dir>/tokens.json (mode 0600). The admin token itself lives in admin.token.
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { existsSync, readFileSync, renameSync, writeFileSync, openSync, fsyncSync, closeSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Principal } from '../syscalls/types.ts';
+
+interface TokenRecord {
+  tokenId: string;
+  agentId: string;
+  kind: 'admin' | 'agent';
+  hash: string;
+  createdAt: number;
+  revoked: boolean;
+  description: string;
+}
+
+export interface TokenInfo {
+  tokenId: string;
+  agentId: string;
+  createdAt: number;
+  revoked: boolean;
+  description: string;
+}
+
+const TOKEN = /^camos_([a-z0-9]{12})_([A-Za-z0-9_-]{43})$/;
+const sha256 = (s: string) => createHash('sha256').update(s).digest();
+
+export class IdentityStore {
+  private readonly file: string;
+  private records = new Map<string, TokenRecord>();
+  /** Authenticated tokens, so the hot path hashes each token once. Cleared on revoke. */
+  private cache = new Map<string, Principal>();
+  readonly adminTokenPath: string;
+
+  constructor(dataDir: string) {
+    this.file = join(dataDir, 'tokens.json');
+    this.adminTokenPath = join(dataDir, 'admin.token');
+    if (existsSync(this.file)) {
+      for (const r of JSON.parse(readFileSync(this.file, 'utf8')).tokens as TokenRecord[]) this.records.set(r.tokenId, r);
+    }
+  }
+
+  /** Creates the admin token on first start; returns true when it was created now. */
+  ensureAdmin(): boolean {
+    const live = [...this.records.values()].some((r) => r.kind === 'admin' && !r.revoked);
+    if (live && existsSync(this.adminTokenPath)) return false;
+    const { token } = this.issue('admin', 'admin', 'created on first start');
+    writeFileSync(this.adminTokenPath, token + '\n', { mode: 0o600 });
+    return true;
+  }
+
+  adminToken(): string {
+    return readFileSync(this.adminTokenPath, 'utf8').trim();
+  }
+
+  create(agentId: string, description = ''): { tokenId: string; token: string } {
+    return this.issue(agentId, 'agent', description);
+  }
+
+  private issue(agentId: string, kind: TokenRecord['kind'], description: string) {
+    const tokenId = randomBytes(9).toString('base64url').toLowerCase().replace(/[^a-z0-9]/g, '0').slice(0, 12);
+    const secret = randomBytes(32).toString('base64url');
+    this.records.set(tokenId, { tokenId, agentId, kind, hash: sha256(secret).toString('hex'), createdAt: Date.now(), revoked: false, description });
+    this.save();
+    return { tokenId, token: `camos_${tokenId}_${secret}` };
+  }
+
+  /** The principal a token stands for, or undefined when it is unknown, malformed or revoked. */
+  authenticate(raw: string): Principal | undefined {
+    const token = raw.startsWith('Bearer ') || raw.startsWith('bearer ') ? raw.slice(7).trim() : raw.trim();
+    const hit = this.cache.get(token);
+    if (hit) return hit;
+    const m = TOKEN.exec(token);
+    if (!m) return undefined;
+    const rec = this.records.get(m[1]);
+    if (!rec || rec.revoked) return undefined;
+    if (!timingSafeEqual(sha256(m[2]), Buffer.from(rec.hash, 'hex'))) return undefined;
+    const principal: Principal = Object.freeze({ id: rec.agentId, kind: rec.kind, tokenId: rec.tokenId });
+    if (this.cache.size > 10_000) this.cache.clear();
+    this.cache.set(token, principal);
+    return principal;
+  }
+
+  /** Revokes one token, or every live token of an agent; returns how many. */
+  revoke(by: { tokenId?: string; agentId?: string }): number {
+    let n = 0;
+    for (const r of this.records.values()) {
+      if (r.revoked) continue;
+      if ((by.tokenId && r.tokenId === by.tokenId) || (by.agentId && r.agentId === by.agentId && r.kind === 'agent')) {
+        r.revoked = true;
+        n++;
+      }
+    }
+    if (n) {
+      this.cache.clear();
+      this.save();
+    }
+    return n;
+  }
+
+  list(): TokenInfo[] {
+    return [...this.records.values()].map(({ tokenId, agentId, createdAt, revoked, description }) => ({ tokenId, agentId, createdAt, revoked, description }));
+  }
+
+  // Write-then-rename with fsync, so a crash never leaves a torn token file.
+  private save() {
+    const tmp = `${this.file}.tmp`;
+    writeFileSync(tmp, JSON.stringify({ tokens: [...this.records.values()] }, null, 1), { mode: 0o600 });
+    const fd = openSync(tmp, 'r');
+    fsyncSync(fd);
+    closeSync(fd);
+    renameSync(tmp, this.file);
+  }
+}

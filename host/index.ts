@@ -1,0 +1,12 @@
+// camos as a library: embed the kernel and call syscalls as functions.
+export { createKernel, Kernel, VERSION } from './kernel.ts';
+export type { KernelOptions, InProcessCallOptions, HealthReport, ComponentHealth, Component } from './kernel.ts';
+export { serve, type Doors } from './doors/index.ts';
+export { Code, SyscallError, codeName } from './syscalls/errors.ts';
+export { table } from './syscalls/table.ts';
+// Driver toolchain: build, sign and trust drivers (see docs/drivers.md).
+export { buildDriver, inspectComponent } from './drivers/build.ts';
+export { signManifest, verifyManifest } from './drivers/manifest.ts';
+export { ensureLocalPublisher, readKeyPair, writeKeyPair } from './drivers/keys.ts';
+export { TrustStore } from './drivers/trust.ts';
+export type { Principal, CallContext, SyscallDef, SyscallRow, AuditEntry } from './syscalls/types.ts';

@@ -1,0 +1,267 @@
+// The kernel: configuration, identity, the syscall table and its pipeline, and the
+// subsystems that handlers call into. Doors (gRPC, HTTP, Session) live in doors/ and
+// only ever reach the kernel through `dispatch`.
+import { accessSync, constants, mkdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { loadConfig, type Config, type ConfigInput, type LoadOptions } from './config/index.ts';
+import { fromPlain } from './doors/codec.ts';
+import { ChannelTable, KeyStore } from './crypto/index.ts';
+import { openContextStore, type ContextStore } from './context/index.ts';
+import { openAudit, type AuditLog, type Telemetry } from './audit/index.ts';
+import { IdentityStore } from './identity/index.ts';
+import { createLogger, type Logger } from './observe/log.ts';
+import { KernelMetrics } from './observe/metrics.ts';
+import { openDrivers, type DriverRuntime } from './drivers/index.ts';
+import { openPolicyEngine, type PolicyEngine } from './policy/index.ts';
+import { AgentRegistry } from './agents/index.ts';
+import { createScheduler, type Scheduler } from './scheduler/index.ts';
+import { unavailable, unimplemented } from './syscalls/errors.ts';
+import { invoke, type CallMeta } from './syscalls/pipeline.ts';
+import { lookup, table } from './syscalls/table.ts';
+import type { AuditEntry, AuditSink, Authorizer, Principal, SyscallRow } from './syscalls/types.ts';
+
+export const VERSION: string = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
+
+export interface ComponentHealth {
+  status: 'ok' | 'degraded' | 'down' | 'unavailable';
+  details: Record<string, string>;
+}
+
+/** A subsystem as the kernel sees it: something that reports health and can be closed. */
+export interface Component {
+  name: string;
+  health(): ComponentHealth | Promise<ComponentHealth>;
+  close?(): void | Promise<void>;
+}
+
+export interface HealthReport {
+  status: 'ok' | 'degraded' | 'down';
+  components: Record<string, ComponentHealth>;
+  timestamp: number;
+  version: string;
+  uptimeMs: number;
+}
+
+export interface KernelOptions extends LoadOptions {
+  /** A ready config (skips file/env loading); merged over defaults. */
+  config?: ConfigInput;
+  logger?: Logger;
+}
+
+export interface InProcessCallOptions {
+  /** Call with a bearer token, exactly as a remote client would. */
+  token?: string;
+  /** Call as this agent (trusted: the embedding program vouches for it). */
+  agent?: string;
+  requestId?: string;
+  traceparent?: string;
+  taskId?: string;
+}
+
+/** Until the policy engine exists, any authenticated caller is allowed. */
+const allowAuthenticated: Authorizer = {
+  authorize: () => ({ allowed: true, reason: 'authenticated (no policy engine configured)', policies: [] }),
+};
+
+export class Kernel {
+  readonly config: Config;
+  readonly log: Logger;
+  readonly dataDir: string;
+  readonly identity: IdentityStore;
+  readonly metrics = new KernelMetrics();
+  readonly startedAt = Date.now();
+  readonly version = VERSION;
+  readonly table = table;
+  authorizer: Authorizer = allowAuthenticated;
+  auditSink: AuditSink;
+  // Subsystems: set by createKernel once built (see their folders).
+  drivers?: DriverRuntime;
+  keys?: KeyStore;
+  channels?: ChannelTable;
+  context?: ContextStore;
+  audit?: AuditLog;
+  telemetry?: Telemetry;
+  policy?: PolicyEngine;
+  agents?: AgentRegistry;
+  scheduler?: Scheduler;
+  private readonly components: Component[] = [];
+  private closing?: Promise<void>;
+
+  constructor(config: Config, log: Logger) {
+    this.config = config;
+    this.log = log;
+    this.dataDir = resolve(config.dataDir);
+    mkdirSync(this.dataDir, { recursive: true, mode: 0o700 });
+    this.identity = new IdentityStore(this.dataDir);
+    // Until the audit log exists, the audit stage writes one structured log line per call.
+    this.auditSink = { record: (e: AuditEntry) => this.log.info({ audit: e }, `${e.syscall} ${e.outcome}`) };
+  }
+
+  /** Adds a subsystem to health reports and shutdown (closed in reverse order). */
+  register(component: Component): void {
+    this.components.push(component);
+  }
+
+  /** The one entry for every door: finds the row and runs the pipeline. */
+  dispatch(name: string, request: unknown, meta: CallMeta): Promise<unknown> {
+    const row = lookup(name);
+    if (!row) return Promise.reject(unimplemented(`unknown syscall '${name}'; \`camos call --help\` lists them`));
+    return this.track(() => invoke(this, row, request, meta));
+  }
+
+  private inflight = 0;
+  private draining = false;
+  private onIdle?: () => void;
+
+  // Counts calls in flight so that shutdown can wait for them; refuses new ones while draining.
+  private track<T>(start: () => Promise<T>): Promise<T> {
+    if (this.draining) return Promise.reject(unavailable('the kernel is shutting down; retry against another kernel or after restart'));
+    this.inflight++;
+    return start().finally(() => {
+      if (--this.inflight === 0) this.onIdle?.();
+    });
+  }
+
+  /** Refuses new calls and waits (up to graceMs) for calls in flight to finish. */
+  async drain(graceMs: number): Promise<void> {
+    this.draining = true;
+    if (this.inflight === 0) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, graceMs);
+      this.onIdle = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+
+  row(name: string): SyscallRow | undefined {
+    return lookup(name);
+  }
+
+  /**
+   * In-process door: `kernel.call('sys_context_read', { namespace, key })`. The request is
+   * decoded like JSON (camelCase or snake_case, bytes as Buffer or base64). Without a
+   * token or agent the call runs as admin: the embedding program is trusted.
+   */
+  async call<T = any>(name: string, request: unknown = {}, opts: InProcessCallOptions = {}): Promise<T> {
+    const row = lookup(name);
+    if (!row) throw unimplemented(`unknown syscall '${name}'`);
+    const decoded = fromPlain(`${row.rpc}Request`, request);
+    const principal: Principal | undefined = opts.token
+      ? undefined
+      : opts.agent
+        ? { id: opts.agent, kind: 'agent' }
+        : { id: 'admin', kind: 'admin' };
+    return (await this.track(() => invoke(this, row, decoded, {
+      door: 'inprocess',
+      token: opts.token,
+      principal,
+      requestId: opts.requestId,
+      traceparent: opts.traceparent,
+      taskId: opts.taskId,
+    }))) as T;
+  }
+
+  private lastReport?: HealthReport;
+
+  /** The summary status, from a full report at most 500 ms old (probes may call it often). */
+  async healthSummary(): Promise<Pick<HealthReport, 'status' | 'timestamp' | 'version' | 'uptimeMs'>> {
+    const now = Date.now();
+    if (!this.lastReport || now - this.lastReport.timestamp > 500) await this.health();
+    return { status: this.lastReport!.status, timestamp: now, version: this.version, uptimeMs: now - this.startedAt };
+  }
+
+  async health(): Promise<HealthReport> {
+    const components: Record<string, ComponentHealth> = { kernel: this.ownHealth() };
+    for (const c of this.components) {
+      try {
+        components[c.name] = await c.health();
+      } catch (e) {
+        components[c.name] = { status: 'down', details: { error: (e as Error).message } };
+      }
+    }
+    const statuses = Object.values(components).map((c) => c.status);
+    const status = statuses.includes('down') ? 'down' : statuses.includes('degraded') ? 'degraded' : 'ok';
+    this.lastReport = { status, components, timestamp: Date.now(), version: this.version, uptimeMs: Date.now() - this.startedAt };
+    return this.lastReport;
+  }
+
+  private ownHealth(): ComponentHealth {
+    const mem = process.memoryUsage();
+    let writable = true;
+    try {
+      accessSync(this.dataDir, constants.W_OK);
+    } catch {
+      writable = false;
+    }
+    return {
+      status: writable ? 'ok' : 'degraded',
+      details: {
+        version: this.version,
+        uptime_ms: String(Date.now() - this.startedAt),
+        data_dir: this.dataDir,
+        data_dir_writable: String(writable),
+        rss_bytes: String(mem.rss),
+        heap_used_bytes: String(mem.heapUsed),
+        node: process.version,
+        pid: String(process.pid),
+        syscalls: String(this.table.length),
+      },
+    };
+  }
+
+  /** Closes subsystems in reverse order of registration. Idempotent. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      for (const c of [...this.components].reverse()) {
+        try {
+          await c.close?.();
+        } catch (e) {
+          this.log.error({ err: e, component: c.name }, 'component failed to close');
+        }
+      }
+      this.log.flush?.();
+    })();
+    return this.closing;
+  }
+}
+
+/**
+ * Creates a kernel with its data directory, admin token and subsystems. Subsystems are
+ * opened here, in dependency order; each registers itself for health and shutdown.
+ */
+export async function createKernel(opts: KernelOptions = {}): Promise<Kernel> {
+  const config = opts.config ? loadConfig({ ...opts, file: opts.file, flags: opts.config, env: opts.env ?? {} }) : loadConfig(opts);
+  const log = opts.logger ?? createLogger(config.logLevel);
+  const kernel = new Kernel(config, log);
+  if (kernel.identity.ensureAdmin()) log.info({ path: kernel.identity.adminTokenPath }, `admin token created at ${kernel.identity.adminTokenPath}`);
+  try {
+    // Subsystems, in dependency order (each sets its field on the kernel and registers itself).
+    const keys = await KeyStore.open({ dataDir: kernel.dataDir, ...config.keys, env: process.env });
+    kernel.keys = keys;
+    kernel.register({ name: 'keys', health: () => keys.health() });
+    const channels = new ChannelTable(keys, { ttlMs: config.keys.channelTtlMs, rekeyAfter: config.keys.channelRekeyAfter, maxChannels: config.keys.maxChannels });
+    kernel.channels = channels;
+    kernel.register({ name: 'channels', health: () => ({ status: 'ok', details: { open: String(channels.size) } }), close: () => channels.close() });
+    const context = openContextStore({ path: join(kernel.dataDir, 'context.db'), ...config.context });
+    kernel.context = context;
+    kernel.register({ name: 'context', health: () => ({ status: 'ok', details: context.details() }), close: () => context.close() });
+    openAudit(kernel);
+    const policy = openPolicyEngine(kernel);
+    kernel.policy = policy;
+    kernel.register({ name: 'policy', health: () => policy.health(), close: () => policy.close() });
+    const agents = new AgentRegistry(kernel.dataDir, config.scheduler.agentDefaults);
+    kernel.agents = agents;
+    kernel.register({ name: 'agents', health: () => agents.health(), close: () => agents.close() });
+    const scheduler = await createScheduler({ config: config.scheduler, agents, runner: () => kernel.drivers, context: () => kernel.context, audit: () => kernel.auditSink });
+    kernel.scheduler = scheduler;
+    kernel.drivers = await openDrivers(kernel);
+    // Registered after the drivers so that it closes first: no task is dispatched to a closed pool.
+    kernel.register({ name: 'scheduler', health: () => scheduler.health(), close: () => scheduler.close() });
+  } catch (e) {
+    await kernel.close();
+    throw e;
+  }
+  return kernel;
+}

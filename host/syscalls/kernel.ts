@@ -1,0 +1,57 @@
+// The kernel's own rows: health and identity.
+import { z } from 'zod';
+import { notFound, permissionDenied } from './errors.ts';
+import type { CallContext, SyscallDef } from './types.ts';
+
+const kernelResource = () => ({ type: 'Kernel', id: 'camos' });
+
+export const healthCheck: SyscallDef<{ detailed: boolean }> = {
+  schema: z.object({ detailed: z.boolean().default(false) }),
+  action: 'health_check',
+  resource: kernelResource,
+  // The summary is open so that probes need no token; the detailed report is not.
+  open: (req) => !req?.detailed,
+  handle: (req, call) => (req.detailed ? call.kernel.health() : call.kernel.healthSummary()),
+};
+
+const AGENT_ID = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/, 'an agent id is 1-128 of [A-Za-z0-9_.:-], starting with a letter or digit');
+
+function requireAdmin(call: CallContext, what: string) {
+  if (call.caller.kind !== 'admin') throw permissionDenied(`only the admin token may ${what}`);
+}
+
+export const tokenCreate: SyscallDef<{ agentId: string; description: string }> = {
+  schema: z.object({ agentId: AGENT_ID, description: z.string().max(512).default('') }),
+  action: 'token_create',
+  resource: (req) => ({ type: 'Agent', id: req.agentId }),
+  handle: (req, call) => {
+    requireAdmin(call, 'create tokens');
+    const { tokenId, token } = call.kernel.identity.create(req.agentId, req.description);
+    call.evidence.tokenId = tokenId;
+    return { tokenId, token, agentId: req.agentId };
+  },
+};
+
+export const tokenRevoke: SyscallDef<{ tokenId: string; agentId: string }> = {
+  schema: z
+    .object({ tokenId: z.string().default(''), agentId: z.string().default('') })
+    .refine((r) => r.tokenId || r.agentId, { message: 'name a token_id, or an agent_id to revoke all of its tokens' }),
+  action: 'token_revoke',
+  resource: (req) => ({ type: 'Agent', id: req.agentId || req.tokenId }),
+  handle: (req, call) => {
+    requireAdmin(call, 'revoke tokens');
+    const revoked = call.kernel.identity.revoke({ tokenId: req.tokenId || undefined, agentId: req.agentId || undefined });
+    if (revoked === 0) throw notFound(`no live token matches ${req.tokenId ? `token id '${req.tokenId}'` : `agent '${req.agentId}'`}`);
+    return { revoked };
+  },
+};
+
+export const tokenList: SyscallDef<Record<string, never>> = {
+  schema: z.object({}),
+  action: 'token_list',
+  resource: kernelResource,
+  handle: (_req, call) => {
+    requireAdmin(call, 'list tokens');
+    return { tokens: call.kernel.identity.list() };
+  },
+};

@@ -1,0 +1,124 @@
+// Explanations, traces, metrics and questions: thin handlers over host/audit and host/observe.
+import { randomBytes } from 'node:crypto';
+import { SpanKind } from '@opentelemetry/api';
+import { z } from 'zod';
+import { answererFor, explain, type Telemetry } from '../audit/index.ts';
+import type { AuditLog } from '../audit/index.ts';
+import { LABEL_NAME, METRIC_NAME } from '../observe/agent-metrics.ts';
+import { notFound, unavailable } from './errors.ts';
+import type { CallContext, SyscallDef } from './types.ts';
+
+const auditLog = (call: CallContext): AuditLog => {
+  if (!call.kernel.audit) throw unavailable('the audit log is not open in this kernel');
+  return call.kernel.audit;
+};
+const telemetry = (call: CallContext): Telemetry => {
+  if (!call.kernel.telemetry) throw unavailable('telemetry is not open in this kernel (it opens with the audit log)');
+  return call.kernel.telemetry;
+};
+
+const TRACE_ID = /^[0-9a-f]{32}$/;
+const id = (name: string) => z.string().max(256, `${name} is at most 256 characters`).default('');
+
+const ExplainSchema = z
+  .object({ traceId: id('trace_id'), actionId: id('action_id'), taskId: id('task_id') })
+  .refine((r) => r.traceId || r.actionId || r.taskId, { message: 'name what to explain: task_id, action_id (an audit record number or request id) or trace_id' });
+
+export const explainAction: SyscallDef<z.infer<typeof ExplainSchema>> = {
+  schema: ExplainSchema,
+  action: 'explain_action',
+  resource: (req) => (req.taskId ? { type: 'Task', id: req.taskId } : { type: 'Trace', id: req.traceId || req.actionId }),
+  handle: (req, call) => {
+    const ex = explain(auditLog(call), { taskId: req.taskId || undefined, actionId: req.actionId || undefined, traceId: req.traceId || undefined });
+    call.evidence.records = ex.records.length;
+    return ex;
+  },
+};
+
+const tags = z
+  .record(z.string().max(128), z.string().max(1024))
+  .default({})
+  .refine((t) => Object.keys(t).length <= 64, { message: 'at most 64 tags' });
+
+const EmitTraceSchema = z.object({
+  traceId: z.string().regex(/^([0-9a-f]{32})?$/, 'a trace id is 32 lowercase hex digits (empty: the call\'s own trace)').default(''),
+  spanId: z.string().regex(/^([0-9a-f]{16})?$/, 'a span id is 16 lowercase hex digits (empty: one is made up)').default(''),
+  parentSpanId: z.string().regex(/^([0-9a-f]{16})?$/, 'a span id is 16 lowercase hex digits').default(''),
+  operation: z.string().min(1, 'operation names the span (e.g. "plan.search")').max(200),
+  timestamp: z.number().int().min(0).default(0),
+  duration: z.number().int().min(0).max(86_400_000, 'a span lasts at most a day (duration is in ms)').default(0),
+  tags,
+  status: z.enum(['', 'ok', 'error', 'OK', 'ERROR']).default(''),
+});
+
+export const emitTrace: SyscallDef<z.infer<typeof EmitTraceSchema>> = {
+  schema: EmitTraceSchema,
+  action: 'emit_trace',
+  resource: (req, call) => ({ type: 'Trace', id: req.traceId || call.traceId }),
+  handle: (req, call) => {
+    const t = telemetry(call);
+    const traceId = req.traceId || call.traceId;
+    // An agent's span with no parent of its own hangs under this call's caller span.
+    const span = {
+      traceId,
+      spanId: req.spanId || randomBytes(8).toString('hex'),
+      parentSpanId: req.parentSpanId || (req.traceId ? '' : (call.parentSpanId ?? '')),
+      operation: req.operation,
+      timestamp: req.timestamp || Date.now(),
+      duration: req.duration,
+      tags: req.tags,
+      status: (req.status || 'ok').toLowerCase(),
+    };
+    t.spans.add(span, call.caller.id);
+    t.tracing.emit({ traceId, spanId: span.spanId, parentSpanId: span.parentSpanId, name: span.operation, startMs: span.timestamp, durationMs: span.duration, ok: span.status === 'ok', attributes: { ...span.tags, 'camos.agent': call.caller.id }, kind: SpanKind.INTERNAL });
+    Object.assign(call.evidence, { traceId, spanId: span.spanId, operation: span.operation });
+    return { traceId, spanId: span.spanId };
+  },
+};
+
+const EmitMetricSchema = z.object({
+  name: z.string().regex(METRIC_NAME, `a metric name matches ${METRIC_NAME.source} (e.g. "tasks_done_total")`),
+  value: z.number().refine(Number.isFinite, 'value must be a finite number'),
+  unit: z.string().max(32).default(''),
+  tags: z.record(z.string().regex(LABEL_NAME, `a label name matches ${LABEL_NAME.source}`), z.string()).default({}),
+  timestamp: z.number().int().min(0).default(0),
+  type: z.enum(['', 'counter', 'gauge', 'histogram'], 'type is counter, gauge or histogram').default(''),
+});
+
+export const emitMetric: SyscallDef<z.infer<typeof EmitMetricSchema>> = {
+  schema: EmitMetricSchema,
+  action: 'emit_metric',
+  resource: (req) => ({ type: 'Metric', id: req.name }),
+  handle: (req, call) => {
+    const metricId = telemetry(call).metrics.emit(call.caller.id, { name: req.name, value: req.value, unit: req.unit, tags: req.tags, type: req.type || 'gauge' });
+    call.evidence.metricId = metricId;
+    return { metricId };
+  },
+};
+
+const TraceGetSchema = z.object({ traceId: z.string().regex(TRACE_ID, 'a trace id is 32 lowercase hex digits') });
+
+export const traceGet: SyscallDef<z.infer<typeof TraceGetSchema>> = {
+  schema: TraceGetSchema,
+  action: 'trace_get',
+  resource: (req) => ({ type: 'Trace', id: req.traceId }),
+  handle: (req, call) => {
+    const spans = telemetry(call).spans.trace(req.traceId);
+    if (!spans.length) throw notFound(`no span of trace ${req.traceId} is recorded (spans older than the audit retention are pruned)`);
+    call.evidence.spans = spans.length;
+    return { spans };
+  },
+};
+
+const NlQuerySchema = z.object({ query: z.string().trim().min(1, 'ask a question, e.g. "Which tasks failed today and why?"').max(1000) });
+
+export const nlQuery: SyscallDef<z.infer<typeof NlQuerySchema>> = {
+  schema: NlQuerySchema,
+  action: 'nl_query',
+  resource: () => ({ type: 'Kernel', id: 'audit' }),
+  handle: (req, call) => {
+    const answer = answererFor(call.kernel, auditLog(call)).ask(req.query);
+    Object.assign(call.evidence, { intent: answer.intent, understood: answer.understood, evidenceRecords: answer.evidence.length });
+    return answer;
+  },
+};

@@ -1,0 +1,151 @@
+// The one path every syscall takes, whatever door it came in by:
+//   decode -> authenticate -> validate -> authorize -> handle -> audit -> observe
+// Decoding belongs to the door (proto, JSON, plain object); the rest happens here.
+import { randomBytes } from 'node:crypto';
+import type { z } from 'zod';
+import type { Kernel } from '../kernel.ts';
+import { Code, SyscallError, permissionDenied, unauthenticated, invalidArgument } from './errors.ts';
+import type { AuditEntry, CallContext, Door, Principal, SyscallRow } from './types.ts';
+
+export interface CallMeta {
+  door: Door;
+  /** Bearer token as sent (with or without the "Bearer " prefix). */
+  token?: string;
+  /** An already-trusted principal (in-process embedding). */
+  principal?: Principal;
+  requestId?: string;
+  /** W3C traceparent header, honoured when present. */
+  traceparent?: string;
+  deadline?: number;
+  taskId?: string;
+}
+
+const ANONYMOUS: Principal = Object.freeze({ id: 'anonymous', kind: 'anonymous' }) as Principal;
+
+// Request ids: a random boot prefix and a counter, cheap and unique per kernel.
+const bootPrefix = randomBytes(4).toString('hex');
+let counter = 0;
+export const nextRequestId = () => `${bootPrefix}-${(++counter).toString(36)}`;
+
+// Trace and span ids come from a pool of random bytes refilled 4 KiB at a time:
+// one randomBytes call per id costs more than the rest of a cheap syscall.
+let pool = randomBytes(4096);
+let poolAt = 0;
+function hex(bytes: number): string {
+  if (poolAt + bytes > pool.length) {
+    pool = randomBytes(4096);
+    poolAt = 0;
+  }
+  poolAt += bytes;
+  return pool.toString('hex', poolAt - bytes, poolAt);
+}
+
+const TRACEPARENT = /^[0-9a-f]{2}-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]{2}$/;
+
+export async function invoke(kernel: Kernel, row: SyscallRow, request: unknown, meta: CallMeta): Promise<unknown> {
+  const started = process.hrtime.bigint();
+  const tp = meta.traceparent ? TRACEPARENT.exec(meta.traceparent.trim()) : null;
+  const call: CallContext = {
+    kernel,
+    caller: ANONYMOUS,
+    syscall: row.name,
+    door: meta.door,
+    requestId: meta.requestId || nextRequestId(),
+    traceId: tp ? tp[1] : hex(16),
+    spanId: hex(8),
+    parentSpanId: tp ? tp[2] : undefined,
+    deadline: meta.deadline,
+    evidence: {},
+    taskId: meta.taskId,
+  };
+  let code: number = Code.OK;
+  let message: string | undefined;
+  let outcome: AuditEntry['outcome'] = 'ok';
+  let policies: string[] | undefined;
+  let target = '';
+  try {
+    call.caller = authenticate(kernel, row, request, meta);
+    const req = validate(row, request);
+    const resource = row.resource(req, call);
+    target = `${resource.type}::${resource.id}`;
+    const decision = await kernel.authorizer.authorize({
+      principal: call.caller,
+      action: row.action,
+      resource,
+      syscall: row.name,
+      request: req,
+    });
+    policies = decision.policies;
+    if (!decision.allowed) {
+      outcome = 'denied';
+      throw permissionDenied(decision.reason || `${call.caller.id} may not ${row.action} on ${target}`);
+    }
+    return await row.handle(req, call);
+  } catch (err) {
+    const e = toSyscallError(kernel, row, call, err);
+    code = e.code;
+    message = e.message;
+    if (outcome === 'ok') outcome = 'error';
+    if (e.details) Object.assign(call.evidence, e.details);
+    throw e;
+  } finally {
+    const durationUs = Number(process.hrtime.bigint() - started) / 1000;
+    kernel.auditSink.record({
+      time: Date.now(),
+      caller: call.caller.id,
+      callerKind: call.caller.kind,
+      syscall: row.name,
+      door: call.door,
+      target,
+      outcome,
+      code,
+      message,
+      requestId: call.requestId,
+      traceId: call.traceId,
+      spanId: call.spanId,
+      parentSpanId: call.parentSpanId,
+      taskId: call.taskId,
+      durationUs,
+      policies,
+      evidence: call.evidence,
+    });
+    kernel.metrics.observe(row.name, code, durationUs / 1e6);
+  }
+}
+
+function authenticate(kernel: Kernel, row: SyscallRow, request: unknown, meta: CallMeta): Principal {
+  if (meta.principal) return meta.principal;
+  if (meta.token) {
+    const principal = kernel.identity.authenticate(meta.token);
+    if (principal) return principal;
+    throw unauthenticated('the bearer token is not valid (unknown or revoked); create one with `camos token create --agent <id>`');
+  }
+  if (row.open?.(request as never)) return ANONYMOUS;
+  throw unauthenticated(`${row.name} needs a bearer token in the "authorization" header (the admin token is in <data-dir>/admin.token)`);
+}
+
+function validate(row: SyscallRow, request: unknown): unknown {
+  const parsed = row.schema.safeParse(request ?? {});
+  if (parsed.success) return parsed.data;
+  throw invalidArgument(describeIssues(row.rpc, parsed.error));
+}
+
+const snake = (s: string) => s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+
+/** "field 'task.priority_dimensions.urgency' of ArbitrateRequest: Too big: expected number to be <=1" */
+export function describeIssues(message: string, error: z.ZodError): string {
+  return error.issues
+    .slice(0, 5)
+    .map((i) => {
+      const path = i.path.map((p) => (typeof p === 'number' ? `[${p}]` : snake(String(p)))).join('.').replace(/\.\[/g, '[');
+      return path ? `field '${path}' of ${message}Request: ${i.message}` : `${message}Request: ${i.message}`;
+    })
+    .join('; ');
+}
+
+function toSyscallError(kernel: Kernel, row: SyscallRow, call: CallContext, err: unknown): SyscallError {
+  if (err instanceof SyscallError) return err;
+  // A handler that throws anything else is a bug: the stack goes to the log only.
+  kernel.log.error({ err, requestId: call.requestId, syscall: row.name }, 'syscall handler failed');
+  return new SyscallError(Code.INTERNAL, `internal error in ${row.name} (correlation id ${call.requestId}); the kernel log has the details`);
+}

@@ -1,0 +1,29 @@
+// Original file: proto/cam_os.proto
+
+import type { Long } from '@grpc/proto-loader';
+
+export interface AgentInfo {
+  'agentId'?: (string);
+  'capabilities'?: (string)[];
+  'metadata'?: ({[key: string]: string});
+  'trust'?: (number | string);
+  'shareWeight'?: (number | string);
+  'quotaRate'?: (number | string);
+  'quotaBurst'?: (number | string);
+  'status'?: (string);
+  'groups'?: (string)[];
+  'registeredAt'?: (number | string | Long);
+}
+
+export interface AgentInfo__Output {
+  'agentId': (string);
+  'capabilities': (string)[];
+  'metadata': ({[key: string]: string});
+  'trust': (number);
+  'shareWeight': (number);
+  'quotaRate': (number);
+  'quotaBurst': (number);
+  'status': (string);
+  'groups': (string)[];
+  'registeredAt': (number);
+}

@@ -1,0 +1,10 @@
+// Original file: proto/cam_os.proto
+
+
+export interface AgentRegisterResponse {
+  'agentId'?: (string);
+}
+
+export interface AgentRegisterResponse__Output {
+  'agentId': (string);
+}

@@ -1,0 +1,14 @@
+// Original file: proto/cam_os.proto
+
+
+export interface DriverInvokeResponse {
+  'output'?: (Buffer | Uint8Array | string);
+  'driver'?: (string);
+  'durationMs'?: (number | string);
+}
+
+export interface DriverInvokeResponse__Output {
+  'output': (Buffer);
+  'driver': (string);
+  'durationMs': (number);
+}

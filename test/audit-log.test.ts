@@ -1,0 +1,208 @@
+// The audit log: one hash-chained record per syscall, nothing lost on clean shutdown,
+// signed checkpoints, and verification that names the first record altered, removed or
+// inserted behind the kernel's back.
+import assert from 'node:assert/strict';
+import { execFile, spawn } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { promisify } from 'node:util';
+import Database from 'better-sqlite3';
+import { createKernel, type Kernel } from '../host/index.ts';
+import { openAuditDb, verifyAuditDb } from '../host/audit/index.ts';
+import { hashRow, type AuditRow } from '../host/audit/record.ts';
+
+// Starting a kernel costs seconds on a busy 2-core machine: one kernel writes the log
+// (its records, its shutdown), and every tampering test edits a copy of the closed file.
+const root = mkdtempSync(join(tmpdir(), 'camos-audit-'));
+after(() => rmSync(root, { recursive: true, force: true }));
+let kernel: Kernel;
+let closedDir = '';
+let copies = 0;
+
+before(async () => {
+  kernel = await createKernel({ config: { dataDir: join(root, 'kernel'), logLevel: 'silent', audit: { checkpointEvery: 8, flushIntervalMs: 10_000, batchSize: 100_000 } } });
+});
+
+/** Writes 50 more records through the kernel, then closes it (only close writes them: the flush timer is 10 s). */
+async function closeKernel(): Promise<string> {
+  if (!closedDir) {
+    for (let i = 0; i < 50; i++) await kernel.call('sys_health_check', {}, { agent: 'agent-b' });
+    await kernel.close();
+    closedDir = kernel.dataDir;
+  }
+  return closedDir;
+}
+
+/** A copy of the closed kernel's audit log in a fresh data directory. */
+async function copyOfLog(): Promise<string> {
+  await closeKernel();
+  const dir = join(root, `copy-${++copies}`);
+  mkdirSync(dir);
+  copyFileSync(join(closedDir, 'audit.db'), join(dir, 'audit.db'));
+  return dir;
+}
+
+function tamper(dataDir: string, fn: (db: Database.Database) => void) {
+  const db = new Database(join(dataDir, 'audit.db'));
+  fn(db);
+  db.close();
+}
+
+function verify(dataDir: string) {
+  const db = openAuditDb(join(dataDir, 'audit.db'), { readonly: true });
+  try {
+    return verifyAuditDb(db);
+  } finally {
+    db.close();
+  }
+}
+
+describe('audit log', () => {
+  test('records every syscall with caller, outcome, ids and a link to the previous record', async () => {
+    const k = kernel;
+    await k.call('sys_health_check', { detailed: true }, { agent: 'agent-a', traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' });
+    await assert.rejects(k.call('sys_trace_get', { traceId: 'nope' }, { agent: 'agent-a' }));
+    const { records } = k.audit!.query({ caller: 'agent-a' });
+    assert.deepEqual(records.map((r) => [r.syscall, r.outcome, r.code]), [['sys_health_check', 'ok', 0], ['sys_trace_get', 'error', 3]]);
+    assert.equal(records[0].traceId, '4bf92f3577b34da6a3ce929d0e0e4736');
+    assert.equal(records[0].parentSpanId, '00f067aa0ba902b7');
+    assert.equal(records[1].prevHash, records[0].hash);
+  });
+
+  test('loses no record on clean shutdown: close flushes the buffer', async () => {
+    await closeKernel();
+    const db = openAuditDb(join(closedDir, 'audit.db'), { readonly: true });
+    const n = (db.prepare("SELECT count(*) AS n FROM records WHERE caller = 'agent-b'").get() as { n: number }).n;
+    db.close();
+    assert.equal(n, 50);
+  });
+
+  test('signs checkpoints with the kernel key, periodically and on shutdown', async () => {
+    const report = verify(await copyOfLog());
+    assert.equal(report.ok, true, report.summary);
+    assert.ok(report.checkpoints >= 2);
+    assert.equal(report.signedThrough, report.lastSeq);
+  });
+
+
+  test('verify names a record whose content was altered', async () => {
+    const dir = await copyOfLog();
+    tamper(dir, (db) => db.prepare("UPDATE records SET caller = 'mallory' WHERE seq = 9").run());
+    const report = verify(dir);
+    assert.equal(report.ok, false);
+    assert.deepEqual([report.problems[0].kind, report.problems[0].seq], ['altered', 9]);
+  });
+
+  test('verify names a record that was removed', async () => {
+    const dir = await copyOfLog();
+    tamper(dir, (db) => db.prepare('DELETE FROM records WHERE seq = 12').run());
+    const report = verify(dir);
+    assert.deepEqual([report.ok, report.problems[0].kind, report.problems[0].seq], [false, 'removed', 12]);
+  });
+
+  test('verify names a record that was inserted, even with a correct hash and link', async () => {
+    const dir = await copyOfLog();
+    tamper(dir, (db) => {
+      const prev = db.prepare('SELECT * FROM records WHERE seq = 6').get() as AuditRow;
+      const forged = { ...prev, caller: 'mallory', prev_hash: prev.hash };
+      forged.hash = hashRow(forged);
+      // Make room at seq 7 by shifting the rest of the chain up by one.
+      db.prepare('UPDATE records SET seq = -seq WHERE seq >= 7').run();
+      db.prepare('UPDATE records SET seq = 1 - seq WHERE seq < 0').run();
+      const cols = Object.keys(forged);
+      db.prepare(`INSERT INTO records (${cols.join(', ')}) VALUES (${cols.map((c) => `@${c}`).join(', ')})`).run({ ...forged, seq: 7 });
+    });
+    const report = verify(dir);
+    assert.deepEqual([report.ok, report.problems[0].kind, report.problems[0].seq], [false, 'inserted', 7]);
+  });
+
+  test('verify finds records cut from the end by the shutdown checkpoint', async () => {
+    const dir = await copyOfLog();
+    tamper(dir, (db) => db.prepare('DELETE FROM records WHERE seq >= 50').run());
+    const report = verify(dir);
+    assert.deepEqual([report.ok, report.problems[0].kind, report.problems[0].seq], [false, 'removed', 50]);
+  });
+
+  test('verify finds a well-formed record appended after the shutdown checkpoint', async () => {
+    const dir = await copyOfLog();
+    tamper(dir, (db) => {
+      const last = db.prepare('SELECT * FROM records ORDER BY seq DESC LIMIT 1').get() as AuditRow;
+      const forged = { ...last, seq: last.seq + 1, caller: 'mallory', prev_hash: last.hash };
+      forged.hash = hashRow(forged);
+      const cols = Object.keys(forged);
+      db.prepare(`INSERT INTO records (${cols.join(', ')}) VALUES (${cols.map((c) => `@${c}`).join(', ')})`).run(forged);
+    });
+    const report = verify(dir);
+    assert.deepEqual([report.ok, report.problems[0].kind], [false, 'inserted']);
+  });
+
+  test('verify finds a chain rewritten with recomputed hashes through its signed checkpoint', async () => {
+    const dir = await copyOfLog();
+    tamper(dir, (db) => {
+      const rows = db.prepare('SELECT * FROM records ORDER BY seq').all() as AuditRow[];
+      let prev = rows[1].prev_hash;
+      const update = db.prepare('UPDATE records SET caller = ?, prev_hash = ?, hash = ? WHERE seq = ?');
+      for (const r of rows.slice(1)) {
+        const row = { ...r, caller: r.seq === 3 ? 'mallory' : r.caller, prev_hash: prev };
+        row.hash = hashRow(row);
+        update.run(row.caller, row.prev_hash, row.hash, r.seq);
+        prev = row.hash;
+      }
+    });
+    const report = verify(dir);
+    assert.equal(report.ok, false);
+    assert.equal(report.problems[0].kind, 'altered');
+    assert.ok(report.problems[0].seq <= 3);
+  });
+
+  test('a restarted kernel continues the chain; retention prunes up to a checkpoint and the rest still verifies', async () => {
+    const k = await createKernel({ config: { dataDir: await copyOfLog(), logLevel: 'silent', audit: { checkpointEvery: 8 } } });
+    await k.call('sys_health_check', {}, { agent: 'agent-a' });
+    assert.equal(k.audit!.verify().ok, true);
+    await k.audit!.checkpoint(false);
+    const pruned = k.audit!.prune(Date.now() + 1000);
+    assert.ok(pruned > 0);
+    await k.call('sys_health_check', {}, { agent: 'agent-a' });
+    const report = k.audit!.verify();
+    assert.equal(report.ok, true, report.summary);
+    assert.ok(report.firstSeq > 1);
+    await k.close();
+  });
+
+  test('SIGKILL loses at most the unflushed batch and leaves a chain that verifies and continues', async () => {
+    const dir = join(root, 'killed');
+    const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'fixtures', 'audit-sigkill.ts'), dir], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const exited = new Promise((r) => child.once('exit', r));
+    await new Promise<void>((resolve, reject) => {
+      child.stdout!.on('data', (d) => String(d).includes('flushed') && resolve());
+      child.once('exit', () => reject(new Error('the child exited before flushing')));
+    });
+    child.kill('SIGKILL');
+    await exited;
+    const report = verify(dir);
+    assert.equal(report.ok, true, report.summary);
+    const db = openAuditDb(join(dir, 'audit.db'), { readonly: true });
+    const n = (db.prepare("SELECT count(*) AS n FROM records WHERE caller = 'agent-k'").get() as { n: number }).n;
+    db.close();
+    assert.ok(n >= 200, `${n} records survived`);
+    const k = await createKernel({ config: { dataDir: dir, logLevel: 'silent' } });
+    const opened = k.audit!.query({ syscalls: ['audit.opened'], order: 'desc', limit: 1 }).records[0];
+    assert.equal(opened.evidence.cleanShutdown, false);
+    assert.equal(k.audit!.verify().ok, true);
+    await k.close();
+  });
+
+  test('camos audit verify reports tampering and exits 1; export prints JSON lines', async () => {
+    const dir = await copyOfLog();
+    const cli = (...args: string[]) => promisify(execFile)(process.execPath, ['bin/camos.mjs', ...args], { cwd: join(import.meta.dirname, '..') });
+    const good = await cli('audit', 'verify', '--data-dir', dir);
+    assert.match(good.stdout, /intact/);
+    const exported = await cli('audit', 'export', '--since', '2020-01-01', '--format', 'jsonl', '--data-dir', dir);
+    const lines = exported.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    assert.equal(lines.filter((r) => r.caller === 'agent-b').length, 50);
+    tamper(dir, (db) => db.prepare("UPDATE records SET outcome = 'denied' WHERE seq = 4").run());
+    await assert.rejects(cli('audit', 'verify', '--data-dir', dir), (e: any) => e.code === 1 && /record 4 was altered/.test(e.stdout));
+  });
+});

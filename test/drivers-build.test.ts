@@ -1,0 +1,84 @@
+// The driver toolchain end to end: `camos driver new`'s scaffold, built from source in this
+// run (asc -> core module -> component), inspected, signed with a key made here, trusted,
+// verified, loaded and called through the kernel.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { createKernel, type Kernel } from '../host/index.ts';
+import { generateHybridKeyPair } from '../host/crypto/hybrid.ts';
+import { buildDriver, inspectComponent, type BuildResult } from '../host/drivers/build.ts';
+import { manifestText, signManifest, verifyManifest } from '../host/drivers/manifest.ts';
+import { scaffoldDriver } from '../host/drivers/scaffold.ts';
+import { binaryKind, coreModulesOf, extractCoreModule, inspectCoreModule } from '../host/drivers/wasm.ts';
+
+let dir: string;
+let built: BuildResult;
+
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'camos-drivers-build-'));
+  const { dir: source } = scaffoldDriver(join(dir, 'greeter'), 'greeter');
+  built = await buildDriver(source, { outDir: join(dir, 'out'), force: true });
+});
+
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+test('builds a core module and a component from AssemblyScript source', () => {
+  assert.equal(built.cached, false);
+  assert.equal(binaryKind(built.core), 'module');
+  assert.equal(binaryKind(built.component), 'component');
+  assert.match(built.digest, /^sha256:[0-9a-f]{64}$/);
+});
+
+test('imports only the host functions the source uses', () => {
+  assert.deepEqual(built.imports, ['log']);
+  const info = inspectCoreModule(built.core);
+  assert.ok(info.imports.every((i) => i.module === 'camos:driver/host@0.1.0'), 'no env.abort or other imports');
+});
+
+test('exports the canonical-ABI entry points and a memory capped by the manifest', () => {
+  const info = inspectCoreModule(built.core);
+  assert.deepEqual(info.exports.map((e) => e.name).sort(), ['cabi_post_handle', 'cabi_realloc', 'handle', 'init', 'memory']);
+  assert.deepEqual(info.memories.map((m) => m.maximumPages), [built.template.limits.maxMemoryPages]);
+});
+
+test('finds the driver’s core module inside the component', () => {
+  const core = extractCoreModule(built.component);
+  assert.ok(coreModulesOf(built.component).length >= 1);
+  assert.deepEqual(inspectCoreModule(core).imports, inspectCoreModule(built.core).imports);
+});
+
+test('inspects the component: WIT, digest and size', async () => {
+  const i = await inspectComponent(built.componentPath);
+  assert.equal(i.kind, 'component');
+  assert.equal(i.digest, built.digest);
+  assert.equal(i.size, built.component.length);
+  assert.match(i.wit, /import camos:driver\/host@0\.1\.0;/);
+  assert.match(i.wit, /export handle: func\(input: list<u8>\) -> result<list<u8>, string>;/);
+});
+
+test('answers a second build of unchanged sources from the cache', async () => {
+  const again = await buildDriver(join(dir, 'greeter'), { outDir: join(dir, 'out') });
+  assert.equal(again.cached, true);
+  assert.equal(again.digest, built.digest);
+});
+
+test('a driver built here, signed with a key made here, is verified, loaded and called', async () => {
+  const dataDir = join(dir, 'data');
+  const kernel: Kernel = await createKernel({ config: { dataDir, logLevel: 'silent', drivers: { loadExamples: false, watch: false } } });
+  try {
+    const key = generateHybridKeyPair();
+    const manifest = manifestText(signManifest({ ...built.template, digest: built.digest }, key));
+    assert.equal(verifyManifest({ manifest, module: built.component, trust: kernel.drivers!.trust }).valid, false, 'not trusted yet');
+    kernel.drivers!.trust.add(key.publicKey, 'test key');
+    const verdict = await kernel.call('sys_verify_manifest', { manifestData: Buffer.from(manifest), module: built.component });
+    assert.deepEqual(verdict.reasons, []);
+    await kernel.call('sys_driver_load', { manifestData: Buffer.from(manifest), module: built.component });
+    const res = await kernel.call('sys_driver_invoke', { name: 'greeter', input: Buffer.from(JSON.stringify({ name: 'Ada' })) });
+    assert.equal(res.driver, 'greeter@0.1.0');
+    assert.deepEqual(JSON.parse(Buffer.from(res.output).toString()), { greeting: 'Hello, Ada!' });
+  } finally {
+    await kernel.close();
+  }
+});

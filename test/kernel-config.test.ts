@@ -1,0 +1,56 @@
+// Configuration: defaults < file < environment < flags, one schema, errors that name the field and its source.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { ConfigError, loadConfig } from '../host/config/index.ts';
+
+const dir = () => mkdtempSync(join(tmpdir(), 'camos-config-'));
+
+test('defaults: 127.0.0.1:8080, data in .camos, 4 MiB messages', () => {
+  const c = loadConfig({ cwd: dir(), env: {} });
+  assert.equal(c.host, '127.0.0.1');
+  assert.equal(c.port, 8080);
+  assert.equal(c.dataDir, '.camos');
+  assert.equal(c.maxMessageBytes, 4 * 1024 * 1024);
+});
+
+test('a YAML file is read from the working directory, the environment overrides it, flags override both', () => {
+  const d = dir();
+  writeFileSync(join(d, 'camos.config.yaml'), 'port: 9001\nhost: 0.0.0.0\nlogLevel: warn\n');
+  const fromFile = loadConfig({ cwd: d, env: {} });
+  assert.equal(fromFile.port, 9001);
+  assert.equal(fromFile.host, '0.0.0.0');
+  const fromEnv = loadConfig({ cwd: d, env: { CAMOS_PORT: '9002' } });
+  assert.equal(fromEnv.port, 9002);
+  const fromFlags = loadConfig({ cwd: d, env: { CAMOS_PORT: '9002' }, flags: { port: 9003 } });
+  assert.equal(fromFlags.port, 9003);
+  assert.equal(fromFlags.logLevel, 'warn');
+  rmSync(d, { recursive: true });
+});
+
+test('a bad field in the file names the field and the file', () => {
+  const d = dir();
+  writeFileSync(join(d, 'camos.config.json'), JSON.stringify({ port: 70000 }));
+  assert.throws(() => loadConfig({ cwd: d, env: {} }), (e: Error) => e instanceof ConfigError && /camos\.config\.json: field 'port'/.test(e.message));
+  rmSync(d, { recursive: true });
+});
+
+test('an unknown field in the file is refused by name', () => {
+  const d = dir();
+  writeFileSync(join(d, 'camos.config.json'), JSON.stringify({ prot: 80 }));
+  assert.throws(() => loadConfig({ cwd: d, env: {} }), /prot/);
+  rmSync(d, { recursive: true });
+});
+
+test('a non-numeric CAMOS_PORT names the variable', () => {
+  assert.throws(() => loadConfig({ cwd: dir(), env: { CAMOS_PORT: 'abc' } }), /CAMOS_PORT="abc" is not a number/);
+});
+
+test('a file that is not valid JSON says so', () => {
+  const d = dir();
+  writeFileSync(join(d, 'camos.config.json'), '{ port: ');
+  assert.throws(() => loadConfig({ cwd: d, env: {} }), /not valid JSON/);
+  rmSync(d, { recursive: true });
+});

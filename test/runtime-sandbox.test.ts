@@ -1,0 +1,119 @@
+// The sandbox a driver call runs in: time, memory, output and namespace limits, traps,
+// isolation between calls, and context writes that land only when a call succeeds.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { createKernel, type Kernel } from '../host/index.ts';
+import { generateHybridKeyPair } from '../host/crypto/hybrid.ts';
+import { Code, SyscallError } from '../host/syscalls/errors.ts';
+import { buildProbe, probeManifest } from './fixtures/probe.ts';
+
+const enc = (s: string) => new TextEncoder().encode(s);
+const dec = (b: Uint8Array) => new TextDecoder().decode(b);
+
+let dir: string;
+let kernel: Kernel;
+
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'camos-runtime-sandbox-'));
+  kernel = await createKernel({ config: { dataDir: dir, logLevel: 'silent', drivers: { loadExamples: false, watch: false, poolSize: 2 } } });
+  const core = await buildProbe();
+  const key = generateHybridKeyPair();
+  kernel.drivers!.trust.add(key.publicKey, 'test publisher');
+  await kernel.drivers!.load({ manifest: probeManifest(core, key, { timeoutMs: 400, maxOutputBytes: 4096 }), module: core });
+  // The same module with a generous limit carries the normal load beside the runaway.
+  await kernel.drivers!.load({ manifest: probeManifest(core, key, { name: 'steady', timeoutMs: 30_000 }), module: core });
+});
+
+after(async () => {
+  await kernel.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const call = (input: string, opts = {}) => kernel.drivers!.invoke('probe', enc(input), opts);
+
+async function fails(input: string, code: number, message: RegExp): Promise<void> {
+  await assert.rejects(call(input), (e: SyscallError) => {
+    assert.equal(e.code, code, e.message);
+    assert.match(e.message, message);
+    return true;
+  });
+}
+
+test('a runaway loop and a memory bomb fail alone while concurrent normal calls all succeed', async () => {
+  const runaway = call('l').catch((e) => e);
+  const bomb = call('m').catch((e) => e);
+  const normal = Array.from({ length: 60 }, (_, i) => kernel.drivers!.invoke('steady', enc(`e${i}`)).then((r) => dec(r.output)));
+  assert.deepEqual(await Promise.all(normal), Array.from({ length: 60 }, (_, i) => String(i)));
+  const timeout = (await runaway) as SyscallError;
+  assert.equal(timeout.code, Code.DEADLINE_EXCEEDED);
+  assert.match(timeout.message, /driver 'probe@1\.0\.0' did not answer within its 400 ms limit/);
+  const trap = (await bomb) as SyscallError;
+  assert.equal(trap.code, Code.INTERNAL);
+  assert.match(trap.message, /driver 'probe@1\.0\.0' trapped: unreachable/);
+  assert.equal(dec((await call('eafter')).output), 'after', 'the kernel keeps serving after the worker was replaced');
+});
+
+test('memory.grow stops at the maximum the manifest allows', async () => {
+  assert.equal(dec((await call('g')).output), '16');
+});
+
+test('every call gets a fresh instance: no state survives from one call to the next', async () => {
+  const counts = await Promise.all(Array.from({ length: 20 }, () => call('c').then((r) => dec(r.output))));
+  assert.deepEqual(new Set(counts), new Set(['1']));
+});
+
+test('a trap is an INTERNAL error naming the driver and the trap', async () => {
+  await fails('x', Code.INTERNAL, /driver 'probe@1\.0\.0' trapped: unreachable/);
+});
+
+test("a driver's error result is ABORTED with its message", async () => {
+  await fails('Ebad input', Code.ABORTED, /driver 'probe@1\.0\.0' returned an error: refused: bad input/);
+});
+
+test('output over the manifest cap is RESOURCE_EXHAUSTED', async () => {
+  assert.equal((await call('b...')).output.length, 3 * 1024);
+  await fails('b.....', Code.RESOURCE_EXHAUSTED, /output of 5120 bytes is over the manifest's limit of 4096 bytes/);
+});
+
+test('a write to a namespace the manifest does not grant is refused inside the call', async () => {
+  await fails('dk', Code.PERMISSION_DENIED, /write of 'secret\/k' denied: the manifest grants writes to \[probe\]/);
+});
+
+test("a successful call's writes are committed; a failed call's writes are discarded", async () => {
+  await call('wkept');
+  assert.equal(dec(kernel.context!.read('probe', 'kept').value), 'kept');
+  await fails('Wlost', Code.INTERNAL, /trapped/);
+  assert.throws(() => kernel.context!.read('probe', 'lost'), (e: SyscallError) => e.code === Code.NOT_FOUND);
+  assert.equal(dec((await call('rlost')).output), 'none');
+});
+
+test("a call reads its own writes, and with a task's staging its writes stay staged", async () => {
+  const staging = kernel.context!.begin('task-sandbox-1', 'tester');
+  assert.equal(dec((await call('ystaged-key', { staging })).output), 'staged');
+  assert.deepEqual(staging.writes(), [{ namespace: 'probe', key: 'staged-key' }]);
+  assert.equal(dec((await call('rstaged-key', { staging })).output), 'staged', 'a later call of the task sees the staged write');
+  assert.equal(dec((await call('rstaged-key')).output), 'none', 'outside the task it is not visible');
+  staging.discard();
+});
+
+test("log lines go to the kernel log and metrics to the kernel's registry, labelled by driver", async () => {
+  await call('Lhello');
+  const text = await kernel.metrics.text();
+  assert.match(text, /camos_driver_metric\{driver="probe@1\.0\.0",name="calls"\} 1/);
+});
+
+test('timeouts and traps are recorded in the audit trail as driver events', async () => {
+  const recorded: string[] = [];
+  const sink = kernel.auditSink;
+  kernel.auditSink = { record: (e) => (recorded.push(`${e.syscall} ${e.target}`), sink.record(e)) };
+  try {
+    await call('x').catch(() => undefined);
+    await call('l', { timeoutMs: 50 }).catch(() => undefined);
+  } finally {
+    kernel.auditSink = sink;
+  }
+  assert.deepEqual(recorded, ['driver.trap Driver::probe@1.0.0', 'driver.timeout Driver::probe@1.0.0']);
+});
