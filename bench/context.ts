@@ -72,6 +72,8 @@ function syncLoop(n: number, op: (i: number) => unknown) {
   row('store', 'write 1 KiB, one transaction each', Math.min(2_000, WRITES), r.seconds, r.lat);
   r = await closedLoop(WRITES, WINDOW, (i) => store.writeGrouped('bench', `k${i % KEYS}`, VALUE, { author: 'bench' }));
   row('store', `write 1 KiB, group commit (${WINDOW} in flight)`, WRITES, r.seconds, r.lat, '>= 15000/s');
+  r = await closedLoop(WRITES, 4 * WINDOW, (i) => store.writeGrouped('bench', `k${i % KEYS}`, VALUE, { author: 'bench' }));
+  row('store', `write 1 KiB, group commit (${4 * WINDOW} in flight)`, WRITES, r.seconds, r.lat, '>= 15000/s');
   r = syncLoop(READS, () => store.read('bench', `k${randomInt(KEYS)}`));
   row('store', 'read 1 KiB (latest)', READS, r.seconds, r.lat, '>= 150000/s');
   store.close();
@@ -84,6 +86,8 @@ function syncLoop(n: number, op: (i: number) => unknown) {
     const write = (i: number) => kernel.call('sys_context_write', { namespace: 'bench', key: `k${i % KEYS}`, data: VALUE });
     let r = await closedLoop(WRITES, WINDOW, write);
     row('kernel.call', `sys_context_write 1 KiB (${WINDOW} in flight)`, WRITES, r.seconds, r.lat, '>= 15000/s');
+    r = await closedLoop(WRITES, 4 * WINDOW, write);
+    row('kernel.call', `sys_context_write 1 KiB (${4 * WINDOW} in flight)`, WRITES, r.seconds, r.lat, '>= 15000/s');
     const read = () => kernel.call('sys_context_read', { namespace: 'bench', key: `k${randomInt(KEYS)}` });
     r = await closedLoop(READS / 2, 1, read);
     row('kernel.call', 'sys_context_read 1 KiB (one at a time)', READS / 2, r.seconds, r.lat, '>= 150000/s');

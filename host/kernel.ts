@@ -253,6 +253,8 @@ export async function createKernel(opts: KernelOptions = {}): Promise<Kernel> {
     kernel.register({ name: 'policy', health: () => policy.health(), close: () => policy.close() });
     const agents = new AgentRegistry(kernel.dataDir, config.scheduler.agentDefaults);
     kernel.agents = agents;
+    // Policy decisions depend on agents' attributes: any change empties the decision cache.
+    agents.onChange(() => kernel.policy?.invalidate());
     kernel.register({ name: 'agents', health: () => agents.health(), close: () => agents.close() });
     const scheduler = await createScheduler({ config: config.scheduler, agents, runner: () => kernel.drivers, context: () => kernel.context, audit: () => kernel.auditSink });
     kernel.scheduler = scheduler;

@@ -171,7 +171,7 @@ describe('audit log', () => {
     await k.close();
   });
 
-  test('SIGKILL loses at most the unflushed batch and leaves a chain that verifies and continues', async () => {
+  test('SIGKILL keeps every flushed record and leaves a chain that verifies and continues', async () => {
     const dir = join(root, 'killed');
     const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'fixtures', 'audit-sigkill.ts'), dir], { stdio: ['ignore', 'pipe', 'inherit'] });
     const exited = new Promise((r) => child.once('exit', r));

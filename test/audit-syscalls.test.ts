@@ -141,8 +141,10 @@ describe('sys_emit_metric', () => {
   test('names, label names and type changes are refused with the reason', async () => {
     await rejectsWith(kernel.call('sys_emit_metric', { name: 'bad-name', value: 1 }, { agent: 'a' }), Code.INVALID_ARGUMENT, /field 'name'/);
     await rejectsWith(kernel.call('sys_emit_metric', { name: 'ok_name', value: 1, tags: { agent: 'x' } }, { agent: 'a' }), Code.INVALID_ARGUMENT, /label 'agent' is reserved/);
-    await rejectsWith(kernel.call('sys_emit_metric', { name: 'jobs_total', value: 1, type: 'gauge', tags: { queue: 'x' } }, { agent: 'a' }), Code.FAILED_PRECONDITION, /is a counter, not a gauge/);
-    await rejectsWith(kernel.call('sys_emit_metric', { name: 'jobs_total', value: -1, type: 'counter', tags: { queue: 'x' } }, { agent: 'a' }), Code.INVALID_ARGUMENT, /only goes up/);
+    await kernel.call('sys_emit_metric', { name: 'typed_total', value: 1, type: 'counter', tags: { queue: 'x' } }, { agent: 'a' });
+    await rejectsWith(kernel.call('sys_emit_metric', { name: 'typed_total', value: 1, type: 'gauge', tags: { queue: 'x' } }, { agent: 'a' }), Code.FAILED_PRECONDITION, /is a counter, not a gauge/);
+    await rejectsWith(kernel.call('sys_emit_metric', { name: 'typed_total', value: 1, type: 'counter', tags: { lane: 'x' } }, { agent: 'a' }), Code.FAILED_PRECONDITION, /has labels \[queue\]/);
+    await rejectsWith(kernel.call('sys_emit_metric', { name: 'typed_total', value: -1, type: 'counter', tags: { queue: 'x' } }, { agent: 'a' }), Code.INVALID_ARGUMENT, /only goes up/);
   });
 
   test('label cardinality is capped per metric', async () => {
@@ -166,6 +168,7 @@ describe('doors and CLI', () => {
     const asked = await cli('ask', 'Why', 'was', 'task', '42', 'denied?');
     assert.match(asked.stdout, /Task 42 was denied/);
     assert.match(asked.stdout, /query: SELECT/);
+    await kernel.call('sys_emit_trace', { traceId: TRACE, operation: 'plan.search', duration: 3 }, { agent: 'agent-a' });
     const traced = await cli('trace', TRACE);
     assert.match(traced.stdout, /plan\.search \[agent agent-a\]/);
   });

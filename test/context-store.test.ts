@@ -38,7 +38,7 @@ async function rejects(p: Promise<unknown>, code: number, message?: RegExp) {
 const CONFIG = {
   maxValueBytes: 4096,
   versionListLimit: 20,
-  quotas: { small: 10, 'staged-q': 10, rq: 100 },
+  quotas: { small: 10, 'staged-q': 10, rq: 100, batch: 10 },
   retention: { keep2: { keepLast: 2 }, keep1: { keepLast: 1 }, rq: { keepLast: 1 } },
 };
 let k: Kernel;
@@ -243,6 +243,13 @@ describe('quotas and retention', () => {
     await rejects(k.call('sys_context_write', { namespace: 'small', key: 'b', data: Buffer.alloc(5) }), Code.RESOURCE_EXHAUSTED, /quota of 10 bytes/);
     await rejects(k.call('sys_context_read', { namespace: 'small', key: 'b' }), Code.NOT_FOUND);
     await k.call('sys_context_write', { namespace: 'other', key: 'b', data: Buffer.alloc(50) });
+  });
+  test('writes committed together: the one over quota fails alone and leaves no trace', async () => {
+    const sizes = { a: 6, b: 6, c: 3 };
+    const results = await Promise.allSettled(Object.entries(sizes).map(([key, n]) => k.call('sys_context_write', { namespace: 'batch', key, data: Buffer.alloc(n) })));
+    assert.deepEqual(results.map((r) => r.status), ['fulfilled', 'rejected', 'fulfilled']);
+    await rejects(read('batch', 'b'), Code.NOT_FOUND);
+    assert.equal(k.context!.usage('batch'), 9);
   });
   test('keepLast removes old versions but never the latest', async () => {
     for (let i = 1; i <= 5; i++) await write('keep2', 'k', `v${i}`);

@@ -43,7 +43,7 @@ describe('the default policy set', () => {
   });
 
   test('an agent reads and writes the namespace named like it and those under it', async () => {
-    for (const q of ['agent-b context_write agent-b', 'agent-b context_read agent-b/notes', 'agent-b context_snapshot agent-b', 'agent-b context_delete agent-b/x']) {
+    for (const q of ['agent-b context_write agent-b', 'agent-b context_read agent-b.notes', 'agent-b context_snapshot agent-b', 'agent-b context_delete agent-b.x']) {
       const a = await ask(q);
       assert.equal(a.allowed, true, q);
       assert.deepEqual(a.determiningPolicies, ['own-namespace']);

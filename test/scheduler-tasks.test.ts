@@ -30,6 +30,10 @@ before(async () => {
   const publisher = generateHybridKeyPair();
   kernel.drivers!.trust.add(publisher.publicKey, 'test publisher');
   await kernel.call('sys_driver_load', { manifestData: enc(probeManifest(core, publisher, { timeoutMs: 500 })), module: Buffer.from(core) });
+  // Tasks on a driver need the same grant as invoking it: let agents use the probe.
+  const { policyData } = await kernel.call('sys_policy_get', {});
+  const grant = `@id("agents-use-probe")\npermit (principal is Agent, action == Action::"driver_invoke", resource in Driver::"probe");\n`;
+  await kernel.call('sys_policy_update', { policyId: 'probe-grant', policyData: `${policyData}\n${grant}` });
   await kernel.call('sys_agent_register', { agentId: 'planner', capabilities: ['plan', 'write'], trust: 0.9 });
   await kernel.call('sys_agent_register', { agentId: 'writer', capabilities: ['write'], trust: 0.4 });
 });
@@ -230,4 +234,23 @@ describe('quotas and bad input', () => {
   });
 
   test('a commit without a task is refused', () => rejectsWith(kernel.call('sys_commit_task', {}), Code.INVALID_ARGUMENT, /task/));
+});
+
+test('a task on a driver needs the driver_invoke grant that invoking the driver needs', async () => {
+  const dir2 = mkdtempSync(join(tmpdir(), 'camos-tasks-grant-'));
+  const k2 = await createKernel({ config: { dataDir: dir2, logLevel: 'silent', drivers: { loadExamples: false, poolSize: 1 } } });
+  try {
+    const core = await buildProbe();
+    const publisher = generateHybridKeyPair();
+    k2.drivers!.trust.add(publisher.publicKey, 'test publisher');
+    await k2.call('sys_driver_load', { manifestData: enc(probeManifest(core, publisher, { timeoutMs: 500 })), module: Buffer.from(core) });
+    await k2.call('sys_agent_register', { agentId: 'outsider', capabilities: [] });
+    await assert.rejects(
+      k2.call('sys_commit_task', { task: { description: 'echo', target: 'driver:probe', payload: enc('{}') } }, { agent: 'outsider' }),
+      (e: unknown) => e instanceof SyscallError && e.code === Code.PERMISSION_DENIED && /driver_invoke grant/.test(e.message),
+    );
+  } finally {
+    await k2.close();
+    rmSync(dir2, { recursive: true, force: true });
+  }
 });

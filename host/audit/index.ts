@@ -26,11 +26,8 @@ export interface Telemetry {
 
 /** The live state questions may read, from whichever subsystems this kernel runs. */
 export function liveState(kernel: Kernel): LiveState {
-  const k = kernel as Kernel & {
-    agents?: { list(): { agentId: string; status: string; trust?: number; capabilities?: string[] }[] };
-  };
   return {
-    agents: k.agents ? () => k.agents!.list() : undefined,
+    agents: kernel.agents ? () => kernel.agents!.list() : undefined,
     drivers: kernel.drivers ? () => kernel.drivers!.list() : undefined,
     namespaces: kernel.context ? () => kernel.context!.namespaces() : undefined,
     versions: kernel.context ? (ns, key) => kernel.context!.versions(ns, key).versions : undefined,

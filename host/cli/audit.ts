@@ -3,16 +3,19 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import * as chrono from 'chrono-node';
 import type { Command } from 'commander';
-import { exportRecords, openAuditDb, verifyAuditDb } from '../audit/index.ts';
 import { loadConfig } from '../config/index.ts';
 import { publicKeyFromJson, type HybridPublicKey, type HybridPublicKeyJson } from '../crypto/hybrid.ts';
+
+// The audit library (SQLite, OpenTelemetry) loads only when a command needs it.
+const auditLib = () => import('../audit/index.ts');
 import { SyscallError, codeName } from '../syscalls/errors.ts';
 import { connect } from './client.ts';
 import { connectionOptions, withConnection } from './common.ts';
 
 const dataDirOf = (opts: { dataDir?: string }) => resolve(opts.dataDir ?? process.env.CAMOS_DATA_DIR ?? loadConfig({}).dataDir);
 
-function openAuditFile(dataDir: string) {
+async function openAuditFile(dataDir: string) {
+  const { openAuditDb } = await auditLib();
   const path = join(dataDir, 'audit.db');
   if (!existsSync(path)) {
     console.error(`camos: no audit log at ${path} (has a kernel run with --data-dir ${dataDir}?)`);
@@ -75,9 +78,10 @@ export function register(program: Command): void {
     .description('walk the hash chain and signed checkpoints; report the first record altered, removed or inserted')
     .option('-d, --data-dir <dir>', 'data directory (default ./.camos, or CAMOS_DATA_DIR)')
     .option('--json', 'print the report as JSON')
-    .action((opts) => {
+    .action(async (opts) => {
+      const { verifyAuditDb } = await auditLib();
       const dataDir = dataDirOf(opts);
-      const db = openAuditFile(dataDir);
+      const db = await openAuditFile(dataDir);
       try {
         const report = verifyAuditDb(db, { trustedKeys: kernelKeys(dataDir) });
         console.log(opts.json ? JSON.stringify(report, null, 2) : report.summary);
@@ -93,7 +97,7 @@ export function register(program: Command): void {
     .option('--until <time>', 'last record time (default now)')
     .option('--format <format>', 'output format (jsonl)', 'jsonl')
     .option('-d, --data-dir <dir>', 'data directory (default ./.camos, or CAMOS_DATA_DIR)')
-    .action((opts) => {
+    .action(async (opts) => {
       if (opts.format !== 'jsonl') {
         console.error(`camos: unknown format '${opts.format}'; the export format is jsonl`);
         process.exit(2);
@@ -107,7 +111,8 @@ export function register(program: Command): void {
         console.error(`camos: ${(e as Error).message}`);
         process.exit(2);
       }
-      const db = openAuditFile(dataDirOf(opts));
+      const { exportRecords } = await auditLib();
+      const db = await openAuditFile(dataDirOf(opts));
       try {
         for (const r of exportRecords(db, since, until)) process.stdout.write(`${JSON.stringify(r)}\n`);
       } finally {

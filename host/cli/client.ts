@@ -6,7 +6,6 @@ import { loadConfig } from '../config/index.ts';
 import { fromPlain, toJson } from '../doors/codec.ts';
 import { packageDefinition } from '../doors/proto.ts';
 import { SyscallError, unimplemented, type CodeValue } from '../syscalls/errors.ts';
-import { lookup } from '../syscalls/table.ts';
 
 export interface ConnectOptions {
   /** host:port of the kernel; default CAMOS_ADDRESS, else the configured host and port. */
@@ -54,9 +53,11 @@ export function connect(opts: ConnectOptions = {}): Connection {
   }) as unknown as Record<string, Function> & grpc.Client;
   return {
     address,
-    call(syscall, request = {}) {
+    async call(syscall, request = {}) {
+      // The table is imported on first use: it pulls in every subsystem.
+      const { lookup } = await import('../syscalls/table.ts');
       const row = lookup(syscall);
-      if (!row) return Promise.reject(unimplemented(`unknown syscall '${syscall}'`));
+      if (!row) throw unimplemented(`unknown syscall '${syscall}'; \`camos syscalls\` lists them`);
       const md = new grpc.Metadata();
       if (token) md.set('authorization', `Bearer ${token}`);
       const decoded = fromPlain(`${row.rpc}Request`, request);

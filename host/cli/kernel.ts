@@ -2,9 +2,6 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { ConfigError, loadConfig } from '../config/index.ts';
-import { serve } from '../doors/index.ts';
-import { createKernel } from '../kernel.ts';
-import { table } from '../syscalls/table.ts';
 import { connectionOptions, print, withConnection } from './common.ts';
 
 export function register(program: Command): void {
@@ -27,6 +24,8 @@ export function register(program: Command): void {
         }
         throw e;
       }
+      const { createKernel } = await import('../kernel.ts');
+      const { serve } = await import('../doors/index.ts');
       const kernel = await createKernel({ config });
       const doors = await serve(kernel);
       process.stderr.write(`camos ${kernel.version} listening on ${doors.host}:${doors.port} (gRPC and HTTP); data in ${kernel.dataDir}; admin token in ${kernel.identity.adminTokenPath}\n`);
@@ -47,6 +46,16 @@ export function register(program: Command): void {
           },
         );
       };
+      // SIGHUP re-reads the configuration and applies what can change without a restart: the scheduler's weights.
+      process.on('SIGHUP', () => {
+        try {
+          const fresh = loadConfig({ file: opts.config, flags: { port: opts.port, host: opts.host, dataDir: opts.dataDir, logLevel: opts.logLevel } });
+          const weights = kernel.scheduler?.reloadWeights(fresh.scheduler.weights);
+          kernel.log.info({ weights }, 'SIGHUP: scheduler weights reloaded');
+        } catch (err) {
+          kernel.log.error({ err: (err as Error).message }, 'SIGHUP: configuration not reloaded');
+        }
+      });
       process.on('SIGINT', () => stop('SIGINT'));
       process.on('SIGTERM', () => stop('SIGTERM'));
     });
@@ -63,7 +72,7 @@ export function register(program: Command): void {
       .description('call any syscall on a running kernel with a JSON request')
       .argument('<syscall>', 'syscall name (sys_context_read), RPC name (ContextRead) or session field (contextRead)')
       .argument('[json]', 'the request as proto3 JSON; "-" reads it from stdin', '{}')
-      .addHelpText('after', `\nSyscalls:\n${table.map((r) => `  ${String(r.nr).padStart(2)}  ${r.name.padEnd(30)} ${r.rpc}`).join('\n')}\n`),
+      .addHelpText('after', '\n`camos syscalls` lists every syscall; docs/SYSCALLS.md describes each.\n'),
   ).action(async (syscall: string, json: string, opts) => {
     let request: unknown;
     try {
@@ -74,6 +83,14 @@ export function register(program: Command): void {
     }
     await print(connectionOptions(opts), (c) => c.call(syscall, request));
   });
+
+  program
+    .command('syscalls')
+    .description('list the syscall table: number, name, RPC, group')
+    .action(async () => {
+      const { table } = await import('../syscalls/table.ts');
+      for (const r of table) console.log(`${String(r.nr).padStart(2)}  ${r.name.padEnd(30)} ${r.rpc.padEnd(24)} ${r.group}`);
+    });
 
   const token = program.command('token').description('manage bearer tokens (admin only)');
   withConnection(

@@ -5,10 +5,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ConfigError, loadConfig, type Config } from '../config/index.ts';
-import { KeyStore } from '../crypto/index.ts';
-import { publicKeyFromJson, type HybridPublicKey } from '../crypto/hybrid.ts';
-import { CamosClient } from '../../sdk/client/index.ts';
-import { SecureChannel } from '../../sdk/client/channel.ts';
+import type { HybridPublicKey } from '../crypto/hybrid.ts';
 import { resolveAddress, resolveToken } from './client.ts';
 import { connectionOptions, withConnection } from './common.ts';
 
@@ -28,6 +25,7 @@ function fail(message: string, code = 1): never {
 
 const openStore = async (opts: { config?: string; dataDir?: string }) => {
   const config = configFor(opts);
+  const { KeyStore } = await import('../crypto/index.ts');
   return KeyStore.open({ dataDir: resolve(config.dataDir), ...config.keys });
 };
 
@@ -37,10 +35,11 @@ const withStore = (cmd: Command) =>
 export function register(program: Command): void {
   const key = program.command('key').description("manage the kernel's signing keys (in <data-dir>/keys.json)");
 
-  withStore(key.command('list').description('list keys: id, algorithm, backend, status, dates').option('--json', 'print JSON with the public keys (to pin them in clients)')).action((opts) => {
+  withStore(key.command('list').description('list keys: id, algorithm, backend, status, dates').option('--json', 'print JSON with the public keys (to pin them in clients)')).action(async (opts) => {
     const config = configFor(opts);
     let keys;
     try {
+      const { KeyStore } = await import('../crypto/index.ts');
       keys = KeyStore.inspect(resolve(config.dataDir));
     } catch (e) {
       fail((e as Error).message);
@@ -92,11 +91,15 @@ export function register(program: Command): void {
     if (!token) fail('no token: pass --token, set CAMOS_TOKEN, or point --data-dir at the kernel data directory');
     let trusted: HybridPublicKey[];
     try {
+      const { KeyStore } = await import('../crypto/index.ts');
+      const { publicKeyFromJson } = await import('../crypto/hybrid.ts');
       const listed = opts.kernelKey ? JSON.parse(readFileSync(opts.kernelKey, 'utf8')) : KeyStore.inspect(resolve(opts.dataDir ?? configFor({}).dataDir));
       trusted = (Array.isArray(listed) ? listed : [listed]).filter((k) => k.status !== 'revoked').map((k) => publicKeyFromJson(k.publicKey ?? k));
     } catch (e) {
       fail(`cannot read the trusted kernel keys: ${(e as Error).message}`);
     }
+    const { CamosClient } = await import('../../sdk/client/index.ts');
+    const { SecureChannel } = await import('../../sdk/client/channel.ts');
     const client = new CamosClient({ address, token, timeoutMs: conn.timeoutMs });
     try {
       const t0 = performance.now();

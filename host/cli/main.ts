@@ -1,7 +1,9 @@
 // camos: the command-line interface. Each host/cli/<area>.ts module adds its commands.
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { Command } from 'commander';
-import { VERSION } from '../kernel.ts';
+
+// Command modules import their heavy parts inside their actions, so `camos --help` stays fast.
+const VERSION: string = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version;
 
 const program = new Command('camos')
   .description('camos: a cognitive operating-system kernel for AI agents')

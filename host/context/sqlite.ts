@@ -199,7 +199,10 @@ class SqliteContextStore implements ContextStore {
       this.tx(() => {
         for (const q of batch) {
           try {
-            outcomes.push({ ok: true, info: this.savepoint(() => this.apply(q.ns, q.key, q.write).info) });
+            // apply() throws before its first change unless a quota refuses it afterwards: only
+            // then does a write need a savepoint of its own.
+            const write = () => this.apply(q.ns, q.key, q.write).info;
+            outcomes.push({ ok: true, info: this.quota(q.ns) === undefined ? write() : this.savepoint(write) });
           } catch (error) {
             if (!(error instanceof SyscallError)) throw error;
             outcomes.push({ ok: false, error });
@@ -263,8 +266,12 @@ class SqliteContextStore implements ContextStore {
   }
 
   /** After a change that added bytes: refuses it (the caller's transaction rolls back) if over quota. */
+  private quota(ns: string): number | undefined {
+    return this.opts.quotas[ns] ?? this.opts.quotas['*'];
+  }
+
   private checkQuota(ns: string, added: number): void {
-    const limit = this.opts.quotas[ns] ?? this.opts.quotas['*'];
+    const limit = this.quota(ns);
     if (limit === undefined) return;
     const used = this.usage(ns);
     if (used > limit) {

@@ -23,10 +23,10 @@ export function principalUid(p: Principal): EntityUid {
   return { type: 'Agent', id: p.id };
 }
 
-/** The agent that owns a namespace: its name, or the part before the first "/". */
+/** The agent that owns a namespace: its name, or the part before the first "." (namespaces cannot hold "/"). */
 export const namespaceOwner = (namespace: string): string => {
-  const slash = namespace.indexOf('/');
-  return slash < 0 ? namespace : namespace.slice(0, slash);
+  const dot = namespace.indexOf('.');
+  return dot < 0 ? namespace : namespace.slice(0, dot);
 };
 
 /** The driver a resource id names: "router@1.2.0" is a version of "router". */

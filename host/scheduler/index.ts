@@ -159,7 +159,11 @@ export class Scheduler {
   }
 
   /** Checks quota and bounds, then queues the task (or assigns it to its agent); returns at once. */
-  commit(spec: TaskSpec, agentId: string): CommitResult {
+  /**
+   * Queues a task. `authorizeHandler` is asked once the handler is known (after
+   * arbitration), so that running a task on a driver needs the same grant as invoking it.
+   */
+  commit(spec: TaskSpec, agentId: string, authorizeHandler?: (provider: 'agent' | 'driver', handler: string) => void): CommitResult {
     if (this.closed) throw new SyscallError(Code.UNAVAILABLE, 'the scheduler is shutting down');
     const agent = this.submitter(agentId);
     const now = this.clock();
@@ -193,6 +197,7 @@ export class Scheduler {
       if (!a) throw failedPrecondition(`field 'task.target': agent '${target}' is not registered`);
       if (a.status !== 'active') throw failedPrecondition(`field 'task.target': agent '${target}' is ${a.status}, not active`);
     }
+    authorizeHandler?.(provider, handler);
     if (provider === 'driver' && this.queued >= this.cfg.queueBound) {
       throw resourceExhausted(`the task queue is full (${this.queued} of scheduler.queueBound ${this.cfg.queueBound}); retry later`, {
         queueFull: true,

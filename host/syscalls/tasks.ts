@@ -94,7 +94,11 @@ export const commitTask: SyscallDef<{ task: TaskInput; agentId: string }> = {
   resource: (req) => ({ type: 'Task', id: req.task.id || '*' }),
   handle: (req, call) => {
     const agentId = submitter(call, req.task.agentId, req.agentId);
-    const out = scheduler(call).commit(req.task, agentId);
+    const out = scheduler(call).commit(req.task, agentId, (provider, handler) => {
+      if (provider !== 'driver' || !call.kernel.policy) return;
+      const d = call.kernel.policy.authorize({ principal: call.caller, action: 'driver_invoke', resource: { type: 'Driver', id: handler }, syscall: 'sys_commit_task', request: req });
+      if (!d.allowed) throw permissionDenied(`a task on driver '${handler}' needs a driver_invoke grant: ${d.reason}`, { handler, policies: d.policies });
+    });
     call.taskId = out.taskId;
     Object.assign(call.evidence, { taskId: out.taskId, agentId, handler: out.handler }, out.decision && decisionEvidence(out.decision));
     return { taskId: out.taskId, commitId: call.requestId, commitTimestamp: out.queuedAt, state: out.state };
@@ -177,13 +181,16 @@ export const agentRegister: SyscallDef<{
   handle: (req, call) => {
     if (call.caller.kind !== 'admin') {
       if (req.agentId !== call.caller.id) throw permissionDenied(`agent '${call.caller.id}' may register only itself, not '${req.agentId}'`);
+      // Groups are what policies grant by, so an agent may not choose its own.
       const privileged = (['trust', 'shareWeight', 'quotaRate', 'quotaBurst'] as const).filter((f) => req[f] !== undefined);
+      if (req.groups.length) privileged.push('groups' as never);
       if (privileged.length) throw permissionDenied(`only the admin may set ${privileged.map((f) => f.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)).join(', ')}`);
     }
     const registry = agents(call);
-    const existed = !!registry.get(req.agentId);
-    const a = registry.register({ ...req, status: req.status || undefined });
-    call.kernel.policy?.invalidate();
+    const previous = registry.get(req.agentId);
+    const existed = !!previous;
+    const groups = call.caller.kind === 'admin' ? req.groups : (previous?.groups ?? []);
+    const a = registry.register({ ...req, groups, status: req.status || undefined });
     Object.assign(call.evidence, { agentId: a.agentId, created: !existed, trust: a.trust, shareWeight: a.shareWeight, quotaRate: a.quotaRate, quotaBurst: a.quotaBurst, status: a.status });
     return { agentId: a.agentId };
   },
