@@ -1,7 +1,10 @@
 // The audit log: an append-only, hash-chained table in <data-dir>/audit.db. `record()`
-// only pushes onto an in-memory buffer; a short timer (or a full buffer) writes the
-// batch in one transaction. Clean shutdown flushes everything and signs a final
-// checkpoint; SIGKILL loses at most the records buffered since the last flush.
+// only pushes onto an in-memory buffer; a short timer (or a full buffer) chains the batch
+// (hashes on this thread, so the order is fixed here) and hands it to a writer thread,
+// which inserts it in one transaction. Reads first wait for the writer to catch up.
+// Clean shutdown writes everything and signs a final checkpoint; SIGKILL loses at most
+// the records buffered or in the writer's hands since the last written batch.
+import { Worker } from 'node:worker_threads';
 import type { Statement } from 'better-sqlite3';
 import type { HybridPublicKey, HybridSignature } from '../crypto/hybrid.ts';
 import { publicKeyToJson, signatureToJson } from '../crypto/hybrid.ts';
@@ -54,6 +57,18 @@ export interface QueryResult {
 
 type Entry = AuditEntry;
 
+const INSERT_RECORD = `INSERT INTO records (seq, time, caller, caller_kind, syscall, door, target, outcome, code, message, request_id, trace_id, span_id, parent_span_id, task_id, duration_us, policies, evidence, prev_hash, hash)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+const INSERT_NAME = 'INSERT OR IGNORE INTO names (kind, name) VALUES (?, ?)';
+const INSERT_KEY = 'INSERT OR IGNORE INTO key_writes (namespace, key, seq) VALUES (?, ?, ?)';
+const INSERT_CHECKPOINT = 'INSERT OR REPLACE INTO checkpoints (seq, hash, time, final, key_id, algorithm, backend, signature, public_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)';
+
+/** Batches handed to the writer thread and not yet written, before record() callers wait. */
+const MAX_BATCHES_IN_FLIGHT = 64;
+
+/** One transaction's worth of statements: SQL and the parameter rows to run it with. */
+type Ops = [sql: string, rows: unknown[][]][];
+
 export class AuditLog implements AuditSink {
   readonly path: string;
   private readonly db: Db;
@@ -69,10 +84,13 @@ export class AuditLog implements AuditSink {
   private failures = 0;
   private readonly names = new Set<string>();
   private readonly statements = new Map<string, Statement<any[]>>();
-  private readonly insertBatch: (rows: Omit<AuditRow, 'seq'>[], first: number) => void;
-  private readonly insertName: Statement<any[]>;
-  private readonly insertKey: Statement<any[]>;
-  private readonly onExit = () => this.flush();
+  private readonly writeDirect: (ops: Ops) => void;
+  private readonly writer: Worker;
+  /** Batches done by the writer thread, in shared memory (index 0). */
+  private readonly progress = new Int32Array(new SharedArrayBuffer(4));
+  private posted = 0;
+  private writerAlive = true;
+  private readonly onExit = () => this.flushAtExit();
   private retentionTimer?: NodeJS.Timeout;
   /** Called after each written batch (the tracer exports syscall spans from here). */
   onBatch?: (entries: readonly Entry[]) => void;
@@ -89,18 +107,24 @@ export class AuditLog implements AuditSink {
     if (last) ({ seq: this.lastSeq, hash: this.lastHash } = last);
     else if (cp) ({ seq: this.lastSeq, hash: this.lastHash } = cp);
     this.lastCheckpointSeq = cp?.seq ?? 0;
-    const insert = this.db.prepare(
-      `INSERT INTO records (seq, time, caller, caller_kind, syscall, door, target, outcome, code, message, request_id, trace_id, span_id, parent_span_id, task_id, duration_us, policies, evidence, prev_hash, hash)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
-    this.insertName = this.db.prepare('INSERT OR IGNORE INTO names (kind, name) VALUES (?, ?)');
-    this.insertKey = this.db.prepare('INSERT OR IGNORE INTO key_writes (namespace, key, seq) VALUES (?, ?, ?)');
-    this.insertBatch = this.db.transaction((rows: Omit<AuditRow, 'seq'>[], first: number) => {
-      for (let i = 0; i < rows.length; i++) {
-        const r = rows[i];
-        insert.run(first + i, r.time, r.caller, r.caller_kind, r.syscall, r.door, r.target, r.outcome, r.code, r.message, r.request_id, r.trace_id, r.span_id, r.parent_span_id, r.task_id, r.duration_us, r.policies, r.evidence, r.prev_hash, r.hash);
+    this.writeDirect = this.db.transaction((ops: Ops) => {
+      for (const [sql, rows] of ops) {
+        const st = this.statement(sql);
+        for (const row of rows) st.run(row);
       }
     });
+    this.writer = new Worker(new URL('./writer.mjs', import.meta.url), { workerData: { path, progress: this.progress.buffer } });
+    this.writer.unref();
+    this.writer.on('message', (m: { type: string; message: string }) => {
+      this.failures++;
+      this.deps.log.error({ error: m.message }, 'audit log batch could not be written');
+    });
+    this.writer.on('error', (err) => {
+      this.failures++;
+      this.writerAlive = false;
+      this.deps.log.error({ err }, 'audit writer thread failed; writing on the main thread');
+    });
+    this.writer.on('exit', () => (this.writerAlive = false));
     process.on('exit', this.onExit);
     // Restarts are recorded, so a forged record after a shutdown checkpoint stands out.
     this.record({
@@ -124,51 +148,97 @@ export class AuditLog implements AuditSink {
     if (this.buffer.length >= this.config.batchSize) {
       if (!this.immediate) {
         this.immediate = true;
-        setImmediate(() => this.flush());
+        setImmediate(() => this.post());
       }
-    } else this.timer ??= setTimeout(() => this.flush(), this.config.flushIntervalMs);
+    } else this.timer ??= setTimeout(() => this.post(), this.config.flushIntervalMs);
   }
 
-  /** Writes the buffer in one transaction; returns the number of records written. */
+  /** Writes every buffered record and waits until it is on disk; returns how many there were. */
   flush(): number {
+    const n = this.post();
+    this.waitForWriter();
+    return n;
+  }
+
+  /** Chains the buffered records and hands them to the writer thread; returns how many. */
+  private post(): number {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     this.immediate = false;
     const batch = this.buffer;
     if (!batch.length || !this.db.open) return 0;
     this.buffer = [];
-    const rows = new Array<Omit<AuditRow, 'seq'>>(batch.length);
-    let prev = this.lastHash;
-    for (let i = 0; i < batch.length; i++) {
-      rows[i] = toRow(batch[i], prev);
-      prev = rows[i].hash;
-    }
-    try {
-      this.insertBatch(rows, this.lastSeq + 1);
-    } catch (err) {
-      // Keep the batch (ahead of newer records) and try again on the next flush.
-      this.buffer = batch.concat(this.buffer);
-      this.failures++;
-      this.deps.log.error({ err, records: batch.length }, 'audit log write failed; records kept in memory');
-      this.timer ??= setTimeout(() => this.flush(), Math.max(this.config.flushIntervalMs, 1000));
-      return 0;
-    }
     const first = this.lastSeq + 1;
+    const records: unknown[][] = new Array(batch.length);
+    const names: unknown[][] = [];
+    const keys: unknown[][] = [];
+    let prev = this.lastHash;
+    let checkpointHash: string | undefined;
+    const nextCheckpoint = this.lastCheckpointSeq + this.config.checkpointEvery;
+    for (let i = 0; i < batch.length; i++) {
+      const r = toRow(batch[i], prev);
+      records[i] = [first + i, r.time, r.caller, r.caller_kind, r.syscall, r.door, r.target, r.outcome, r.code, r.message, r.request_id, r.trace_id, r.span_id, r.parent_span_id, r.task_id, r.duration_us, r.policies, r.evidence, r.prev_hash, r.hash];
+      prev = r.hash;
+      this.noteNames(batch[i], first + i, names, keys);
+    }
+    const ops: Ops = [[INSERT_RECORD, records]];
+    if (names.length) ops.push([INSERT_NAME, names]);
+    if (keys.length) ops.push([INSERT_KEY, keys]);
+    this.write(ops);
     this.lastSeq += batch.length;
     this.lastHash = prev;
-    for (let i = 0; i < batch.length; i++) this.noteNames(batch[i], first + i);
-    for (let seq = this.lastCheckpointSeq + this.config.checkpointEvery; seq <= this.lastSeq; seq += this.config.checkpointEvery) this.sign(seq, rows[seq - first].hash, false);
+    for (let seq = nextCheckpoint; seq <= this.lastSeq; seq += this.config.checkpointEvery) {
+      checkpointHash = records[seq - first][19] as string;
+      this.sign(seq, checkpointHash, false);
+    }
     this.onBatch?.(batch);
     return batch.length;
   }
 
-  private noteNames(e: Entry, seq: number): void {
+  private write(ops: Ops): void {
+    if (this.writerAlive) {
+      this.posted++;
+      this.writer.postMessage({ type: 'write', batch: this.posted, ops });
+      // Backpressure: when the writer falls far behind, wait for it rather than queue without bound.
+      while (this.writerAlive && this.posted - Atomics.load(this.progress, 0) > MAX_BATCHES_IN_FLIGHT) {
+        Atomics.wait(this.progress, 0, Atomics.load(this.progress, 0), 1000);
+      }
+      return;
+    }
+    try {
+      this.writeDirect(ops);
+    } catch (err) {
+      this.failures++;
+      this.deps.log.error({ err }, 'audit log batch could not be written');
+    }
+  }
+
+  /** Blocks until the writer thread has done every batch posted so far (reads need it). */
+  private waitForWriter(): void {
+    while (this.writerAlive) {
+      const done = Atomics.load(this.progress, 0);
+      if (done >= this.posted) return;
+      Atomics.wait(this.progress, 0, done, 1000);
+    }
+  }
+
+  // On process exit the writer thread may already be gone: wait briefly, then write here.
+  private flushAtExit(): void {
+    if (this.writerAlive) {
+      const deadline = Date.now() + 1000;
+      while (Atomics.load(this.progress, 0) < this.posted && Date.now() < deadline) Atomics.wait(this.progress, 0, Atomics.load(this.progress, 0), 100);
+    }
+    this.writerAlive = false;
+    this.post();
+  }
+
+  private noteNames(e: Entry, seq: number, names: unknown[][], keys: unknown[][]): void {
     const add = (kind: string, name: unknown) => {
       if (typeof name !== 'string' || !name) return;
       const k = `${kind}\0${name}`;
       if (this.names.has(k)) return;
       this.names.add(k);
-      this.insertName.run(kind, name);
+      names.push([kind, name]);
     };
     if (e.callerKind !== 'anonymous' && e.door !== 'kernel') add('agent', e.caller);
     add('task', e.taskId);
@@ -176,11 +246,11 @@ export class AuditLog implements AuditSink {
     add('namespace', e.target?.startsWith('Namespace::') ? e.target.slice(11) : e.evidence?.namespace);
     const ev = e.evidence as { key?: unknown; keysWritten?: unknown };
     if ((e.syscall === 'sys_context_write' || e.syscall === 'sys_context_delete') && e.outcome === 'ok' && typeof ev?.key === 'string') {
-      this.insertKey.run(e.target.slice(11), ev.key, seq);
+      keys.push([e.target.slice(11), ev.key, seq]);
     } else if (e.syscall === 'task.succeeded' && Array.isArray(ev?.keysWritten)) {
       for (const k of ev.keysWritten) {
         const slash = typeof k === 'string' ? k.indexOf('/') : -1;
-        if (slash > 0) this.insertKey.run(k.slice(0, slash), k.slice(slash + 1), seq);
+        if (slash > 0) keys.push([k.slice(0, slash), k.slice(slash + 1), seq]);
       }
     }
   }
@@ -208,9 +278,7 @@ export class AuditLog implements AuditSink {
       try {
         const signed = await signer.sign(checkpointMessage(seq, hash, time, final));
         if (!this.db.open) return;
-        this.db
-          .prepare('INSERT OR REPLACE INTO checkpoints (seq, hash, time, final, key_id, algorithm, backend, signature, public_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
-          .run(seq, hash, time, final ? 1 : 0, signed.keyId, signed.algorithm, signed.backend, JSON.stringify(signatureToJson(signed.signature)), JSON.stringify(publicKeyToJson(signer.identity())));
+        this.write([[INSERT_CHECKPOINT, [[seq, hash, time, final ? 1 : 0, signed.keyId, signed.algorithm, signed.backend, JSON.stringify(signatureToJson(signed.signature)), JSON.stringify(publicKeyToJson(signer.identity()))]]]]);
       } catch (err) {
         this.failures++;
         this.deps.log.error({ err, seq }, 'audit checkpoint could not be signed');
@@ -315,7 +383,7 @@ export class AuditLog implements AuditSink {
     };
   }
 
-  /** Flushes every buffered record and signs a final checkpoint. */
+  /** Writes every buffered record, signs a final checkpoint, and stops the writer thread. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.flush();
@@ -323,6 +391,13 @@ export class AuditLog implements AuditSink {
     if (this.retentionTimer) clearInterval(this.retentionTimer);
     process.off('exit', this.onExit);
     await this.checkpoint(true);
+    this.waitForWriter();
+    if (this.writerAlive) {
+      const exited = new Promise((resolve) => this.writer.once('exit', resolve));
+      this.writer.ref(); // keep the process up until the thread has closed the database
+      this.writer.postMessage({ type: 'close' });
+      await exited;
+    }
     this.db.close();
   }
 

@@ -115,6 +115,7 @@ export class DriverRuntime {
   /** The hot-loading watcher of the drivers directory, when watching. */
   watcher?: DriverWatcher;
   private readonly drivers = new Map<string, Map<string, LoadedDriver>>();
+  private closing = false;
   private readonly metric: Gauge<'driver' | 'name'>;
 
   constructor(kernel: Kernel, opts: RuntimeOptions) {
@@ -215,6 +216,7 @@ export class DriverRuntime {
   }
 
   async invoke(ref: string, input: Uint8Array, opts: InvokeOptions = {}): Promise<InvokeResult> {
+    if (this.closing) throw unavailable(`driver '${ref}' cannot run: the driver runtime is shutting down`);
     const d = this.resolve(ref);
     const limit = d.limits.timeoutMs || this.defaultTimeoutMs;
     const timeoutMs = opts.timeoutMs && opts.timeoutMs > 0 ? Math.min(opts.timeoutMs, limit) : limit;
@@ -378,7 +380,14 @@ export class DriverRuntime {
     };
   }
 
-  async close(): Promise<void> {
+  /** Lets calls in flight finish (up to graceMs) before the pool's threads are stopped. */
+  async close(graceMs = 5000): Promise<void> {
+    this.closing = true;
+    const busy = [...this.drivers.values()].flatMap((versions) => [...versions.values()]).filter((d) => d.inflight > 0);
+    if (busy.length) {
+      const drained = Promise.all(busy.map((d) => new Promise<void>((resolve) => (d.drained = resolve))));
+      await Promise.race([drained, new Promise((resolve) => setTimeout(resolve, graceMs).unref())]);
+    }
     await this.pool.close();
   }
 }
