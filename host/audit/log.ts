@@ -1,16 +1,17 @@
 // The audit log: an append-only, hash-chained table in <data-dir>/audit.db. `record()`
-// only pushes onto an in-memory buffer; a short timer (or a full buffer) chains the batch
-// (hashes on this thread, so the order is fixed here) and hands it to a writer thread,
-// which inserts it in one transaction. Reads first wait for the writer to catch up.
+// only pushes onto an in-memory buffer; a short timer (or a full buffer) numbers the
+// batch and hands it to a writer thread, which chains (hashes) and inserts it in one
+// transaction, in order. Reads first wait for the writer to catch up.
 // Clean shutdown writes everything and signs a final checkpoint; SIGKILL loses at most
 // the records buffered or in the writer's hands since the last written batch.
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import type { Statement } from 'better-sqlite3';
 import type { HybridPublicKey, HybridSignature } from '../crypto/hybrid.ts';
 import { publicKeyToJson, signatureToJson } from '../crypto/hybrid.ts';
 import type { Logger } from '../observe/log.ts';
 import type { AuditEntry, AuditSink } from '../syscalls/types.ts';
-import { GENESIS, fromRow, toRow, type AuditRecord, type AuditRow } from './record.ts';
+import { chainHash } from './chain.mjs';
+import { GENESIS, fieldsOf, fromRow, type AuditRecord, type AuditRow } from './record.ts';
 import { checkpointMessage, openAuditDb, type CheckpointRow, type Db } from './schema.ts';
 import { verifyAuditDb, type VerifyOptions, type VerifyReport } from './verify.ts';
 
@@ -69,6 +70,15 @@ const MAX_BATCHES_IN_FLIGHT = 64;
 /** One transaction's worth of statements: SQL and the parameter rows to run it with. */
 type Ops = [sql: string, rows: unknown[][]][];
 
+type WriterReply = { type: 'error'; message: string } | { type: 'checkpoints'; due: [number, string][] };
+
+/** Records to chain and insert: rows are [seq, ...hashed fields]; checkpointAt lists seqs whose hash a checkpoint needs. */
+interface Chain {
+  sql: string;
+  rows: unknown[][];
+  checkpointAt: number[];
+}
+
 export class AuditLog implements AuditSink {
   readonly path: string;
   private readonly db: Db;
@@ -76,7 +86,6 @@ export class AuditLog implements AuditSink {
   private timer?: NodeJS.Timeout;
   private immediate = false;
   private lastSeq = 0;
-  private lastHash = GENESIS;
   private lastCheckpointSeq = 0;
   private signing: Promise<void> = Promise.resolve();
   private closed = false;
@@ -84,8 +93,9 @@ export class AuditLog implements AuditSink {
   private failures = 0;
   private readonly names = new Set<string>();
   private readonly statements = new Map<string, Statement<any[]>>();
-  private readonly writeDirect: (ops: Ops) => void;
+  private readonly writeDirect: (chain: Chain | undefined, ops: Ops) => void;
   private readonly writer: Worker;
+  private readonly replies: MessagePort;
   /** Batches done by the writer thread, in shared memory (index 0). */
   private readonly progress = new Int32Array(new SharedArrayBuffer(4));
   private posted = 0;
@@ -104,21 +114,37 @@ export class AuditLog implements AuditSink {
     this.db = openAuditDb(path);
     const last = this.db.prepare('SELECT seq, hash FROM records ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string } | undefined;
     const cp = this.db.prepare('SELECT seq, hash, final FROM checkpoints ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string; final: number } | undefined;
-    if (last) ({ seq: this.lastSeq, hash: this.lastHash } = last);
-    else if (cp) ({ seq: this.lastSeq, hash: this.lastHash } = cp);
+    if (last) this.lastSeq = last.seq;
+    else if (cp) this.lastSeq = cp.seq;
     this.lastCheckpointSeq = cp?.seq ?? 0;
-    this.writeDirect = this.db.transaction((ops: Ops) => {
+    // The same work as the writer thread, on this thread, for when the thread is gone.
+    this.writeDirect = this.db.transaction((chain: Chain | undefined, ops: Ops) => {
+      if (chain) {
+        const insert = this.statement(chain.sql);
+        let prev = this.tailHash();
+        for (const row of chain.rows) {
+          const hash = chainHash(prev, row.slice(1));
+          insert.run([...row, prev, hash]);
+          if (chain.checkpointAt.includes(row[0] as number)) this.sign(row[0] as number, hash, false);
+          prev = hash;
+        }
+      }
       for (const [sql, rows] of ops) {
         const st = this.statement(sql);
         for (const row of rows) st.run(row);
       }
     });
-    this.writer = new Worker(new URL('./writer.mjs', import.meta.url), { workerData: { path, progress: this.progress.buffer } });
-    this.writer.unref();
-    this.writer.on('message', (m: { type: string; message: string }) => {
-      this.failures++;
-      this.deps.log.error({ error: m.message }, 'audit log batch could not be written');
+    // Replies (checkpoints due, failures) come on their own port, which waitForWriter drains
+    // synchronously, so that a checkpoint is never signed after the final one.
+    const { port1, port2 } = new MessageChannel();
+    this.replies = port1;
+    port1.on('message', (m: WriterReply) => this.onReply(m));
+    port1.unref();
+    this.writer = new Worker(new URL('./writer.mjs', import.meta.url), {
+      workerData: { path, progress: this.progress.buffer, lastHash: this.tailHash(), replies: port2 },
+      transferList: [port2],
     });
+    this.writer.unref();
     this.writer.on('error', (err) => {
       this.failures++;
       this.writerAlive = false;
@@ -160,7 +186,7 @@ export class AuditLog implements AuditSink {
     return n;
   }
 
-  /** Chains the buffered records and hands them to the writer thread; returns how many. */
+  /** Numbers the buffered records and hands them to the writer thread; returns how many. */
   private post(): number {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
@@ -169,36 +195,29 @@ export class AuditLog implements AuditSink {
     if (!batch.length || !this.db.open) return 0;
     this.buffer = [];
     const first = this.lastSeq + 1;
-    const records: unknown[][] = new Array(batch.length);
+    const rows: unknown[][] = new Array(batch.length);
     const names: unknown[][] = [];
     const keys: unknown[][] = [];
-    let prev = this.lastHash;
-    let checkpointHash: string | undefined;
-    const nextCheckpoint = this.lastCheckpointSeq + this.config.checkpointEvery;
     for (let i = 0; i < batch.length; i++) {
-      const r = toRow(batch[i], prev);
-      records[i] = [first + i, r.time, r.caller, r.caller_kind, r.syscall, r.door, r.target, r.outcome, r.code, r.message, r.request_id, r.trace_id, r.span_id, r.parent_span_id, r.task_id, r.duration_us, r.policies, r.evidence, r.prev_hash, r.hash];
-      prev = r.hash;
+      rows[i] = [first + i, ...fieldsOf(batch[i])];
       this.noteNames(batch[i], first + i, names, keys);
     }
-    const ops: Ops = [[INSERT_RECORD, records]];
+    this.lastSeq += batch.length;
+    const checkpointAt: number[] = [];
+    for (let seq = this.lastCheckpointSeq + this.config.checkpointEvery; seq <= this.lastSeq; seq += this.config.checkpointEvery) checkpointAt.push(seq);
+    if (checkpointAt.length) this.lastCheckpointSeq = checkpointAt[checkpointAt.length - 1];
+    const ops: Ops = [];
     if (names.length) ops.push([INSERT_NAME, names]);
     if (keys.length) ops.push([INSERT_KEY, keys]);
-    this.write(ops);
-    this.lastSeq += batch.length;
-    this.lastHash = prev;
-    for (let seq = nextCheckpoint; seq <= this.lastSeq; seq += this.config.checkpointEvery) {
-      checkpointHash = records[seq - first][19] as string;
-      this.sign(seq, checkpointHash, false);
-    }
+    this.write({ sql: INSERT_RECORD, rows, checkpointAt }, ops);
     this.onBatch?.(batch);
     return batch.length;
   }
 
-  private write(ops: Ops): void {
+  private write(chain: Chain | undefined, ops: Ops): void {
     if (this.writerAlive) {
       this.posted++;
-      this.writer.postMessage({ type: 'write', batch: this.posted, ops });
+      this.writer.postMessage({ type: 'write', batch: this.posted, chain, ops });
       // Backpressure: when the writer falls far behind, wait for it rather than queue without bound.
       while (this.writerAlive && this.posted - Atomics.load(this.progress, 0) > MAX_BATCHES_IN_FLIGHT) {
         Atomics.wait(this.progress, 0, Atomics.load(this.progress, 0), 1000);
@@ -206,20 +225,38 @@ export class AuditLog implements AuditSink {
       return;
     }
     try {
-      this.writeDirect(ops);
+      this.writeDirect(chain, ops);
     } catch (err) {
       this.failures++;
       this.deps.log.error({ err }, 'audit log batch could not be written');
     }
   }
 
+  /** The hash the next record chains from: the newest record's, else the newest checkpoint's. */
+  private tailHash(): string {
+    const last = this.statement('SELECT hash FROM records ORDER BY seq DESC LIMIT 1').get() as { hash: string } | undefined;
+    if (last) return last.hash;
+    const cp = this.statement('SELECT hash FROM checkpoints ORDER BY seq DESC LIMIT 1').get() as { hash: string } | undefined;
+    return cp?.hash ?? GENESIS;
+  }
+
   /** Blocks until the writer thread has done every batch posted so far (reads need it). */
   private waitForWriter(): void {
     while (this.writerAlive) {
       const done = Atomics.load(this.progress, 0);
-      if (done >= this.posted) return;
+      if (done >= this.posted) break;
       Atomics.wait(this.progress, 0, done, 1000);
     }
+    for (let m = receiveMessageOnPort(this.replies); m; m = receiveMessageOnPort(this.replies)) this.onReply(m.message as WriterReply);
+  }
+
+  private onReply(m: WriterReply): void {
+    if (m.type === 'checkpoints') {
+      for (const [seq, hash] of m.due) this.sign(seq, hash, false);
+      return;
+    }
+    this.failures++;
+    this.deps.log.error({ error: m.message }, 'audit log batch could not be written');
   }
 
   // On process exit the writer thread may already be gone: wait briefly, then write here.
@@ -266,7 +303,7 @@ export class AuditLog implements AuditSink {
   /** Signs a checkpoint at the newest record with the kernel key; a no-op without a key store. */
   checkpoint(final: boolean): Promise<void> {
     this.flush();
-    return this.lastSeq === 0 ? this.signing : this.sign(this.lastSeq, this.lastHash, final);
+    return this.lastSeq === 0 ? this.signing : this.sign(this.lastSeq, this.tailHash(), final);
   }
 
   private sign(seq: number, hash: string, final: boolean): Promise<void> {
@@ -278,7 +315,7 @@ export class AuditLog implements AuditSink {
       try {
         const signed = await signer.sign(checkpointMessage(seq, hash, time, final));
         if (!this.db.open) return;
-        this.write([[INSERT_CHECKPOINT, [[seq, hash, time, final ? 1 : 0, signed.keyId, signed.algorithm, signed.backend, JSON.stringify(signatureToJson(signed.signature)), JSON.stringify(publicKeyToJson(signer.identity()))]]]]);
+        this.write(undefined, [[INSERT_CHECKPOINT, [[seq, hash, time, final ? 1 : 0, signed.keyId, signed.algorithm, signed.backend, JSON.stringify(signatureToJson(signed.signature)), JSON.stringify(publicKeyToJson(signer.identity()))]]]]);
       } catch (err) {
         this.failures++;
         this.deps.log.error({ err, seq }, 'audit checkpoint could not be signed');
@@ -398,6 +435,7 @@ export class AuditLog implements AuditSink {
       this.writer.postMessage({ type: 'close' });
       await exited;
     }
+    this.replies.close();
     this.db.close();
   }
 

@@ -1,9 +1,8 @@
 // One audit record as stored: the columns, their canonical bytes and the chain hash.
-import * as crypto from 'node:crypto';
 import type { AuditEntry } from '../syscalls/types.ts';
+import { GENESIS, chainBytes, chainHash } from './chain.mjs';
 
-/** The hash a chain starts from (the "previous record" of record 1). */
-export const GENESIS = '0'.repeat(64);
+export { GENESIS };
 
 /** A stored record, column for column (snake_case as in SQLite). */
 export interface AuditRow {
@@ -29,25 +28,22 @@ export interface AuditRow {
   hash: string;
 }
 
-/** The columns a record's hash covers, in order; seq is left out so that the chain alone fixes the order. */
-const HASHED = ['prev_hash', 'time', 'caller', 'caller_kind', 'syscall', 'door', 'target', 'outcome', 'code', 'message', 'request_id', 'trace_id', 'span_id', 'parent_span_id', 'task_id', 'duration_us', 'policies', 'evidence'] as const;
+/** The columns a record's hash covers after prev_hash, in order; seq is left out so that the chain alone fixes the order. */
+export const HASHED = ['time', 'caller', 'caller_kind', 'syscall', 'door', 'target', 'outcome', 'code', 'message', 'request_id', 'trace_id', 'span_id', 'parent_span_id', 'task_id', 'duration_us', 'policies', 'evidence'] as const;
 
-export const canonicalBytes = (r: Omit<AuditRow, 'seq' | 'hash'>): string => JSON.stringify(HASHED.map((k) => r[k]));
+type Hashed = Pick<AuditRow, (typeof HASHED)[number]>;
 
-// crypto.hash (Node >= 20.12) is a one-shot digest, about 3x cheaper than createHash for short inputs.
-const sha256hex: (s: string) => string =
-  typeof crypto.hash === 'function' ? (s) => crypto.hash('sha256', s, 'hex') : (s) => crypto.createHash('sha256').update(s).digest('hex');
+export const canonicalBytes = (r: Omit<AuditRow, 'seq' | 'hash'>): string => chainBytes(r.prev_hash, HASHED.map((k) => r[k]));
 
-export const hashRow = (r: Omit<AuditRow, 'seq' | 'hash'>): string => sha256hex(canonicalBytes(r));
+export const hashRow = (r: Omit<AuditRow, 'seq' | 'hash'>): string => chainHash(r.prev_hash, HASHED.map((k) => r[k]));
 
 // Evidence may hold bytes or bigints; store them in a JSON-safe form.
 const replacer = (_k: string, v: unknown) =>
   typeof v === 'bigint' ? Number(v) : v instanceof Uint8Array ? Buffer.from(v).toString('base64') : v;
 
-/** Turns an entry into the row that follows `prevHash` (seq is assigned by SQLite). */
-export function toRow(e: AuditEntry, prevHash: string): Omit<AuditRow, 'seq'> {
-  const row: Omit<AuditRow, 'seq' | 'hash'> = {
-    prev_hash: prevHash,
+/** An entry's hashed fields, in HASHED order (what the writer thread chains and stores). */
+export function fieldsOf(e: AuditEntry): unknown[] {
+  const r: Hashed = {
     time: Math.trunc(e.time),
     caller: e.caller,
     caller_kind: e.callerKind,
@@ -66,7 +62,14 @@ export function toRow(e: AuditEntry, prevHash: string): Omit<AuditRow, 'seq'> {
     policies: e.policies?.length ? JSON.stringify(e.policies) : null,
     evidence: JSON.stringify(e.evidence ?? {}, replacer),
   };
-  return { ...row, hash: hashRow(row) };
+  return HASHED.map((k) => r[k]);
+}
+
+/** Turns an entry into the row that follows `prevHash` (seq is assigned by the log). */
+export function toRow(e: AuditEntry, prevHash: string): Omit<AuditRow, 'seq'> {
+  const fields = fieldsOf(e);
+  const row = Object.fromEntries(HASHED.map((k, i) => [k, fields[i]])) as Hashed;
+  return { ...row, prev_hash: prevHash, hash: chainHash(prevHash, fields) };
 }
 
 /** A stored record in the shape callers read (camelCase, JSON parsed). */

@@ -1,37 +1,59 @@
-// The audit log's writer thread: it runs each batch of INSERTs in one transaction, off the
-// kernel's main thread, and counts the batches written in shared memory so the main
-// thread can wait for them. It knows no schema: the main thread sends SQL and rows.
-// Plain JavaScript, so the thread starts without a TypeScript loader.
+// The audit log's writer thread: it chains each batch of records (SHA-256 over the
+// previous hash and the record's fields, see chain.mjs) and inserts it, with the derived
+// lookups, in one transaction, off the kernel's main thread. It counts the batches done in
+// shared memory so the main thread can wait for them, and sends back the hashes at which
+// checkpoints are due. Plain JavaScript, so the thread starts without a TypeScript loader.
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
+import { chainHash } from './chain.mjs';
 
 const db = new Database(workerData.path, { timeout: 5000 });
 db.pragma('journal_mode = WAL');
 db.pragma('synchronous = NORMAL');
 const progress = new Int32Array(workerData.progress); // [0] batches done (written or failed)
+const replies = workerData.replies; // a MessagePort the main thread can also drain synchronously
+let lastHash = workerData.lastHash;
 const statements = new Map();
 const prepared = (sql) => {
   let s = statements.get(sql);
   if (!s) statements.set(sql, (s = db.prepare(sql)));
   return s;
 };
-const write = db.transaction((ops) => {
-  for (const [sql, rows] of ops) {
+
+// chain.rows are [seq, ...hashed fields]; each is stored as [seq, ...fields, prev_hash, hash].
+const write = db.transaction((msg) => {
+  const due = [];
+  let prev = lastHash;
+  if (msg.chain) {
+    const insert = prepared(msg.chain.sql);
+    const at = new Set(msg.chain.checkpointAt);
+    for (const row of msg.chain.rows) {
+      const hash = chainHash(prev, row.slice(1));
+      insert.run([...row, prev, hash]);
+      if (at.has(row[0])) due.push([row[0], hash]);
+      prev = hash;
+    }
+  }
+  for (const [sql, rows] of msg.ops) {
     const s = prepared(sql);
     for (const row of rows) s.run(row);
   }
+  return { prev, due };
 });
 
 parentPort.on('message', (msg) => {
   if (msg.type === 'close') {
     db.close();
+    replies.close();
     parentPort.close();
     return;
   }
   try {
-    write(msg.ops);
+    const { prev, due } = write(msg);
+    lastHash = prev;
+    if (due.length) replies.postMessage({ type: 'checkpoints', due });
   } catch (err) {
-    parentPort.postMessage({ type: 'error', batch: msg.batch, message: String(err?.message ?? err) });
+    replies.postMessage({ type: 'error', batch: msg.batch, message: String(err?.message ?? err) });
   }
   Atomics.add(progress, 0, 1);
   Atomics.notify(progress, 0);
