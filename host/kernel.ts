@@ -105,7 +105,7 @@ export class Kernel {
   /** The one entry for every door: finds the row and runs the pipeline. */
   dispatch(name: string, request: unknown, meta: CallMeta): Promise<unknown> {
     const row = lookup(name);
-    if (!row) return Promise.reject(unimplemented(`unknown syscall '${name}'; \`camos call --help\` lists them`));
+    if (!row) return Promise.reject(unimplemented(`unknown syscall '${name}'; \`camos syscalls\` lists them`));
     return this.track(() => invoke(this, row, request, meta));
   }
 
