@@ -8,7 +8,7 @@ import type { ComponentHealth, Kernel } from '../kernel.ts';
 import { failedPrecondition, invalidArgument, notFound } from '../syscalls/errors.ts';
 import type { AuthorizationDecision, AuthorizationQuery, Authorizer, Principal, Resource } from '../syscalls/types.ts';
 import { ACTIONS, SCHEMA_TEXT, compile, evaluate, evaluateWithoutContext, resourceTypesOf, type CedarValue, type CompiledPolicySet, type EntityUid, type Evaluation } from './cedar.ts';
-import { entitiesFor, externalParents, principalUid, type AgentFacts, type Directory } from './entities.ts';
+import { entitiesFor, externalParents, principalUid, type Directory } from './entities.ts';
 import { PolicyStore, type PolicyVersionInfo, type StoredPolicySet } from './store.ts';
 
 export type { PolicyVersionInfo, StoredPolicySet } from './store.ts';
@@ -244,11 +244,7 @@ export function openPolicyEngine(kernel: Kernel): PolicyEngine {
 
 // The registry and the scheduler are other subsystems, present or not; the engine reads
 // only these facts of theirs.
-function directoryOf(kernel: Kernel): Directory {
-  const k = kernel as unknown as {
-    agents?: { get(id: string): AgentFacts | undefined };
-    scheduler?: { task(id: string): { agentId?: string; handler?: string } | undefined };
-  };
+function directoryOf(k: Kernel): Directory {
   return {
     agent: (id) => k.agents?.get(id),
     taskAgents: (id) => {
