@@ -194,6 +194,19 @@ describe('audit log', () => {
     await k.close();
   });
 
+  test('a process that exits without closing the kernel still writes its buffered records', async () => {
+    const dir = join(root, 'exited');
+    const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'fixtures', 'audit-exit.ts'), dir], { stdio: ['ignore', 'inherit', 'inherit'] });
+    const code = await new Promise((r) => child.once('exit', r));
+    assert.equal(code, 0);
+    const report = verify(dir);
+    assert.equal(report.ok, true, report.summary);
+    const db = openAuditDb(join(dir, 'audit.db'), { readonly: true });
+    const n = (db.prepare("SELECT count(*) AS n FROM records WHERE caller = 'agent-x'").get() as { n: number }).n;
+    db.close();
+    assert.equal(n, 120);
+  });
+
   test('camos audit verify reports tampering and exits 1; export prints JSON lines', async () => {
     const dir = await copyOfLog();
     const cli = (...args: string[]) => promisify(execFile)(process.execPath, ['bin/camos.mjs', ...args], { cwd: join(import.meta.dirname, '..') });

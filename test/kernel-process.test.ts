@@ -66,6 +66,13 @@ describe('camos start and the CLI', () => {
     assert.match(r.stderr, /INVALID_ARGUMENT: field 'agent_id'/);
   });
 
+  test('camos syscalls lists the table, the seed\'s spellings findable by name', async () => {
+    const r = await camos(['syscalls']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^ 1  sys_arbitrate +Arbitrate +core$/m);
+    assert.match(r.stdout, /^15  sys_health_check +HealthCheck +observability$/m);
+  });
+
   test('every command has --help', async () => {
     for (const args of [['--help'], ['start', '--help'], ['call', '--help'], ['status', '--help'], ['token', 'create', '--help'], ['token', 'revoke', '--help'], ['token', 'list', '--help']]) {
       const r = await camos(args);

@@ -254,3 +254,13 @@ test('a task on a driver needs the driver_invoke grant that invoking the driver 
     rmSync(dir2, { recursive: true, force: true });
   }
 });
+
+test('an agent may not put itself in a group: policies grant by group', async () => {
+  await assert.rejects(
+    kernel.call('sys_agent_register', { agentId: 'writer', capabilities: ['write'], groups: ['admins'] }, { agent: 'writer' }),
+    (e: unknown) => e instanceof SyscallError && e.code === Code.PERMISSION_DENIED && /only the admin may set groups/.test(e.message),
+  );
+  await kernel.call('sys_agent_register', { agentId: 'writer', capabilities: ['write'], groups: ['reviewers'] });
+  await kernel.call('sys_agent_register', { agentId: 'writer', capabilities: ['write'] }, { agent: 'writer' });
+  assert.deepEqual(kernel.agents!.get('writer')!.groups, ['reviewers']);
+});

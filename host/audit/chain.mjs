@@ -15,3 +15,29 @@ export const chainBytes = (prevHash, fields) => JSON.stringify([prevHash, ...fie
 
 /** The hash of a record whose hashed fields are `fields`, following `prevHash`. */
 export const chainHash = (prevHash, fields) => sha256hex(chainBytes(prevHash, fields));
+
+/**
+ * Runs one batch inside the caller's transaction: chains and inserts `chain.rows`
+ * ([seq, ...hashed fields], stored as [seq, ...fields, prev_hash, hash]), then `ops`.
+ * Returns the new tail hash and the [seq, hash] pairs at which checkpoints are due.
+ * The writer thread and the main thread's fallback share it.
+ */
+export function appendBatch(prepare, prevHash, chain, ops) {
+  const due = [];
+  let prev = prevHash;
+  if (chain) {
+    const insert = prepare(chain.sql);
+    const at = new Set(chain.checkpointAt);
+    for (const row of chain.rows) {
+      const hash = chainHash(prev, row.slice(1));
+      insert.run([...row, prev, hash]);
+      if (at.has(row[0])) due.push([row[0], hash]);
+      prev = hash;
+    }
+  }
+  for (const [sql, rows] of ops) {
+    const s = prepare(sql);
+    for (const row of rows) s.run(row);
+  }
+  return { prev, due };
+}

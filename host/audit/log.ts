@@ -10,7 +10,7 @@ import type { HybridPublicKey, HybridSignature } from '../crypto/hybrid.ts';
 import { publicKeyToJson, signatureToJson } from '../crypto/hybrid.ts';
 import type { Logger } from '../observe/log.ts';
 import type { AuditEntry, AuditSink } from '../syscalls/types.ts';
-import { chainHash } from './chain.mjs';
+import { appendBatch, type ChainBatch } from './chain.mjs';
 import { GENESIS, fieldsOf, fromRow, type AuditRecord, type AuditRow } from './record.ts';
 import { checkpointMessage, openAuditDb, type CheckpointRow, type Db } from './schema.ts';
 import { verifyAuditDb, type VerifyOptions, type VerifyReport } from './verify.ts';
@@ -73,11 +73,7 @@ type Ops = [sql: string, rows: unknown[][]][];
 type WriterReply = { type: 'error'; message: string } | { type: 'checkpoints'; due: [number, string][] };
 
 /** Records to chain and insert: rows are [seq, ...hashed fields]; checkpointAt lists seqs whose hash a checkpoint needs. */
-interface Chain {
-  sql: string;
-  rows: unknown[][];
-  checkpointAt: number[];
-}
+type Chain = ChainBatch;
 
 export class AuditLog implements AuditSink {
   readonly path: string;
@@ -119,20 +115,8 @@ export class AuditLog implements AuditSink {
     this.lastCheckpointSeq = cp?.seq ?? 0;
     // The same work as the writer thread, on this thread, for when the thread is gone.
     this.writeDirect = this.db.transaction((chain: Chain | undefined, ops: Ops) => {
-      if (chain) {
-        const insert = this.statement(chain.sql);
-        let prev = this.tailHash();
-        for (const row of chain.rows) {
-          const hash = chainHash(prev, row.slice(1));
-          insert.run([...row, prev, hash]);
-          if (chain.checkpointAt.includes(row[0] as number)) this.sign(row[0] as number, hash, false);
-          prev = hash;
-        }
-      }
-      for (const [sql, rows] of ops) {
-        const st = this.statement(sql);
-        for (const row of rows) st.run(row);
-      }
+      const { due } = appendBatch((sql) => this.statement(sql), this.tailHash(), chain, ops);
+      for (const [seq, hash] of due) this.sign(seq, hash, false);
     });
     // Replies (checkpoints due, failures) come on their own port, which waitForWriter drains
     // synchronously, so that a checkpoint is never signed after the final one.

@@ -5,7 +5,7 @@
 // checkpoints are due. Plain JavaScript, so the thread starts without a TypeScript loader.
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
-import { chainHash } from './chain.mjs';
+import { appendBatch } from './chain.mjs';
 
 const db = new Database(workerData.path, { timeout: 5000 });
 db.pragma('journal_mode = WAL');
@@ -20,26 +20,7 @@ const prepared = (sql) => {
   return s;
 };
 
-// chain.rows are [seq, ...hashed fields]; each is stored as [seq, ...fields, prev_hash, hash].
-const write = db.transaction((msg) => {
-  const due = [];
-  let prev = lastHash;
-  if (msg.chain) {
-    const insert = prepared(msg.chain.sql);
-    const at = new Set(msg.chain.checkpointAt);
-    for (const row of msg.chain.rows) {
-      const hash = chainHash(prev, row.slice(1));
-      insert.run([...row, prev, hash]);
-      if (at.has(row[0])) due.push([row[0], hash]);
-      prev = hash;
-    }
-  }
-  for (const [sql, rows] of msg.ops) {
-    const s = prepared(sql);
-    for (const row of rows) s.run(row);
-  }
-  return { prev, due };
-});
+const write = db.transaction((msg) => appendBatch(prepared, lastHash, msg.chain, msg.ops));
 
 parentPort.on('message', (msg) => {
   if (msg.type === 'close') {

@@ -182,8 +182,8 @@ export const agentRegister: SyscallDef<{
     if (call.caller.kind !== 'admin') {
       if (req.agentId !== call.caller.id) throw permissionDenied(`agent '${call.caller.id}' may register only itself, not '${req.agentId}'`);
       // Groups are what policies grant by, so an agent may not choose its own.
-      const privileged = (['trust', 'shareWeight', 'quotaRate', 'quotaBurst'] as const).filter((f) => req[f] !== undefined);
-      if (req.groups.length) privileged.push('groups' as never);
+      const privileged: string[] = (['trust', 'shareWeight', 'quotaRate', 'quotaBurst'] as const).filter((f) => req[f] !== undefined);
+      if (req.groups.length) privileged.push('groups');
       if (privileged.length) throw permissionDenied(`only the admin may set ${privileged.map((f) => f.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)).join(', ')}`);
     }
     const registry = agents(call);
