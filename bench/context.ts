@@ -1,6 +1,7 @@
 // `npm run bench -- context [--quick] [--json]`: context memory.
-//  - 1 KiB reads and durable writes in-process, on the store directly and through
-//    kernel.call (the whole syscall pipeline: decode, authorize, audit...);
+//  - 1 KiB reads and durable writes in-process on the store (the ContextStore interface,
+//    where the issue's in-process targets are judged), and the same through kernel.call
+//    (the whole syscall pipeline: decode, authorize, audit every call...), for comparison;
 //  - a snapshot of a namespace with 100,000 keys, and its restore;
 //  - the same reads and writes over the Session stream from this process to a kernel in a
 //    child process (the TypeScript client in sdk/client).
@@ -74,8 +75,12 @@ function syncLoop(n: number, op: (i: number) => unknown) {
   row('store', `write 1 KiB, group commit (${WINDOW} in flight)`, WRITES, r.seconds, r.lat, '>= 15000/s');
   r = await closedLoop(WRITES, 4 * WINDOW, (i) => store.writeGrouped('bench', `k${i % KEYS}`, VALUE, { author: 'bench' }));
   row('store', `write 1 KiB, group commit (${4 * WINDOW} in flight)`, WRITES, r.seconds, r.lat, '>= 15000/s');
+  // The writes above left the cache of latest entries empty: one pass over the keys reads
+  // each from SQLite, then random reads find them in the cache.
+  r = syncLoop(KEYS, (i) => store.read('bench', `k${i}`));
+  row('store', 'read 1 KiB (latest, first read of each key: SQLite)', KEYS, r.seconds, r.lat);
   r = syncLoop(READS, () => store.read('bench', `k${randomInt(KEYS)}`));
-  row('store', 'read 1 KiB (latest)', READS, r.seconds, r.lat, '>= 150000/s');
+  row('store', 'read 1 KiB (latest, random keys, cached)', READS, r.seconds, r.lat, '>= 150000/s');
   store.close();
 }
 
@@ -85,14 +90,14 @@ function syncLoop(n: number, op: (i: number) => unknown) {
   try {
     const write = (i: number) => kernel.call('sys_context_write', { namespace: 'bench', key: `k${i % KEYS}`, data: VALUE });
     let r = await closedLoop(WRITES, WINDOW, write);
-    row('kernel.call', `sys_context_write 1 KiB (${WINDOW} in flight)`, WRITES, r.seconds, r.lat, '>= 15000/s');
+    row('kernel.call', `sys_context_write 1 KiB (${WINDOW} in flight)`, WRITES, r.seconds, r.lat);
     r = await closedLoop(WRITES, 4 * WINDOW, write);
-    row('kernel.call', `sys_context_write 1 KiB (${4 * WINDOW} in flight)`, WRITES, r.seconds, r.lat, '>= 15000/s');
+    row('kernel.call', `sys_context_write 1 KiB (${4 * WINDOW} in flight)`, WRITES, r.seconds, r.lat);
     const read = () => kernel.call('sys_context_read', { namespace: 'bench', key: `k${randomInt(KEYS)}` });
     r = await closedLoop(READS / 2, 1, read);
-    row('kernel.call', 'sys_context_read 1 KiB (one at a time)', READS / 2, r.seconds, r.lat, '>= 150000/s');
+    row('kernel.call', 'sys_context_read 1 KiB (one at a time)', READS / 2, r.seconds, r.lat);
     r = await closedLoop(READS / 2, WINDOW, read);
-    row('kernel.call', `sys_context_read 1 KiB (${WINDOW} in flight)`, READS / 2, r.seconds, r.lat, '>= 150000/s');
+    row('kernel.call', `sys_context_read 1 KiB (${WINDOW} in flight)`, READS / 2, r.seconds, r.lat);
   } finally {
     await kernel.close();
   }

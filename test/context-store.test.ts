@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import Database from 'better-sqlite3';
 import { openContextStore, type ContextStore } from '../host/context/index.ts';
 import { createKernel, type Kernel } from '../host/index.ts';
 import { Code } from '../host/syscalls/errors.ts';
@@ -294,6 +295,36 @@ describe('retention rules on the store', () => {
     const after = open(path, { '*': { keepLast: 2 } });
     assert.deepEqual(versionsOf(after), [4, 3]);
     after.close();
+  });
+});
+
+describe('restore on the store', () => {
+  test("a restored version shares the snapshot version's bytes (no copy), also restored twice", () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'camos-context-')), 'context.db');
+    dirs.push(join(path, '..'));
+    const store = openContextStore({ path, maxValueBytes: 1 << 20, versionListLimit: 1000, quotas: {}, retention: {}, cacheEntries: 0 });
+    const first = Buffer.alloc(64 * 1024, 7);
+    store.write('n', 'k', first, { author: 't' });
+    const s1 = store.snapshot('n', { author: 't' }).snapshotId;
+    store.write('n', 'k', bytes('second'), { author: 't' });
+    assert.equal(store.restore(s1, { author: 't' }).restoredItems, 1);
+    const s2 = store.snapshot('n', { author: 't' }).snapshotId;
+    store.write('n', 'k', bytes('fourth'), { author: 't' });
+    assert.equal(store.restore(s2, { author: 't' }).restoredItems, 1);
+    for (const version of [3, 5]) {
+      const e = store.read('n', 'k', { version });
+      assert.ok(Buffer.from(e.value).equals(first), `version ${version} has the first bytes`);
+      assert.equal(e.hash, createHash('sha256').update(first).digest('hex'));
+    }
+    store.close();
+    const db = new Database(path, { readonly: true });
+    const rows = db.prepare('SELECT version, seq, value IS NULL AS shared, value_seq FROM versions ORDER BY version').all() as { version: number; seq: number; shared: number; value_seq: number | null }[];
+    db.close();
+    const holder = rows[0].seq;
+    assert.deepEqual(
+      rows.map((r) => [r.version, r.shared, r.value_seq]),
+      [[1, 0, null], [2, 0, null], [3, 1, holder], [4, 0, null], [5, 1, holder]],
+    );
   });
 });
 

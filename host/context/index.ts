@@ -24,6 +24,10 @@ export interface VersionRecord extends VersionInfo {
 }
 
 export interface Entry extends VersionInfo {
+  /**
+   * The version's bytes. A latest read may share them with the store's cache of recent
+   * entries (no copy per read): treat them as read-only, and copy before changing them.
+   */
   value: Uint8Array;
   metadata: Record<string, string>;
   contentType: string;
@@ -113,7 +117,10 @@ export interface ContextStore {
    * event loop (group commit): resolves only once that transaction is durable.
    */
   writeGrouped(ns: string, key: string, value: Uint8Array, opts: WriteOptions): Promise<VersionInfo>;
-  /** Throws SyscallError NOT_FOUND for an unknown key/version or a deleted key. */
+  /**
+   * Throws SyscallError NOT_FOUND for an unknown key/version or a deleted key. The entry's
+   * value is read-only (see Entry.value).
+   */
   read(ns: string, key: string, opts?: ReadOptions): Entry;
   /** Writes a tombstone version. NOT_FOUND if the key does not exist or is already deleted. */
   delete(ns: string, key: string, opts: { author: string; expectedVersion?: number }): VersionInfo;
@@ -153,6 +160,11 @@ export interface ContextOptions {
   retention: Record<string, RetentionRule>;
   /** Latest entries kept in memory for reads; 0 when another process writes the same file. */
   cacheEntries: number;
+  /**
+   * Checkpoint the write-ahead log on a thread of its own (default true), so that no
+   * commit on the calling thread pays for copying the log back into the database file.
+   */
+  backgroundCheckpoint?: boolean;
 }
 
 export { openSqliteContextStore as openContextStore } from './sqlite.ts';

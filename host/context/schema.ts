@@ -43,6 +43,17 @@ const MIGRATIONS: string[] = [
   CREATE INDEX snapshots_ns ON snapshots (ns, seq);
   CREATE TABLE usage (ns TEXT PRIMARY KEY, bytes INTEGER NOT NULL) WITHOUT ROWID;
   `,
+  // 2: a version written by a restore shares the bytes of the version it copies (value NULL,
+  // value_seq = that version's seq) instead of copying them.
+  `
+  ALTER TABLE versions ADD COLUMN value_seq INTEGER;
+  CREATE INDEX versions_value_seq ON versions (value_seq) WHERE value_seq IS NOT NULL;
+  `,
+  // 3: no time index: "as of" walks a key's versions newest first on (ns, key, version), and
+  // every write saves updating a third b-tree at a random place (writes ~15% faster).
+  `
+  DROP INDEX versions_time;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -3,6 +3,7 @@
 // `versions` (its seq orders all writes) and moves the key's row in `heads`. A snapshot is
 // the namespace as of a seq: the newest version of each key with seq <= the snapshot's.
 import { createHash, randomBytes } from 'node:crypto';
+import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { SyscallError, failedPrecondition, notFound, resourceExhausted } from '../syscalls/errors.ts';
 import type {
@@ -84,6 +85,12 @@ const slot = (ns: string, key: string) => `${ns}\u0000${key}`;
 const DEFAULT_PAGE = 100;
 
 const VERSION_COLUMNS = 'seq, ns, key, version, hash, size, deleted, author, ts, metadata, content_type, description';
+/**
+ * A version's bytes: its own, or (a version written by a restore) those of the version it
+ * copies, named by value_seq; retention keeps a version that another one names.
+ */
+const VALUE = 'COALESCE(v.value, (SELECT b.value FROM versions b WHERE b.seq = v.value_seq)) AS value';
+const WITH_VALUE = `${VERSION_COLUMNS.split(', ').map((c) => `v.${c}`).join(', ')}, ${VALUE}`;
 
 export function openSqliteContextStore(opts: ContextOptions): ContextStore {
   return new SqliteContextStore(opts);
@@ -103,6 +110,9 @@ class SqliteContextStore implements ContextStore {
   private readonly cache = new Map<string, Entry>();
   private queue: Queued[] = [];
   private flushScheduled = false;
+  /** Shared with the checkpointer thread (see checkpointer.mjs); started by the first commit. */
+  private readonly checkpoints?: Int32Array;
+  private checkpointer?: Worker;
 
   constructor(opts: ContextOptions) {
     this.opts = opts;
@@ -111,24 +121,30 @@ class SqliteContextStore implements ContextStore {
     this.db.pragma('synchronous = FULL');
     this.db.pragma('cache_size = -65536');
     this.db.pragma('mmap_size = 1073741824');
+    if (opts.backgroundCheckpoint !== false && opts.path !== ':memory:') {
+      // The checkpointer thread copies the log back; this connection checkpoints only if
+      // that thread falls far behind (about 200 MB of log).
+      this.db.pragma('wal_autocheckpoint = 50000');
+      this.db.pragma('journal_size_limit = 67108864');
+      this.checkpoints = new Int32Array(new SharedArrayBuffer(12));
+    }
     migrate(this.db, opts.path);
     this.run = this.db.transaction((fn: () => unknown) => fn());
     const db = this.db;
     this.sql = {
       head: db.prepare<[string, string], HeadRow>('SELECT version, seq, deleted FROM heads WHERE ns = ? AND key = ?'),
-      latest: db.prepare<[string, string], VersionRow>('SELECT v.* FROM heads h JOIN versions v ON v.seq = h.seq WHERE h.ns = ? AND h.key = ?'),
+      latest: db.prepare<[string, string], VersionRow>(`SELECT ${WITH_VALUE} FROM heads h JOIN versions v ON v.seq = h.seq WHERE h.ns = ? AND h.key = ?`),
       latestValue: db.prepare<[string, string], { value: Buffer | null; deleted: 0 | 1 }>(
-        'SELECT v.value, v.deleted FROM heads h JOIN versions v ON v.seq = h.seq WHERE h.ns = ? AND h.key = ?',
+        `SELECT ${VALUE}, v.deleted FROM heads h JOIN versions v ON v.seq = h.seq WHERE h.ns = ? AND h.key = ?`,
       ),
-      atVersion: db.prepare<[string, string, number], VersionRow>('SELECT * FROM versions WHERE ns = ? AND key = ? AND version = ?'),
-      asOf: db.prepare<[string, string, number], VersionRow>('SELECT * FROM versions WHERE ns = ? AND key = ? AND ts <= ? ORDER BY ts DESC, version DESC LIMIT 1'),
+      atVersion: db.prepare<[string, string, number], VersionRow>(`SELECT ${WITH_VALUE} FROM versions v WHERE ns = ? AND key = ? AND version = ?`),
+      asOf: db.prepare<[string, string, number], VersionRow>(
+        // Newest first along (ns, key, version): a key's versions are written in time order.
+        `SELECT ${WITH_VALUE} FROM versions v WHERE ns = ? AND key = ? AND ts <= ? ORDER BY version DESC LIMIT 1`,
+      ),
       insert: db.prepare(
         `INSERT INTO versions (ns, key, version, hash, size, value, deleted, author, ts, metadata, content_type, description)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ),
-      copy: db.prepare(
-        `INSERT INTO versions (ns, key, version, hash, size, value, deleted, author, ts, metadata, content_type, description)
-         SELECT ?, key, ?, hash, size, value, 0, ?, ?, metadata, content_type, ? FROM versions WHERE seq = ?`,
       ),
       upsertHead: db.prepare(
         `INSERT INTO heads (ns, key, version, seq, deleted) VALUES (?, ?, ?, ?, ?)
@@ -197,17 +213,21 @@ class SqliteContextStore implements ContextStore {
     const outcomes: ({ ok: true; info: VersionInfo } | { ok: false; error: unknown })[] = [];
     try {
       this.tx(() => {
+        // Bytes added per namespace without a quota, counted once for the whole batch.
+        const added = new Map<string, number>();
         for (const q of batch) {
           try {
             // apply() throws before its first change unless a quota refuses it afterwards: only
             // then does a write need a savepoint of its own.
-            const write = () => this.apply(q.ns, q.key, q.write).info;
-            outcomes.push({ ok: true, info: this.quota(q.ns) === undefined ? write() : this.savepoint(write) });
+            const unlimited = this.quota(q.ns) === undefined;
+            const write = () => this.apply(q.ns, q.key, q.write, unlimited ? added : undefined).info;
+            outcomes.push({ ok: true, info: unlimited ? write() : this.savepoint(write) });
           } catch (error) {
             if (!(error instanceof SyscallError)) throw error;
             outcomes.push({ ok: false, error });
           }
         }
+        for (const [ns, bytes] of added) this.sql.addUsage.run(ns, bytes);
       });
     } catch (error) {
       for (const q of batch) q.reject(error);
@@ -236,9 +256,10 @@ class SqliteContextStore implements ContextStore {
 
   /**
    * Appends one version inside the caller's transaction (or savepoint), which a SyscallError
-   * rolls back. The quota is checked last, once retention has freed what it frees.
+   * rolls back. The quota is checked last, once retention has freed what it frees. For a
+   * namespace without a quota a batch may count the bytes in `added` and store them once.
    */
-  private apply(ns: string, key: string, w: VersionWrite): { info: VersionInfo; previousVersion: number } {
+  private apply(ns: string, key: string, w: VersionWrite, added?: Map<string, number>): { info: VersionInfo; previousVersion: number } {
     const head = this.sql.head.get(ns, key);
     const current = head?.version ?? 0;
     const live = !!head && !head.deleted;
@@ -259,7 +280,10 @@ class SqliteContextStore implements ContextStore {
     );
     this.sql.upsertHead.run(ns, key, version, seq, w.value ? 0 : 1);
     this.cache.delete(slot(ns, key));
-    if (size > 0) this.sql.addUsage.run(ns, size);
+    if (size > 0) {
+      if (added) added.set(ns, (added.get(ns) ?? 0) + size);
+      else this.sql.addUsage.run(ns, size);
+    }
     this.pruneKey(ns, key);
     if (size > 0) this.checkQuota(ns, size);
     return { info: { namespace: ns, key, version, hash, timestamp: ts, author: w.author, size, deleted: !w.value }, previousVersion: current };
@@ -296,7 +320,7 @@ class SqliteContextStore implements ContextStore {
     const latest = !opts.version && !opts.asOf;
     if (latest) {
       const hit = this.cache.get(slot(ns, key));
-      if (hit) return { ...hit, value: Buffer.from(hit.value) };
+      if (hit) return copyEntry(hit);
     }
     let row: VersionRow | undefined;
     if (opts.version) {
@@ -322,7 +346,7 @@ class SqliteContextStore implements ContextStore {
     }
     const entry: Entry = { ...info(row), value: row.value ?? Buffer.alloc(0), metadata: JSON.parse(row.metadata), contentType: row.content_type };
     if (latest) this.remember(slot(ns, key), entry);
-    return { ...entry, value: Buffer.from(entry.value) };
+    return copyEntry(entry);
   }
 
   /** Caches a key's latest entry; the oldest entry goes when the cache is full. */
@@ -481,7 +505,22 @@ class SqliteContextStore implements ContextStore {
 
   /** One immediate transaction (or a savepoint inside the caller's). */
   private tx<T>(fn: () => T): T {
-    return (this.db.inTransaction ? this.run(fn) : this.run.immediate(fn)) as T;
+    if (this.db.inTransaction) return this.run(fn) as T;
+    const result = this.run.immediate(fn) as T;
+    this.committed();
+    return result;
+  }
+
+  /** Tells the checkpointer thread that the log has grown (and starts it the first time). */
+  private committed(): void {
+    const state = this.checkpoints;
+    if (!state) return;
+    if (!this.checkpointer) {
+      this.checkpointer = new Worker(new URL('./checkpointer.mjs', import.meta.url), { workerData: { path: this.opts.path, state: state.buffer } });
+      this.checkpointer.unref();
+    }
+    Atomics.store(state, 0, (Atomics.load(state, 0) + 1) & 0x3fffffff);
+    Atomics.notify(state, 0);
   }
 
   private savepoint<T>(fn: () => T): T {
@@ -500,6 +539,15 @@ class SqliteContextStore implements ContextStore {
   close(): void {
     if (!this.db.open) return;
     this.flush();
+    const state = this.checkpoints;
+    if (state && this.checkpointer) {
+      // Stop the checkpointer (it finishes a checkpoint under way) before the last connection
+      // closes, which checkpoints the rest and removes the log.
+      Atomics.store(state, 0, -1);
+      Atomics.notify(state, 0);
+      Atomics.notify(state, 2);
+      Atomics.wait(state, 1, 0, 10_000);
+    }
     this.db.close();
   }
 }
@@ -508,7 +556,8 @@ class SqliteContextStore implements ContextStore {
  * A restore as one statement: the snapshot's state of namespace @src (per key, the newest
  * version with seq <= @at), compared with namespace @dst now; appends to @dst a copy of the
  * snapshot's version for every key whose value, metadata or content type differs (or that is
- * gone), and a tombstone for every live key the snapshot does not have alive.
+ * gone), and a tombstone for every live key the snapshot does not have alive. A copy names
+ * the bytes it shares (value_seq) instead of copying them.
  */
 const RESTORE_SQL = `
 WITH snap AS (
@@ -526,16 +575,17 @@ plan AS (
   SELECT h.key, NULL, 1 FROM heads h
   WHERE h.ns = @dst AND h.deleted = 0 AND h.key NOT IN (SELECT key FROM snap)
 )
-INSERT INTO versions (ns, key, version, hash, size, value, deleted, author, ts, metadata, content_type, description)
+INSERT INTO versions (ns, key, version, hash, size, value_seq, deleted, author, ts, metadata, content_type, description)
 SELECT @dst, p.key, COALESCE(h.version, 0) + 1,
-  CASE WHEN p.tomb THEN '' ELSE w.hash END, CASE WHEN p.tomb THEN 0 ELSE w.size END, CASE WHEN p.tomb THEN NULL ELSE w.value END,
+  CASE WHEN p.tomb THEN '' ELSE w.hash END, CASE WHEN p.tomb THEN 0 ELSE w.size END, CASE WHEN p.tomb THEN NULL ELSE COALESCE(w.value_seq, w.seq) END,
   p.tomb, @author, @ts, CASE WHEN p.tomb THEN '{}' ELSE w.metadata END, CASE WHEN p.tomb THEN '' ELSE w.content_type END, @description
 FROM plan p LEFT JOIN versions w ON w.seq = p.from_seq LEFT JOIN heads h ON h.ns = @dst AND h.key = p.key`;
 
 /**
  * Versions of a key (or of every key in a namespace) that retention removes: older than
- * the latest, outside the newest `keep` (0 = no count rule), at or before the cutoff, and not
- * the version some snapshot of the namespace sees (seq <= snapshot seq < next version's seq).
+ * the latest, outside the newest `keep` (0 = no count rule), at or before the cutoff, not
+ * the version some snapshot of the namespace sees (seq <= snapshot seq < next version's seq),
+ * and not holding bytes a restored version shares (value_seq).
  */
 function pruneSql(oneKey: boolean): string {
   return `DELETE FROM versions WHERE seq IN (
@@ -548,6 +598,7 @@ function pruneSql(oneKey: boolean): string {
         SELECT 1 FROM snapshots s WHERE s.ns = v.ns AND s.seq >= v.seq
           AND s.seq < (SELECT n.seq FROM versions n WHERE n.ns = v.ns AND n.key = v.key AND n.version > v.version ORDER BY n.version LIMIT 1)
       )
+      AND NOT EXISTS (SELECT 1 FROM versions r WHERE r.value_seq = v.seq)
   ) RETURNING size`;
 }
 
@@ -563,6 +614,26 @@ function info(row: VersionRow): VersionInfo {
     author: row.author,
     size: row.size,
     deleted: !!row.deleted,
+  };
+}
+
+/**
+ * A cached entry as a caller gets it: its own object, sharing the value's bytes (a 1 KiB
+ * copy per read costs more than the rest of a cached read; Entry.value is read-only).
+ */
+function copyEntry(e: Entry): Entry {
+  return {
+    namespace: e.namespace,
+    key: e.key,
+    version: e.version,
+    hash: e.hash,
+    timestamp: e.timestamp,
+    author: e.author,
+    size: e.size,
+    deleted: e.deleted,
+    value: e.value,
+    metadata: e.metadata,
+    contentType: e.contentType,
   };
 }
 

@@ -1,0 +1,34 @@
+// The context store's checkpointer thread. With SQLite in WAL mode a commit appends pages
+// to the write-ahead log; copying them back into the database file (a checkpoint, with its
+// own fsync) would otherwise run inside whichever commit crosses the threshold, on the
+// kernel's main thread. Here a second connection copies them in PASSIVE mode (it never
+// blocks the writer) once the main thread has reported commits, at most every GAP_MS.
+// Plain JavaScript, so the thread starts without a TypeScript loader.
+import { parentPort, workerData } from 'node:worker_threads';
+import Database from 'better-sqlite3';
+
+const db = new Database(workerData.path, { timeout: 5000 });
+// [0] commits reported by the main thread (-1: close), [1] 1 once closed, [2] stays 0 (sleeping on it)
+const state = new Int32Array(workerData.state);
+const GAP_MS = 10; // each checkpoint fsyncs the database file; at most 20 a second
+let done = 0;
+let last = -GAP_MS;
+
+for (;;) {
+  const seen = Atomics.load(state, 0);
+  if (seen < 0) break;
+  if (seen === done) {
+    Atomics.wait(state, 0, seen); // until the next commit (or close)
+    continue;
+  }
+  const pause = last + GAP_MS - performance.now();
+  if (pause > 0) Atomics.wait(state, 2, 0, pause); // close wakes this too
+  done = Atomics.load(state, 0);
+  if (done < 0) break;
+  db.pragma('wal_checkpoint(PASSIVE)');
+  last = performance.now();
+}
+db.close();
+Atomics.store(state, 1, 1);
+Atomics.notify(state, 1);
+parentPort.close();
