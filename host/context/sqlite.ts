@@ -81,7 +81,6 @@ const asBuffer = (v: Uint8Array) => (Buffer.isBuffer(v) ? v : Buffer.from(v.buff
 /** Metadata as canonical JSON (sorted keys), so that equal maps compare equal as text. */
 const metadataJson = (m: Record<string, string> = {}) => JSON.stringify(Object.fromEntries(Object.entries(m).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))));
 const iso = (ms: number) => new Date(ms).toISOString();
-const slot = (ns: string, key: string) => `${ns}\u0000${key}`;
 const DEFAULT_PAGE = 100;
 
 const VERSION_COLUMNS = 'seq, ns, key, version, hash, size, deleted, author, ts, metadata, content_type, description';
@@ -107,7 +106,11 @@ class SqliteContextStore implements ContextStore {
    * transaction, so a rolled-back write only costs a miss. Writes by another process are
    * not seen: a second process writing the same file opens it with cacheEntries 0.
    */
-  private readonly cache = new Map<string, Entry>();
+  private readonly cache = new Map<string, Map<string, Entry>>();
+  private cachedCount = 0;
+  /** Cached keys as (ns, key) pairs, oldest first from orderHead; a key forgotten early leaves its pair behind. */
+  private order: string[] = [];
+  private orderHead = 0;
   private queue: Queued[] = [];
   private flushScheduled = false;
   /** Shared with the checkpointer thread (see checkpointer.mjs); started by the first commit. */
@@ -279,7 +282,7 @@ class SqliteContextStore implements ContextStore {
         .lastInsertRowid,
     );
     this.sql.upsertHead.run(ns, key, version, seq, w.value ? 0 : 1);
-    this.cache.delete(slot(ns, key));
+    this.forget(ns, key);
     if (size > 0) {
       if (added) added.set(ns, (added.get(ns) ?? 0) + size);
       else this.sql.addUsage.run(ns, size);
@@ -315,13 +318,14 @@ class SqliteContextStore implements ContextStore {
   // ------------------------------------------------------------------ reads
 
   read(ns: string, key: string, opts: ReadOptions = {}): Entry {
-    checkNamespace(ns);
-    checkKey(key);
     const latest = !opts.version && !opts.asOf;
     if (latest) {
-      const hit = this.cache.get(slot(ns, key));
+      // Only valid names get into the cache: a hit needs no checking.
+      const hit = this.cache.get(ns)?.get(key);
       if (hit) return copyEntry(hit);
     }
+    checkNamespace(ns);
+    checkKey(key);
     let row: VersionRow | undefined;
     if (opts.version) {
       row = this.sql.atVersion.get(ns, key, opts.version);
@@ -345,15 +349,46 @@ class SqliteContextStore implements ContextStore {
       if (row.deleted) throw notFound(`${ns}/${key} was deleted at version ${row.version}`, { deletedAtVersion: row.version });
     }
     const entry: Entry = { ...info(row), value: row.value ?? Buffer.alloc(0), metadata: JSON.parse(row.metadata), contentType: row.content_type };
-    if (latest) this.remember(slot(ns, key), entry);
+    if (latest) this.remember(ns, key, entry);
     return copyEntry(entry);
   }
 
   /** Caches a key's latest entry; the oldest entry goes when the cache is full. */
-  private remember(id: string, entry: Entry): void {
+  private remember(ns: string, key: string, entry: Entry): void {
     if (this.opts.cacheEntries <= 0) return;
-    this.cache.set(id, entry);
-    if (this.cache.size > this.opts.cacheEntries) this.cache.delete(this.cache.keys().next().value!);
+    let keys = this.cache.get(ns);
+    if (!keys) this.cache.set(ns, (keys = new Map()));
+    const fresh = !keys.has(key);
+    keys.set(key, entry); // before evicting, so that its namespace's map stays in the cache
+    if (fresh) {
+      this.cachedCount++;
+      this.order.push(ns, key);
+      while (this.cachedCount > this.opts.cacheEntries) this.forget(this.order[this.orderHead++], this.order[this.orderHead++]);
+      if (this.order.length - this.orderHead > 4 * this.opts.cacheEntries + 64) {
+        // Mostly pairs of keys forgotten by writes: rebuild the order from what is cached.
+        this.order = [];
+        for (const [n, ks] of this.cache) for (const k of ks.keys()) this.order.push(n, k);
+        this.orderHead = 0;
+      } else if (this.orderHead > 4096 && this.orderHead * 2 > this.order.length) {
+        this.order = this.order.slice(this.orderHead);
+        this.orderHead = 0;
+      }
+    }
+  }
+
+  /** Drops a key's cached entry (its slot in the eviction order goes when it comes round). */
+  private forget(ns: string, key: string): void {
+    const keys = this.cache.get(ns);
+    if (!keys?.delete(key)) return;
+    this.cachedCount--;
+    if (!keys.size) this.cache.delete(ns);
+  }
+
+  private forgetAll(): void {
+    this.cache.clear();
+    this.cachedCount = 0;
+    this.order = [];
+    this.orderHead = 0;
   }
 
   versions(ns: string, key: string, opts: VersionListOptions = {}): VersionPage {
@@ -418,7 +453,7 @@ class SqliteContextStore implements ContextStore {
       const restoredItems = this.sql.restoreVersions.run({ src: snap.ns, at: snap.seq, dst: target, author: opts.author, ts: Date.now(), description }).changes;
       if (!restoredItems) return { namespace: target, restoredItems };
       this.sql.restoredHeads.run(before, target);
-      this.cache.clear();
+      this.forgetAll();
       const added = this.sql.bytesSince.get(before)!.bytes;
       if (added > 0) this.sql.addUsage.run(target, added);
       this.pruneNamespace(target);
