@@ -3,7 +3,7 @@
 // the output and the call's side effects (context writes, logs, metrics), which the main
 // thread applies only when the call succeeds. Plain JavaScript: no loader in the worker,
 // so a replaced worker (after a timeout) is ready in milliseconds.
-import { receiveMessageOnPort } from 'node:worker_threads';
+import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 
 const HOST = 'camos:driver/host@0.1.0';
 const LEVELS = ['trace', 'debug', 'info', 'warn', 'error'];
@@ -38,7 +38,6 @@ function granted(patterns, namespace) {
  *         port?: MessagePort, flag?: Int32Array, waitMs }
  */
 export default function run(task) {
-  if (task.warm) return { warm: true };
   task.started[0] = Date.now();
   const module = task.module ?? modules.get(task.digest);
   if (module) {
@@ -143,6 +142,18 @@ export default function run(task) {
     task.started[1] = Date.now();
     if (task.port) task.port.close();
   }
+}
+
+// In the pool (pool.ts): one call per message, answered in order. The answer's fresh
+// buffers (output, written values) move to the main thread instead of being copied.
+if (workerData?.pool) {
+  parentPort.on('message', (task) => {
+    const answer = run(task);
+    const transfer = [];
+    if (answer.output) transfer.push(answer.output.buffer);
+    for (const w of answer.writes ?? []) transfer.push(w.value.buffer);
+    parentPort.postMessage(answer, transfer);
+  });
 }
 
 /**
