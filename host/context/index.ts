@@ -25,8 +25,9 @@ export interface VersionRecord extends VersionInfo {
 
 export interface Entry extends VersionInfo {
   /**
-   * The version's bytes. A latest read may share them with the store's cache of recent
+   * The version's bytes. A latest read shares them with the store's cache of recent
    * entries (no copy per read): treat them as read-only, and copy before changing them.
+   * The entry itself (and its metadata) is frozen.
    */
   value: Uint8Array;
   metadata: Record<string, string>;

@@ -322,7 +322,7 @@ class SqliteContextStore implements ContextStore {
     if (latest) {
       // Only valid names get into the cache: a hit needs no checking.
       const hit = this.cache.get(ns)?.get(key);
-      if (hit) return copyEntry(hit);
+      if (hit) return hit;
     }
     checkNamespace(ns);
     checkKey(key);
@@ -348,9 +348,9 @@ class SqliteContextStore implements ContextStore {
       if (!row) throw notFound(`${ns}/${key} does not exist`);
       if (row.deleted) throw notFound(`${ns}/${key} was deleted at version ${row.version}`, { deletedAtVersion: row.version });
     }
-    const entry: Entry = { ...info(row), value: row.value ?? Buffer.alloc(0), metadata: JSON.parse(row.metadata), contentType: row.content_type };
+    const entry = entryOf(row);
     if (latest) this.remember(ns, key, entry);
-    return copyEntry(entry);
+    return entry;
   }
 
   /** Caches a key's latest entry; the oldest entry goes when the cache is full. */
@@ -653,23 +653,24 @@ function info(row: VersionRow): VersionInfo {
 }
 
 /**
- * A cached entry as a caller gets it: its own object, sharing the value's bytes (a 1 KiB
- * copy per read costs more than the rest of a cached read; Entry.value is read-only).
+ * A read's answer, frozen (metadata too): the cache hands the same object to every reader
+ * of the key's latest version, so a hit allocates nothing. Its value bytes are read-only
+ * by contract (see Entry.value).
  */
-function copyEntry(e: Entry): Entry {
-  return {
-    namespace: e.namespace,
-    key: e.key,
-    version: e.version,
-    hash: e.hash,
-    timestamp: e.timestamp,
-    author: e.author,
-    size: e.size,
-    deleted: e.deleted,
-    value: e.value,
-    metadata: e.metadata,
-    contentType: e.contentType,
-  };
+function entryOf(row: VersionRow): Entry {
+  return Object.freeze({
+    namespace: row.ns,
+    key: row.key,
+    version: row.version,
+    hash: row.hash,
+    timestamp: row.ts,
+    author: row.author,
+    size: row.size,
+    deleted: !!row.deleted,
+    value: row.value ?? Buffer.alloc(0),
+    metadata: Object.freeze(JSON.parse(row.metadata) as Record<string, string>),
+    contentType: row.content_type,
+  });
 }
 
 function record(row: VersionRow): VersionRecord {
