@@ -1,8 +1,10 @@
 // The worker pool drivers run on: a fixed number of threads (worker.mjs), one call at a
-// time each. The pool remembers which compiled modules each worker holds, so a module
-// crosses to a worker once and a call goes to a worker that already has its module when
-// one is idle. A call that must stop (its time limit, or its caller cancelled it) stops
-// by terminating its worker, which a fresh one replaces.
+// time each. The pool remembers which compiled modules each worker holds, so a module and
+// its driver's settings cross to a worker once, and a call (digest, input, time limit) goes
+// to a worker that already has its module when one is idle. Each worker gets, once, a
+// clock in shared memory (when its call began and ended) and a bridge for context-read.
+// A call that must stop (its time limit, or its caller cancelled it) stops by terminating
+// its worker, which a fresh one replaces.
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 
 export interface WorkerEffects {
@@ -33,16 +35,25 @@ export interface CallTask {
 /** Answers a driver's context-read on the main thread (staging first, then the store). */
 export type ContextReader = (namespace: string, key: string) => Uint8Array | null;
 
-interface Call {
+/** A call handed to the pool. */
+export interface PoolCall {
+  readonly answer: Promise<WorkerAnswer>;
+  /** Stops the call: dropped if queued, its worker terminated (and replaced) if running. */
+  cancel(): void;
+  /** When a worker began running the call, ms since the epoch (0: not yet). */
+  startedAt(): number;
+  /** When it finished running (0: not yet). */
+  endedAt(): number;
+}
+
+interface Call extends PoolCall {
   task: CallTask;
-  signal: AbortSignal;
-  started: Float64Array;
   reader?: ContextReader;
   waitMs: number;
+  slot?: Slot;
+  done: boolean;
   resolve(answer: WorkerAnswer): void;
   reject(error: Error): void;
-  onAbort(): void;
-  port?: MessagePort;
 }
 
 interface Slot {
@@ -51,6 +62,10 @@ interface Slot {
   modules: Set<string>;
   call?: Call;
   ready: Promise<void>;
+  /** [0] when the current call began, [1] when it ended (written by the worker). */
+  clock: Float64Array;
+  /** context-read questions from the worker, answered with the current call's reader. */
+  bridge: MessagePort;
 }
 
 const WORKER = new URL('./worker.mjs', import.meta.url);
@@ -75,20 +90,34 @@ export class DriverPool {
     await Promise.all(this.slots.map((s) => s.ready));
   }
 
-  /**
-   * Runs one call; `signal` aborts it, terminating (and replacing) its worker if it is
-   * running. The worker writes into `started` when the call began ([0]) and ended ([1]).
-   */
-  run(task: CallTask, signal: AbortSignal, started: Float64Array, reader: ContextReader | undefined, waitMs: number): Promise<WorkerAnswer> {
-    if (this.closed) return Promise.reject(new Error('the driver pool is closed'));
-    if (signal.aborted) return Promise.reject(new Error('the call was aborted'));
-    return new Promise<WorkerAnswer>((resolve, reject) => {
-      const call: Call = { task, signal, started, reader, waitMs, resolve, reject, onAbort: () => this.abort(call) };
-      signal.addEventListener('abort', call.onAbort, { once: true });
-      const slot = this.idleFor(task.digest);
-      if (slot) this.dispatch(slot, call);
-      else this.queue.push(call);
+  /** Queues one call; `waitMs` bounds how long a context-read waits for the main thread. */
+  run(task: CallTask, reader: ContextReader | undefined, waitMs: number): PoolCall {
+    let resolve!: (a: WorkerAnswer) => void;
+    let reject!: (e: Error) => void;
+    const answer = new Promise<WorkerAnswer>((res, rej) => {
+      resolve = res;
+      reject = rej;
     });
+    const call: Call = {
+      answer,
+      task,
+      reader,
+      waitMs,
+      done: false,
+      resolve,
+      reject,
+      cancel: () => this.cancel(call),
+      startedAt: () => (call.slot ? call.slot.clock[0] : 0),
+      endedAt: () => (call.slot ? call.slot.clock[1] : 0),
+    };
+    if (this.closed) {
+      this.finish(call, new Error('the driver pool is closed'));
+      return call;
+    }
+    const slot = this.idleFor(task.digest);
+    if (slot) this.dispatch(slot, call);
+    else this.queue.push(call);
+    return call;
   }
 
   async close(): Promise<void> {
@@ -98,6 +127,7 @@ export class DriverPool {
       this.slots.map((s) => {
         if (s.call) this.finish(s.call, new Error('the driver pool is closed'));
         s.call = undefined;
+        s.bridge.close();
         return s.worker.terminate();
       }),
     );
@@ -106,13 +136,30 @@ export class DriverPool {
   // ---------------------------------------------------------------- workers
 
   private spawn(): Slot {
-    const worker = new Worker(WORKER, { workerData: { pool: true } });
+    const clock = new Float64Array(new SharedArrayBuffer(16));
+    const flag = new Int32Array(new SharedArrayBuffer(4));
+    const { port1: bridge, port2 } = new MessageChannel();
+    const worker = new Worker(WORKER, { workerData: { pool: true, clock, flag, bridge: port2 }, transferList: [port2] });
     const slot: Slot = {
       worker,
       modules: new Set(),
+      clock,
+      bridge,
       ready: new Promise((resolve) => worker.once('online', () => resolve())),
     };
     worker.unref();
+    bridge.unref();
+    bridge.on('message', ({ namespace, key, seq }: { namespace: string; key: string; seq: number }) => {
+      try {
+        const reader = slot.call?.reader;
+        if (!reader) throw new Error('no call on this worker may read context');
+        bridge.postMessage({ seq, value: reader(namespace, key) });
+      } catch (e) {
+        bridge.postMessage({ seq, error: (e as Error).message, code: (e as { code?: unknown }).code === 5 ? 'NOT_FOUND' : 'INTERNAL' });
+      }
+      Atomics.store(flag, 0, 1);
+      Atomics.notify(flag, 0);
+    });
     worker.on('message', (answer: WorkerAnswer | { missing: true }) => this.answered(slot, answer));
     worker.on('error', (e) => this.lost(slot, e));
     worker.on('exit', (code) => this.lost(slot, new Error(`the driver worker exited with code ${code}`)));
@@ -132,47 +179,34 @@ export class DriverPool {
 
   private dispatch(slot: Slot, call: Call): void {
     slot.call = call;
+    call.slot = slot;
+    slot.clock.fill(0);
     slot.worker.ref();
-    const { module, ...rest } = call.task;
-    const message: Record<string, unknown> = { ...rest, started: call.started, waitMs: call.waitMs };
-    if (!slot.modules.has(call.task.digest)) {
-      message.module = module;
-      slot.modules.add(call.task.digest);
+    const t = call.task;
+    const message: Record<string, unknown> = { digest: t.digest, input: t.input, waitMs: call.waitMs };
+    if (!slot.modules.has(t.digest)) {
+      // The module and what the worker needs to run it, once per worker.
+      message.module = t.module;
+      message.driver = {
+        driver: t.driver,
+        config: t.config,
+        maxOutputBytes: t.maxOutputBytes,
+        capabilities: t.capabilities,
+        reads: t.reads,
+        writes: t.writes,
+        importedMemory: t.importedMemory,
+      };
+      slot.modules.add(t.digest);
     }
-    const transfer: MessagePort[] = [];
-    if (call.reader && !call.port) {
-      // context-read is synchronous in the driver: the worker posts the question, sleeps on
-      // the flag, and takes the answer from the port once the main thread has set the flag.
-      const reader = call.reader;
-      const channel = new MessageChannel();
-      const flag = new Int32Array(new SharedArrayBuffer(4));
-      const port = channel.port1;
-      port.on('message', ({ namespace, key }: { namespace: string; key: string }) => {
-        try {
-          port.postMessage({ value: reader(namespace, key) });
-        } catch (e) {
-          port.postMessage({ error: (e as Error).message, code: (e as { code?: unknown }).code === 5 ? 'NOT_FOUND' : 'INTERNAL' });
-        }
-        Atomics.store(flag, 0, 1);
-        Atomics.notify(flag, 0);
-      });
-      call.port = port;
-      message.port = channel.port2;
-      message.flag = flag;
-      transfer.push(channel.port2);
-    }
-    slot.worker.postMessage(message, transfer);
+    slot.worker.postMessage(message);
   }
 
   private answered(slot: Slot, answer: WorkerAnswer | { missing: true }): void {
     const call = slot.call;
     if (!call) return;
     if ('missing' in answer) {
-      // The worker dropped the module (least recently used): send it again, with a new bridge.
+      // The worker dropped the module (least recently used): send it again.
       slot.modules.delete(call.task.digest);
-      call.port?.close();
-      call.port = undefined;
-      call.started.fill(0);
       this.dispatch(slot, call);
       return;
     }
@@ -187,27 +221,30 @@ export class DriverPool {
     if (i < 0) return; // already replaced
     const call = slot.call;
     slot.call = undefined;
+    slot.bridge.close();
     if (this.closed) return;
     this.slots[i] = this.spawn();
     if (call) this.finish(call, error);
     this.next(this.slots[i]);
   }
 
-  private abort(call: Call): void {
+  private cancel(call: Call): void {
+    if (call.done) return;
     const queued = this.queue.indexOf(call);
     if (queued >= 0) {
       this.queue.splice(queued, 1);
-      this.finish(call, new Error('the call was aborted'));
+      this.finish(call, new Error('the call was cancelled'));
       return;
     }
-    const slot = this.slots.find((s) => s.call === call);
-    if (!slot) return;
+    const slot = call.slot;
+    if (!slot || slot.call !== call) return;
     // The only way to stop a running WebAssembly call: stop its thread.
-    slot.call = undefined;
     const i = this.slots.indexOf(slot);
+    slot.call = undefined;
+    slot.bridge.close();
     this.slots[i] = this.spawn();
     void slot.worker.terminate();
-    this.finish(call, new Error('the call was aborted'));
+    this.finish(call, new Error('the call was cancelled'));
     this.next(this.slots[i]);
   }
 
@@ -219,8 +256,8 @@ export class DriverPool {
   }
 
   private finish(call: Call, error?: Error, answer?: WorkerAnswer): void {
-    call.signal.removeEventListener('abort', call.onAbort);
-    call.port?.close();
+    if (call.done) return;
+    call.done = true;
     if (!this.slots.some((s) => s.call)) for (const s of this.slots) s.worker.unref();
     if (error) call.reject(error);
     else call.resolve(answer!);

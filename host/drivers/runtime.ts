@@ -7,11 +7,11 @@ import { Gauge } from 'prom-client';
 import type { Kernel } from '../kernel.ts';
 import type { Staging } from '../context/index.ts';
 import { Code, SyscallError, deadlineExceeded, failedPrecondition, internal, notFound, resourceExhausted, unavailable } from '../syscalls/errors.ts';
-import { nextRequestId } from '../syscalls/pipeline.ts';
+import { nextRequestId } from '../syscalls/ids.ts';
 import type { AuditEntry } from '../syscalls/types.ts';
 import { loadDriver, type LoadOptions, type LoadOutcome, type LoadSource } from './loader.ts';
 import { checkModule } from './module.ts';
-import { DriverPool, type ContextReader, type WorkerAnswer } from './pool.ts';
+import { DriverPool, type ContextReader, type PoolCall, type WorkerAnswer } from './pool.ts';
 import type { TrustStore } from './trust.ts';
 import type { DriverWatcher } from './watch.ts';
 
@@ -223,29 +223,29 @@ export class DriverRuntime {
     d.inflight++;
     d.calls++;
     const started = performance.now();
-    const controller = new AbortController();
-    let timedOut = false;
+    const reader = d.capabilities.includes('context-read') ? this.reader(opts.staging) : undefined;
+    let call: PoolCall | undefined;
+    let stopped: 'timeout' | 'cancelled' | undefined;
+    const stop = (why: 'timeout' | 'cancelled') => {
+      stopped ??= why;
+      call?.cancel();
+    };
     // The limit counts while a worker runs the call: not while it is queued, nor while its
-    // answer waits for a busy main thread ([0] = began, [1] = ended, written by the worker).
-    const startedAt = new Float64Array(new SharedArrayBuffer(16));
+    // answer waits for a busy main thread (the worker stamps when it began and ended).
     const expire = () => {
-      const left = startedAt[1] ? timeoutMs : startedAt[0] ? startedAt[0] + timeoutMs - Date.now() : timeoutMs;
-      if (left > 0) {
-        timer = setTimeout(expire, left);
-        return;
-      }
-      timedOut = true;
-      controller.abort();
+      const began = call?.startedAt() ?? 0;
+      const left = call?.endedAt() ? timeoutMs : began ? began + timeoutMs - Date.now() : timeoutMs;
+      if (left > 0) timer = setTimeout(expire, left);
+      else stop('timeout');
     };
     let timer = setTimeout(expire, timeoutMs);
-    const onCallerAbort = () => controller.abort();
+    const onCallerAbort = () => stop('cancelled');
     opts.signal?.addEventListener('abort', onCallerAbort, { once: true });
     try {
       if (opts.signal?.aborted) throw new SyscallError(Code.CANCELLED, `call to driver '${d.ref}' was cancelled before it started`);
-      const reader = d.capabilities.includes('context-read') ? this.reader(opts.staging) : undefined;
       let answer: WorkerAnswer;
       try {
-        answer = await this.pool.run(
+        call = this.pool.run(
           {
             digest: d.digest,
             module: d.module,
@@ -258,18 +258,17 @@ export class DriverRuntime {
             writes: d.writes,
             importedMemory: d.importedMemory,
           },
-          controller.signal,
-          startedAt,
           reader,
           timeoutMs,
         );
+        answer = await call.answer;
       } catch (e) {
-        if (timedOut) {
+        if (stopped === 'timeout') {
           const message = `driver '${d.ref}' did not answer within its ${timeoutMs} ms limit; its worker was stopped and replaced`;
           this.event('driver.timeout', d, Code.DEADLINE_EXCEEDED, message, { timeoutMs, caller: opts.caller }, opts.taskId);
           throw deadlineExceeded(message, { driver: d.ref, timeoutMs });
         }
-        if (controller.signal.aborted) throw new SyscallError(Code.CANCELLED, `call to driver '${d.ref}' was cancelled`, { driver: d.ref });
+        if (stopped === 'cancelled') throw new SyscallError(Code.CANCELLED, `call to driver '${d.ref}' was cancelled`, { driver: d.ref });
         throw internal(`driver '${d.ref}': its worker failed: ${(e as Error).message}`);
       }
       this.effects(d, answer);

@@ -46,7 +46,6 @@ export default function run(task) {
     if (modules.size > MAX_MODULES) modules.delete(modules.keys().next().value);
   } else {
     task.started[1] = Date.now();
-    task.port?.close();
     return { missing: true };
   }
 
@@ -140,15 +139,25 @@ export default function run(task) {
     return { ...effects, error: { code: 'TRAP', message } };
   } finally {
     task.started[1] = Date.now();
-    if (task.port) task.port.close();
   }
 }
 
-// In the pool (pool.ts): one call per message, answered in order. The answer's fresh
-// buffers (output, written values) move to the main thread instead of being copied.
+// In the pool (pool.ts): one call per message, answered in order. A module comes with its
+// driver's settings the first time; later calls carry the digest, the input and the time
+// limit. The clock and the context-read bridge are the worker's own, from its start. The
+// answer's fresh buffers (output, written values) move to the main thread, not copied.
 if (workerData?.pool) {
-  parentPort.on('message', (task) => {
-    const answer = run(task);
+  const { clock, flag, bridge } = workerData;
+  const drivers = new Map(); // digest -> settings
+  parentPort.on('message', (m) => {
+    if (m.driver) {
+      drivers.set(m.digest, m.driver);
+      if (drivers.size > 2 * MAX_MODULES) for (const d of drivers.keys()) if (!modules.has(d) && d !== m.digest) drivers.delete(d);
+    }
+    const settings = drivers.get(m.digest);
+    const answer = settings
+      ? run({ ...settings, digest: m.digest, module: m.module, input: m.input, waitMs: m.waitMs, started: clock, port: bridge, flag })
+      : { missing: true };
     const transfer = [];
     if (answer.output) transfer.push(answer.output.buffer);
     for (const w of answer.writes ?? []) transfer.push(w.value.buffer);
@@ -159,17 +168,27 @@ if (workerData?.pool) {
 /**
  * context-read needs an answer now, inside a synchronous host call: post the question to
  * the main thread, sleep on a shared flag until it answers, then take the answer from the
- * port synchronously. Only calls whose driver may read context carry a port.
+ * port synchronously. The bridge lives as long as the worker, so an answer carries its
+ * question's number: a late answer to an earlier question (one that timed out) is skipped.
  */
+let asked = 0;
 function ask(task, namespace, key) {
-  if (!task.port) throw new Refusal('PERMISSION_DENIED', `context-read of '${namespace}/${key}' without a context bridge`);
+  if (!task.port || !task.flag) throw new Refusal('PERMISSION_DENIED', `context-read of '${namespace}/${key}' without a context bridge`);
+  const seq = ++asked;
+  const deadline = Date.now() + task.waitMs;
   Atomics.store(task.flag, 0, 0);
-  task.port.postMessage({ namespace, key });
-  if (Atomics.wait(task.flag, 0, 0, task.waitMs) === 'timed-out') {
-    throw new Refusal('DEADLINE_EXCEEDED', `context-read of '${namespace}/${key}' got no answer within ${task.waitMs} ms`);
+  task.port.postMessage({ namespace, key, seq });
+  for (;;) {
+    const msg = receiveMessageOnPort(task.port);
+    if (msg) {
+      if (msg.message.seq !== seq) continue;
+      if (msg.message.error) throw new Refusal(msg.message.code ?? 'INTERNAL', msg.message.error);
+      return msg.message.value === null ? null : new Uint8Array(msg.message.value);
+    }
+    const left = deadline - Date.now();
+    if (left <= 0 || Atomics.wait(task.flag, 0, 0, left) === 'timed-out') {
+      throw new Refusal('DEADLINE_EXCEEDED', `context-read of '${namespace}/${key}' got no answer within ${task.waitMs} ms`);
+    }
+    Atomics.store(task.flag, 0, 0);
   }
-  const msg = receiveMessageOnPort(task.port);
-  if (!msg) throw new Refusal('INTERNAL', `context-read of '${namespace}/${key}': the answer was lost`);
-  if (msg.message.error) throw new Refusal(msg.message.code ?? 'INTERNAL', msg.message.error);
-  return msg.message.value === null ? null : new Uint8Array(msg.message.value);
 }

@@ -2,10 +2,10 @@
 // by stride scheduling over agents' share weights (a much higher task may jump the fair
 // pick), quota-checked by per-agent token buckets, run on the driver pool with their
 // context writes staged, retried, and rolled back. See docs/scheduler.md.
-import { randomBytes } from 'node:crypto';
 import type { Agent, AgentRegistry } from '../agents/index.ts';
 import type { CommittedWrite, ContextStore, Staging } from '../context/index.ts';
 import { Code, SyscallError, deadlineExceeded, failedPrecondition, invalidArgument, resourceExhausted } from '../syscalls/errors.ts';
+import { randomHex } from '../syscalls/ids.ts';
 import type { AuditEntry, AuditSink } from '../syscalls/types.ts';
 import { arbitrate, type Candidate, type Decision } from './arbitrate.ts';
 import { TokenBucket, type BucketState } from './bucket.ts';
@@ -167,7 +167,7 @@ export class Scheduler {
     if (this.closed) throw new SyscallError(Code.UNAVAILABLE, 'the scheduler is shutting down');
     const agent = this.submitter(agentId);
     const now = this.clock();
-    const id = spec.id || `task-${randomBytes(8).toString('hex')}`;
+    const id = spec.id || `task-${randomHex(8)}`;
     if (this.records.has(id)) throw failedPrecondition(`field 'task.id': a task with id '${id}' already exists; use a new id or leave it empty`);
     if (spec.deadline && spec.deadline <= now) {
       throw invalidArgument(`field 'task.deadline': ${new Date(spec.deadline).toISOString()} is in the past (now ${new Date(now).toISOString()})`);

@@ -1,10 +1,10 @@
 // The one path every syscall takes, whatever door it came in by:
 //   decode -> authenticate -> validate -> authorize -> handle -> audit -> observe
 // Decoding belongs to the door (proto, JSON, plain object); the rest happens here.
-import { randomBytes } from 'node:crypto';
 import type { z } from 'zod';
 import type { Kernel } from '../kernel.ts';
 import { Code, SyscallError, permissionDenied, unauthenticated, invalidArgument } from './errors.ts';
+import { nextRequestId, randomHex } from './ids.ts';
 import type { AuditEntry, CallContext, Door, Principal, SyscallRow } from './types.ts';
 
 export interface CallMeta {
@@ -22,24 +22,6 @@ export interface CallMeta {
 
 const ANONYMOUS: Principal = Object.freeze({ id: 'anonymous', kind: 'anonymous' }) as Principal;
 
-// Request ids: a random boot prefix and a counter, cheap and unique per kernel.
-const bootPrefix = randomBytes(4).toString('hex');
-let counter = 0;
-export const nextRequestId = () => `${bootPrefix}-${(++counter).toString(36)}`;
-
-// Trace and span ids come from a pool of random bytes refilled 4 KiB at a time:
-// one randomBytes call per id costs more than the rest of a cheap syscall.
-let pool = randomBytes(4096);
-let poolAt = 0;
-function hex(bytes: number): string {
-  if (poolAt + bytes > pool.length) {
-    pool = randomBytes(4096);
-    poolAt = 0;
-  }
-  poolAt += bytes;
-  return pool.toString('hex', poolAt - bytes, poolAt);
-}
-
 const TRACEPARENT = /^[0-9a-f]{2}-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]{2}$/;
 
 export async function invoke(kernel: Kernel, row: SyscallRow, request: unknown, meta: CallMeta): Promise<unknown> {
@@ -51,8 +33,8 @@ export async function invoke(kernel: Kernel, row: SyscallRow, request: unknown, 
     syscall: row.name,
     door: meta.door,
     requestId: meta.requestId || nextRequestId(),
-    traceId: tp ? tp[1] : hex(16),
-    spanId: hex(8),
+    traceId: tp ? tp[1] : randomHex(16),
+    spanId: randomHex(8),
     parentSpanId: tp ? tp[2] : undefined,
     deadline: meta.deadline,
     evidence: {},
