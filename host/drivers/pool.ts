@@ -183,7 +183,11 @@ export class DriverPool {
     slot.clock.fill(0);
     slot.worker.ref();
     const t = call.task;
-    const message: Record<string, unknown> = { digest: t.digest, input: t.input, waitMs: call.waitMs };
+    // Structured clone copies a view's whole buffer: a 1-byte input cut from a pooled or
+    // request-sized buffer would carry all of it. Send a buffer of its own, moved, not copied.
+    const input = new Uint8Array(t.input.byteLength);
+    input.set(t.input);
+    const message: Record<string, unknown> = { digest: t.digest, input, waitMs: call.waitMs };
     if (!slot.modules.has(t.digest)) {
       // The module and what the worker needs to run it, once per worker.
       message.module = t.module;
@@ -198,7 +202,7 @@ export class DriverPool {
       };
       slot.modules.add(t.digest);
     }
-    slot.worker.postMessage(message);
+    slot.worker.postMessage(message, [input.buffer]);
   }
 
   private answered(slot: Slot, answer: WorkerAnswer | { missing: true }): void {
