@@ -117,3 +117,21 @@ test('timeouts and traps are recorded in the audit trail as driver events', asyn
   }
   assert.deepEqual(recorded, ['driver.trap Driver::probe@1.0.0', 'driver.timeout Driver::probe@1.0.0']);
 });
+
+test('a call cancelled while it waits for a worker never runs; the busy workers go on', async () => {
+  // Both workers (poolSize 2) run away until their 400 ms limit; the third call waits in the queue.
+  const runaways = [call('l').catch((e) => e), call('l').catch((e) => e)];
+  const controller = new AbortController();
+  const queued = call('wcancelled-write', { signal: controller.signal }).catch((e) => e);
+  controller.abort();
+  const cancelled = (await queued) as SyscallError;
+  assert.equal(cancelled.code, Code.CANCELLED, cancelled.message);
+  for (const r of await Promise.all(runaways)) assert.equal((r as SyscallError).code, Code.DEADLINE_EXCEEDED);
+  assert.equal(dec((await call('rcancelled-write')).output), 'none', 'the cancelled call wrote nothing: it never ran');
+});
+
+test("context reads through a worker's bridge answer every call with its own key", async () => {
+  for (let i = 0; i < 8; i++) kernel.context!.write('probe', `bridge-${i}`, enc(`value-${i}`), { author: 'tester' });
+  const reads = Array.from({ length: 64 }, (_, n) => call(`rbridge-${n % 8}`).then((r) => dec(r.output)));
+  assert.deepEqual(await Promise.all(reads), Array.from({ length: 64 }, (_, n) => `value-${n % 8}`));
+});
