@@ -258,6 +258,9 @@ export class AuditLog implements AuditSink {
       if (typeof name !== 'string' || !name) return;
       const k = `${kind}\0${name}`;
       if (this.names.has(k)) return;
+      // A remembered name only saves an INSERT OR IGNORE: forget them all past a bound, so
+      // a kernel that sees millions of task ids does not keep them all in memory.
+      if (this.names.size >= 100_000) this.names.clear();
       this.names.add(k);
       names.push([kind, name]);
     };
