@@ -28,7 +28,6 @@ export function register(program: Command): void {
       const { serve } = await import('../doors/index.ts');
       const kernel = await createKernel({ config });
       const doors = await serve(kernel);
-      process.stderr.write(`camos ${kernel.version} listening on ${doors.host}:${doors.port} (gRPC and HTTP); data in ${kernel.dataDir}; admin token in ${kernel.identity.adminTokenPath}\n`);
       process.on('unhandledRejection', (err) => kernel.log.error({ err }, 'unhandled rejection (kept running)'));
       let stopping = false;
       const stop = (signal: string) => {
@@ -58,6 +57,8 @@ export function register(program: Command): void {
       });
       process.on('SIGINT', () => stop('SIGINT'));
       process.on('SIGTERM', () => stop('SIGTERM'));
+      // Only now say so: whoever waits for this line may signal the kernel at once.
+      process.stderr.write(`camos ${kernel.version} listening on ${doors.host}:${doors.port} (gRPC and HTTP); data in ${kernel.dataDir}; admin token in ${kernel.identity.adminTokenPath}\n`);
     });
 
   withConnection(

@@ -7,28 +7,32 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 
-const db = new Database(workerData.path, { timeout: 5000 });
 // [0] commits reported by the main thread (-1: close), [1] 1 once closed, [2] stays 0 (sleeping on it)
 const state = new Int32Array(workerData.state);
-const GAP_MS = 10; // each checkpoint fsyncs the database file; at most 20 a second
-let done = 0;
-let last = -GAP_MS;
-
-for (;;) {
-  const seen = Atomics.load(state, 0);
-  if (seen < 0) break;
-  if (seen === done) {
-    Atomics.wait(state, 0, seen); // until the next commit (or close)
-    continue;
+const GAP_MS = 10; // each checkpoint fsyncs the database file; at most 100 a second
+let db;
+try {
+  db = new Database(workerData.path, { timeout: 5000 });
+  let done = 0;
+  let last = -GAP_MS;
+  for (;;) {
+    const seen = Atomics.load(state, 0);
+    if (seen < 0) break;
+    if (seen === done) {
+      Atomics.wait(state, 0, seen); // until the next commit (or close)
+      continue;
+    }
+    const pause = last + GAP_MS - performance.now();
+    if (pause > 0) Atomics.wait(state, 2, 0, pause); // close wakes this too
+    done = Atomics.load(state, 0);
+    if (done < 0) break;
+    db.pragma('wal_checkpoint(PASSIVE)');
+    last = performance.now();
   }
-  const pause = last + GAP_MS - performance.now();
-  if (pause > 0) Atomics.wait(state, 2, 0, pause); // close wakes this too
-  done = Atomics.load(state, 0);
-  if (done < 0) break;
-  db.pragma('wal_checkpoint(PASSIVE)');
-  last = performance.now();
+} finally {
+  // Whatever happened, the main thread's close() must not wait for us in vain.
+  db?.close();
+  Atomics.store(state, 1, 1);
+  Atomics.notify(state, 1);
 }
-db.close();
-Atomics.store(state, 1, 1);
-Atomics.notify(state, 1);
 parentPort.close();
