@@ -1,7 +1,7 @@
 // Context memory through the syscall table (kernel.call) and the store's task staging API.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -325,6 +325,23 @@ describe('restore on the store', () => {
       rows.map((r) => [r.version, r.shared, r.value_seq]),
       [[1, 0, null], [2, 0, null], [3, 1, holder], [4, 0, null], [5, 1, holder]],
     );
+  });
+});
+
+describe('checkpoints', () => {
+  test('a thread of its own copies the write-ahead log into the database file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'camos-context-'));
+    dirs.push(dir);
+    const path = join(dir, 'context.db');
+    const store = openContextStore({ path, maxValueBytes: 1 << 20, versionListLimit: 1000, quotas: {}, retention: {}, cacheEntries: 0 });
+    // 8 MiB in 2,048 writes, far under the ~200 MB of log at which the main connection would
+    // checkpoint by itself: only the checkpointer thread can have copied them into the file.
+    await Promise.all(Array.from({ length: 2048 }, (_, i) => store.writeGrouped('n', `k${i}`, Buffer.alloc(4096, i), { author: 't' })));
+    for (let i = 0; i < 100 && statSync(path).size < 8 << 20; i++) await new Promise((r) => setTimeout(r, 50));
+    const size = statSync(path).size;
+    assert.ok(size >= 8 << 20, `the database file holds the 8 MiB written (${size} bytes)`);
+    assert.ok(Buffer.from(store.read('n', 'k7').value).equals(Buffer.alloc(4096, 7)));
+    store.close();
   });
 });
 
