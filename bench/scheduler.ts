@@ -12,7 +12,7 @@ import { generateHybridKeyPair } from '../host/crypto/hybrid.ts';
 import { ReferenceHeap, type PriorityHeap } from '../host/scheduler/heap.ts';
 import { WasmHeap, heapModule } from '../host/scheduler/wasm-heap.ts';
 import { createScheduler, type Scheduler, type TaskRunner } from '../host/scheduler/index.ts';
-import { buildProbe, probeManifest } from '../test/fixtures/probe.ts';
+import { buildProbeImportingMemory, probeManifest } from '../test/fixtures/probe.ts';
 import { report, stats, type Row } from './lib.ts';
 
 const LIVE = 10_000;
@@ -59,7 +59,7 @@ const dir = mkdtempSync(join(tmpdir(), 'camos-bench-sched-'));
 const kernel = await createKernel({
   config: { dataDir: dir, logLevel: 'silent', drivers: { loadExamples: false, poolSize: 2 }, scheduler: { queueBound: 100_000, retainFinished: 100_000 } },
 });
-const core = await buildProbe();
+const core = await buildProbeImportingMemory(); // as the SDK builds drivers
 const publisher = generateHybridKeyPair();
 kernel.drivers!.trust.add(publisher.publicKey, 'bench publisher');
 await kernel.call('sys_driver_load', { manifestData: Buffer.from(probeManifest(core, publisher)), module: Buffer.from(core) });

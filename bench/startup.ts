@@ -17,6 +17,7 @@ import { createKernel } from '../host/index.ts';
 import { ml_dsa65 } from '@noble/post-quantum/ml-dsa.js';
 import { generateHybridKeyPair, hybridSign } from '../host/crypto/hybrid.ts';
 import { manifestText, sha256Digest, signManifest } from '../host/drivers/manifest.ts';
+import { inspectCoreModule } from '../host/drivers/wasm.ts';
 import { buildFixture } from '../test/fixtures/probe.ts';
 import { report, stats, type Row, type Stats } from './lib.ts';
 
@@ -28,7 +29,10 @@ const us = (ms: number) => ms * 1000;
 const row = (name: string, s: Stats, unit = 'us'): Row => ({ measurement: name, n: s.n, p50: s.p50, p99: s.p99, 'p99.9': s.p999, max: s.max, unit });
 const inUs = (samplesMs: number[]) => stats(samplesMs.map(us));
 
-const echo = await buildFixture('bench/drivers/echo.as.ts', ['--maximumMemory', '4']);
+// Built as the SDK builds drivers: the memory is imported from the host (env.memory).
+const echo = await buildFixture('bench/drivers/echo.as.ts', ['--maximumMemory', '4', '--importMemory']);
+const echoMemory = inspectCoreModule(echo).imports.find((i) => i.kind === 'memory')!.memory!;
+const memorySpec = { initial: echoMemory.initialPages, maximum: echoMemory.maximumPages ?? 4 };
 const extismEcho = await buildFixture('bench/extism/echo.as.ts', ['--maximumMemory', '4']);
 const rows: Row[] = [];
 
@@ -38,17 +42,20 @@ const inWorker = await new Promise<{ instantiate: number[]; call: number[] }>((r
   const w = new Worker(
     `const { workerData, parentPort } = require('node:worker_threads');
      import(workerData.worker).then(({ default: run }) => {
-       const { module, input, n } = workerData;
+       const { module, input, n, memorySpec } = workerData;
        const instantiate = [], call = [];
-       for (let i = 0; i < 2000; i++) new WebAssembly.Instance(module, {});
-       for (let i = 0; i < n; i++) { const t = performance.now(); new WebAssembly.Instance(module, {}); instantiate.push(performance.now() - t); }
-       const task = { digest: 'bench', module, driver: 'echo@1.0.0', input, maxOutputBytes: 65536, capabilities: [], reads: [], writes: [], started: new Float64Array(2), waitMs: 1000 };
+       // As worker.mjs does: one memory, zeroed before each instance.
+       const memory = new WebAssembly.Memory(memorySpec);
+       const fresh = () => { new Uint8Array(memory.buffer).fill(0); return new WebAssembly.Instance(module, { env: { memory } }); };
+       for (let i = 0; i < 2000; i++) fresh();
+       for (let i = 0; i < n; i++) { const t = performance.now(); fresh(); instantiate.push(performance.now() - t); }
+       const task = { digest: 'bench', module, driver: 'echo@1.0.0', input, maxOutputBytes: 65536, capabilities: [], reads: [], writes: [], importedMemory: memorySpec, started: new Float64Array(2), waitMs: 1000 };
        run(task); delete task.module;
        for (let i = 0; i < 2000; i++) run(task);
        for (let i = 0; i < n; i++) { const t = performance.now(); const r = run(task); call.push(performance.now() - t); if (!r.output) throw new Error(JSON.stringify(r.error)); }
        parentPort.postMessage({ instantiate, call });
      }).catch((e) => { throw e; });`,
-    { eval: true, workerData: { worker: new URL('../host/drivers/worker.mjs', import.meta.url).href, module: echoModule, input, n: N } },
+    { eval: true, workerData: { worker: new URL('../host/drivers/worker.mjs', import.meta.url).href, module: echoModule, input, n: N, memorySpec } },
   );
   w.once('message', (m) => {
     resolve(m);
@@ -58,7 +65,7 @@ const inWorker = await new Promise<{ instantiate: number[]; call: number[] }>((r
 });
 const instantiate = inUs(inWorker.instantiate);
 const workerCall = inUs(inWorker.call);
-rows.push(row('warm instantiation in a worker (new WebAssembly.Instance)', instantiate));
+rows.push(row('warm instantiation in a worker (zero the reused memory, new WebAssembly.Instance)', instantiate));
 rows.push(row('worker call path, 1 KiB (instantiate + handle + copy out)', workerCall));
 
 // Why worker.mjs is plain JavaScript: a worker's start-up, to its first answer, as a plain
@@ -139,15 +146,17 @@ rows.push(row('end-to-end sys_driver_invoke in-process, 1 KiB, 1,000 calls/s', e
 {
   const bare = new Worker(
     `const { parentPort, workerData } = require('node:worker_threads');
+     const memory = new WebAssembly.Memory(workerData.memorySpec);
      parentPort.on('message', (input) => {
-       const inst = new WebAssembly.Instance(workerData.module, {});
+       new Uint8Array(memory.buffer).fill(0);
+       const inst = new WebAssembly.Instance(workerData.module, { env: { memory } });
        const ptr = inst.exports.cabi_realloc(0, 0, 1, input.length) >>> 0;
        new Uint8Array(inst.exports.memory.buffer).set(input, ptr);
        const ret = inst.exports.handle(ptr, input.length) >>> 0;
        const dv = new DataView(inst.exports.memory.buffer);
        parentPort.postMessage(new Uint8Array(inst.exports.memory.buffer).slice(dv.getUint32(ret + 4, true), dv.getUint32(ret + 4, true) + dv.getUint32(ret + 8, true)));
      });`,
-    { eval: true, workerData: { module: echoModule } },
+    { eval: true, workerData: { module: echoModule, memorySpec } },
   );
   const waiting: ((v: unknown) => void)[] = [];
   bare.on('message', () => waiting.shift()!(undefined));

@@ -34,13 +34,16 @@ test('builds a core module and a component from AssemblyScript source', () => {
 test('imports only the host functions the source uses', () => {
   assert.deepEqual(built.imports, ['log']);
   const info = inspectCoreModule(built.core);
-  assert.ok(info.imports.every((i) => i.module === 'camos:driver/host@0.1.0'), 'no env.abort or other imports');
+  const functions = info.imports.filter((i) => i.kind === 'func');
+  assert.ok(functions.every((i) => i.module === 'camos:driver/host@0.1.0'), 'no env.abort or other function imports');
+  assert.deepEqual(info.imports.filter((i) => i.kind !== 'func').map((i) => `${i.module}.${i.name}:${i.kind}`), ['env.memory:memory'], 'the memory comes from the host');
 });
 
-test('exports the canonical-ABI entry points and a memory capped by the manifest', () => {
+test('exports the canonical-ABI entry points and imports a memory capped by the manifest', () => {
   const info = inspectCoreModule(built.core);
   assert.deepEqual(info.exports.map((e) => e.name).sort(), ['cabi_post_handle', 'cabi_realloc', 'handle', 'init', 'memory']);
-  assert.deepEqual(info.memories.map((m) => m.maximumPages), [built.template.limits.maxMemoryPages]);
+  assert.deepEqual(info.memories, [], 'no memory of its own');
+  assert.deepEqual(info.imports.filter((i) => i.kind === 'memory').map((i) => i.memory!.maximumPages), [built.template.limits.maxMemoryPages]);
 });
 
 test('finds the driver’s core module inside the component', () => {

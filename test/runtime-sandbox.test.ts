@@ -8,7 +8,7 @@ import { after, before, test } from 'node:test';
 import { createKernel, type Kernel } from '../host/index.ts';
 import { generateHybridKeyPair } from '../host/crypto/hybrid.ts';
 import { Code, SyscallError } from '../host/syscalls/errors.ts';
-import { buildProbe, probeManifest } from './fixtures/probe.ts';
+import { buildProbe, buildProbeImportingMemory, probeManifest } from './fixtures/probe.ts';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 const dec = (b: Uint8Array) => new TextDecoder().decode(b);
@@ -25,6 +25,9 @@ before(async () => {
   await kernel.drivers!.load({ manifest: probeManifest(core, key, { timeoutMs: 400, maxOutputBytes: 4096 }), module: core });
   // The same module with a generous limit carries the normal load beside the runaway.
   await kernel.drivers!.load({ manifest: probeManifest(core, key, { name: 'steady', timeoutMs: 30_000 }), module: core });
+  // And built as the SDK builds drivers: its memory comes from the host, reused across calls.
+  const importing = await buildProbeImportingMemory();
+  await kernel.drivers!.load({ manifest: probeManifest(importing, key, { name: 'importing' }), module: importing });
 });
 
 after(async () => {
@@ -134,4 +137,19 @@ test("context reads through a worker's bridge answer every call with its own key
   for (let i = 0; i < 8; i++) kernel.context!.write('probe', `bridge-${i}`, enc(`value-${i}`), { author: 'tester' });
   const reads = Array.from({ length: 64 }, (_, n) => call(`rbridge-${n % 8}`).then((r) => dec(r.output)));
   assert.deepEqual(await Promise.all(reads), Array.from({ length: 64 }, (_, n) => `value-${n % 8}`));
+});
+
+test('a memory the host provides is reused zeroed: a call never sees what an earlier call left', async () => {
+  const importing = (input: string) => kernel.drivers!.invoke('importing', enc(input)).then((r) => r.output);
+  for (let round = 0; round < 20; round++) {
+    // One call fills memory with its input; the next allocates 2 KiB and answers it unwritten.
+    await Promise.all([importing(`e${'A'.repeat(8192)}`), importing(`e${'B'.repeat(8192)}`)]);
+    const outputs = await Promise.all([importing('bxx'), importing('bxx')]);
+    for (const out of outputs) {
+      assert.equal(out.length, 2048);
+      assert.ok(out.every((b) => b === 0), 'fresh allocation holds only zeros');
+    }
+  }
+  assert.equal(dec(await importing('g')), '16', 'memory.grow still stops at the maximum');
+  assert.equal(dec(await importing('eafter')), 'after', 'a grown memory is dropped, the next call gets a fresh one');
 });

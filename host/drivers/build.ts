@@ -20,7 +20,7 @@ export const MANIFESTS_DIR = join(ROOT, 'manifests');
 /** The SDK's package name in driver sources: `import { log } from "camos-driver"`. */
 export const SDK_PACKAGE = 'camos-driver';
 /** Bumped when the generated entry or the build steps change, so caches are rebuilt. */
-const BUILD_RECIPE = 'camos-driver-build/1';
+const BUILD_RECIPE = 'camos-driver-build/2';
 
 const PACKAGES = join(ROOT, 'sdk', '.packages');
 const ENTRY_NAME = '__camos_entry.ts';
@@ -143,6 +143,8 @@ async function compile(dir: string, template: ManifestTemplate, target: string):
       '--outFile', 'out.wasm',
       '--path', PACKAGES,
       '--maximumMemory', String(template.limits.maxMemoryPages),
+      // The host provides env.memory (capped at the limit) and reuses it, zeroed, across calls.
+      '--importMemory',
       // A failed assertion or throw traps instead of importing env.abort.
       '--use', `abort=~lib/${SDK_PACKAGE}/abi/driverAbort`,
       '--noColors',

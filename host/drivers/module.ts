@@ -45,5 +45,6 @@ export function checkModule(driver: string, bytes: Uint8Array, module: WebAssemb
     if (exports.get(name) !== kind) throw failedPrecondition(`driver '${driver}' does not export ${kind} '${name}' (the camos:driver world needs cabi_realloc and handle)`);
   }
   if (!importedMemory && exports.get('memory') !== 'memory') throw failedPrecondition(`driver '${driver}' does not export its memory as 'memory'`);
-  return importedMemory ? { initial: importedMemory.memory!.initialPages, maximum: maxPages } : undefined;
+  // The import's own maximum when it declares one (a memory with a larger one would not link).
+  return importedMemory ? { initial: importedMemory.memory!.initialPages, maximum: importedMemory.memory!.maximumPages ?? maxPages } : undefined;
 }

@@ -52,8 +52,9 @@ export default function run(task) {
   const effects = { writes: [], logs: [], metrics: [] };
   const staged = new Map(); // "ns\0key" -> bytes: the call reads its own writes
   let instance;
-  // A module that imports its memory gets one capped at the manifest's limit.
-  const imported = task.importedMemory ? new WebAssembly.Memory(task.importedMemory) : undefined;
+  // A module that imports its memory gets one capped at the manifest's limit, from this
+  // worker's pool of zeroed memories (see takeMemory).
+  const imported = task.importedMemory ? takeMemory(task.importedMemory) : undefined;
   const buffer = () => (imported ?? instance.exports.memory).buffer;
   const memory = () => new Uint8Array(buffer());
   const view = () => new DataView(buffer());
@@ -139,7 +140,32 @@ export default function run(task) {
     return { ...effects, error: { code: 'TRAP', message } };
   } finally {
     task.started[1] = Date.now();
+    if (imported) giveMemory(task.importedMemory, imported);
   }
+}
+
+/**
+ * Memories for modules that import env.memory, by size. Creating a WebAssembly.Memory
+ * reserves address space that only garbage collection gives back, which made a fresh memory
+ * cost most of a call (≈ 90 µs against ≈ 15 µs reused). A memory comes back only if the call
+ * did not grow it, and is zeroed first: the next call (of any driver) starts from zeros, and
+ * instantiation writes the module's data segments again.
+ */
+const memories = new Map(); // "initial:maximum" -> WebAssembly.Memory[]
+const MAX_POOLED = 4;
+
+function takeMemory(spec) {
+  return memories.get(`${spec.initial}:${spec.maximum}`)?.pop() ?? new WebAssembly.Memory(spec);
+}
+
+function giveMemory(spec, memory) {
+  if (memory.buffer.byteLength !== spec.initial * 65536) return; // grown: let it go
+  const key = `${spec.initial}:${spec.maximum}`;
+  let free = memories.get(key);
+  if (!free) memories.set(key, (free = []));
+  if (free.length >= MAX_POOLED) return;
+  new Uint8Array(memory.buffer).fill(0);
+  free.push(memory);
 }
 
 // In the pool (pool.ts): one call per message, answered in order. A module comes with its
