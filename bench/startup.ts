@@ -49,8 +49,7 @@ const inWorker = await new Promise<{ instantiate: number[]; call: number[] }>((r
        const fresh = () => { new Uint8Array(memory.buffer).fill(0); return new WebAssembly.Instance(module, { env: { memory } }); };
        for (let i = 0; i < 2000; i++) fresh();
        for (let i = 0; i < n; i++) { const t = performance.now(); fresh(); instantiate.push(performance.now() - t); }
-       const task = { digest: 'bench', module, driver: 'echo@1.0.0', input, maxOutputBytes: 65536, capabilities: [], reads: [], writes: [], importedMemory: memorySpec, started: new Float64Array(2), waitMs: 1000 };
-       run(task); delete task.module;
+       const task = { module, driver: 'echo@1.0.0', input, maxOutputBytes: 65536, capabilities: [], reads: [], writes: [], importedMemory: memorySpec, started: new Float64Array(2), waitMs: 1000 };
        for (let i = 0; i < 2000; i++) run(task);
        for (let i = 0; i < n; i++) { const t = performance.now(); const r = run(task); call.push(performance.now() - t); if (!r.output) throw new Error(JSON.stringify(r.error)); }
        parentPort.postMessage({ instantiate, call });

@@ -98,6 +98,15 @@ describe('write and read', () => {
     await write('r', 'one', 'x');
     await rejects(read('r', 'one', { version: 7 }), Code.NOT_FOUND, /no version 7; its latest is 1/);
   });
+  test("a caller changing the bytes it read does not change the stored value (the cache shares them)", async () => {
+    await write('cache-copy', 'k', 'original');
+    const first = await read('cache-copy', 'k');
+    first.data.fill(0x58);
+    assert.equal((await read('cache-copy', 'k')).data.toString(), 'original');
+    const entry = k.context!.read('cache-copy', 'k');
+    assert.ok(Object.isFrozen(entry) && Object.isFrozen(entry.metadata), 'the store hands out frozen entries');
+    assert.equal(k.context!.read('cache-copy', 'k'), entry, 'a cached read returns the same entry, no copy');
+  });
   test('an empty value is a value, not a deletion', async () => {
     await write('r', 'empty', '');
     assert.equal((await read('r', 'empty')).data.length, 0);

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { createKernel, type Kernel } from '../host/index.ts';
-import { generateHybridKeyPair } from '../host/crypto/hybrid.ts';
+import { generateHybridKeyPair, type HybridKeyPair } from '../host/crypto/hybrid.ts';
 import { Code, SyscallError } from '../host/syscalls/errors.ts';
 import { buildProbe, buildProbeImportingMemory, probeManifest } from './fixtures/probe.ts';
 
@@ -15,12 +15,13 @@ const dec = (b: Uint8Array) => new TextDecoder().decode(b);
 
 let dir: string;
 let kernel: Kernel;
+let key: HybridKeyPair;
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'camos-runtime-sandbox-'));
   kernel = await createKernel({ config: { dataDir: dir, logLevel: 'silent', drivers: { loadExamples: false, watch: false, poolSize: 2 } } });
   const core = await buildProbe();
-  const key = generateHybridKeyPair();
+  key = generateHybridKeyPair();
   kernel.drivers!.trust.add(key.publicKey, 'test publisher');
   await kernel.drivers!.load({ manifest: probeManifest(core, key, { timeoutMs: 400, maxOutputBytes: 4096 }), module: core });
   // The same module with a generous limit carries the normal load beside the runaway.
@@ -152,4 +153,19 @@ test('a memory the host provides is reused zeroed: a call never sees what an ear
   }
   assert.equal(dec(await importing('g')), '16', 'memory.grow still stops at the maximum');
   assert.equal(dec(await importing('eafter')), 'after', 'a grown memory is dropped, the next call gets a fresh one');
+});
+
+test('a worker that dropped a module it held (beyond 64) is sent it again', async () => {
+  // 65 drivers with distinct digests (the probe plus a numbered custom section), called one
+  // after another: the pool sends each to the same idle worker, which keeps the newest 64.
+  const core = await buildProbeImportingMemory();
+  const name = enc('camos-test-pad');
+  const variant = (i: number) => new Uint8Array([...core, 0, name.length + 3, name.length, ...name, i >> 8, i & 0xff]);
+  for (let i = 0; i < 65; i++) {
+    const module = variant(i);
+    await kernel.drivers!.load({ manifest: probeManifest(module, key, { name: `many-${i}` }), module });
+    assert.equal(dec((await kernel.drivers!.invoke(`many-${i}`, enc(`e${i}`))).output), String(i));
+  }
+  assert.equal(dec((await kernel.drivers!.invoke('many-0', enc('eagain'))).output), 'again');
+  for (let i = 0; i < 65; i++) await kernel.drivers!.unload(`many-${i}`);
 });

@@ -72,8 +72,6 @@ type Ops = [sql: string, rows: unknown[][]][];
 
 type WriterReply = { type: 'error'; message: string } | { type: 'checkpoints'; due: [number, string][] };
 
-/** Records to chain and insert: rows are [seq, ...hashed fields]; checkpointAt lists seqs whose hash a checkpoint needs. */
-type Chain = ChainBatch;
 
 export class AuditLog implements AuditSink {
   readonly path: string;
@@ -89,7 +87,7 @@ export class AuditLog implements AuditSink {
   private failures = 0;
   private readonly names = new Set<string>();
   private readonly statements = new Map<string, Statement<any[]>>();
-  private readonly writeDirect: (chain: Chain | undefined, ops: Ops) => void;
+  private readonly writeDirect: (chain: ChainBatch | undefined, ops: Ops) => void;
   private readonly writer: Worker;
   private readonly replies: MessagePort;
   /** Batches done by the writer thread, in shared memory (index 0). */
@@ -114,7 +112,7 @@ export class AuditLog implements AuditSink {
     else if (cp) this.lastSeq = cp.seq;
     this.lastCheckpointSeq = cp?.seq ?? 0;
     // The same work as the writer thread, on this thread, for when the thread is gone.
-    this.writeDirect = this.db.transaction((chain: Chain | undefined, ops: Ops) => {
+    this.writeDirect = this.db.transaction((chain: ChainBatch | undefined, ops: Ops) => {
       const { due } = appendBatch((sql) => this.statement(sql), this.tailHash(), chain, ops);
       for (const [seq, hash] of due) this.sign(seq, hash, false);
     });
@@ -198,7 +196,7 @@ export class AuditLog implements AuditSink {
     return batch.length;
   }
 
-  private write(chain: Chain | undefined, ops: Ops): void {
+  private write(chain: ChainBatch | undefined, ops: Ops): void {
     if (this.writerAlive) {
       this.posted++;
       this.writer.postMessage({ type: 'write', batch: this.posted, chain, ops });

@@ -5,12 +5,12 @@ import * as chrono from 'chrono-node';
 import type { Command } from 'commander';
 import { loadConfig } from '../config/index.ts';
 import { publicKeyFromJson, type HybridPublicKey, type HybridPublicKeyJson } from '../crypto/hybrid.ts';
-
-// The audit library (SQLite, OpenTelemetry) loads only when a command needs it.
-const auditLib = () => import('../audit/index.ts');
 import { SyscallError, codeName } from '../syscalls/errors.ts';
 import { connect } from './client.ts';
 import { connectionOptions, withConnection } from './common.ts';
+
+// The audit library (SQLite, OpenTelemetry) loads only when a command needs it.
+const auditLib = () => import('../audit/index.ts');
 
 const dataDirOf = (opts: { dataDir?: string }) => resolve(opts.dataDir ?? process.env.CAMOS_DATA_DIR ?? loadConfig({}).dataDir);
 

@@ -44,7 +44,7 @@ export const ConfigSchema = z
         checkpointEvery: z.number().int().min(1).default(10_000),
         /** Longest a record waits in memory before it is written; SIGKILL loses at most this much. */
         flushIntervalMs: z.number().int().min(1).max(10_000).default(50),
-        /** A buffer this full is written at once (the write runs on the main thread: keep batches small). */
+        /** A buffer this full is handed to the writer thread at once. */
         batchSize: z.number().int().min(1).max(100_000).default(256),
         /** Records older than this many days are pruned, up to a checkpoint; 0 = keep everything. */
         retentionDays: z.number().min(0).default(0),

@@ -81,6 +81,7 @@ const asBuffer = (v: Uint8Array) => (Buffer.isBuffer(v) ? v : Buffer.from(v.buff
 /** Metadata as canonical JSON (sorted keys), so that equal maps compare equal as text. */
 const metadataJson = (m: Record<string, string> = {}) => JSON.stringify(Object.fromEntries(Object.entries(m).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))));
 const iso = (ms: number) => new Date(ms).toISOString();
+const slot = (ns: string, key: string) => `${ns}\u0000${key}`;
 const DEFAULT_PAGE = 100;
 
 const VERSION_COLUMNS = 'seq, ns, key, version, hash, size, deleted, author, ts, metadata, content_type, description';
@@ -106,11 +107,7 @@ class SqliteContextStore implements ContextStore {
    * transaction, so a rolled-back write only costs a miss. Writes by another process are
    * not seen: a second process writing the same file opens it with cacheEntries 0.
    */
-  private readonly cache = new Map<string, Map<string, Entry>>();
-  private cachedCount = 0;
-  /** Cached keys as (ns, key) pairs, oldest first from orderHead; a key forgotten early leaves its pair behind. */
-  private order: string[] = [];
-  private orderHead = 0;
+  private readonly cache = new Map<string, Entry>();
   private queue: Queued[] = [];
   private flushScheduled = false;
   /** Shared with the checkpointer thread (see checkpointer.mjs); started by the first commit. */
@@ -282,7 +279,7 @@ class SqliteContextStore implements ContextStore {
         .lastInsertRowid,
     );
     this.sql.upsertHead.run(ns, key, version, seq, w.value ? 0 : 1);
-    this.forget(ns, key);
+    this.cache.delete(slot(ns, key));
     if (size > 0) {
       if (added) added.set(ns, (added.get(ns) ?? 0) + size);
       else this.sql.addUsage.run(ns, size);
@@ -320,8 +317,8 @@ class SqliteContextStore implements ContextStore {
   read(ns: string, key: string, opts: ReadOptions = {}): Entry {
     const latest = !opts.version && !opts.asOf;
     if (latest) {
-      // Only valid names get into the cache: a hit needs no checking.
-      const hit = this.cache.get(ns)?.get(key);
+      // Only valid names get into the cache (and none holds \0): a hit needs no checking.
+      const hit = this.cache.get(slot(ns, key));
       if (hit) return hit;
     }
     checkNamespace(ns);
@@ -349,46 +346,15 @@ class SqliteContextStore implements ContextStore {
       if (row.deleted) throw notFound(`${ns}/${key} was deleted at version ${row.version}`, { deletedAtVersion: row.version });
     }
     const entry = entryOf(row);
-    if (latest) this.remember(ns, key, entry);
+    if (latest) this.remember(slot(ns, key), entry);
     return entry;
   }
 
   /** Caches a key's latest entry; the oldest entry goes when the cache is full. */
-  private remember(ns: string, key: string, entry: Entry): void {
+  private remember(id: string, entry: Entry): void {
     if (this.opts.cacheEntries <= 0) return;
-    let keys = this.cache.get(ns);
-    if (!keys) this.cache.set(ns, (keys = new Map()));
-    const fresh = !keys.has(key);
-    keys.set(key, entry); // before evicting, so that its namespace's map stays in the cache
-    if (fresh) {
-      this.cachedCount++;
-      this.order.push(ns, key);
-      while (this.cachedCount > this.opts.cacheEntries) this.forget(this.order[this.orderHead++], this.order[this.orderHead++]);
-      if (this.order.length - this.orderHead > 4 * this.opts.cacheEntries + 64) {
-        // Mostly pairs of keys forgotten by writes: rebuild the order from what is cached.
-        this.order = [];
-        for (const [n, ks] of this.cache) for (const k of ks.keys()) this.order.push(n, k);
-        this.orderHead = 0;
-      } else if (this.orderHead > 4096 && this.orderHead * 2 > this.order.length) {
-        this.order = this.order.slice(this.orderHead);
-        this.orderHead = 0;
-      }
-    }
-  }
-
-  /** Drops a key's cached entry (its slot in the eviction order goes when it comes round). */
-  private forget(ns: string, key: string): void {
-    const keys = this.cache.get(ns);
-    if (!keys?.delete(key)) return;
-    this.cachedCount--;
-    if (!keys.size) this.cache.delete(ns);
-  }
-
-  private forgetAll(): void {
-    this.cache.clear();
-    this.cachedCount = 0;
-    this.order = [];
-    this.orderHead = 0;
+    this.cache.set(id, entry);
+    if (this.cache.size > this.opts.cacheEntries) this.cache.delete(this.cache.keys().next().value!);
   }
 
   versions(ns: string, key: string, opts: VersionListOptions = {}): VersionPage {
@@ -453,7 +419,7 @@ class SqliteContextStore implements ContextStore {
       const restoredItems = this.sql.restoreVersions.run({ src: snap.ns, at: snap.seq, dst: target, author: opts.author, ts: Date.now(), description }).changes;
       if (!restoredItems) return { namespace: target, restoredItems };
       this.sql.restoredHeads.run(before, target);
-      this.forgetAll();
+      this.cache.clear();
       const added = this.sql.bytesSince.get(before)!.bytes;
       if (added > 0) this.sql.addUsage.run(target, added);
       this.pruneNamespace(target);
@@ -658,19 +624,13 @@ function info(row: VersionRow): VersionInfo {
  * by contract (see Entry.value).
  */
 function entryOf(row: VersionRow): Entry {
-  return Object.freeze({
-    namespace: row.ns,
-    key: row.key,
-    version: row.version,
-    hash: row.hash,
-    timestamp: row.ts,
-    author: row.author,
-    size: row.size,
-    deleted: !!row.deleted,
-    value: row.value ?? Buffer.alloc(0),
-    metadata: Object.freeze(JSON.parse(row.metadata) as Record<string, string>),
-    contentType: row.content_type,
-  });
+  // Properties added in one fixed order, so that every entry has the same shape (an object
+  // spread here made each cached read slower than everything else in it).
+  const entry = info(row) as Entry;
+  entry.value = row.value ?? Buffer.alloc(0);
+  entry.metadata = Object.freeze(JSON.parse(row.metadata) as Record<string, string>);
+  entry.contentType = row.content_type;
+  return Object.freeze(entry);
 }
 
 function record(row: VersionRow): VersionRecord {

@@ -216,20 +216,24 @@ export class DriverPool {
     }
     slot.call = undefined;
     this.finish(call, undefined, answer);
-    this.next(slot);
+    this.next();
   }
 
   /** A worker that failed or exited: its call fails, a new worker takes its place. */
   private lost(slot: Slot, error: Error): void {
-    const i = this.slots.indexOf(slot);
-    if (i < 0) return; // already replaced
+    if (!this.slots.includes(slot)) return; // already replaced
     const call = slot.call;
+    if (this.closed) return;
+    this.replace(slot);
+    if (call) this.finish(call, error);
+    this.next();
+  }
+
+  /** Puts a fresh worker in a slot's place (the old one is gone or being terminated). */
+  private replace(slot: Slot): void {
     slot.call = undefined;
     slot.bridge.close();
-    if (this.closed) return;
-    this.slots[i] = this.spawn();
-    if (call) this.finish(call, error);
-    this.next(this.slots[i]);
+    this.slots[this.slots.indexOf(slot)] = this.spawn();
   }
 
   private cancel(call: Call): void {
@@ -243,20 +247,19 @@ export class DriverPool {
     const slot = call.slot;
     if (!slot || slot.call !== call) return;
     // The only way to stop a running WebAssembly call: stop its thread.
-    const i = this.slots.indexOf(slot);
-    slot.call = undefined;
-    slot.bridge.close();
-    this.slots[i] = this.spawn();
+    this.replace(slot);
     void slot.worker.terminate();
     this.finish(call, new Error('the call was cancelled'));
-    this.next(this.slots[i]);
+    this.next();
   }
 
-  private next(slot: Slot): void {
-    if (slot.call || !this.queue.length) return;
-    this.dispatch(slot, this.queue.shift()!);
-    if (!this.queue.length) return;
-    for (const s of this.slots) if (!s.call && this.queue.length) this.dispatch(s, this.queue.shift()!);
+  /** Gives queued calls to idle workers. */
+  private next(): void {
+    while (this.queue.length) {
+      const slot = this.idleFor(this.queue[0].task.digest);
+      if (!slot) return;
+      this.dispatch(slot, this.queue.shift()!);
+    }
   }
 
   private finish(call: Call, error?: Error, answer?: WorkerAnswer): void {

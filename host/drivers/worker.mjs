@@ -11,10 +11,6 @@ const MAX_LOGS = 64;
 const MAX_LOG_BYTES = 4096;
 const MAX_METRICS = 256;
 
-/** Compiled modules by digest, posted once per worker by the main thread; least recently used beyond MAX_MODULES are dropped (and posted again if called). */
-const modules = new Map();
-const MAX_MODULES = 64;
-
 const utf8 = new TextDecoder('utf-8', { fatal: false });
 
 /** A host function refusing the driver something: unwinds the guest like a trap. */
@@ -31,7 +27,7 @@ function granted(patterns, namespace) {
 }
 
 /**
- * task: { digest, module?, driver, input, config, maxOutputBytes, capabilities: string[],
+ * task: { module, driver, input, config, maxOutputBytes, capabilities: string[],
  *         reads: string[], writes: string[], importedMemory?: { initial, maximum },
  *         started: Float64Array(2) (shared: when the call began and ended running, so that
  *         neither queueing nor a busy main thread counts against its time limit),
@@ -39,15 +35,7 @@ function granted(patterns, namespace) {
  */
 export default function run(task) {
   task.started[0] = Date.now();
-  const module = task.module ?? modules.get(task.digest);
-  if (module) {
-    modules.delete(task.digest);
-    modules.set(task.digest, module);
-    if (modules.size > MAX_MODULES) modules.delete(modules.keys().next().value);
-  } else {
-    task.started[1] = Date.now();
-    return { missing: true };
-  }
+  const module = task.module;
 
   const effects = { writes: [], logs: [], metrics: [] };
   const staged = new Map(); // "ns\0key" -> bytes: the call reads its own writes
@@ -170,20 +158,23 @@ function giveMemory(spec, memory) {
 
 // In the pool (pool.ts): one call per message, answered in order. A module comes with its
 // driver's settings the first time; later calls carry the digest, the input and the time
-// limit. The clock and the context-read bridge are the worker's own, from its start. The
-// answer's fresh buffers (output, written values) move to the main thread, not copied.
+// limit. The worker keeps the MAX_MODULES most recently used (a call for one it dropped
+// answers "missing", and the pool sends it again). The clock and the context-read bridge
+// are the worker's own, from its start. The answer's fresh buffers (output, written
+// values) move to the main thread, not copied.
+const MAX_MODULES = 64;
 if (workerData?.pool) {
   const { clock, flag, bridge } = workerData;
-  const drivers = new Map(); // digest -> settings
+  const loaded = new Map(); // digest -> { module, settings }, least recently used first
   parentPort.on('message', (m) => {
-    if (m.driver) {
-      drivers.set(m.digest, m.driver);
-      if (drivers.size > 2 * MAX_MODULES) for (const d of drivers.keys()) if (!modules.has(d) && d !== m.digest) drivers.delete(d);
+    const entry = m.module ? { module: m.module, settings: m.driver } : loaded.get(m.digest);
+    let answer = { missing: true };
+    if (entry) {
+      loaded.delete(m.digest);
+      loaded.set(m.digest, entry);
+      if (loaded.size > MAX_MODULES) loaded.delete(loaded.keys().next().value);
+      answer = run({ ...entry.settings, module: entry.module, input: m.input, waitMs: m.waitMs, started: clock, port: bridge, flag });
     }
-    const settings = drivers.get(m.digest);
-    const answer = settings
-      ? run({ ...settings, digest: m.digest, module: m.module, input: m.input, waitMs: m.waitMs, started: clock, port: bridge, flag })
-      : { missing: true };
     const transfer = [];
     if (answer.output) transfer.push(answer.output.buffer);
     for (const w of answer.writes ?? []) transfer.push(w.value.buffer);

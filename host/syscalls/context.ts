@@ -27,10 +27,8 @@ export const contextRead: SyscallDef<z.infer<typeof ReadSchema>> = {
   handle: (req, call) => {
     const e = store(call).read(req.namespace, req.key, { version: req.version, asOf: req.asOf });
     call.evidence.version = e.version;
-    // The store shares cached bytes (read-only); an embedding program gets its own copy,
-    // the wire doors encode them straight away.
-    const data = call.door === 'inprocess' ? Buffer.from(e.value) : e.value;
-    return { data, version: e.version, hash: e.hash, timestamp: e.timestamp, metadata: e.metadata, author: e.author, contentType: e.contentType };
+    // The store's bytes are shared with its cache: the caller gets its own copy.
+    return { data: Buffer.from(e.value), version: e.version, hash: e.hash, timestamp: e.timestamp, metadata: e.metadata, author: e.author, contentType: e.contentType };
   },
 };
 
