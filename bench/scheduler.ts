@@ -125,7 +125,7 @@ const directMs = performance.now() - t2;
 // The scheduler's own ceiling: a Scheduler over the same registry, context staging and
 // audit log, with an in-process runner that answers at once (no worker thread).
 const echo: TaskRunner = {
-  poolSize: 2,
+  capacity: 2,
   has: () => true,
   list: () => [],
   invoke: async (_ref, input) => ({ output: input, driver: 'echo@0.0.0', durationMs: 0 }),

@@ -32,7 +32,7 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 
 /** A runner whose calls are recorded and end when the test says (or at once). */
 class TestRunner implements TaskRunner {
-  readonly poolSize = 1;
+  readonly capacity = 1;
   readonly calls: { taskId: string; end: (ok: boolean) => void }[] = [];
   auto = true;
   onCall?: (taskId: string) => void;

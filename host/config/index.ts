@@ -79,6 +79,8 @@ export const ConfigSchema = z
       .object({
         /** Worker threads drivers run on; 0 = one per core. */
         poolSize: z.number().int().min(0).max(256).default(0),
+        /** Calls a busy worker may be handed at once (it starts the next without waiting for the main thread); 1 = only idle workers get calls. */
+        callsPerWorker: z.number().int().min(1).max(64).default(2),
         /** Watched directory of driver manifests (hot loading); empty = <data-dir>/drivers. */
         dir: z.string().default(''),
         /** Watch `dir` for new, changed and removed manifests. */

@@ -57,7 +57,8 @@ export class TaskStaging implements Staging {
 
   commit(): CommittedWrite[] {
     this.open();
-    const committed = this.backend.commitStaged(this.taskId, this.author, [...this.staged.values()]);
+    // Nothing staged: no transaction (most tasks write nothing).
+    const committed = this.staged.size ? this.backend.commitStaged(this.taskId, this.author, [...this.staged.values()]) : [];
     this.closed = 'committed';
     this.staged.clear();
     return committed;

@@ -24,6 +24,7 @@ export async function openDrivers(kernel: Kernel): Promise<DriverRuntime> {
   const trust = new TrustStore(kernel.dataDir);
   const runtime = new DriverRuntime(kernel, {
     poolSize: config.poolSize || availableParallelism(),
+    callsPerWorker: config.callsPerWorker,
     defaultTimeoutMs: config.defaultTimeoutMs,
     trust,
   });

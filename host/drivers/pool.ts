@@ -1,10 +1,14 @@
-// The worker pool drivers run on: a fixed number of threads (worker.mjs), one call at a
-// time each. The pool remembers which compiled modules each worker holds, so a module and
-// its driver's settings cross to a worker once, and a call (digest, input, time limit) goes
-// to a worker that already has its module when one is idle. Each worker gets, once, a
-// clock in shared memory (when its call began and ended) and a bridge for context-read.
-// A call that must stop (its time limit, or its caller cancelled it) stops by terminating
-// its worker, which a fresh one replaces.
+// The worker pool drivers run on: a fixed number of threads (worker.mjs), each running
+// one call at a time. When every worker is busy, a worker may be handed up to `depth`
+// calls at once: it starts the next as soon as it answers the last, without waiting for
+// the main thread (which, on a machine with few cores, is the slow part of a short call).
+// The pool remembers which compiled modules each worker holds, so a module and its
+// driver's settings cross to a worker once, and a call (digest, input, time limit) goes to
+// a worker that already has its module when one is idle. Each worker gets, once, shared
+// memory (which call it has taken, when that began and ended, which calls it must skip)
+// and a bridge for context-read. A call that must stop (its time limit, or its caller
+// cancelled it) is skipped if its worker has not taken it yet; a running one stops by
+// terminating its worker, which a fresh one replaces.
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 
 export interface WorkerEffects {
@@ -48,6 +52,8 @@ export interface PoolCall {
 
 interface Call extends PoolCall {
   task: CallTask;
+  /** Its number on its worker (the worker stamps the clock and asks context with it). */
+  seq: number;
   reader?: ContextReader;
   waitMs: number;
   slot?: Slot;
@@ -60,29 +66,39 @@ interface Slot {
   worker: Worker;
   /** Digests of the modules this worker has been sent (it may have dropped some since: it then answers "missing"). */
   modules: Set<string>;
-  call?: Call;
+  /** Calls sent to the worker and not answered yet, in the order sent (it runs them in that order). */
+  calls: Call[];
+  /** Calls sent so far (numbers them). */
+  sent: number;
   ready: Promise<void>;
-  /** [0] when the current call began, [1] when it ended (written by the worker). */
+  /** [0] when the call marks[0] names began, [1] when it ended (written by the worker). */
   clock: Float64Array;
-  /** context-read questions from the worker, answered with the current call's reader. */
+  /** [0] the number of the call the worker has taken; [1 + n % MARKS] = n: call n is to be skipped. */
+  marks: Int32Array;
+  /** context-read questions from the worker, answered with the asking call's reader. */
   bridge: MessagePort;
 }
 
 const WORKER = new URL('./worker.mjs', import.meta.url);
+/** Skip marks per worker (worker.mjs reads the count from the array): calls a worker holds are fewer. */
+const MARKS = 64;
 
 export class DriverPool {
   readonly size: number;
+  /** Calls a worker may hold at once (1: only idle workers get calls). */
+  readonly depth: number;
   private readonly slots: Slot[] = [];
   private readonly queue: Call[] = [];
   private closed = false;
 
-  constructor(size: number) {
+  constructor(size: number, depth = 1) {
     this.size = size;
+    this.depth = Math.min(Math.max(1, depth), MARKS);
     for (let i = 0; i < size; i++) this.slots.push(this.spawn());
   }
 
   idleWorkers(): number {
-    return this.slots.filter((s) => !s.call).length;
+    return this.slots.filter((s) => !s.calls.length).length;
   }
 
   /** Resolves once every worker has started (a first call should not pay for thread start-up). */
@@ -103,18 +119,20 @@ export class DriverPool {
       task,
       reader,
       waitMs,
+      seq: 0,
       done: false,
       resolve,
       reject,
       cancel: () => this.cancel(call),
-      startedAt: () => (call.slot ? call.slot.clock[0] : 0),
-      endedAt: () => (call.slot ? call.slot.clock[1] : 0),
+      // 0 while it waits (in the pool, or behind another call on its worker).
+      startedAt: () => (call.slot && Atomics.load(call.slot.marks, 0) === call.seq ? call.slot.clock[0] : 0),
+      endedAt: () => (call.slot && Atomics.load(call.slot.marks, 0) === call.seq ? call.slot.clock[1] : 0),
     };
     if (this.closed) {
       this.finish(call, new Error('the driver pool is closed'));
       return call;
     }
-    const slot = this.idleFor(task.digest);
+    const slot = this.slotFor(task.digest);
     if (slot) this.dispatch(slot, call);
     else this.queue.push(call);
     return call;
@@ -125,8 +143,7 @@ export class DriverPool {
     for (const call of this.queue.splice(0)) this.finish(call, new Error('the driver pool is closed'));
     await Promise.all(
       this.slots.map((s) => {
-        if (s.call) this.finish(s.call, new Error('the driver pool is closed'));
-        s.call = undefined;
+        for (const call of s.calls.splice(0)) this.finish(call, new Error('the driver pool is closed'));
         s.bridge.close();
         return s.worker.terminate();
       }),
@@ -137,21 +154,26 @@ export class DriverPool {
 
   private spawn(): Slot {
     const clock = new Float64Array(new SharedArrayBuffer(16));
+    const marks = new Int32Array(new SharedArrayBuffer(4 * (1 + MARKS)));
     const flag = new Int32Array(new SharedArrayBuffer(4));
     const { port1: bridge, port2 } = new MessageChannel();
-    const worker = new Worker(WORKER, { workerData: { pool: true, clock, flag, bridge: port2 }, transferList: [port2] });
+    const worker = new Worker(WORKER, { workerData: { pool: true, clock, marks, flag, bridge: port2 }, transferList: [port2] });
     const slot: Slot = {
       worker,
       modules: new Set(),
+      calls: [],
+      sent: 0,
       clock,
+      marks,
       bridge,
       ready: new Promise((resolve) => worker.once('online', () => resolve())),
     };
     worker.unref();
     bridge.unref();
-    bridge.on('message', ({ namespace, key, seq }: { namespace: string; key: string; seq: number }) => {
+    bridge.on('message', ({ namespace, key, seq, call }: { namespace: string; key: string; seq: number; call: number }) => {
       try {
-        const reader = slot.call?.reader;
+        // By its number: the answer to the call before it may not have been handled yet.
+        const reader = slot.calls.find((c) => c.seq === call)?.reader;
         if (!reader) throw new Error('no call on this worker may read context');
         bridge.postMessage({ seq, value: reader(namespace, key) });
       } catch (e) {
@@ -166,28 +188,33 @@ export class DriverPool {
     return slot;
   }
 
-  /** An idle worker, preferring one that holds the module already. */
-  private idleFor(digest: string): Slot | undefined {
-    let idle: Slot | undefined;
+  /**
+   * The worker for a call: an idle one, preferring one that holds the module already;
+   * else, below `depth`, the one holding the fewest calls (the module breaking ties).
+   */
+  private slotFor(digest: string): Slot | undefined {
+    let best: Slot | undefined;
+    let bestRank = Infinity;
     for (const s of this.slots) {
-      if (s.call) continue;
-      if (s.modules.has(digest)) return s;
-      idle ??= s;
+      if (s.calls.length >= this.depth) continue;
+      const rank = s.calls.length * 2 + (s.modules.has(digest) ? 0 : 1);
+      if (rank === 0) return s;
+      if (rank < bestRank) [best, bestRank] = [s, rank];
     }
-    return idle;
+    return best;
   }
 
   private dispatch(slot: Slot, call: Call): void {
-    slot.call = call;
+    call.seq = ++slot.sent;
     call.slot = slot;
-    slot.clock.fill(0);
+    slot.calls.push(call);
     slot.worker.ref();
     const t = call.task;
     // Structured clone copies a view's whole buffer: a 1-byte input cut from a pooled or
     // request-sized buffer would carry all of it. Send a buffer of its own, moved, not copied.
     const input = new Uint8Array(t.input.byteLength);
     input.set(t.input);
-    const message: Record<string, unknown> = { digest: t.digest, input, waitMs: call.waitMs };
+    const message: Record<string, unknown> = { seq: call.seq, digest: t.digest, input, waitMs: call.waitMs };
     if (!slot.modules.has(t.digest)) {
       // The module and what the worker needs to run it, once per worker.
       message.module = t.module;
@@ -205,35 +232,45 @@ export class DriverPool {
     slot.worker.postMessage(message, [input.buffer]);
   }
 
-  private answered(slot: Slot, answer: WorkerAnswer | { missing: true }): void {
-    const call = slot.call;
+  private answered(slot: Slot, answer: WorkerAnswer | { missing: true } | { skipped: true }): void {
+    const call = slot.calls.shift(); // answers come in the order the calls were sent
     if (!call) return;
+    if (call.done || 'skipped' in answer) {
+      // Cancelled while it waited on this worker (it answers "skipped"), or after it ran.
+      this.next();
+      return;
+    }
     if ('missing' in answer) {
       // The worker dropped the module (least recently used): send it again.
       slot.modules.delete(call.task.digest);
       this.dispatch(slot, call);
       return;
     }
-    slot.call = undefined;
     this.finish(call, undefined, answer);
     this.next();
   }
 
-  /** A worker that failed or exited: its call fails, a new worker takes its place. */
+  /** A worker that failed or exited: the call it ran fails, a new worker takes its place. */
   private lost(slot: Slot, error: Error): void {
-    if (!this.slots.includes(slot)) return; // already replaced
-    const call = slot.call;
-    if (this.closed) return;
-    this.replace(slot);
-    if (call) this.finish(call, error);
+    if (!this.slots.includes(slot) || this.closed) return; // already replaced, or closing
+    const seq = Atomics.load(slot.marks, 0);
+    const running = slot.calls.find((c) => c.seq === seq);
+    this.replace(slot, running);
+    if (running) this.finish(running, error);
     this.next();
   }
 
-  /** Puts a fresh worker in a slot's place (the old one is gone or being terminated). */
-  private replace(slot: Slot): void {
-    slot.call = undefined;
+  /**
+   * Puts a fresh worker in a slot's place (the old one is gone or being terminated). The
+   * calls it held besides `except` go back to the front of the queue, in order: a call's
+   * effects apply only with its answer, so running one again is safe.
+   */
+  private replace(slot: Slot, except: Call | undefined): void {
+    const calls = slot.calls.splice(0);
     slot.bridge.close();
     this.slots[this.slots.indexOf(slot)] = this.spawn();
+    for (const c of calls) c.slot = undefined;
+    this.queue.unshift(...calls.filter((c) => c !== except && !c.done));
   }
 
   private cancel(call: Call): void {
@@ -245,10 +282,15 @@ export class DriverPool {
       return;
     }
     const slot = call.slot;
-    if (!slot || slot.call !== call) return;
-    // The only way to stop a running WebAssembly call: stop its thread.
-    this.replace(slot);
-    void slot.worker.terminate();
+    if (!slot || !slot.calls.includes(call)) return;
+    // Marked first, then checked: either the worker sees the mark before it takes the call
+    // (and skips it), or this sees that the worker has taken it (or both).
+    Atomics.store(slot.marks, 1 + (call.seq % MARKS), call.seq);
+    if (Atomics.load(slot.marks, 0) === call.seq) {
+      // The only way to stop a running WebAssembly call: stop its thread.
+      this.replace(slot, call);
+      void slot.worker.terminate();
+    }
     this.finish(call, new Error('the call was cancelled'));
     this.next();
   }
@@ -256,7 +298,7 @@ export class DriverPool {
   /** Gives queued calls to idle workers. */
   private next(): void {
     while (this.queue.length) {
-      const slot = this.idleFor(this.queue[0].task.digest);
+      const slot = this.slotFor(this.queue[0].task.digest);
       if (!slot) return;
       this.dispatch(slot, this.queue.shift()!);
     }
@@ -265,7 +307,7 @@ export class DriverPool {
   private finish(call: Call, error?: Error, answer?: WorkerAnswer): void {
     if (call.done) return;
     call.done = true;
-    if (!this.slots.some((s) => s.call)) for (const s of this.slots) s.worker.unref();
+    if (!this.slots.some((s) => s.calls.length)) for (const s of this.slots) s.worker.unref();
     if (error) call.reject(error);
     else call.resolve(answer!);
   }

@@ -7,7 +7,7 @@ import { Gauge } from 'prom-client';
 import type { Kernel } from '../kernel.ts';
 import type { Staging } from '../context/index.ts';
 import { Code, SyscallError, deadlineExceeded, failedPrecondition, internal, notFound, resourceExhausted, unavailable } from '../syscalls/errors.ts';
-import { nextRequestId } from '../syscalls/ids.ts';
+import { nextRequestId, randomHex, timeOrderedHex } from '../syscalls/ids.ts';
 import type { AuditEntry } from '../syscalls/types.ts';
 import { loadDriver, type LoadOptions, type LoadOutcome, type LoadSource } from './loader.ts';
 import { checkModule } from './module.ts';
@@ -81,6 +81,8 @@ interface LoadedDriver extends Omit<VerifiedDriver, 'core'> {
 
 export interface RuntimeOptions {
   poolSize: number;
+  /** Calls a busy worker may hold at once (see DriverPool). */
+  callsPerWorker?: number;
   defaultTimeoutMs: number;
   /** Publisher keys manifests are verified against. */
   trust: TrustStore;
@@ -120,7 +122,7 @@ export class DriverRuntime {
 
   constructor(kernel: Kernel, opts: RuntimeOptions) {
     this.kernel = kernel;
-    this.pool = new DriverPool(opts.poolSize);
+    this.pool = new DriverPool(opts.poolSize, opts.callsPerWorker);
     this.defaultTimeoutMs = opts.defaultTimeoutMs;
     this.trust = opts.trust;
     this.metric = driverGauge(kernel);
@@ -128,6 +130,11 @@ export class DriverRuntime {
 
   get poolSize(): number {
     return this.pool.size;
+  }
+
+  /** Calls the pool runs or holds at once: workers × calls per worker. */
+  get capacity(): number {
+    return this.pool.size * this.pool.depth;
   }
 
   idleWorkers(): number {
@@ -357,8 +364,8 @@ export class DriverRuntime {
       code,
       message,
       requestId: nextRequestId(),
-      traceId: randomBytes(16).toString('hex'),
-      spanId: randomBytes(8).toString('hex'),
+      traceId: timeOrderedHex(16),
+      spanId: randomHex(8),
       taskId,
       durationUs: 0,
       evidence: { driver: ref, ...(typeof d === 'object' && d.digest ? { digest: d.digest } : {}), ...evidence },

@@ -31,7 +31,7 @@ function granted(patterns, namespace) {
  *         reads: string[], writes: string[], importedMemory?: { initial, maximum },
  *         started: Float64Array(2) (shared: when the call began and ended running, so that
  *         neither queueing nor a busy main thread counts against its time limit),
- *         port?: MessagePort, flag?: Int32Array, waitMs }
+ *         port?: MessagePort, flag?: Int32Array, waitMs, call?: its number in the pool }
  */
 export default function run(task) {
   task.started[0] = Date.now();
@@ -156,7 +156,7 @@ function giveMemory(spec, memory) {
   free.push(memory);
 }
 
-// In the pool (pool.ts): one call per message, answered in order. A module comes with its
+// In the pool (pool.ts): one call per message, numbered by the pool, answered in order. A module comes with its
 // driver's settings the first time; later calls carry the digest, the input and the time
 // limit. The worker keeps the MAX_MODULES most recently used (a call for one it dropped
 // answers "missing", and the pool sends it again). The clock and the context-read bridge
@@ -164,16 +164,24 @@ function giveMemory(spec, memory) {
 // values) move to the main thread, not copied.
 const MAX_MODULES = 64;
 if (workerData?.pool) {
-  const { clock, flag, bridge } = workerData;
+  const { clock, marks, flag, bridge } = workerData;
+  const MARKS = marks.length - 1;
   const loaded = new Map(); // digest -> { module, settings }, least recently used first
   parentPort.on('message', (m) => {
+    clock[0] = clock[1] = 0;
+    Atomics.store(marks, 0, m.seq); // taken: clock[0] and [1] are this call's times
+    // Cancelled while it waited here (the pool marks it, then checks marks[0]).
+    if (Atomics.load(marks, 1 + (m.seq % MARKS)) === m.seq) {
+      parentPort.postMessage({ skipped: true });
+      return;
+    }
     const entry = m.module ? { module: m.module, settings: m.driver } : loaded.get(m.digest);
     let answer = { missing: true };
     if (entry) {
       loaded.delete(m.digest);
       loaded.set(m.digest, entry);
       if (loaded.size > MAX_MODULES) loaded.delete(loaded.keys().next().value);
-      answer = run({ ...entry.settings, module: entry.module, input: m.input, waitMs: m.waitMs, started: clock, port: bridge, flag });
+      answer = run({ ...entry.settings, module: entry.module, input: m.input, waitMs: m.waitMs, started: clock, port: bridge, flag, call: m.seq });
     }
     const transfer = [];
     if (answer.output) transfer.push(answer.output.buffer);
@@ -194,7 +202,7 @@ function ask(task, namespace, key) {
   const seq = ++asked;
   const deadline = Date.now() + task.waitMs;
   Atomics.store(task.flag, 0, 0);
-  task.port.postMessage({ namespace, key, seq });
+  task.port.postMessage({ namespace, key, seq, call: task.call });
   for (;;) {
     const msg = receiveMessageOnPort(task.port);
     if (msg) {

@@ -7,7 +7,7 @@
 // Confidence = best − runnerUp / 2: the best fit itself when it is unopposed, half of it
 // when two candidates tie.
 import { failedPrecondition } from '../syscalls/errors.ts';
-import { randomHex } from '../syscalls/ids.ts';
+import { timeOrderedHex } from '../syscalls/ids.ts';
 import type { ScoreTerm } from './score.ts';
 
 export interface Candidate {
@@ -54,7 +54,7 @@ export function arbitrate(requirements: string[], taskScore: number, candidates:
     `${best.provider} '${best.id}' has every required capability${required.length ? ` (${required.join(', ')})` : ''} and the best fit ` +
     `${best.score.toFixed(3)} (${best.breakdown.map((t) => `${t.name} ${t.value.toFixed(2)}`).join(', ')})` +
     (runnerUp ? `; runner-up '${runnerUp.id}' ${runnerUp.score.toFixed(3)}` : '; no other candidate');
-  return { decisionId: `arb-${randomHex(8)}`, assigned: best, confidence, reasoning, alternatives: ranked.slice(1) };
+  return { decisionId: `arb-${timeOrderedHex(10)}`, assigned: best, confidence, reasoning, alternatives: ranked.slice(1) };
 }
 
 function rank(c: Candidate, requiredCount: number, s: number): Ranked {

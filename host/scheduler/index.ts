@@ -5,7 +5,7 @@
 import type { Agent, AgentRegistry } from '../agents/index.ts';
 import type { CommittedWrite, ContextStore, Staging } from '../context/index.ts';
 import { Code, SyscallError, deadlineExceeded, failedPrecondition, invalidArgument, resourceExhausted } from '../syscalls/errors.ts';
-import { randomHex } from '../syscalls/ids.ts';
+import { timeOrderedHex } from '../syscalls/ids.ts';
 import type { AuditEntry, AuditSink } from '../syscalls/types.ts';
 import { arbitrate, type Candidate, type Decision } from './arbitrate.ts';
 import { TokenBucket, type BucketState } from './bucket.ts';
@@ -26,7 +26,8 @@ export interface TaskRunner {
   ): Promise<{ output: Uint8Array; driver: string; durationMs: number }>;
   list(): { name: string; version: string; capabilities: string[] }[];
   has(ref: string): boolean;
-  readonly poolSize: number;
+  /** Calls it runs or holds at once: the scheduler keeps this many tasks running. */
+  readonly capacity: number;
 }
 
 export type TaskState = 'queued' | 'assigned' | 'running' | 'succeeded' | 'failed' | 'rolled_back' | 'cancelled';
@@ -167,7 +168,7 @@ export class Scheduler {
     if (this.closed) throw new SyscallError(Code.UNAVAILABLE, 'the scheduler is shutting down');
     const agent = this.submitter(agentId);
     const now = this.clock();
-    const id = spec.id || `task-${randomHex(8)}`;
+    const id = spec.id || `task-${timeOrderedHex(10)}`;
     if (this.records.has(id)) throw failedPrecondition(`field 'task.id': a task with id '${id}' already exists; use a new id or leave it empty`);
     if (spec.deadline && spec.deadline <= now) {
       throw invalidArgument(`field 'task.deadline': ${new Date(spec.deadline).toISOString()} is in the past (now ${new Date(now).toISOString()})`);
@@ -426,7 +427,7 @@ export class Scheduler {
   }
 
   private concurrency(): number {
-    return this.cfg.concurrency || this.deps.runner()?.poolSize || 1;
+    return this.cfg.concurrency || this.deps.runner()?.capacity || 1;
   }
 
   /** Stride pick over agents with queued work; a task beating it by preemptMargin goes first. */

@@ -4,7 +4,7 @@
 import type { z } from 'zod';
 import type { Kernel } from '../kernel.ts';
 import { Code, SyscallError, permissionDenied, unauthenticated, invalidArgument } from './errors.ts';
-import { nextRequestId, randomHex } from './ids.ts';
+import { nextRequestId, randomHex, timeOrderedHex } from './ids.ts';
 import type { AuditEntry, CallContext, Door, Principal, SyscallRow } from './types.ts';
 
 export interface CallMeta {
@@ -33,7 +33,7 @@ export async function invoke(kernel: Kernel, row: SyscallRow, request: unknown, 
     syscall: row.name,
     door: meta.door,
     requestId: meta.requestId || nextRequestId(),
-    traceId: tp ? tp[1] : randomHex(16),
+    traceId: tp ? tp[1] : timeOrderedHex(16),
     spanId: randomHex(8),
     parentSpanId: tp ? tp[2] : undefined,
     deadline: meta.deadline,
