@@ -3,14 +3,15 @@
 // inserted behind the kernel's back.
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { createKernel, type Kernel } from '../host/index.ts';
-import { openAuditDb, verifyAuditDb } from '../host/audit/index.ts';
+import { AuditLog, openAuditDb, verifyAuditDb } from '../host/audit/index.ts';
+import { createLogger } from '../host/observe/log.ts';
 import { hashRow, type AuditRow } from '../host/audit/record.ts';
 
 // Starting a kernel costs seconds on a busy 2-core machine: one kernel writes the log
@@ -217,5 +218,27 @@ describe('audit log', () => {
     assert.equal(lines.filter((r) => r.caller === 'agent-b').length, 50);
     tamper(dir, (db) => db.prepare("UPDATE records SET outcome = 'denied' WHERE seq = 4").run());
     await assert.rejects(cli('audit', 'verify', '--data-dir', dir), (e: any) => e.code === 1 && /record 4 was altered/.test(e.stdout));
+  });
+});
+
+describe('audit log file', () => {
+  test("a checkpointer thread copies the writer's log into the database file", async () => {
+    const dir = join(root, 'checkpointer');
+    mkdirSync(dir);
+    const path = join(dir, 'audit.db');
+    const log = new AuditLog(path, { checkpointEvery: 1_000_000, flushIntervalMs: 50, batchSize: 1000, retentionDays: 0 }, { log: createLogger('silent'), signer: () => undefined });
+    const before = statSync(path).size;
+    // About 10 MB of records, far under the ~200 MB of log at which the writer's own
+    // connection would checkpoint: only the checkpointer thread can copy them into the file.
+    const padding = 'x'.repeat(1000);
+    for (let i = 0; i < 10_000; i++) {
+      log.record({ time: Date.now(), caller: 'agent-c', callerKind: 'agent', syscall: 'sys_health_check', door: 'kernel', target: 'Kernel::health', outcome: 'ok', code: 0, requestId: `r${i}`, traceId: '', spanId: '', durationUs: 1, evidence: { padding } });
+    }
+    log.flush();
+    for (let i = 0; i < 100 && statSync(path).size < before + (10 << 20); i++) await new Promise((r) => setTimeout(r, 50));
+    const size = statSync(path).size;
+    assert.ok(size >= before + (10 << 20), `the database file holds the records written (${size} bytes, ${before} before)`);
+    assert.equal(log.query({ caller: 'agent-c', limit: 100_000 }).records.length, 10_000);
+    await log.close();
   });
 });

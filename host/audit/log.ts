@@ -8,6 +8,7 @@ import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from '
 import type { Statement } from 'better-sqlite3';
 import type { HybridPublicKey, HybridSignature } from '../crypto/hybrid.ts';
 import { publicKeyToJson, signatureToJson } from '../crypto/hybrid.ts';
+import { Checkpointer } from '../context/checkpointer.ts';
 import type { Logger } from '../observe/log.ts';
 import type { AuditEntry, AuditSink } from '../syscalls/types.ts';
 import { appendBatch, type ChainBatch } from './chain.mjs';
@@ -89,6 +90,8 @@ export class AuditLog implements AuditSink {
   private readonly statements = new Map<string, Statement<any[]>>();
   private readonly writeDirect: (chain: ChainBatch | undefined, ops: Ops) => void;
   private readonly writer: Worker;
+  /** Copies the writer's log into the database file, so that the writer never waits on that fsync. */
+  private readonly checkpointer: Checkpointer;
   private readonly replies: MessagePort;
   /** Batches done by the writer thread, in shared memory (index 0). */
   private readonly progress = new Int32Array(new SharedArrayBuffer(4));
@@ -122,8 +125,10 @@ export class AuditLog implements AuditSink {
     this.replies = port1;
     port1.on('message', (m: WriterReply) => this.onReply(m));
     port1.unref();
+    this.checkpointer = new Checkpointer(path);
+    this.checkpointer.start();
     this.writer = new Worker(new URL('./writer.mjs', import.meta.url), {
-      workerData: { path, progress: this.progress.buffer, lastHash: this.tailHash(), replies: port2 },
+      workerData: { path, progress: this.progress.buffer, lastHash: this.tailHash(), replies: port2, checkpoints: this.checkpointer.state.buffer },
       transferList: [port2],
     });
     this.writer.unref();
@@ -421,6 +426,7 @@ export class AuditLog implements AuditSink {
       await exited;
     }
     this.replies.close();
+    this.checkpointer.close();
     this.db.close();
   }
 

@@ -1,13 +1,14 @@
-// The context store's checkpointer thread. With SQLite in WAL mode a commit appends pages
-// to the write-ahead log; copying them back into the database file (a checkpoint, with its
-// own fsync) would otherwise run inside whichever commit crosses the threshold, on the
-// kernel's main thread. Here a second connection copies them in PASSIVE mode (it never
-// blocks the writer) once the main thread has reported commits, at most every GAP_MS.
+// A checkpointer thread (checkpointer.ts starts it). With SQLite in WAL mode a commit
+// appends pages to the write-ahead log; copying them back into the database file (a
+// checkpoint, with its own fsync) would otherwise run inside whichever commit crosses the
+// threshold, on the thread that commits (the kernel's main thread for the context store,
+// the audit writer for the audit log). Here a second connection copies them in PASSIVE
+// mode (it never blocks the writer) once commits are reported, at most every GAP_MS.
 // Plain JavaScript, so the thread starts without a TypeScript loader.
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 
-// [0] commits reported by the main thread (-1: close), [1] 1 once closed, [2] stays 0 (sleeping on it)
+// [0] commits reported (-1: close), [1] 1 once closed, [2] stays 0 (sleeping on it)
 const state = new Int32Array(workerData.state);
 const GAP_MS = 10; // each checkpoint fsyncs the database file; at most 100 a second
 let db;

@@ -3,7 +3,6 @@
 // `versions` (its seq orders all writes) and moves the key's row in `heads`. A snapshot is
 // the namespace as of a seq: the newest version of each key with seq <= the snapshot's.
 import { createHash, randomBytes } from 'node:crypto';
-import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { SyscallError, failedPrecondition, notFound, resourceExhausted } from '../syscalls/errors.ts';
 import type {
@@ -22,6 +21,7 @@ import type {
   VersionRecord,
   WriteOptions,
 } from './index.ts';
+import { BACKGROUND_CHECKPOINT_PRAGMAS, Checkpointer } from './checkpointer.ts';
 import { checkKey, checkNamespace, checkValue } from './names.ts';
 import { migrate } from './schema.ts';
 import { TaskStaging, type StagedWrite } from './staging.ts';
@@ -110,9 +110,8 @@ class SqliteContextStore implements ContextStore {
   private readonly cache = new Map<string, Entry>();
   private queue: Queued[] = [];
   private flushScheduled = false;
-  /** Shared with the checkpointer thread (see checkpointer.mjs); started by the first commit. */
-  private readonly checkpoints?: Int32Array;
-  private checkpointer?: Worker;
+  /** The checkpointer thread (checkpointer.ts), started by the first commit. */
+  private readonly checkpointer?: Checkpointer;
 
   constructor(opts: ContextOptions) {
     this.opts = opts;
@@ -122,11 +121,9 @@ class SqliteContextStore implements ContextStore {
     this.db.pragma('cache_size = -65536');
     this.db.pragma('mmap_size = 1073741824');
     if (opts.backgroundCheckpoint !== false && opts.path !== ':memory:') {
-      // The checkpointer thread copies the log back; this connection checkpoints only if
-      // that thread falls far behind (about 200 MB of log).
-      this.db.pragma('wal_autocheckpoint = 50000');
-      this.db.pragma('journal_size_limit = 67108864');
-      this.checkpoints = new Int32Array(new SharedArrayBuffer(12));
+      // The checkpointer thread copies the log back into the database file.
+      for (const p of BACKGROUND_CHECKPOINT_PRAGMAS) this.db.pragma(p);
+      this.checkpointer = new Checkpointer(opts.path);
     }
     migrate(this.db, opts.path);
     this.run = this.db.transaction((fn: () => unknown) => fn());
@@ -508,20 +505,8 @@ class SqliteContextStore implements ContextStore {
   private tx<T>(fn: () => T): T {
     if (this.db.inTransaction) return this.run(fn) as T;
     const result = this.run.immediate(fn) as T;
-    this.committed();
+    this.checkpointer?.committed();
     return result;
-  }
-
-  /** Tells the checkpointer thread that the log has grown (and starts it the first time). */
-  private committed(): void {
-    const state = this.checkpoints;
-    if (!state) return;
-    if (!this.checkpointer) {
-      this.checkpointer = new Worker(new URL('./checkpointer.mjs', import.meta.url), { workerData: { path: this.opts.path, state: state.buffer } });
-      this.checkpointer.unref();
-    }
-    Atomics.store(state, 0, (Atomics.load(state, 0) + 1) & 0x3fffffff);
-    Atomics.notify(state, 0);
   }
 
   private savepoint<T>(fn: () => T): T {
@@ -540,15 +525,8 @@ class SqliteContextStore implements ContextStore {
   close(): void {
     if (!this.db.open) return;
     this.flush();
-    const state = this.checkpoints;
-    if (state && this.checkpointer) {
-      // Stop the checkpointer (it finishes a checkpoint under way) before the last connection
-      // closes, which checkpoints the rest and removes the log.
-      Atomics.store(state, 0, -1);
-      Atomics.notify(state, 0);
-      Atomics.notify(state, 2);
-      Atomics.wait(state, 1, 0, 10_000);
-    }
+    // Before the last connection closes, which checkpoints the rest and removes the log.
+    this.checkpointer?.close();
     this.db.close();
   }
 }
