@@ -67,22 +67,42 @@ export interface HybridVerdict {
 }
 
 export function hybridVerify(pub: HybridPublicKey, message: Uint8Array, sig: HybridSignature): HybridVerdict {
-  let ed = false;
-  let pq = false;
   if ((pub.algorithm ?? HYBRID_ALGORITHM) !== sig.algorithm) return { valid: false, mldsa: false, ed25519: false };
-  try {
-    ed = sig.algorithm === TPM_HYBRID_ALGORITHM
-      ? verifyP256(pub.p256, message, sig.p256)
-      : edVerify(null, message, edPublicKeyObject(pub.ed25519), sig.ed25519);
-  } catch {
-    ed = false;
-  }
-  try {
-    pq = ml_dsa65.verify(sig.mldsa, message, pub.mldsa);
-  } catch {
-    pq = false;
-  }
+  const ed = classicalVerify(pub, message, sig);
+  const pq = mldsaVerify(sig.mldsa, message, pub.mldsa);
   return { valid: ed && pq, mldsa: pq, ed25519: ed };
+}
+
+/** The classical half alone (Ed25519, or ECDSA P-256 for ML-DSA-65+ECDSA-P256); false when malformed. */
+export function classicalVerify(pub: HybridPublicKey, message: Uint8Array, sig: HybridSignature): boolean {
+  try {
+    return sig.algorithm === TPM_HYBRID_ALGORITHM ? verifyP256(pub.p256, message, sig.p256) : edVerify(null, message, edKeyOf(pub.ed25519), sig.ed25519);
+  } catch {
+    return false;
+  }
+}
+
+/** The ML-DSA-65 half alone (pure JavaScript, milliseconds: see DriverPool.verifyMldsa); false when malformed. */
+export function mldsaVerify(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean {
+  try {
+    return ml_dsa65.verify(signature, message, publicKey);
+  } catch {
+    return false;
+  }
+}
+
+// Building a KeyObject costs about as much as an Ed25519 verification: keep those of the
+// keys that verify (a few publishers and kernels).
+const edKeys = new Map<string, KeyObject>();
+function edKeyOf(raw: Uint8Array): KeyObject {
+  const id = Buffer.from(raw).toString('hex');
+  let key = edKeys.get(id);
+  if (!key) {
+    key = edPublicKeyObject(raw);
+    if (edKeys.size >= 256) edKeys.clear();
+    edKeys.set(id, key);
+  }
+  return key;
 }
 
 function verifyP256(point: Uint8Array | undefined, message: Uint8Array, sig: Uint8Array | undefined): boolean {

@@ -3,7 +3,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Code, SyscallError, failedPrecondition, invalidArgument, notFound } from '../syscalls/errors.ts';
-import { modulePathOf, verifyManifest, type ManifestVerdict } from './manifest.ts';
+import { modulePathOf, verifyManifestAsync, type ManifestVerdict } from './manifest.ts';
+import { extractCoreModule } from './wasm.ts';
 import type { DriverInfo, DriverRuntime } from './runtime.ts';
 import type { TrustStore } from './trust.ts';
 
@@ -46,7 +47,10 @@ export async function loadDriver(runtime: DriverRuntime, trust: TrustStore, sour
   let verdict: ManifestVerdict | undefined;
   try {
     const { manifest, module, origin } = readSource(source);
-    verdict = verifyManifest({ manifest, module, trust });
+    // Compiling (on V8's background threads) starts while the signatures are checked; its
+    // result is used only if they verify. Compiling runs none of the driver's code.
+    const compiled = compileEarly(module);
+    verdict = await verifyManifestAsync({ manifest, module, trust }, runtime.verifyMldsa);
     const m = verdict.manifest;
     label = m ? `${m.name}@${m.version}` : (refOf(manifest) ?? label);
     if (!verdict.valid || !m || !verdict.core) {
@@ -63,6 +67,7 @@ export async function loadDriver(runtime: DriverRuntime, trust: TrustStore, sour
       writes: [...m.capabilities.context.write],
       limits: { memoryPages: m.limits.maxMemoryPages, timeoutMs: m.limits.timeoutMs, maxOutputBytes: m.limits.maxOutputBytes },
       core: verdict.core,
+      compiled,
       size: module.length,
       origin: opts.origin ?? origin,
     });
@@ -73,6 +78,19 @@ export async function loadDriver(runtime: DriverRuntime, trust: TrustStore, sour
     if (opts.audit) runtime.event('driver.refused', label, err.code, err.message, { reasons: verdict?.reasons ?? [err.message], digest: verdict?.digest, origin: opts.origin });
     throw err;
   }
+}
+
+/** The core module's compilation, started now; undefined (compiled later, from the verified core) if it cannot be read yet. */
+function compileEarly(module: Uint8Array): Promise<WebAssembly.Module> | undefined {
+  let core: Uint8Array;
+  try {
+    core = extractCoreModule(module);
+  } catch {
+    return undefined;
+  }
+  const compiled = WebAssembly.compile(core as BufferSource);
+  compiled.catch(() => {}); // a refused or invalid module: install() reports the error, or nobody asks
+  return compiled;
 }
 
 /** name@version of a manifest that did not pass the schema, when it says so. */

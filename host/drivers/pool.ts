@@ -50,8 +50,18 @@ export interface PoolCall {
   endedAt(): number;
 }
 
+/** An ML-DSA-65 verification (see verifyMldsa). */
+interface MldsaJob {
+  signature: Uint8Array;
+  message: Uint8Array;
+  publicKey: Uint8Array;
+}
+
 interface Call extends PoolCall {
-  task: CallTask;
+  /** A driver call; or else */
+  task?: CallTask;
+  /** a signature to verify. */
+  mldsa?: MldsaJob;
   /** Its number on its worker (the worker stamps the clock and asks context with it). */
   seq: number;
   reader?: ContextReader;
@@ -108,6 +118,19 @@ export class DriverPool {
 
   /** Queues one call; `waitMs` bounds how long a context-read waits for the main thread. */
   run(task: CallTask, reader: ContextReader | undefined, waitMs: number): PoolCall {
+    return this.enqueue({ task }, reader, waitMs);
+  }
+
+  /**
+   * Verifies an ML-DSA-65 signature on a worker: milliseconds of pure JavaScript that the
+   * main thread need not spend (a hot load checks everything else meanwhile).
+   */
+  verifyMldsa(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): Promise<boolean> {
+    const call = this.enqueue({ mldsa: { signature, message, publicKey } }, undefined, 0);
+    return call.answer.then((a) => (a as unknown as { valid: boolean }).valid === true);
+  }
+
+  private enqueue(work: Pick<Call, 'task' | 'mldsa'>, reader: ContextReader | undefined, waitMs: number): PoolCall {
     let resolve!: (a: WorkerAnswer) => void;
     let reject!: (e: Error) => void;
     const answer = new Promise<WorkerAnswer>((res, rej) => {
@@ -115,8 +138,8 @@ export class DriverPool {
       reject = rej;
     });
     const call: Call = {
+      ...work,
       answer,
-      task,
       reader,
       waitMs,
       seq: 0,
@@ -132,7 +155,7 @@ export class DriverPool {
       this.finish(call, new Error('the driver pool is closed'));
       return call;
     }
-    const slot = this.slotFor(task.digest);
+    const slot = this.slotFor(work.task?.digest ?? '');
     if (slot) this.dispatch(slot, call);
     else this.queue.push(call);
     return call;
@@ -210,6 +233,10 @@ export class DriverPool {
     slot.calls.push(call);
     slot.worker.ref();
     const t = call.task;
+    if (!t) {
+      slot.worker.postMessage({ seq: call.seq, mldsa: call.mldsa });
+      return;
+    }
     // Structured clone copies a view's whole buffer: a 1-byte input cut from a pooled or
     // request-sized buffer would carry all of it. Send a buffer of its own, moved, not copied.
     const input = new Uint8Array(t.input.byteLength);
@@ -242,7 +269,7 @@ export class DriverPool {
     }
     if ('missing' in answer) {
       // The worker dropped the module (least recently used): send it again.
-      slot.modules.delete(call.task.digest);
+      slot.modules.delete(call.task!.digest);
       this.dispatch(slot, call);
       return;
     }
@@ -298,7 +325,7 @@ export class DriverPool {
   /** Gives queued calls to idle workers. */
   private next(): void {
     while (this.queue.length) {
-      const slot = this.slotFor(this.queue[0].task.digest);
+      const slot = this.slotFor(this.queue[0].task?.digest ?? '');
       if (!slot) return;
       this.dispatch(slot, this.queue.shift()!);
     }

@@ -35,6 +35,8 @@ export interface VerifiedDriver {
   limits: DriverLimits;
   /** The core module (extracted from the component). */
   core: Uint8Array;
+  /** Its compilation, when the loader started it while the manifest was being verified. */
+  compiled?: Promise<WebAssembly.Module>;
   /** Size of the signed artifact (component), bytes. */
   size: number;
   config?: Uint8Array;
@@ -68,7 +70,7 @@ export interface InvokeResult {
   durationMs: number;
 }
 
-interface LoadedDriver extends Omit<VerifiedDriver, 'core'> {
+interface LoadedDriver extends Omit<VerifiedDriver, 'core' | 'compiled'> {
   ref: string;
   module: WebAssembly.Module;
   importedMemory?: { initial: number; maximum: number };
@@ -141,6 +143,10 @@ export class DriverRuntime {
     return this.pool.idleWorkers();
   }
 
+  /** Verifies an ML-DSA-65 signature on a worker thread (manifest.ts verifyManifestAsync). */
+  readonly verifyMldsa = (signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): Promise<boolean> =>
+    this.pool.verifyMldsa(signature, message, publicKey);
+
   /** Resolves once every worker thread is up. */
   warm(): Promise<void> {
     return this.pool.warm();
@@ -194,12 +200,12 @@ export class DriverRuntime {
     const ref = `${v.name}@${v.version}`;
     let module: WebAssembly.Module;
     try {
-      module = await WebAssembly.compile(v.core as BufferSource);
+      module = await (v.compiled ?? WebAssembly.compile(v.core as BufferSource));
     } catch (e) {
       throw failedPrecondition(`driver '${ref}' is not a valid WebAssembly module: ${(e as Error).message}`);
     }
     const importedMemory = checkModule(ref, v.core, module, v.capabilities, v.limits.memoryPages);
-    const { core: _core, ...rest } = v;
+    const { core: _core, compiled: _compiled, ...rest } = v;
     const loaded: LoadedDriver = { ...rest, ref, module, importedMemory, loadedAt: Date.now(), calls: 0, inflight: 0 };
     let versions = this.drivers.get(v.name);
     if (!versions) this.drivers.set(v.name, (versions = new Map()));

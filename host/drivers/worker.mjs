@@ -156,23 +156,53 @@ function giveMemory(spec, memory) {
   free.push(memory);
 }
 
-// In the pool (pool.ts): one call per message, numbered by the pool, answered in order. A module comes with its
-// driver's settings the first time; later calls carry the digest, the input and the time
-// limit. The worker keeps the MAX_MODULES most recently used (a call for one it dropped
-// answers "missing", and the pool sends it again). The clock and the context-read bridge
-// are the worker's own, from its start. The answer's fresh buffers (output, written
-// values) move to the main thread, not copied.
+// In the pool (pool.ts): one call per message, numbered by the pool, answered in order
+// (a message may instead carry an ML-DSA-65 signature to verify, answered { valid }). A
+// module comes with its driver's settings the first time; later calls carry the digest,
+// the input and the time limit. The worker keeps the MAX_MODULES most recently used (a call
+// for one it dropped answers "missing", and the pool sends it again). The shared clock and
+// marks and the context-read bridge are the worker's own, from its start. The answer's
+// fresh buffers (output, written values) move to the main thread, not copied.
 const MAX_MODULES = 64;
 if (workerData?.pool) {
   const { clock, marks, flag, bridge } = workerData;
   const MARKS = marks.length - 1;
   const loaded = new Map(); // digest -> { module, settings }, least recently used first
-  parentPort.on('message', (m) => {
+  // ML-DSA-65 verifications (pool.verifyMldsa) need @noble/post-quantum, imported the first
+  // time one comes: messages that arrive meanwhile wait, so answers keep their order.
+  let mldsa;
+  let backlog;
+  const onMessage = (m) => {
+    if (backlog) {
+      backlog.push(m);
+      return;
+    }
+    if (m.mldsa && !mldsa) {
+      backlog = [m];
+      import('@noble/post-quantum/ml-dsa.js')
+        .then((mod) => (mldsa = mod.ml_dsa65), () => (mldsa = { verify: () => false }))
+        .then(() => {
+          const waiting = backlog;
+          backlog = undefined;
+          for (const w of waiting) onMessage(w);
+        });
+      return;
+    }
     clock[0] = clock[1] = 0;
     Atomics.store(marks, 0, m.seq); // taken: clock[0] and [1] are this call's times
     // Cancelled while it waited here (the pool marks it, then checks marks[0]).
     if (Atomics.load(marks, 1 + (m.seq % MARKS)) === m.seq) {
       parentPort.postMessage({ skipped: true });
+      return;
+    }
+    if (m.mldsa) {
+      let valid = false;
+      try {
+        valid = mldsa.verify(m.mldsa.signature, m.mldsa.message, m.mldsa.publicKey);
+      } catch {
+        // malformed: not valid
+      }
+      parentPort.postMessage({ valid });
       return;
     }
     const entry = m.module ? { module: m.module, settings: m.driver } : loaded.get(m.digest);
@@ -187,7 +217,8 @@ if (workerData?.pool) {
     if (answer.output) transfer.push(answer.output.buffer);
     for (const w of answer.writes ?? []) transfer.push(w.value.buffer);
     parentPort.postMessage(answer, transfer);
-  });
+  };
+  parentPort.on('message', onMessage);
 }
 
 /**
