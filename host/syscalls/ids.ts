@@ -27,5 +27,12 @@ export function randomHex(bytes: number): string {
  * random pages made each audit write about four times as costly.
  */
 export function timeOrderedHex(bytes: number): string {
-  return Date.now().toString(16).padStart(12, '0') + randomHex(bytes - 6);
+  const now = Date.now();
+  if (now !== lastMs) {
+    lastMs = now;
+    lastMsHex = now.toString(16).padStart(12, '0');
+  }
+  return lastMsHex + randomHex(bytes - 6);
 }
+let lastMs = 0;
+let lastMsHex = '';
