@@ -48,7 +48,8 @@ export async function loadDriver(runtime: DriverRuntime, trust: TrustStore, sour
   try {
     const { manifest, module, origin } = readSource(source);
     // Compiling (on V8's background threads) starts while the signatures are checked; its
-    // result is used only if they verify. Compiling runs none of the driver's code.
+    // result is used only if they verify. Compiling runs none of the driver's code, and it
+    // copies the bytes now, in the same synchronous step in which they are hashed.
     const compiled = compileEarly(module);
     verdict = await verifyManifestAsync({ manifest, module, trust }, runtime.verifyMldsa);
     const m = verdict.manifest;

@@ -248,7 +248,8 @@ function check(
     if (!ok) reasons.splice(mldsaAt, 0, `${label}: ML-DSA-65 signature does not verify with publisher key ${issuer}`);
     return { valid: reasons.length === 0, reasons, digest, issuer, manifest, core };
   };
-  return mldsaOk instanceof Promise ? mldsaOk.then(done, () => done(false)) : done(mldsaOk);
+  // A verification that could not run (the pool closing) is an error, not a verdict: nothing is cached.
+  return mldsaOk instanceof Promise ? mldsaOk.then(done) : done(mldsaOk);
 }
 
 interface SignatureCheck {
