@@ -127,7 +127,11 @@ export class DriverPool {
    */
   verifyMldsa(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): Promise<boolean> {
     const call = this.enqueue({ mldsa: { signature, message, publicKey } }, undefined, 0);
-    return call.answer.then((a) => (a as unknown as { valid: boolean }).valid === true);
+    return call.answer.then((a) => {
+      const { valid } = a as unknown as { valid?: boolean };
+      if (typeof valid !== 'boolean') throw new Error(a.error?.message ?? 'the worker gave no verdict');
+      return valid;
+    });
   }
 
   private enqueue(work: Pick<Call, 'task' | 'mldsa'>, reader: ContextReader | undefined, waitMs: number): PoolCall {

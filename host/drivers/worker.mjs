@@ -171,16 +171,20 @@ if (workerData?.pool) {
   // ML-DSA-65 verifications (pool.verifyMldsa) need @noble/post-quantum, imported the first
   // time one comes: messages that arrive meanwhile wait, so answers keep their order.
   let mldsa;
+  let mldsaError;
   let backlog;
   const onMessage = (m) => {
     if (backlog) {
       backlog.push(m);
       return;
     }
-    if (m.mldsa && !mldsa) {
+    if (m.mldsa && !mldsa && !mldsaError) {
       backlog = [m];
       import('@noble/post-quantum/ml-dsa.js')
-        .then((mod) => (mldsa = mod.ml_dsa65), () => (mldsa = { verify: () => false }))
+        .then(
+          (mod) => (mldsa = mod.ml_dsa65),
+          (e) => (mldsaError = String(e?.message ?? e)),
+        )
         .then(() => {
           const waiting = backlog;
           backlog = undefined;
@@ -196,6 +200,10 @@ if (workerData?.pool) {
       return;
     }
     if (m.mldsa) {
+      if (mldsaError) {
+        parentPort.postMessage({ error: { code: 'INTERNAL', message: `ML-DSA-65 cannot be verified on this worker: ${mldsaError}` } });
+        return;
+      }
       let valid = false;
       try {
         valid = mldsa.verify(m.mldsa.signature, m.mldsa.message, m.mldsa.publicKey);
