@@ -222,6 +222,27 @@ describe('audit log', () => {
 });
 
 describe('audit log file', () => {
+  test('batches queued behind each other are written together and still form one chain', async () => {
+    const dir = join(root, 'coalesced');
+    mkdirSync(dir);
+    const path = join(dir, 'audit.db');
+    // Small batches posted faster than the writer takes them: it writes several per transaction.
+    const log = new AuditLog(path, { checkpointEvery: 1_000_000, flushIntervalMs: 10_000, batchSize: 7, retentionDays: 0 }, { log: createLogger('silent'), signer: () => undefined });
+    for (let i = 0; i < 3000; i++) {
+      log.record({ time: Date.now(), caller: `agent-${i % 5}`, callerKind: 'agent', syscall: 'sys_health_check', door: 'kernel', target: 'Kernel::health', outcome: 'ok', code: 0, requestId: `r${i}`, traceId: '', spanId: '', durationUs: 1, evidence: { i } });
+      if (i % 7 === 6) await new Promise((r) => setImmediate(r)); // a full buffer is posted on the next turn
+    }
+    log.flush();
+    const records = log.query({ syscalls: ['sys_health_check'], limit: 10_000, order: 'asc' }).records;
+    assert.deepEqual(records.map((r) => r.evidence.i), Array.from({ length: 3000 }, (_, i) => i), 'every record, in order');
+    await log.close();
+    const db = openAuditDb(path, { readonly: true });
+    const report = verifyAuditDb(db);
+    db.close();
+    assert.equal(report.ok, true, report.summary);
+    assert.equal(report.records, 3001); // and the log's own audit.opened
+  });
+
   test("a checkpointer thread copies the writer's log into the database file", async () => {
     const dir = join(root, 'checkpointer');
     mkdirSync(dir);
