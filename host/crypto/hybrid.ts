@@ -91,8 +91,8 @@ export function mldsaVerify(signature: Uint8Array, message: Uint8Array, publicKe
   }
 }
 
-// Building a KeyObject costs about as much as an Ed25519 verification: keep those of the
-// keys that verify (a few publishers and kernels).
+// Building a KeyObject costs about as much as an Ed25519 verification: keep one per key
+// seen (a few publishers and kernels; forgotten all at once past 256).
 const edKeys = new Map<string, KeyObject>();
 function edKeyOf(raw: Uint8Array): KeyObject {
   const id = Buffer.from(raw).toString('hex');

@@ -30,7 +30,7 @@ export const SchedulerConfigSchema = z
     deadlineHorizonMs: z.number().int().positive().default(60_000),
     /** Tasks queued at once (all agents); a full queue refuses with RESOURCE_EXHAUSTED. */
     queueBound: z.number().int().positive().default(10_000),
-    /** Tasks running at once; 0 = the driver pool's size. */
+    /** Tasks running at once; 0 = the driver pool's capacity (workers × calls per worker). */
     concurrency: z.number().int().min(0).default(0),
     /** A task's run time limit when its deadline does not set a shorter one. */
     taskTimeoutMs: z.number().int().positive().default(30_000),
