@@ -2,7 +2,6 @@
 // worker pool. A call resolves its driver once, when it starts, and holds it to the end:
 // loading a newer version sends new calls there while running calls finish on the old
 // one, and unloading waits for the calls in flight.
-import { randomBytes } from 'node:crypto';
 import { Gauge } from 'prom-client';
 import type { Kernel } from '../kernel.ts';
 import type { Staging } from '../context/index.ts';
@@ -137,10 +136,6 @@ export class DriverRuntime {
   /** Calls the pool runs or holds at once: workers × calls per worker. */
   get capacity(): number {
     return this.pool.size * this.pool.depth;
-  }
-
-  idleWorkers(): number {
-    return this.pool.idleWorkers();
   }
 
   /** Verifies an ML-DSA-65 signature on a worker thread (manifest.ts verifyManifestAsync). */
@@ -346,7 +341,7 @@ export class DriverRuntime {
     }
     const context = this.kernel.context;
     if (!context) throw unavailable(`driver '${d.ref}' wrote context but the context store is not running; its writes were discarded`);
-    const staging = context.begin(opts.taskId ?? `driver-call-${randomBytes(6).toString('hex')}`, `driver:${d.ref}`);
+    const staging = context.begin(opts.taskId ?? `driver-call-${randomHex(6)}`, `driver:${d.ref}`);
     try {
       for (const w of answer.writes) staging.write(w.namespace, w.key, w.value, { metadata });
       staging.commit();
