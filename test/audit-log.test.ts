@@ -222,6 +222,37 @@ describe('audit log', () => {
 });
 
 describe('audit log file', () => {
+  test('every field lands in its own column; bytes and bigints in evidence are stored JSON-safe', async () => {
+    const dir = join(root, 'columns');
+    mkdirSync(dir);
+    const path = join(dir, 'audit.db');
+    const log = new AuditLog(path, { checkpointEvery: 1_000_000, flushIntervalMs: 10_000, batchSize: 1000, retentionDays: 0 }, { log: createLogger('silent'), signer: () => undefined });
+    const entry = {
+      time: 1_700_000_000_123.7, caller: 'agent-x', callerKind: 'agent' as const, syscall: 'sys_context_write', door: 'grpc', target: 'Namespace::notes',
+      outcome: 'denied' as const, code: 7, message: 'no policy permits it', requestId: 'req-1', traceId: 'a'.repeat(32), spanId: 'b'.repeat(16),
+      parentSpanId: 'c'.repeat(16), taskId: 'task-9', durationUs: 12.3456, policies: ['p1', 'p2'],
+      evidence: { key: 'k', plain: [1, 'two', null], nested: { bytes: new Uint8Array([1, 2, 3]), big: 5n } },
+    };
+    log.record(entry);
+    log.record({ ...entry, requestId: 'req-2', evidence: { key: 'k2', flat: true } });
+    log.flush();
+    await log.close();
+    const db = new Database(path, { readonly: true });
+    const rows = db.prepare("SELECT * FROM records WHERE request_id LIKE 'req-%' ORDER BY seq").all() as AuditRow[];
+    db.close();
+    assert.equal(rows.length, 2);
+    const { seq: _seq, prev_hash: _prev, hash: _hash, ...columns } = rows[0];
+    assert.deepEqual(columns, {
+      time: 1_700_000_000_123, caller: 'agent-x', caller_kind: 'agent', syscall: 'sys_context_write', door: 'grpc', target: 'Namespace::notes',
+      outcome: 'denied', code: 7, message: 'no policy permits it', request_id: 'req-1', trace_id: 'a'.repeat(32), span_id: 'b'.repeat(16),
+      parent_span_id: 'c'.repeat(16), task_id: 'task-9', duration_us: 12.346, policies: '["p1","p2"]',
+      evidence: '{"key":"k","plain":[1,"two",null],"nested":{"bytes":"AQID","big":5}}',
+    });
+    assert.equal(rows[1].evidence, '{"key":"k2","flat":true}');
+    assert.equal(rows[1].prev_hash, rows[0].hash, 'the second chains from the first');
+    for (const r of rows) assert.equal(hashRow(r), r.hash);
+  });
+
   test('batches queued behind each other are written together and still form one chain', async () => {
     const dir = join(root, 'coalesced');
     mkdirSync(dir);

@@ -78,6 +78,8 @@ export class AuditLog implements AuditSink {
   readonly path: string;
   private readonly db: Db;
   private buffer: Entry[] = [];
+  /** fieldsOf(buffer[i]): made as each record comes, so that a batch costs the main thread little at once. */
+  private fields: unknown[][] = [];
   private timer?: NodeJS.Timeout;
   private immediate = false;
   private lastSeq = 0;
@@ -158,6 +160,7 @@ export class AuditLog implements AuditSink {
       return;
     }
     this.buffer.push(entry);
+    this.fields.push(fieldsOf(entry));
     if (this.buffer.length >= this.config.batchSize) {
       if (!this.immediate) {
         this.immediate = true;
@@ -180,13 +183,14 @@ export class AuditLog implements AuditSink {
     this.immediate = false;
     const batch = this.buffer;
     if (!batch.length || !this.db.open) return 0;
+    const rows = this.fields;
     this.buffer = [];
+    this.fields = [];
     const first = this.lastSeq + 1;
-    const rows: unknown[][] = new Array(batch.length);
     const names: unknown[][] = [];
     const keys: unknown[][] = [];
     for (let i = 0; i < batch.length; i++) {
-      rows[i] = [first + i, ...fieldsOf(batch[i])];
+      rows[i].unshift(first + i);
       this.noteNames(batch[i], first + i, names, keys);
     }
     this.lastSeq += batch.length;
@@ -257,20 +261,10 @@ export class AuditLog implements AuditSink {
   }
 
   private noteNames(e: Entry, seq: number, names: unknown[][], keys: unknown[][]): void {
-    const add = (kind: string, name: unknown) => {
-      if (typeof name !== 'string' || !name) return;
-      const k = `${kind}\0${name}`;
-      if (this.names.has(k)) return;
-      // A remembered name only saves an INSERT OR IGNORE: forget them all past a bound, so
-      // a kernel that sees millions of task ids does not keep them all in memory.
-      if (this.names.size >= 100_000) this.names.clear();
-      this.names.add(k);
-      names.push([kind, name]);
-    };
-    if (e.callerKind !== 'anonymous' && e.door !== 'kernel') add('agent', e.caller);
-    add('task', e.taskId);
-    add('driver', e.evidence?.driver);
-    add('namespace', e.target?.startsWith('Namespace::') ? e.target.slice(11) : e.evidence?.namespace);
+    if (e.callerKind !== 'anonymous' && e.door !== 'kernel') this.noteName('agent', e.caller, names);
+    this.noteName('task', e.taskId, names);
+    this.noteName('driver', e.evidence?.driver, names);
+    this.noteName('namespace', e.target?.startsWith('Namespace::') ? e.target.slice(11) : e.evidence?.namespace, names);
     const ev = e.evidence as { key?: unknown; keysWritten?: unknown };
     if ((e.syscall === 'sys_context_write' || e.syscall === 'sys_context_delete') && e.outcome === 'ok' && typeof ev?.key === 'string') {
       keys.push([e.target.slice(11), ev.key, seq]);
@@ -281,6 +275,18 @@ export class AuditLog implements AuditSink {
       }
     }
   }
+
+  private noteName(kind: string, name: unknown, names: unknown[][]): void {
+    if (typeof name !== 'string' || !name) return;
+    const k = `${kind}\0${name}`;
+    if (this.names.has(k)) return;
+    // A remembered name only saves an INSERT OR IGNORE: forget them all past a bound, so
+    // a kernel that sees millions of task ids does not keep them all in memory.
+    if (this.names.size >= 100_000) this.names.clear();
+    this.names.add(k);
+    names.push([kind, name]);
+  }
+
 
   /** The records that wrote namespace/key, newest first. */
   writesOf(namespace: string, key: string, limit = 100): QueryResult {
