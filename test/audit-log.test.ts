@@ -228,7 +228,7 @@ describe('audit log file', () => {
     const path = join(dir, 'audit.db');
     const log = new AuditLog(path, { checkpointEvery: 1_000_000, flushIntervalMs: 10_000, batchSize: 1000, retentionDays: 0 }, { log: createLogger('silent'), signer: () => undefined });
     const entry = {
-      time: 1_700_000_000_123.7, caller: 'agent-x', callerKind: 'agent' as const, syscall: 'sys_context_write', door: 'grpc', target: 'Namespace::notes',
+      time: 1_700_000_000_123.7, caller: 'agent-x', callerKind: 'agent' as const, syscall: 'sys_context_write', door: 'grpc' as const, target: 'Namespace::notes',
       outcome: 'denied' as const, code: 7, message: 'no policy permits it', requestId: 'req-1', traceId: 'a'.repeat(32), spanId: 'b'.repeat(16),
       parentSpanId: 'c'.repeat(16), taskId: 'task-9', durationUs: 12.3456, policies: ['p1', 'p2'],
       evidence: { key: 'k', plain: [1, 'two', null], nested: { bytes: new Uint8Array([1, 2, 3]), big: 5n } },
@@ -243,7 +243,7 @@ describe('audit log file', () => {
     assert.equal(rows.length, 2);
     const { seq: _seq, prev_hash: _prev, hash: _hash, ...columns } = rows[0];
     assert.deepEqual(columns, {
-      time: 1_700_000_000_123, caller: 'agent-x', caller_kind: 'agent', syscall: 'sys_context_write', door: 'grpc', target: 'Namespace::notes',
+      time: 1_700_000_000_123, caller: 'agent-x', caller_kind: 'agent', syscall: 'sys_context_write', door: 'grpc' as const, target: 'Namespace::notes',
       outcome: 'denied', code: 7, message: 'no policy permits it', request_id: 'req-1', trace_id: 'a'.repeat(32), span_id: 'b'.repeat(16),
       parent_span_id: 'c'.repeat(16), task_id: 'task-9', duration_us: 12.346, policies: '["p1","p2"]',
       evidence: '{"key":"k","plain":[1,"two",null],"nested":{"bytes":"AQID","big":5}}',

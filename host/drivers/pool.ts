@@ -150,8 +150,8 @@ export class DriverPool {
   }
 
   /**
-   * Verifies an ML-DSA-65 signature on a worker: milliseconds of pure JavaScript that the
-   * main thread need not spend (a hot load checks everything else meanwhile).
+   * Verifies an ML-DSA-65 signature on a worker (crypto/mldsa65.mjs): time the main thread
+   * need not spend (a hot load checks everything else meanwhile).
    */
   verifyMldsa(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): Promise<boolean> {
     const call = this.enqueue({ mldsa: { signature, message, publicKey } }, undefined, 0);

@@ -4,6 +4,7 @@
 // thread applies only when the call succeeds. Plain JavaScript: no loader in the worker,
 // so a replaced worker (after a timeout) is ready in milliseconds.
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
+import { verifyMldsa65 } from '../crypto/mldsa65.mjs';
 
 const HOST = 'camos:driver/host@0.1.0';
 const LEVELS = ['trace', 'debug', 'info', 'warn', 'error'];
@@ -177,30 +178,7 @@ if (workerData?.pool) {
   const { clock, marks, flag, bridge } = workerData;
   const MARKS = marks.length - 1;
   const loaded = new Map(); // digest -> { module, settings }, least recently used first
-  // ML-DSA-65 verifications (pool.verifyMldsa) need @noble/post-quantum, imported the first
-  // time one comes: messages that arrive meanwhile wait, so answers keep their order.
-  let mldsa;
-  let mldsaError;
-  let backlog;
   const onMessage = (m) => {
-    if (backlog) {
-      backlog.push(m);
-      return;
-    }
-    if (m.mldsa && !mldsa && !mldsaError) {
-      backlog = [m];
-      import('@noble/post-quantum/ml-dsa.js')
-        .then(
-          (mod) => (mldsa = mod.ml_dsa65),
-          (e) => (mldsaError = String(e?.message ?? e)),
-        )
-        .then(() => {
-          const waiting = backlog;
-          backlog = undefined;
-          for (const w of waiting) onMessage(w);
-        });
-      return;
-    }
     clock[0] = clock[1] = 0;
     Atomics.store(marks, 0, m.seq); // taken: clock[0] and [1] are this call's times
     // Cancelled while it waited here (the pool marks it, then checks marks[0]).
@@ -209,17 +187,13 @@ if (workerData?.pool) {
       return;
     }
     if (m.mldsa) {
-      if (mldsaError) {
-        parentPort.postMessage({ error: { code: 'INTERNAL', message: `ML-DSA-65 cannot be verified on this worker: ${mldsaError}` } });
-        return;
-      }
-      let valid = false;
+      let answer;
       try {
-        valid = mldsa.verify(m.mldsa.signature, m.mldsa.message, m.mldsa.publicKey);
-      } catch {
-        // malformed: not valid
+        answer = { valid: verifyMldsa65(m.mldsa.signature, m.mldsa.message, m.mldsa.publicKey) };
+      } catch (e) {
+        answer = { error: { code: 'INTERNAL', message: `ML-DSA-65 verification failed: ${e?.message ?? e}` } };
       }
-      parentPort.postMessage({ valid });
+      parentPort.postMessage(answer);
       return;
     }
     const entry = m.module ? { module: m.module, settings: m.driver } : loaded.get(m.digest);
