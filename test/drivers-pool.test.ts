@@ -91,3 +91,15 @@ test('cancelling a waiting call leaves the call running before it alone', async 
   assert.equal(await stopped, 'rejected: the call was cancelled');
   assert.equal(await outcome(next), 'next');
 });
+
+test('a worker that dies mid-call fails that call; the call it held runs on its replacement', async () => {
+  const runaway = pool.run(task('l'), undefined, 60_000);
+  const behind = pool.run(task('eheld'), undefined, 60_000);
+  await until('the runaway has started', () => runaway.startedAt() > 0);
+  // Not through the pool (which would know why): the thread just ends, as on a crash.
+  const { slots } = pool as unknown as { slots: { worker: import('node:worker_threads').Worker }[] };
+  await slots[0].worker.terminate();
+  assert.match(await outcome(runaway), /^rejected: the driver worker exited with code \d+$/);
+  assert.equal(await outcome(behind), 'held');
+  assert.equal(await outcome(pool.run(task('enext'), undefined, 1000)), 'next', 'the replacement takes new calls');
+});
