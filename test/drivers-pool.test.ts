@@ -99,7 +99,7 @@ test('a worker that dies mid-call fails that call; the call it held runs on its 
   // Not through the pool (which would know why): the thread just ends, as on a crash.
   const { slots } = pool as unknown as { slots: { worker: import('node:worker_threads').Worker }[] };
   await slots[0].worker.terminate();
-  assert.match(await outcome(runaway), /^rejected: the driver worker exited with code \d+$/);
+  assert.match(String(await outcome(runaway)), /^rejected: the driver worker exited with code \d+$/);
   assert.equal(await outcome(behind), 'held');
   assert.equal(await outcome(pool.run(task('enext'), undefined, 1000)), 'next', 'the replacement takes new calls');
 });

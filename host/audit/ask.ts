@@ -3,7 +3,7 @@
 // tasks, drivers, namespaces, keys) against the names the kernel knows, its time expression
 // through chrono-node. Every answer carries the records and the query behind it; a question
 // that fits no intent gets the list of questions that can be answered, never a guess.
-import * as chrono from 'chrono-node';
+import { chrono } from './chrono.ts';
 import { explain, stepsOf, type EvidenceRecord } from './explain.ts';
 import type { AuditLog, AuditQuery } from './log.ts';
 import type { AuditRecord } from './record.ts';
@@ -69,7 +69,7 @@ export function parseRange(q: string, now: Date): Range {
     const unit = { minute: 60_000, hour: 3_600_000, day: 86_400_000, week: 604_800_000 }[span[2] as 'minute'];
     return { since: n - count * unit, until: n, text: span[0].trim() };
   }
-  const results = chrono.parse(q, now);
+  const results = chrono().parse(q, now);
   if (!results.length) return { text: '' };
   const first = results[0];
   const since = /\b(since|after|from)\s+$/.test(text.slice(0, first.index));

@@ -1,7 +1,7 @@
 // camos ask | audit verify | audit export | trace
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import * as chrono from 'chrono-node';
+import { chrono } from '../audit/chrono.ts';
 import type { Command } from 'commander';
 import { loadConfig } from '../config/index.ts';
 import { publicKeyFromJson, type HybridPublicKey, type HybridPublicKeyJson } from '../crypto/hybrid.ts';
@@ -37,7 +37,7 @@ export function parseTime(text: string, now = new Date()): number {
   if (/^\d{10,}$/.test(text)) return Number(text);
   const iso = Date.parse(text);
   if (!Number.isNaN(iso)) return iso;
-  const parsed = chrono.parseDate(text, now);
+  const parsed = chrono().parseDate(text, now);
   if (!parsed) throw new Error(`cannot read '${text}' as a time; give an ISO date (2026-11-26T15:00Z), unix ms, or words like "yesterday 3pm"`);
   return parsed.getTime();
 }

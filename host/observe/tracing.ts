@@ -3,7 +3,8 @@
 // configured. Syscall spans are made from audit batches, off the call path, with the ids
 // the pipeline already gave the call, so exported traces match the audit log.
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, TraceFlags, trace, type Tracer } from '@opentelemetry/api';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { createRequire } from 'node:module';
+import type { OTLPTraceExporter as Exporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, BatchSpanProcessor, RandomIdGenerator, type IdGenerator } from '@opentelemetry/sdk-trace-base';
 import type { AuditEntry } from '../syscalls/types.ts';
@@ -28,6 +29,11 @@ export interface SpanInput {
   kind?: SpanKind;
 }
 
+// The OTLP exporter (and the protobuf code under it) is loaded only when spans leave the
+// process: about 9 MB that a kernel without an endpoint should not carry.
+const otlpExporter = (): typeof Exporter =>
+  (createRequire(import.meta.url)('@opentelemetry/exporter-trace-otlp-http') as { OTLPTraceExporter: typeof Exporter }).OTLPTraceExporter;
+
 const HEX32 = /^[0-9a-f]{32}$/;
 const HEX16 = /^[0-9a-f]{16}$/;
 
@@ -43,7 +49,7 @@ export class Tracing {
     this.provider = new BasicTracerProvider({
       resource: resourceFromAttributes({ 'service.name': opts.serviceName, 'service.version': opts.version }),
       idGenerator: this.ids,
-      spanProcessors: this.exporting ? [new BatchSpanProcessor(new OTLPTraceExporter({ url: opts.otlpEndpoint }))] : [],
+      spanProcessors: this.exporting ? [new BatchSpanProcessor(new (otlpExporter())({ url: opts.otlpEndpoint }))] : [],
     });
     this.tracer = this.provider.getTracer('camos', opts.version);
   }
