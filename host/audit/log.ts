@@ -12,7 +12,7 @@ import { Checkpointer } from '../context/checkpointer.ts';
 import type { Logger } from '../observe/log.ts';
 import type { AuditEntry, AuditSink } from '../syscalls/types.ts';
 import { appendBatch, type ChainBatch } from './chain.mjs';
-import { GENESIS, fieldsOf, fromRow, type AuditRecord, type AuditRow } from './record.ts';
+import { GENESIS, fromRow, rowOf, type AuditRecord, type AuditRow } from './record.ts';
 import { checkpointMessage, openAuditDb, type CheckpointRow, type Db } from './schema.ts';
 import { verifyAuditDb, type VerifyOptions, type VerifyReport } from './verify.ts';
 
@@ -78,8 +78,8 @@ export class AuditLog implements AuditSink {
   readonly path: string;
   private readonly db: Db;
   private buffer: Entry[] = [];
-  /** fieldsOf(buffer[i]): made as each record comes, so that a batch costs the main thread little at once. */
-  private fields: unknown[][] = [];
+  /** rowOf(buffer[i]): made as each record comes, so that a batch costs the main thread little at once. */
+  private rows: unknown[][] = [];
   private timer?: NodeJS.Timeout;
   private immediate = false;
   private lastSeq = 0;
@@ -88,7 +88,8 @@ export class AuditLog implements AuditSink {
   private closed = false;
   private dropped = 0;
   private failures = 0;
-  private readonly names = new Set<string>();
+  /** Names already in the names table, by kind. */
+  private readonly names = new Map<string, Set<string>>();
   private readonly statements = new Map<string, Statement<any[]>>();
   private readonly writeDirect: (chain: ChainBatch | undefined, ops: Ops) => void;
   private readonly writer: Worker;
@@ -160,7 +161,7 @@ export class AuditLog implements AuditSink {
       return;
     }
     this.buffer.push(entry);
-    this.fields.push(fieldsOf(entry));
+    this.rows.push(rowOf(entry));
     if (this.buffer.length >= this.config.batchSize) {
       if (!this.immediate) {
         this.immediate = true;
@@ -183,14 +184,14 @@ export class AuditLog implements AuditSink {
     this.immediate = false;
     const batch = this.buffer;
     if (!batch.length || !this.db.open) return 0;
-    const rows = this.fields;
+    const rows = this.rows;
     this.buffer = [];
-    this.fields = [];
+    this.rows = [];
     const first = this.lastSeq + 1;
     const names: unknown[][] = [];
     const keys: unknown[][] = [];
     for (let i = 0; i < batch.length; i++) {
-      rows[i].unshift(first + i);
+      rows[i][0] = first + i;
       this.noteNames(batch[i], first + i, names, keys);
     }
     this.lastSeq += batch.length;
@@ -278,12 +279,13 @@ export class AuditLog implements AuditSink {
 
   private noteName(kind: string, name: unknown, names: unknown[][]): void {
     if (typeof name !== 'string' || !name) return;
-    const k = `${kind}\0${name}`;
-    if (this.names.has(k)) return;
+    let seen = this.names.get(kind);
+    if (!seen) this.names.set(kind, (seen = new Set()));
+    if (seen.has(name)) return;
     // A remembered name only saves an INSERT OR IGNORE: forget them all past a bound, so
     // a kernel that sees millions of task ids does not keep them all in memory.
-    if (this.names.size >= 100_000) this.names.clear();
-    this.names.add(k);
+    if (seen.size >= 100_000) seen.clear();
+    seen.add(name);
     names.push([kind, name]);
   }
 

@@ -57,12 +57,18 @@ function needsReplacer(v: unknown, depth = 0): boolean {
 /** Evidence as stored. Without a replacer JSON.stringify takes its fast path, several times cheaper. */
 const evidenceJson = (ev: unknown): string => (needsReplacer(ev) ? JSON.stringify(ev, replacer) : JSON.stringify(ev));
 
-/**
- * An entry's hashed fields, in HASHED order (what the writer thread chains and stores).
- * Built as one array literal: this runs for every record on the main thread.
- */
+/** An entry's hashed fields, in HASHED order (what the writer thread chains and stores). */
 export function fieldsOf(e: AuditEntry): unknown[] {
+  return rowOf(e).slice(1);
+}
+
+/**
+ * [seq, ...fieldsOf(e)] with seq 0, for the log to number: one array literal, since this
+ * runs for every record on the main thread.
+ */
+export function rowOf(e: AuditEntry): unknown[] {
   return [
+    0,
     Math.trunc(e.time),
     e.caller,
     e.callerKind,

@@ -55,10 +55,20 @@ export interface DriverInfo {
   size: number;
 }
 
+/**
+ * What invoke needs of a cancellation signal: an AbortSignal fits, and so does the
+ * scheduler's lighter TaskSignal (an AbortController per task is an EventTarget per task).
+ */
+export interface CancelSignal {
+  readonly aborted: boolean;
+  addEventListener(type: 'abort', listener: EventListenerObject, options?: { once?: boolean }): void;
+  removeEventListener(type: 'abort', listener: EventListenerObject): void;
+}
+
 export interface InvokeOptions {
   staging?: Staging;
   timeoutMs?: number;
-  signal?: AbortSignal;
+  signal?: CancelSignal;
   caller?: string;
   taskId?: string;
 }

@@ -4,6 +4,7 @@
 // context writes staged, retried, and rolled back. See docs/scheduler.md.
 import type { Agent, AgentRegistry } from '../agents/index.ts';
 import type { CommittedWrite, ContextStore, Staging } from '../context/index.ts';
+import type { CancelSignal } from '../drivers/runtime.ts';
 import { Code, SyscallError, deadlineExceeded, failedPrecondition, invalidArgument, resourceExhausted } from '../syscalls/errors.ts';
 import { timeOrderedHex } from '../syscalls/ids.ts';
 import type { AuditEntry, AuditSink } from '../syscalls/types.ts';
@@ -17,12 +18,37 @@ import { WasmHeap, heapModule } from './wasm-heap.ts';
 export { arbitrate } from './arbitrate.ts';
 export type { Decision, Ranked } from './arbitrate.ts';
 
+/**
+ * A running task's cancellation (rollback, shutdown): the flag and the one listener the
+ * runtime registers, without an AbortController's weight (it is made for every task).
+ */
+class TaskSignal implements CancelSignal {
+  aborted = false;
+  private listener?: EventListenerObject;
+
+  addEventListener(_type: 'abort', listener: EventListenerObject): void {
+    this.listener = listener;
+  }
+
+  removeEventListener(_type: 'abort', listener: EventListenerObject): void {
+    if (this.listener === listener) this.listener = undefined;
+  }
+
+  abort(): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    const listener = this.listener;
+    this.listener = undefined;
+    listener?.handleEvent(new Event('abort'));
+  }
+}
+
 /** What the scheduler needs of the driver runtime (kernel.drivers implements it). */
 export interface TaskRunner {
   invoke(
     ref: string,
     input: Uint8Array,
-    opts?: { staging?: Staging; timeoutMs?: number; signal?: AbortSignal; caller?: string; taskId?: string },
+    opts?: { staging?: Staging; timeoutMs?: number; signal?: CancelSignal; caller?: string; taskId?: string },
   ): Promise<{ output: Uint8Array; driver: string; durationMs: number }>;
   list(): { name: string; version: string; capabilities: string[] }[];
   has(ref: string): boolean;
@@ -86,7 +112,7 @@ interface TaskRecord {
   output: Uint8Array;
   writes: CommittedWrite[];
   slot: number;
-  controller?: AbortController;
+  controller?: TaskSignal;
   decisionId?: string;
 }
 
@@ -316,7 +342,7 @@ export class Scheduler {
         return { state: 'removed', keysRestored: [] };
       case 'assigned':
       case 'running':
-        r.controller?.abort(new Error(`task '${id}' was cancelled`));
+        r.controller?.abort();
         this.addLoad(r.handler, -1);
         r.error = `cancelled${opts.reason ? `: ${opts.reason}` : ''}`;
         this.finish(r, 'cancelled', why);
@@ -404,7 +430,7 @@ export class Scheduler {
   close(): void {
     this.closed = true;
     this.unsubscribe();
-    for (const r of this.records.values()) if (r.state === 'running') r.controller?.abort(new Error('the kernel is shutting down'));
+    for (const r of this.records.values()) if (r.state === 'running') r.controller?.abort();
   }
 
   // ---------------------------------------------------------------- dispatch
@@ -473,10 +499,10 @@ export class Scheduler {
     this.setState(r, 'running');
     this.event('task.dispatched', r, { driver: r.handler, attempt: r.attempts, queueWaitMs: performance.now() - r.queuedHr });
     const staging = this.deps.context()?.begin(r.id, r.agentId);
-    const controller = (r.controller = new AbortController());
+    const controller = (r.controller = new TaskSignal());
     let result: Promise<{ output: Uint8Array; driver: string; durationMs: number }>;
     try {
-      result = runner.invoke(r.handler, r.spec.payload, { staging, timeoutMs, signal: controller.signal, caller: r.agentId, taskId: r.id });
+      result = runner.invoke(r.handler, r.spec.payload, { staging, timeoutMs, signal: controller, caller: r.agentId, taskId: r.id });
     } catch (e) {
       result = Promise.reject(e);
     }
