@@ -222,6 +222,31 @@ describe('audit log', () => {
 });
 
 describe('audit log file', () => {
+  test("a query by trace uses the index of records that have one; an older file's full trace index is dropped", async () => {
+    const dir = join(root, 'trace-index');
+    mkdirSync(dir);
+    const path = join(dir, 'audit.db');
+    // A file from before: the full index on trace_id.
+    const old = openAuditDb(path);
+    old.exec('DROP INDEX IF EXISTS records_trace_set; CREATE INDEX records_trace ON records(trace_id);');
+    old.close();
+    const log = new AuditLog(path, { checkpointEvery: 1_000_000, flushIntervalMs: 10_000, batchSize: 1000, retentionDays: 0 }, { log: createLogger('silent'), signer: () => undefined });
+    const trace = 'f'.repeat(32);
+    const entry = { time: Date.now(), caller: 'agent-t', callerKind: 'agent' as const, syscall: 'sys_health_check', door: 'grpc' as const, target: 'Kernel::health', outcome: 'ok' as const, code: 0, requestId: 'r', traceId: trace, spanId: 'a'.repeat(16), durationUs: 1, evidence: {} };
+    log.record(entry);
+    log.record({ ...entry, requestId: 'r2' });
+    log.record({ ...entry, requestId: 'r3', traceId: '', syscall: 'task.queued', door: 'kernel' as const });
+    const found = log.query({ traceId: trace, limit: 10 });
+    assert.deepEqual(found.records.map((r) => r.requestId), ['r', 'r2']);
+    await log.close();
+    const db = new Database(path, { readonly: true });
+    const indexes = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'records_trace%'").all() as { name: string }[]).map((r) => r.name);
+    const plan = (db.prepare(`EXPLAIN QUERY PLAN ${found.sql}`).all() as { detail: string }[]).map((r) => r.detail).join('; ');
+    db.close();
+    assert.deepEqual(indexes, ['records_trace_set']);
+    assert.match(plan, /records_trace_set/);
+  });
+
   test('every field lands in its own column; bytes and bigints in evidence are stored JSON-safe', async () => {
     const dir = join(root, 'columns');
     mkdirSync(dir);

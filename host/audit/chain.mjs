@@ -29,8 +29,15 @@ export function appendBatch(prepare, prevHash, chain, ops) {
     const insert = prepare(chain.sql);
     const at = new Set(chain.checkpointAt);
     for (const row of chain.rows) {
-      const hash = chainHash(prev, row.slice(1));
-      insert.run([...row, prev, hash]);
+      // chainHash(prev, row.slice(1)) without copying the row: [prev, ...fields] is the row
+      // with prev in seq's place. The row is this batch's own (cloned to the writer thread,
+      // or the main thread's fallback, which does not reuse it).
+      const seq = row[0];
+      row[0] = prev;
+      const hash = sha256hex(JSON.stringify(row));
+      row[0] = seq;
+      row.push(prev, hash);
+      insert.run(row);
       if (at.has(row[0])) due.push([row[0], hash]);
       prev = hash;
     }

@@ -337,7 +337,10 @@ export class AuditLog implements AuditSink {
     eq('outcome', q.outcome);
     eq('code', q.code);
     eq('task_id', q.taskId);
-    eq('trace_id', q.traceId);
+    if (q.traceId !== undefined) {
+      where.push(q.traceId ? "trace_id = ? AND trace_id != ''" : 'trace_id = ?'); // see records_trace_set
+      params.push(q.traceId);
+    }
     eq('request_id', q.requestId);
     eq('target', q.target);
     if (q.syscalls?.length) {
