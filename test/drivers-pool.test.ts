@@ -103,3 +103,23 @@ test('a worker that dies mid-call fails that call; the call it held runs on its 
   assert.equal(await outcome(behind), 'held');
   assert.equal(await outcome(pool.run(task('enext'), undefined, 1000)), 'next', 'the replacement takes new calls');
 });
+
+test("the pool's workers run at the nice value they are given", { skip: process.platform !== 'linux' && 'nice values per thread are read from /proc (Linux)' }, async () => {
+  const { readdirSync, readFileSync } = await import('node:fs');
+  // The nice value is field 19 of /proc/<pid>/task/<tid>/stat (after the command name in parentheses).
+  const niceOf = (tid: string) => Number(readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').split(') ')[1].split(' ')[16]);
+  const atNice = (n: number) => readdirSync('/proc/self/task').filter((tid) => niceOf(tid) === n).length;
+  const base = niceOf(String(process.pid)); // a process may itself run niced (lowering is always allowed)
+  const nice = Math.min(19, base + 7);
+  assert.notEqual(nice, base, 'this process runs at nice 19 already: nothing to lower');
+  const before = atNice(nice);
+  const niced = new DriverPool(2, 1, nice);
+  try {
+    await niced.warm();
+    assert.equal(await outcome(niced.run(task('eniced'), undefined, 1000)), 'niced');
+    await until('both workers have lowered their priority', () => atNice(nice) === before + 2);
+    assert.equal(niceOf(String(process.pid)), base, 'the main thread keeps its priority');
+  } finally {
+    await niced.close();
+  }
+});

@@ -81,6 +81,11 @@ export const ConfigSchema = z
         poolSize: z.number().int().min(0).max(256).default(0),
         /** Calls a busy worker may be handed at once (it starts the next without waiting for the main thread); 1 = only idle workers get calls. */
         callsPerWorker: z.number().int().min(1).max(64).default(2),
+        /**
+         * The driver workers' nice value (Linux; 0–19): drivers, untrusted code, yield the CPU
+         * to the kernel's own threads when both want it. 0 = the kernel's priority.
+         */
+        workerNice: z.number().int().min(0).max(19).default(5),
         /** Watched directory of driver manifests (hot loading); empty = <data-dir>/drivers. */
         dir: z.string().default(''),
         /** Watch `dir` for new, changed and removed manifests. */

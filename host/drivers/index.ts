@@ -25,6 +25,7 @@ export async function openDrivers(kernel: Kernel): Promise<DriverRuntime> {
   const runtime = new DriverRuntime(kernel, {
     poolSize: config.poolSize || availableParallelism(),
     callsPerWorker: config.callsPerWorker,
+    workerNice: config.workerNice,
     defaultTimeoutMs: config.defaultTimeoutMs,
     trust,
   });

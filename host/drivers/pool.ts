@@ -129,7 +129,16 @@ export class DriverPool {
   private readonly queue: Call[] = [];
   private closed = false;
 
-  constructor(size: number, depth = 1) {
+  /**
+   * `nice` lowers the workers' CPU priority (Linux, where a thread has its own nice value;
+   * elsewhere it is ignored): when drivers and the kernel's main thread both want a core,
+   * the main thread, which dispatches calls and answers syscalls, goes first.
+   */
+  constructor(
+    size: number,
+    depth = 1,
+    private readonly nice = 0,
+  ) {
     this.size = size;
     this.depth = Math.min(Math.max(1, depth), MARKS);
     for (let i = 0; i < size; i++) this.slots.push(this.spawn());
@@ -193,7 +202,7 @@ export class DriverPool {
     const marks = new Int32Array(new SharedArrayBuffer(4 * (1 + MARKS)));
     const flag = new Int32Array(new SharedArrayBuffer(4));
     const { port1: bridge, port2 } = new MessageChannel();
-    const worker = new Worker(WORKER, { workerData: { pool: true, clock, marks, flag, bridge: port2 }, transferList: [port2] });
+    const worker = new Worker(WORKER, { workerData: { pool: true, clock, marks, flag, bridge: port2, nice: this.nice }, transferList: [port2] });
     const slot: Slot = {
       worker,
       modules: new Set(),

@@ -94,6 +94,8 @@ export interface RuntimeOptions {
   poolSize: number;
   /** Calls a busy worker may hold at once (see DriverPool). */
   callsPerWorker?: number;
+  /** The workers' nice value (see DriverPool). */
+  workerNice?: number;
   defaultTimeoutMs: number;
   /** Publisher keys manifests are verified against. */
   trust: TrustStore;
@@ -167,7 +169,7 @@ export class DriverRuntime {
 
   constructor(kernel: Kernel, opts: RuntimeOptions) {
     this.kernel = kernel;
-    this.pool = new DriverPool(opts.poolSize, opts.callsPerWorker);
+    this.pool = new DriverPool(opts.poolSize, opts.callsPerWorker, opts.workerNice);
     this.defaultTimeoutMs = opts.defaultTimeoutMs;
     this.trust = opts.trust;
     this.metric = driverGauge(kernel);

@@ -3,6 +3,8 @@
 // the output and the call's side effects (context writes, logs, metrics), which the main
 // thread applies only when the call succeeds. Plain JavaScript: no loader in the worker,
 // so a replaced worker (after a timeout) is ready in milliseconds.
+import { readlinkSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { verifyMldsa65 } from '../crypto/mldsa65.mjs';
 
@@ -175,7 +177,8 @@ function giveMemory(spec, memory) {
 // fresh buffers (output, written values) move to the main thread, not copied.
 const MAX_MODULES = 64;
 if (workerData?.pool) {
-  const { clock, marks, flag, bridge } = workerData;
+  const { clock, marks, flag, bridge, nice } = workerData;
+  if (nice > 0) lowerPriority(nice);
   const MARKS = marks.length - 1;
   const loaded = new Map(); // digest -> { module, settings }, least recently used first
   const onMessage = (m) => {
@@ -226,6 +229,21 @@ if (workerData?.pool) {
     parentPort.postMessage(answer, transfer);
   };
   parentPort.on('message', onMessage);
+}
+
+/**
+ * Lowers this thread's CPU priority (DriverPool's `nice`). On Linux a thread has its own
+ * nice value, set through its thread id; elsewhere the call would change the whole
+ * process, so it is not made.
+ */
+function lowerPriority(nice) {
+  if (process.platform !== 'linux') return;
+  try {
+    const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
+    if (tid > 0 && tid !== process.pid) setPriority(tid, nice); // never the main thread
+  } catch {
+    // no /proc, or not permitted: the worker runs at the kernel's priority
+  }
 }
 
 /**
