@@ -25,7 +25,7 @@ const ANONYMOUS: Principal = Object.freeze({ id: 'anonymous', kind: 'anonymous' 
 const TRACEPARENT = /^[0-9a-f]{2}-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]{2}$/;
 
 export async function invoke(kernel: Kernel, row: SyscallRow, request: unknown, meta: CallMeta): Promise<unknown> {
-  const started = process.hrtime.bigint();
+  const started = performance.now();
   const tp = meta.traceparent ? TRACEPARENT.exec(meta.traceparent.trim()) : null;
   const call: CallContext = {
     kernel,
@@ -71,7 +71,7 @@ export async function invoke(kernel: Kernel, row: SyscallRow, request: unknown, 
     if (e.details) Object.assign(call.evidence, e.details);
     throw e;
   } finally {
-    const durationUs = Number(process.hrtime.bigint() - started) / 1000;
+    const durationUs = (performance.now() - started) * 1000;
     kernel.auditSink.record({
       time: Date.now(),
       caller: call.caller.id,
