@@ -289,7 +289,6 @@ export class AuditLog implements AuditSink {
     names.push([kind, name]);
   }
 
-
   /** The records that wrote namespace/key, newest first. */
   writesOf(namespace: string, key: string, limit = 100): QueryResult {
     this.flush();

@@ -1,14 +1,14 @@
-// ML-DSA-65 signature verification (FIPS 204, Algorithms 3 and 8), for hot loads.
-//
-// @noble/post-quantum signs and verifies everywhere else; this verifier exists because a
-// hot load waits on it. Two things make it several times faster than noble's:
+// ML-DSA-65 signature verification (FIPS 204, Algorithms 3 and 8): the kernel verifies
+// every ML-DSA-65 signature with it (hybrid.ts mldsaVerify, and the driver workers for a
+// hot load). @noble/post-quantum still makes keys and signatures. Two things make this
+// several times faster than noble's verify:
 //   - SHAKE128/256 come from Node's crypto (native) instead of pure JavaScript, and
 //   - a public key's expansion (the matrix A from ρ, NTT(t1·2^d) and tr = H(pk)) is kept
-//     for the next signature by the same publisher: a handful of keys sign every driver.
+//     for the next signature by the same key: a handful of publishers sign every driver.
 // Only verification is here: nothing secret, nothing that needs constant time. The tests
-// hold it to the ACVP vectors and to noble's verdicts on valid, altered and malformed
-// signatures. Plain JavaScript, so that a driver worker can load it without a TypeScript
-// loader.
+// (test/crypto-mldsa.test.ts) hold it to the ACVP vectors and to noble's verdicts on
+// valid, altered and malformed signatures. Plain JavaScript, so that a driver worker can
+// load it without a TypeScript loader.
 import { createHash } from 'node:crypto';
 
 const Q = 8380417;
