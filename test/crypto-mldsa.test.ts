@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { ml_dsa65 } from '@noble/post-quantum/ml-dsa.js';
-import { verifyMldsa65 } from '../host/crypto/mldsa65.mjs';
+import { verifyMldsa65 } from '../host/crypto/mldsa65.ts';
 
 const hex = (s: string) => new Uint8Array(Buffer.from(s, 'hex'));
 const dsa = JSON.parse(readFileSync(new URL('./vectors/ml-dsa-65.acvp.json', import.meta.url), 'utf8'));

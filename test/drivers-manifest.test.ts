@@ -8,8 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import { createKernel, type Kernel } from '../host/index.ts';
 import { generateHybridKeyPair, hybridSign, signatureToJson, type HybridKeyPair } from '../host/crypto/hybrid.ts';
 import { buildDriver, DRIVERS_DIR, type BuildResult } from '../host/drivers/build.ts';
-import { canonicalBytes, manifestText, signManifest, verifyManifest, verifyManifestAsync, type Manifest } from '../host/drivers/manifest.ts';
-import { DriverPool } from '../host/drivers/pool.ts';
+import { canonicalBytes, manifestText, signManifest, verifyManifest, type Manifest } from '../host/drivers/manifest.ts';
 import { TrustStore } from '../host/drivers/trust.ts';
 import { inspectCoreModule } from '../host/drivers/wasm.ts';
 
@@ -177,51 +176,6 @@ describe('verifyManifest', () => {
   test('refuses an unsigned manifest', () => {
     const v = verifyManifest({ manifest: JSON.stringify({ ...routerManifest(), publisher: publisher.publicKey.keyId }), module: router.component, trust });
     assert.deepEqual(v.reasons, ["driver 'router@1.0.0': manifest is not signed (no signature in the manifest or the request)"]);
-  });
-});
-
-describe('verifyManifestAsync (ML-DSA-65 verified on a worker thread)', () => {
-  let pool: DriverPool;
-  before(async () => {
-    pool = new DriverPool(1);
-    await pool.warm();
-  });
-  after(() => pool.close());
-
-  test('gives the verdict verifyManifest gives, reasons in the same order', async () => {
-    const tampered = { ...signed, limits: { ...signed.limits, timeoutMs: signed.limits.timeoutMs + 1 }, capabilities: { imports: [], context: signed.capabilities.context } };
-    const cases = [
-      { manifest: manifestText(signed), module: router.component },
-      { manifest: JSON.stringify(tampered), module: router.component }, // both halves fail, then the module's imports
-      { manifest: JSON.stringify({ ...signed, signature: { ...signed.signature!, mldsa: Buffer.from(flipBit(Buffer.from(signed.signature!.mldsa, 'base64'), 99)).toString('base64') } }), module: router.component },
-      { manifest: JSON.stringify({ ...signed, signature: { ...signed.signature!, ed25519: Buffer.from(flipBit(Buffer.from(signed.signature!.ed25519, 'base64'), 9)).toString('base64') } }), module: router.component },
-      { manifest: manifestText(signed), module: flipBit(router.component, 4000) },
-    ];
-    for (const [i, c] of cases.entries()) {
-      // A fresh trust generation each time, so that neither answer comes from the verdict cache.
-      trust.add(stranger.publicKey, `stranger ${i}`);
-      const async = await verifyManifestAsync({ ...c, trust }, (sig, msg, pk) => pool.verifyMldsa(sig, msg, pk));
-      trust.remove(stranger.publicKey.keyId);
-      const sync = verifyManifest({ ...c, trust });
-      assert.equal(async.cached, false);
-      assert.deepEqual(async.reasons, sync.reasons, `case ${i}`);
-      assert.equal(async.valid, i === 0, `case ${i}: ${async.reasons.join('; ')}`);
-      if (i === 1) {
-        // The worker's answer comes last, but its reason keeps its place: signature, then module.
-        assert.match(async.reasons[0], /ML-DSA-65 signature does not verify/);
-        assert.match(async.reasons[1], /Ed25519 signature does not verify/);
-        assert.match(async.reasons[2], /imports 'log'/);
-      }
-    }
-  });
-
-  test('the worker answers false for a flipped bit or a malformed signature, true for a good one', async () => {
-    const message = enc('camos');
-    const sig = hybridSign(publisher, message);
-    assert.equal(await pool.verifyMldsa(sig.mldsa, message, publisher.publicKey.mldsa), true);
-    assert.equal(await pool.verifyMldsa(flipBit(sig.mldsa, 1000), message, publisher.publicKey.mldsa), false);
-    assert.equal(await pool.verifyMldsa(sig.mldsa, enc('camoS'), publisher.publicKey.mldsa), false);
-    assert.equal(await pool.verifyMldsa(sig.mldsa.subarray(0, 100), message, publisher.publicKey.mldsa), false);
   });
 });
 

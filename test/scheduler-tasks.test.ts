@@ -181,6 +181,12 @@ describe('task lifecycle on the driver pool', () => {
     const out = await kernel.call('sys_rollback_task', { taskId, reason: 'taking too long' });
     assert.equal(out.state, 'cancelled');
     assert.equal((await kernel.call('sys_task_status', { taskId })).state, 'cancelled');
+    // The driver call itself stopped: its worker is free again, and not by the call's time
+    // limit (which would have recorded a driver.timeout for the task).
+    for (let i = 0; i < 500 && kernel.drivers!.health().details.idle_workers !== '2'; i++) await new Promise((r) => setTimeout(r, 10));
+    await new Promise((r) => setImmediate(r));
+    assert.equal(kernel.drivers!.health().details.idle_workers, '2');
+    assert.deepEqual(audit.filter((e) => e.taskId === taskId && e.syscall === 'driver.timeout'), []);
   });
 
   test('an agent reads its own tasks but not another agent\'s', async () => {

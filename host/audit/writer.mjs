@@ -1,9 +1,10 @@
 // The audit log's writer thread: it chains each batch of records (SHA-256 over the
 // previous hash and the record's fields, see chain.mjs) and inserts it, with the derived
-// lookups, in one transaction (with the batches queued behind it), off the main thread. A checkpointer thread copies
-// its log into the database file (../context/checkpointer.ts). It counts the batches done in
-// shared memory so the main thread can wait for them, and sends back the hashes at which
-// checkpoints are due. Plain JavaScript, so the thread starts without a TypeScript loader.
+// lookups, in one transaction (with the batches queued behind it), off the main thread.
+// A checkpointer thread copies its log into the database file (../context/checkpointer.ts).
+// It counts the batches done in shared memory so the main thread can wait for them, and
+// sends back the hashes at which checkpoints are due. Plain JavaScript, so the thread
+// starts without a TypeScript loader.
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { BACKGROUND_CHECKPOINT_PRAGMAS, reportCommit } from '../context/wal.mjs';

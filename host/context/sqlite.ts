@@ -428,23 +428,22 @@ class SqliteContextStore implements ContextStore {
   // ------------------------------------------------------------------ tasks
 
   begin(taskId: string, author: string): Staging {
-    this.stagingAccess ??= {
-      check: (ns, key, value) => {
-        checkNamespace(ns);
-        checkKey(key);
-        if (value) checkValue(ns, key, value, this.opts.maxValueBytes);
-      },
-      latest: (ns, key) => {
-        const row = this.sql.latestValue.get(ns, key);
-        return row && !row.deleted ? (row.value ?? Buffer.alloc(0)) : undefined;
-      },
-      commitStaged: (id, who, writes) => this.commitStaged(id, who, writes),
-    };
     return new TaskStaging(this.stagingAccess, taskId, author);
   }
 
   /** What a task's staging needs of the store: made once, not for every task. */
-  private stagingAccess?: ConstructorParameters<typeof TaskStaging>[0];
+  private readonly stagingAccess: ConstructorParameters<typeof TaskStaging>[0] = {
+    check: (ns, key, value) => {
+      checkNamespace(ns);
+      checkKey(key);
+      if (value) checkValue(ns, key, value, this.opts.maxValueBytes);
+    },
+    latest: (ns, key) => {
+      const row = this.sql.latestValue.get(ns, key);
+      return row && !row.deleted ? (row.value ?? Buffer.alloc(0)) : undefined;
+    },
+    commitStaged: (id, who, writes) => this.commitStaged(id, who, writes),
+  };
 
   private commitStaged(taskId: string, author: string, writes: StagedWrite[]): CommittedWrite[] {
     const description = `task ${taskId}`;

@@ -3,7 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Code, SyscallError, failedPrecondition, invalidArgument, notFound } from '../syscalls/errors.ts';
-import { modulePathOf, verifyManifestAsync, type ManifestVerdict } from './manifest.ts';
+import { modulePathOf, verifyManifest, type ManifestVerdict } from './manifest.ts';
 import { extractCoreModule } from './wasm.ts';
 import type { DriverInfo, DriverRuntime } from './runtime.ts';
 import type { TrustStore } from './trust.ts';
@@ -47,11 +47,11 @@ export async function loadDriver(runtime: DriverRuntime, trust: TrustStore, sour
   let verdict: ManifestVerdict | undefined;
   try {
     const { manifest, module, origin } = readSource(source);
-    // Compiling (on V8's background threads) starts while the signatures are checked; its
+    // Compiling (on V8's background threads) starts before the signatures are checked; its
     // result is used only if they verify. Compiling runs none of the driver's code, and it
-    // copies the bytes now, in the same synchronous step in which they are hashed.
+    // copies the bytes now, before anything else can see them.
     const compiled = compileEarly(module);
-    verdict = await verifyManifestAsync({ manifest, module, trust }, runtime.verifyMldsa);
+    verdict = verifyManifest({ manifest, module, trust });
     const m = verdict.manifest;
     label = m ? `${m.name}@${m.version}` : (refOf(manifest) ?? label);
     if (!verdict.valid || !m || !verdict.core) {

@@ -5,9 +5,8 @@ import { createHash } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import {
-  classicalVerify,
   hybridSign,
-  mldsaVerify,
+  hybridVerify,
   signatureFromJson,
   signatureToJson,
   HYBRID_ALGORITHM,
@@ -147,36 +146,18 @@ export interface ManifestVerdict {
 const VERDICT_CACHE_SIZE = 256;
 const verdicts = new Map<string, Omit<ManifestVerdict, 'cached' | 'core'>>();
 
-/** Verifies an ML-DSA-65 signature: (signature, message, public key). */
-export type MldsaCheck = (signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array) => Promise<boolean>;
-
 /** Checks a manifest and its module; lists every reason it is refused. */
 export function verifyManifest(input: VerifyInput): ManifestVerdict {
-  return verify(input, mldsaVerify) as ManifestVerdict;
-}
-
-/**
- * The same, with the ML-DSA-65 verification (milliseconds of pure JavaScript) handed to
- * `mldsa`, e.g. a worker thread (DriverRuntime.verifyMldsa): the other checks run meanwhile.
- */
-export async function verifyManifestAsync(input: VerifyInput, mldsa: MldsaCheck): Promise<ManifestVerdict> {
-  return verify(input, mldsa);
-}
-
-function verify(input: VerifyInput, mldsa: (signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array) => boolean | Promise<boolean>): ManifestVerdict | Promise<ManifestVerdict> {
   const digest = sha256Digest(input.module);
   const manifestBytes = manifestBytesOf(input.manifest);
   const signatureBytes = input.signature === undefined ? new Uint8Array(0) : input.signature instanceof Uint8Array ? input.signature : new TextEncoder().encode(JSON.stringify(input.signature));
   const cacheKey = createHash('sha256').update(digest).update('\0').update(manifestBytes).update('\0').update(signatureBytes).update(`\0${input.trust.generation}`).digest('hex');
   const hit = verdicts.get(cacheKey);
   if (hit) return { ...hit, core: coreOf(input.module), cached: true };
-  const remember = ({ core, ...verdict }: Omit<ManifestVerdict, 'cached'>): ManifestVerdict => {
-    if (verdicts.size >= VERDICT_CACHE_SIZE) verdicts.delete(verdicts.keys().next().value!);
-    verdicts.set(cacheKey, verdict);
-    return { ...verdict, core, cached: false };
-  };
-  const checked = check(manifestBytes, signatureBytes, input.module, digest, input.trust, mldsa);
-  return checked instanceof Promise ? checked.then(remember) : remember(checked);
+  const { core, ...verdict } = check(manifestBytes, signatureBytes, input.module, digest, input.trust);
+  if (verdicts.size >= VERDICT_CACHE_SIZE) verdicts.delete(verdicts.keys().next().value!);
+  verdicts.set(cacheKey, verdict);
+  return { ...verdict, core, cached: false };
 }
 
 function coreOf(module: Uint8Array): Uint8Array | undefined {
@@ -192,16 +173,7 @@ function manifestBytesOf(m: VerifyInput['manifest']): Uint8Array {
   return new TextEncoder().encode(typeof m === 'string' ? m : JSON.stringify(m));
 }
 
-type Checked = Omit<ManifestVerdict, 'cached'>;
-
-function check(
-  manifestBytes: Uint8Array,
-  signatureBytes: Uint8Array,
-  module: Uint8Array,
-  digest: string,
-  trust: TrustStore,
-  mldsa: (signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array) => boolean | Promise<boolean>,
-): Checked | Promise<Checked> {
+function check(manifestBytes: Uint8Array, signatureBytes: Uint8Array, module: Uint8Array, digest: string, trust: TrustStore): Omit<ManifestVerdict, 'cached'> {
   const reasons: string[] = [];
   let raw: Record<string, unknown> | undefined;
   try {
@@ -224,13 +196,8 @@ function check(
   // Digest: the manifest names the exact bytes it was signed for.
   if (raw && typeof raw.digest === 'string' && raw.digest !== digest) reasons.push(`${label}: module digest ${digest} does not match the manifest's digest ${raw.digest}`);
 
-  // Signature: both halves, by a trusted key that is the manifest's publisher. The ML-DSA
-  // half may be answered later; its reason keeps its place among the others.
-  const signature = raw ? checkSignature(raw, signatureBytes, issuer, label, trust) : { reasons: [] };
-  reasons.push(...signature.reasons);
-  const mldsaAt = reasons.length;
-  const mldsaOk = signature.mldsa ? mldsa(signature.mldsa.signature, signature.mldsa.message, signature.mldsa.publicKey) : true;
-  if (signature.classical) reasons.push(signature.classical);
+  // Signature: both halves, by a trusted key that is the manifest's publisher.
+  if (raw) reasons.push(...checkSignature(raw, signatureBytes, issuer, label, trust));
 
   // Capabilities and memory, read from the core module's sections.
   let core: Uint8Array | undefined;
@@ -244,53 +211,35 @@ function check(
   }
   if (info && manifest) reasons.push(...checkModule(info, manifest, label));
 
-  const done = (ok: boolean): Checked => {
-    if (!ok) reasons.splice(mldsaAt, 0, `${label}: ML-DSA-65 signature does not verify with publisher key ${issuer}`);
-    return { valid: reasons.length === 0, reasons, digest, issuer, manifest, core };
-  };
-  // A verification that could not run (the pool closing) is an error, not a verdict: nothing is cached.
-  return mldsaOk instanceof Promise ? mldsaOk.then(done) : done(mldsaOk);
+  return { valid: reasons.length === 0, reasons, digest, issuer, manifest, core };
 }
 
-interface SignatureCheck {
-  /** Reasons found before verifying (unsigned, malformed, wrong or unknown key, revoked). */
-  reasons: string[];
-  /** What the ML-DSA-65 half must verify, when it is to be checked. */
-  mldsa?: { signature: Uint8Array; message: Uint8Array; publicKey: Uint8Array };
-  /** The classical half's reason when it does not verify. */
-  classical?: string;
-}
-
-function checkSignature(raw: Record<string, unknown>, signatureBytes: Uint8Array, issuer: string, label: string, trust: TrustStore): SignatureCheck {
+function checkSignature(raw: Record<string, unknown>, signatureBytes: Uint8Array, issuer: string, label: string, trust: TrustStore): string[] {
   let sigJson: unknown = raw.signature;
   if (signatureBytes.length > 0) {
     try {
       sigJson = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(signatureBytes));
     } catch (e) {
-      return { reasons: [`${label}: detached signature is not valid JSON: ${(e as Error).message}`] };
+      return [`${label}: detached signature is not valid JSON: ${(e as Error).message}`];
     }
   }
-  if (sigJson === undefined) return { reasons: [`${label}: manifest is not signed (no signature in the manifest or the request)`] };
+  if (sigJson === undefined) return [`${label}: manifest is not signed (no signature in the manifest or the request)`];
   const parsedSig = SignatureJsonSchema.safeParse(sigJson);
-  if (!parsedSig.success) return { reasons: [`${label}: signature is malformed: ${parsedSig.error.issues.map((i) => `'${i.path.join('.')}' ${i.message}`).join('; ')}`] };
+  if (!parsedSig.success) return [`${label}: signature is malformed: ${parsedSig.error.issues.map((i) => `'${i.path.join('.')}' ${i.message}`).join('; ')}`];
   const sig: HybridSignature = signatureFromJson(parsedSig.data);
   const reasons: string[] = [];
   if (issuer && sig.keyId !== issuer) reasons.push(`${label}: signature was made by key ${sig.keyId}, not by the manifest's publisher ${issuer}`);
-  if (!issuer) return { reasons };
+  if (!issuer) return reasons;
   const trusted = trust.get(issuer);
   if (!trusted) {
     reasons.push(`${label}: publisher key ${issuer} is not in the trust store (\`camos trust add <pubkey-file>\`)`);
-    return { reasons };
+    return reasons;
   }
   if (trusted.revoked) reasons.push(`${label}: publisher key ${issuer}${trusted.name ? ` (${trusted.name})` : ''} is revoked`);
-  const pub = trusted.publicKey;
-  const classical = `${label}: Ed25519 signature does not verify with publisher key ${issuer}`;
-  if ((pub.algorithm ?? HYBRID_ALGORITHM) !== sig.algorithm) {
-    // As hybridVerify: a signature of another kind verifies in neither half.
-    return { reasons: [...reasons, `${label}: ML-DSA-65 signature does not verify with publisher key ${issuer}`], classical };
-  }
-  const message = canonicalBytes(raw);
-  return { reasons, mldsa: { signature: sig.mldsa, message, publicKey: pub.mldsa }, classical: classicalVerify(pub, message, sig) ? undefined : classical };
+  const verdict = hybridVerify(trusted.publicKey, canonicalBytes(raw), sig);
+  if (!verdict.mldsa) reasons.push(`${label}: ML-DSA-65 signature does not verify with publisher key ${issuer}`);
+  if (!verdict.ed25519) reasons.push(`${label}: Ed25519 signature does not verify with publisher key ${issuer}`);
+  return reasons;
 }
 
 function checkModule(info: CoreModuleInfo, manifest: Manifest, label: string): string[] {

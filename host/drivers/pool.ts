@@ -50,13 +50,6 @@ export interface PoolCall {
   endedAt(): number;
 }
 
-/** An ML-DSA-65 verification (see verifyMldsa). */
-interface MldsaJob {
-  signature: Uint8Array;
-  message: Uint8Array;
-  publicKey: Uint8Array;
-}
-
 /**
  * A call in the pool. A class, not an object literal with closures: a call is made for
  * every driver call, and fewer, smaller objects per call keep the main thread's garbage
@@ -73,10 +66,7 @@ class Call implements PoolCall {
 
   constructor(
     private readonly pool: DriverPool,
-    /** A driver call; or else */
-    readonly task: CallTask | undefined,
-    /** a signature to verify. */
-    readonly mldsa: MldsaJob | undefined,
+    readonly task: CallTask,
     readonly reader: ContextReader | undefined,
     readonly waitMs: number,
   ) {
@@ -155,29 +145,12 @@ export class DriverPool {
 
   /** Queues one call; `waitMs` bounds how long a context-read waits for the main thread. */
   run(task: CallTask, reader: ContextReader | undefined, waitMs: number): PoolCall {
-    return this.enqueue({ task }, reader, waitMs);
-  }
-
-  /**
-   * Verifies an ML-DSA-65 signature on a worker (crypto/mldsa65.mjs): time the main thread
-   * need not spend (a hot load checks everything else meanwhile).
-   */
-  verifyMldsa(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): Promise<boolean> {
-    const call = this.enqueue({ mldsa: { signature, message, publicKey } }, undefined, 0);
-    return call.answer.then((a) => {
-      const { valid } = a as unknown as { valid?: boolean };
-      if (typeof valid !== 'boolean') throw new Error(a.error?.message ?? 'the worker gave no verdict');
-      return valid;
-    });
-  }
-
-  private enqueue(work: { task?: CallTask; mldsa?: MldsaJob }, reader: ContextReader | undefined, waitMs: number): PoolCall {
-    const call = new Call(this, work.task, work.mldsa, reader, waitMs);
+    const call = new Call(this, task, reader, waitMs);
     if (this.closed) {
       this.finish(call, new Error('the driver pool is closed'));
       return call;
     }
-    const slot = this.slotFor(work.task?.digest ?? '');
+    const slot = this.slotFor(task.digest);
     if (slot) this.dispatch(slot, call);
     else this.queue.push(call);
     return call;
@@ -255,10 +228,6 @@ export class DriverPool {
     slot.calls.push(call);
     slot.worker.ref();
     const t = call.task;
-    if (!t) {
-      slot.worker.postMessage({ seq: call.seq, mldsa: call.mldsa });
-      return;
-    }
     // Structured clone copies a view's whole buffer: a 1-byte input cut from a pooled or
     // request-sized buffer would carry all of it. Send a buffer of its own, moved, not copied.
     const input = new Uint8Array(t.input.byteLength);
@@ -291,7 +260,7 @@ export class DriverPool {
     }
     if ('missing' in answer) {
       // The worker dropped the module (least recently used): send it again.
-      slot.modules.delete(call.task!.digest);
+      slot.modules.delete(call.task.digest);
       this.dispatch(slot, call);
       return;
     }
@@ -348,7 +317,7 @@ export class DriverPool {
   /** Gives queued calls to idle workers. */
   private next(): void {
     while (this.queue.length) {
-      const slot = this.slotFor(this.queue[0].task?.digest ?? '');
+      const slot = this.slotFor(this.queue[0].task.digest);
       if (!slot) return;
       this.dispatch(slot, this.queue.shift()!);
     }

@@ -184,10 +184,6 @@ export class DriverRuntime {
     return this.pool.size * this.pool.depth;
   }
 
-  /** Verifies an ML-DSA-65 signature on a worker thread (manifest.ts verifyManifestAsync). */
-  readonly verifyMldsa = (signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): Promise<boolean> =>
-    this.pool.verifyMldsa(signature, message, publicKey);
-
   /** Resolves once every worker thread is up. */
   warm(): Promise<void> {
     return this.pool.warm();

@@ -6,7 +6,6 @@
 import { readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
-import { verifyMldsa65 } from '../crypto/mldsa65.mjs';
 
 const HOST = 'camos:driver/host@0.1.0';
 const LEVELS = ['trace', 'debug', 'info', 'warn', 'error'];
@@ -168,8 +167,7 @@ function giveMemory(spec, memory) {
   free.push(memory);
 }
 
-// In the pool (pool.ts): one call per message, numbered by the pool, answered in order
-// (a message may instead carry an ML-DSA-65 signature to verify, answered { valid }). A
+// In the pool (pool.ts): one call per message, numbered by the pool, answered in order. A
 // module comes with its driver's settings the first time; later calls carry the digest,
 // the input and the time limit. The worker keeps the MAX_MODULES most recently used (a call
 // for one it dropped answers "missing", and the pool sends it again). The shared clock and
@@ -187,16 +185,6 @@ if (workerData?.pool) {
     // Cancelled while it waited here (the pool marks it, then checks marks[0]).
     if (Atomics.load(marks, 1 + (m.seq % MARKS)) === m.seq) {
       parentPort.postMessage({ skipped: true });
-      return;
-    }
-    if (m.mldsa) {
-      let answer;
-      try {
-        answer = { valid: verifyMldsa65(m.mldsa.signature, m.mldsa.message, m.mldsa.publicKey) };
-      } catch (e) {
-        answer = { error: { code: 'INTERNAL', message: `ML-DSA-65 verification failed: ${e?.message ?? e}` } };
-      }
-      parentPort.postMessage(answer);
       return;
     }
     const entry = m.module ? { module: m.module, settings: m.driver } : loaded.get(m.digest);

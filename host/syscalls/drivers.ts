@@ -1,7 +1,7 @@
 // Driver rows: thin handlers over the driver runtime (host/drivers).
 import { z } from 'zod';
 import { parseRef, type DriverRuntime } from '../drivers/index.ts';
-import { verifyManifest as checkManifest, verifyManifestAsync } from '../drivers/manifest.ts';
+import { verifyManifest as checkManifest } from '../drivers/manifest.ts';
 import { TrustStore } from '../drivers/trust.ts';
 import { unavailable } from './errors.ts';
 import type { CallContext, SyscallDef } from './types.ts';
@@ -22,11 +22,9 @@ export const verifyManifest: SyscallDef<{ manifestData: Uint8Array; signature: U
   }),
   action: 'verify_manifest',
   resource: (req) => ({ type: 'Driver', id: loadTarget({ manifestPath: '', manifestData: req.manifestData }) }),
-  handle: async (req, call) => {
-    const drivers = call.kernel.drivers;
-    const input = { manifest: req.manifestData, signature: req.signature.length ? req.signature : undefined, module: req.module, trust: drivers?.trust ?? new TrustStore(call.kernel.dataDir) };
-    // With a driver pool, its workers verify the ML-DSA-65 half; the main thread goes on serving.
-    const verdict = drivers ? await verifyManifestAsync(input, drivers.verifyMldsa) : checkManifest(input);
+  handle: (req, call) => {
+    const trust = call.kernel.drivers?.trust ?? new TrustStore(call.kernel.dataDir);
+    const verdict = checkManifest({ manifest: req.manifestData, signature: req.signature.length ? req.signature : undefined, module: req.module, trust });
     Object.assign(call.evidence, { verdict: verdict.valid ? 'valid' : 'invalid', digest: verdict.digest, issuer: verdict.issuer, reasons: verdict.reasons, verdictCached: verdict.cached });
     return { valid: verdict.valid, issuer: verdict.issuer, reasons: verdict.reasons, digest: verdict.digest };
   },

@@ -1,14 +1,13 @@
 // ML-DSA-65 signature verification (FIPS 204, Algorithms 3 and 8): the kernel verifies
-// every ML-DSA-65 signature with it (hybrid.ts mldsaVerify, and the driver workers for a
-// hot load). @noble/post-quantum still makes keys and signatures. Two things make this
-// several times faster than noble's verify:
+// every ML-DSA-65 signature with it (hybrid.ts mldsaVerify). @noble/post-quantum still
+// makes keys and signatures. Two things make this several times faster than noble's
+// verify:
 //   - SHAKE128/256 come from Node's crypto (native) instead of pure JavaScript, and
 //   - a public key's expansion (the matrix A from ρ, NTT(t1·2^d) and tr = H(pk)) is kept
 //     for the next signature by the same key: a handful of publishers sign every driver.
 // Only verification is here: nothing secret, nothing that needs constant time. The tests
 // (test/crypto-mldsa.test.ts) hold it to the ACVP vectors and to noble's verdicts on
-// valid, altered and malformed signatures. Plain JavaScript, so that a driver worker can
-// load it without a TypeScript loader.
+// valid, altered and malformed signatures.
 import { createHash } from 'node:crypto';
 
 const Q = 8380417;
@@ -44,13 +43,13 @@ const ZETAS = (() => {
 // remainder by a floored quotient from 1/q (off by at most one, then corrected) is several
 // times cheaper than the % operator on a double.
 const Q_INV = 1 / Q;
-function mulmod(a, b) {
+function mulmod(a: number, b: number): number {
   const p = a * b;
   const r = p - Math.floor(p * Q_INV) * Q;
   return r < 0 ? r + Q : r >= Q ? r - Q : r;
 }
 
-function ntt(w) {
+function ntt(w: Int32Array): Int32Array {
   let m = 0;
   for (let len = 128; len >= 1; len >>= 1) {
     for (let start = 0; start < N; start += 2 * len) {
@@ -66,7 +65,7 @@ function ntt(w) {
   return w;
 }
 
-function invNtt(w) {
+function invNtt(w: Int32Array): Int32Array {
   let m = N;
   for (let len = 1; len < N; len <<= 1) {
     for (let start = 0; start < N; start += 2 * len) {
@@ -83,14 +82,14 @@ function invNtt(w) {
   return w;
 }
 
-function shake(alg, parts, bytes) {
+function shake(alg: 'shake128' | 'shake256', parts: Uint8Array[], bytes: number): Buffer {
   const h = createHash(alg, { outputLength: bytes });
   for (const p of parts) h.update(p);
   return h.digest();
 }
 
 /** RejNTTPoly(ρ‖s‖r): coefficients below q from SHAKE128, three bytes at a time (Algorithm 30). */
-function rejNttPoly(rho, s, r) {
+function rejNttPoly(rho: Uint8Array, s: number, r: number): Int32Array {
   const seed = new Uint8Array(34);
   seed.set(rho);
   seed[32] = s;
@@ -110,32 +109,26 @@ function rejNttPoly(rho, s, r) {
 }
 
 /** SampleInBall(c̃) (Algorithm 29): τ coefficients ±1, the rest 0. */
-function sampleInBall(cTilde) {
+function sampleInBall(cTilde: Uint8Array): Int32Array {
   for (let bytes = 136; ; bytes *= 2) {
     const stream = shake('shake256', [cTilde], bytes);
     const c = new Int32Array(N);
-    let pos = 8;
-    let ok = true;
-    for (let i = N - TAU; i < N && ok; i++) {
-      let j;
-      do {
-        if (pos >= stream.length) {
-          ok = false;
-          break;
-        }
-        j = stream[pos++];
-      } while (j > i);
-      if (!ok) break;
+    let pos = 8; // the first 8 bytes are the signs
+    let i = N - TAU;
+    for (; i < N && pos < stream.length; i++) {
+      let j = stream[pos++];
+      while (j > i && pos < stream.length) j = stream[pos++];
+      if (j > i) break; // the stream ran out: squeeze a longer one
       const bit = i + TAU - N;
       c[i] = c[j];
       c[j] = (stream[bit >> 3] >> (bit & 7)) & 1 ? Q - 1 : 1;
     }
-    if (ok) return c;
+    if (i === N) return c;
   }
 }
 
 /** Little-endian bit unpacking of `count` values of `bits` bits each, starting at `offset`. */
-function unpack(bytes, offset, bits, count) {
+function unpack(bytes: Uint8Array, offset: number, bits: number, count: number): Int32Array {
   const out = new Int32Array(count);
   const mask = (1 << bits) - 1;
   let acc = 0; // under 2^(bits + 8): bitwise operators are safe for bits ≤ 20
@@ -154,7 +147,13 @@ function unpack(bytes, offset, bits, count) {
 }
 
 /** What verification needs from a public key, derived once per key. */
-function expand(publicKey) {
+interface Expansion {
+  A: Int32Array[][];
+  t1Hat: Int32Array[];
+  tr: Uint8Array;
+}
+
+function expand(publicKey: Uint8Array): Expansion {
   const rho = publicKey.subarray(0, 32);
   const A = [];
   for (let r = 0; r < K; r++) {
@@ -171,10 +170,10 @@ function expand(publicKey) {
   return { A, t1Hat, tr: shake('shake256', [publicKey], 64) };
 }
 
-const expanded = new Map(); // public key (base64) -> expand(publicKey)
+const expanded = new Map<string, Expansion>(); // public key (base64) -> expand(publicKey)
 const MAX_KEYS = 32;
 
-function expansionOf(publicKey) {
+function expansionOf(publicKey: Uint8Array): Expansion {
   const id = Buffer.from(publicKey.buffer, publicKey.byteOffset, publicKey.byteLength).toString('base64');
   let e = expanded.get(id);
   if (!e) {
@@ -186,7 +185,7 @@ function expansionOf(publicKey) {
 }
 
 /** HintBitUnpack (Algorithm 21): the hint's k×256 bits, or null when malformed. */
-function hintOf(sig, offset) {
+function hintOf(sig: Uint8Array, offset: number): Uint8Array[] | null {
   const h = [];
   let index = 0;
   for (let i = 0; i < K; i++) {
@@ -206,7 +205,7 @@ function hintOf(sig, offset) {
 }
 
 /** UseHint(h, r) (Algorithm 40) with Decompose (Algorithm 36), for r in [0, q). */
-function useHint(h, r) {
+function useHint(h: number, r: number): number {
   let r0 = r % (2 * GAMMA2);
   if (r0 > GAMMA2) r0 -= 2 * GAMMA2;
   let r1;
@@ -222,7 +221,7 @@ function useHint(h, r) {
  * ML-DSA.Verify(pk, M, σ, ctx) for ML-DSA-65: true only for a valid signature. Malformed
  * input (wrong lengths, a bad hint encoding, a context over 255 bytes) is not valid.
  */
-export function verifyMldsa65(signature, message, publicKey, context = new Uint8Array(0)) {
+export function verifyMldsa65(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array, context: Uint8Array = new Uint8Array(0)): boolean {
   if (!(signature instanceof Uint8Array) || !(message instanceof Uint8Array) || !(publicKey instanceof Uint8Array)) return false;
   if (signature.length !== SIGNATURE_BYTES || publicKey.length !== PUBLIC_KEY_BYTES || context.length > 255) return false;
   const cTilde = signature.subarray(0, C_TILDE_BYTES);
