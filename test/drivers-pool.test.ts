@@ -21,7 +21,7 @@ before(async () => {
 after(() => pool.close());
 
 const task = (input: string): CallTask => ({
-  digest: 'probe',
+  key: 'probe',
   module,
   driver: 'probe@1.0.0',
   input: enc(input),

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { createKernel, type Kernel } from '../host/index.ts';
 import { generateHybridKeyPair, type HybridKeyPair } from '../host/crypto/hybrid.ts';
-import { Code, SyscallError } from '../host/syscalls/errors.ts';
+import { Code, SyscallError, codeName } from '../host/syscalls/errors.ts';
 import { buildProbe, buildProbeImportingMemory, probeManifest } from './fixtures/probe.ts';
 
 const enc = (s: string) => new TextEncoder().encode(s);
@@ -168,4 +168,24 @@ test('a worker that dropped a module it held (beyond 64) is sent it again', asyn
   }
   assert.equal(dec((await kernel.drivers!.invoke('many-0', enc('eagain'))).output), 'again');
   for (let i = 0; i < 65; i++) await kernel.drivers!.unload(`many-${i}`);
+});
+
+test('one module loaded as two drivers: each call runs under its own manifest, on whichever worker', async () => {
+  // One worker, so that both drivers' calls meet the same worker, which already holds the module.
+  const own = mkdtempSync(join(tmpdir(), 'camos-runtime-twice-'));
+  const k = await createKernel({ config: { dataDir: own, logLevel: 'silent', drivers: { loadExamples: false, watch: false, poolSize: 1 } } });
+  try {
+    const core = await buildProbe();
+    k.drivers!.trust.add(key.publicKey, 'test publisher');
+    await k.drivers!.load({ manifest: probeManifest(core, key, { name: 'roomy', maxOutputBytes: 65536 }), module: core });
+    await k.drivers!.load({ manifest: probeManifest(core, key, { name: 'tight', maxOutputBytes: 4096, write: ['other'] }), module: core });
+    const run = (name: string, input: string) => k.drivers!.invoke(name, enc(input)).then((r) => r.output.length, (e: SyscallError) => `${codeName(e.code)}: ${e.message}`);
+    assert.equal(await run('roomy', 'b.....'), 5 * 1024, 'roomy sends the module first');
+    assert.match(String(await run('tight', 'b.....')), /^RESOURCE_EXHAUSTED: .*over the manifest's limit of 4096 bytes/);
+    assert.match(String(await run('tight', 'dk')), /^PERMISSION_DENIED: .*the manifest grants writes to \[other\]/);
+    assert.equal(await run('roomy', 'b.....'), 5 * 1024, "roomy keeps its own limit after tight's calls");
+  } finally {
+    await k.close();
+    rmSync(own, { recursive: true, force: true });
+  }
 });

@@ -3,7 +3,7 @@
 // calls at once: it starts the next as soon as it answers the last, without waiting for
 // the main thread (which, on a machine with few cores, is the slow part of a short call).
 // The pool remembers which compiled modules each worker holds, so a module and its
-// driver's settings cross to a worker once, and a call (digest, input, time limit) goes to
+// driver's settings cross to a worker once, and a call (key, input, time limit) goes to
 // a worker that already has its module when one is idle. Each worker gets, once, shared
 // memory (which call it has taken, when that began and ended, which calls it must skip)
 // and a bridge for context-read. A call that must stop (its time limit, or its caller
@@ -23,7 +23,11 @@ export interface WorkerAnswer extends WorkerEffects {
 }
 
 export interface CallTask {
-  digest: string;
+  /**
+   * What the worker keeps the module and the settings below under: one key per loaded
+   * driver. A worker that holds the key runs the call with the settings it was first sent.
+   */
+  key: string;
   module: WebAssembly.Module;
   driver: string;
   input: Uint8Array;
@@ -150,7 +154,7 @@ export class DriverPool {
       this.finish(call, new Error('the driver pool is closed'));
       return call;
     }
-    const slot = this.slotFor(task.digest);
+    const slot = this.slotFor(task.key);
     if (slot) this.dispatch(slot, call);
     else this.queue.push(call);
     return call;
@@ -210,12 +214,12 @@ export class DriverPool {
    * The worker for a call: an idle one, preferring one that holds the module already;
    * else, below `depth`, the one holding the fewest calls (the module breaking ties).
    */
-  private slotFor(digest: string): Slot | undefined {
+  private slotFor(key: string): Slot | undefined {
     let best: Slot | undefined;
     let bestRank = Infinity;
     for (const s of this.slots) {
       if (s.calls.length >= this.depth) continue;
-      const rank = s.calls.length * 2 + (s.modules.has(digest) ? 0 : 1);
+      const rank = s.calls.length * 2 + (s.modules.has(key) ? 0 : 1);
       if (rank === 0) return s;
       if (rank < bestRank) [best, bestRank] = [s, rank];
     }
@@ -232,8 +236,8 @@ export class DriverPool {
     // request-sized buffer would carry all of it. Send a buffer of its own, moved, not copied.
     const input = new Uint8Array(t.input.byteLength);
     input.set(t.input);
-    const message: Record<string, unknown> = { seq: call.seq, digest: t.digest, input, waitMs: call.waitMs };
-    if (!slot.modules.has(t.digest)) {
+    const message: Record<string, unknown> = { seq: call.seq, key: t.key, input, waitMs: call.waitMs };
+    if (!slot.modules.has(t.key)) {
       // The module and what the worker needs to run it, once per worker.
       message.module = t.module;
       message.driver = {
@@ -245,7 +249,7 @@ export class DriverPool {
         writes: t.writes,
         importedMemory: t.importedMemory,
       };
-      slot.modules.add(t.digest);
+      slot.modules.add(t.key);
     }
     slot.worker.postMessage(message, [input.buffer]);
   }
@@ -260,7 +264,7 @@ export class DriverPool {
     }
     if ('missing' in answer) {
       // The worker dropped the module (least recently used): send it again.
-      slot.modules.delete(call.task.digest);
+      slot.modules.delete(call.task.key);
       this.dispatch(slot, call);
       return;
     }
@@ -317,7 +321,7 @@ export class DriverPool {
   /** Gives queued calls to idle workers. */
   private next(): void {
     while (this.queue.length) {
-      const slot = this.slotFor(this.queue[0].task.digest);
+      const slot = this.slotFor(this.queue[0].task.key);
       if (!slot) return;
       this.dispatch(slot, this.queue.shift()!);
     }

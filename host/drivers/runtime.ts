@@ -81,6 +81,12 @@ export interface InvokeResult {
 
 interface LoadedDriver extends Omit<VerifiedDriver, 'core' | 'compiled'> {
   ref: string;
+  /**
+   * What the pool's workers keep its module and settings under: one per install, since the
+   * same module may be loaded as two drivers (or again with another manifest) whose
+   * settings (limits, capabilities, namespaces, config) differ.
+   */
+  key: string;
   module: WebAssembly.Module;
   importedMemory?: { initial: number; maximum: number };
   loadedAt: number;
@@ -164,6 +170,8 @@ export class DriverRuntime {
   /** The hot-loading watcher of the drivers directory, when watching. */
   watcher?: DriverWatcher;
   private readonly drivers = new Map<string, Map<string, LoadedDriver>>();
+  /** Installs so far: each gets its own pool key (LoadedDriver.key). */
+  private installs = 0;
   private closing = false;
   private readonly metric: Gauge<'driver' | 'name'>;
 
@@ -243,7 +251,7 @@ export class DriverRuntime {
     }
     const importedMemory = checkModule(ref, v.core, module, v.capabilities, v.limits.memoryPages);
     const { core: _core, compiled: _compiled, ...rest } = v;
-    const loaded: LoadedDriver = { ...rest, ref, module, importedMemory, loadedAt: Date.now(), calls: 0, inflight: 0 };
+    const loaded: LoadedDriver = { ...rest, ref, key: `${ref}#${++this.installs}`, module, importedMemory, loadedAt: Date.now(), calls: 0, inflight: 0 };
     let versions = this.drivers.get(v.name);
     if (!versions) this.drivers.set(v.name, (versions = new Map()));
     versions.set(v.version, loaded);
@@ -282,7 +290,7 @@ export class DriverRuntime {
       try {
         run.call = this.pool.run(
           {
-            digest: d.digest,
+            key: d.key,
             module: d.module,
             driver: d.ref,
             input,

@@ -3,9 +3,8 @@
 // the output and the call's side effects (context writes, logs, metrics), which the main
 // thread applies only when the call succeeds. Plain JavaScript: no loader in the worker,
 // so a replaced worker (after a timeout) is ready in milliseconds.
-import { readlinkSync } from 'node:fs';
-import { setPriority } from 'node:os';
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
+import { lowerPriority } from '../threads.mjs';
 
 const HOST = 'camos:driver/host@0.1.0';
 const LEVELS = ['trace', 'debug', 'info', 'warn', 'error'];
@@ -168,7 +167,7 @@ function giveMemory(spec, memory) {
 }
 
 // In the pool (pool.ts): one call per message, numbered by the pool, answered in order. A
-// module comes with its driver's settings the first time; later calls carry the digest,
+// module comes with its driver's settings the first time; later calls carry its key,
 // the input and the time limit. The worker keeps the MAX_MODULES most recently used (a call
 // for one it dropped answers "missing", and the pool sends it again). The shared clock and
 // marks and the context-read bridge are the worker's own, from its start. The answer's
@@ -176,9 +175,9 @@ function giveMemory(spec, memory) {
 const MAX_MODULES = 64;
 if (workerData?.pool) {
   const { clock, marks, flag, bridge, nice } = workerData;
-  if (nice > 0) lowerPriority(nice);
+  lowerPriority(nice); // DriverPool's `nice`: drivers yield the CPU to the kernel's threads
   const MARKS = marks.length - 1;
-  const loaded = new Map(); // digest -> { module, settings }, least recently used first
+  const loaded = new Map(); // key (one per loaded driver) -> { module, settings }, least recently used first
   const onMessage = (m) => {
     clock[0] = clock[1] = 0;
     Atomics.store(marks, 0, m.seq); // taken: clock[0] and [1] are this call's times
@@ -187,11 +186,11 @@ if (workerData?.pool) {
       parentPort.postMessage({ skipped: true });
       return;
     }
-    const entry = m.module ? { module: m.module, settings: m.driver } : loaded.get(m.digest);
+    const entry = m.module ? { module: m.module, settings: m.driver } : loaded.get(m.key);
     let answer = { missing: true };
     if (entry) {
-      loaded.delete(m.digest);
-      loaded.set(m.digest, entry);
+      loaded.delete(m.key);
+      loaded.set(m.key, entry);
       if (loaded.size > MAX_MODULES) loaded.delete(loaded.keys().next().value);
       const d = entry.settings;
       answer = run({
@@ -217,21 +216,6 @@ if (workerData?.pool) {
     parentPort.postMessage(answer, transfer);
   };
   parentPort.on('message', onMessage);
-}
-
-/**
- * Lowers this thread's CPU priority (DriverPool's `nice`). On Linux a thread has its own
- * nice value, set through its thread id; elsewhere the call would change the whole
- * process, so it is not made.
- */
-function lowerPriority(nice) {
-  if (process.platform !== 'linux') return;
-  try {
-    const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
-    if (tid > 0 && tid !== process.pid) setPriority(tid, nice); // never the main thread
-  } catch {
-    // no /proc, or not permitted: the worker runs at the kernel's priority
-  }
 }
 
 /**
