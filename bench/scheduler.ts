@@ -13,12 +13,13 @@ import { ReferenceHeap, type PriorityHeap } from '../host/scheduler/heap.ts';
 import { WasmHeap, heapModule } from '../host/scheduler/wasm-heap.ts';
 import { createScheduler, type Scheduler, type TaskRunner } from '../host/scheduler/index.ts';
 import { buildProbeImportingMemory, probeManifest } from '../test/fixtures/probe.ts';
+import { ConfigSchema } from '../host/config/index.ts';
 import { report, stats, type Row } from './lib.ts';
 
 const LIVE = 10_000;
 // The driver pool's calls per worker (drivers.callsPerWorker) for the end-to-end rows.
 const perWorkerArg = process.argv.indexOf('--calls-per-worker');
-const CALLS_PER_WORKER = perWorkerArg > 0 ? Number(process.argv[perWorkerArg + 1]) : 2;
+const CALLS_PER_WORKER = perWorkerArg > 0 ? Number(process.argv[perWorkerArg + 1]) : ConfigSchema.parse({}).drivers.callsPerWorker;
 const PAIRS = 200_000;
 
 // A fixed pseudo-random stream so that both heaps see the same work.

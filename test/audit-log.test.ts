@@ -3,7 +3,7 @@
 // inserted behind the kernel's back.
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -297,6 +297,40 @@ describe('audit log file', () => {
     db.close();
     assert.equal(report.ok, true, report.summary);
     assert.equal(report.records, 3001); // and the log's own audit.opened
+  });
+
+  test('past maxPendingRecords, record() waits for the writer thread, which runs at its nice value', async () => {
+    const dir = join(root, 'pending');
+    mkdirSync(dir);
+    const path = join(dir, 'audit.db');
+    const linux = process.platform === 'linux';
+    // The nice value is field 19 of /proc/<pid>/task/<tid>/stat (after the command name in parentheses).
+    const niceOf = (tid: string) => Number(readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').split(') ')[1].split(' ')[16]);
+    const atNice = (n: number) => readdirSync('/proc/self/task').filter((tid) => niceOf(tid) === n).length;
+    const base = linux ? niceOf(String(process.pid)) : 0;
+    const nice = Math.min(19, base + 6);
+    const before = linux ? atNice(nice) : 0;
+    // Two batches of 7 at most in flight; records large enough (200 KB each) that the writer,
+    // which hashes and stores them, falls behind the main thread, which only hands them over.
+    const log = new AuditLog(path, { checkpointEvery: 1_000_000, flushIntervalMs: 10_000, batchSize: 7, retentionDays: 0, maxPendingRecords: 14, writerNice: nice }, { log: createLogger('silent'), signer: () => undefined });
+    const padding = 'p'.repeat(200_000);
+    let most = 0;
+    for (let i = 0; i < 7 * 30; i++) {
+      log.record({ time: Date.now(), caller: 'agent-p', callerKind: 'agent', syscall: 'sys_health_check', door: 'kernel', target: 'Kernel::health', outcome: 'ok', code: 0, requestId: `r${i}`, traceId: '', spanId: '', durationUs: 1, evidence: { i, padding } });
+      if (i % 7 === 6) {
+        await new Promise((r) => setImmediate(r)); // the full buffer is posted
+        most = Math.max(most, Number(log.health().details.pending_batches));
+      }
+    }
+    assert.equal(most, 2, 'the writer fell behind by the bound (2 batches) and never further');
+    if (linux) {
+      assert.notEqual(nice, base, 'this process runs at nice 19 already: nothing to lower');
+      assert.equal(atNice(nice), before + 1, 'the writer thread lowered its priority');
+      assert.equal(niceOf(String(process.pid)), base, 'the main thread keeps its priority');
+    }
+    log.flush();
+    assert.equal(log.query({ caller: 'agent-p', limit: 1000 }).records.length, 210, 'nothing was dropped');
+    await log.close();
   });
 
   test("a checkpointer thread copies the writer's log into the database file", async () => {

@@ -25,6 +25,10 @@ export interface AuditConfig {
   batchSize: number;
   /** Records older than this are pruned (up to a checkpoint); 0 keeps everything. */
   retentionDays: number;
+  /** Records handed to the writer thread and not yet written, at most, before record() callers wait (default 131,072). */
+  maxPendingRecords?: number;
+  /** The writer thread's nice value, 0–19 (Linux; default 10). */
+  writerNice?: number;
 }
 
 /** What the audit log needs of the key store (kernel.keys). */
@@ -65,8 +69,6 @@ const INSERT_NAME = 'INSERT OR IGNORE INTO names (kind, name) VALUES (?, ?)';
 const INSERT_KEY = 'INSERT OR IGNORE INTO key_writes (namespace, key, seq) VALUES (?, ?, ?)';
 const INSERT_CHECKPOINT = 'INSERT OR REPLACE INTO checkpoints (seq, hash, time, final, key_id, algorithm, backend, signature, public_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)';
 
-/** Batches handed to the writer thread and not yet written, before record() callers wait. */
-const MAX_BATCHES_IN_FLIGHT = 64;
 
 /** One transaction's worth of statements: SQL and the parameter rows to run it with. */
 type Ops = [sql: string, rows: unknown[][]][];
@@ -99,6 +101,8 @@ export class AuditLog implements AuditSink {
   /** Batches done by the writer thread, in shared memory (index 0). */
   private readonly progress = new Int32Array(new SharedArrayBuffer(4));
   private posted = 0;
+  /** Batches handed to the writer thread and not yet written, at most, before record() callers wait (from maxPendingRecords). */
+  private readonly maxBatchesInFlight: number;
   private writerAlive = true;
   private readonly onExit = () => this.flushAtExit();
   private retentionTimer?: NodeJS.Timeout;
@@ -111,6 +115,7 @@ export class AuditLog implements AuditSink {
     private readonly deps: { log: Logger; signer: () => CheckpointSigner | undefined },
   ) {
     this.path = path;
+    this.maxBatchesInFlight = Math.max(1, Math.floor((config.maxPendingRecords ?? 131_072) / config.batchSize));
     this.db = openAuditDb(path);
     const last = this.db.prepare('SELECT seq, hash FROM records ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string } | undefined;
     const cp = this.db.prepare('SELECT seq, hash, final FROM checkpoints ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string; final: number } | undefined;
@@ -131,7 +136,7 @@ export class AuditLog implements AuditSink {
     this.checkpointer = new Checkpointer(path);
     this.checkpointer.start();
     this.writer = new Worker(new URL('./writer.mjs', import.meta.url), {
-      workerData: { path, progress: this.progress.buffer, lastHash: this.tailHash(), replies: port2, checkpoints: this.checkpointer.state.buffer },
+      workerData: { path, progress: this.progress.buffer, lastHash: this.tailHash(), replies: port2, checkpoints: this.checkpointer.state.buffer, nice: config.writerNice ?? 10 },
       transferList: [port2],
     });
     this.writer.unref();
@@ -211,7 +216,7 @@ export class AuditLog implements AuditSink {
       this.posted++;
       this.writer.postMessage({ type: 'write', batch: this.posted, chain, ops });
       // Backpressure: when the writer falls far behind, wait for it rather than queue without bound.
-      while (this.writerAlive && this.posted - Atomics.load(this.progress, 0) > MAX_BATCHES_IN_FLIGHT) {
+      while (this.writerAlive && this.posted - Atomics.load(this.progress, 0) > this.maxBatchesInFlight) {
         Atomics.wait(this.progress, 0, Atomics.load(this.progress, 0), 1000);
       }
       return;
@@ -412,6 +417,7 @@ export class AuditLog implements AuditSink {
         file: this.path,
         records: String(this.lastSeq),
         buffered: String(this.buffer.length),
+        pending_batches: String(this.posted - Atomics.load(this.progress, 0)),
         last_checkpoint: String(this.lastCheckpointSeq),
         signing: this.deps.signer() ? 'kernel key' : 'no key store: checkpoints are not signed',
         write_failures: String(this.failures),

@@ -8,7 +8,12 @@
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { BACKGROUND_CHECKPOINT_PRAGMAS, reportCommit } from '../context/wal.mjs';
+import { lowerPriority } from '../threads.mjs';
 import { appendBatch } from './chain.mjs';
+
+// Audit writes are bookkeeping: under a burst the syscall path gets the CPU first, and this
+// thread catches up (the main thread waits for it past AuditLog's bound on pending records).
+lowerPriority(workerData.nice);
 
 const db = new Database(workerData.path, { timeout: 5000 });
 db.pragma('journal_mode = WAL');
@@ -26,39 +31,40 @@ const prepared = (sql) => {
 };
 
 // Batches waiting in the queue when one is taken are written in the same transaction (up
-// to MAX_COALESCED): under load, fewer and larger commits, each record cheaper.
+// to MAX_COALESCED): under load, fewer and larger commits, each record cheaper. Each is
+// taken from the port only when the one before it is written, so that one batch's rows at
+// a time are alive (a collection then copies little).
 const MAX_COALESCED = 8;
-const write = db.transaction((msgs) => {
+let taken = [];
+let closing = false;
+const write = db.transaction((first) => {
   let prev = lastHash;
   const due = [];
-  for (const msg of msgs) {
+  for (let msg = first; msg; msg = taken.length < MAX_COALESCED ? receiveMessageOnPort(parentPort)?.message : undefined) {
+    if (msg.type === 'close') {
+      closing = true; // the main thread sends it last, once every batch is done
+      break;
+    }
+    taken.push(msg.batch);
     const done = appendBatch(prepared, prev, msg.chain, msg.ops);
     prev = done.prev;
-    due.push(...done.due);
+    for (const d of done.due) due.push(d);
   }
   return { prev, due };
 });
 
 parentPort.on('message', (first) => {
-  const msgs = [];
-  let closing = false;
-  for (let msg = first; msg; msg = msgs.length < MAX_COALESCED ? receiveMessageOnPort(parentPort)?.message : undefined) {
-    if (msg.type === 'close') {
-      closing = true; // the main thread sends it last, once every batch is done
-      break;
-    }
-    msgs.push(msg);
+  taken = [];
+  try {
+    const { prev, due } = write(first);
+    lastHash = prev;
+    if (taken.length) reportCommit(checkpoints);
+    if (due.length) replies.postMessage({ type: 'checkpoints', due });
+  } catch (err) {
+    for (const batch of taken) replies.postMessage({ type: 'error', batch, message: String(err?.message ?? err) });
   }
-  if (msgs.length) {
-    try {
-      const { prev, due } = write(msgs);
-      lastHash = prev;
-      reportCommit(checkpoints);
-      if (due.length) replies.postMessage({ type: 'checkpoints', due });
-    } catch (err) {
-      for (const msg of msgs) replies.postMessage({ type: 'error', batch: msg.batch, message: String(err?.message ?? err) });
-    }
-    Atomics.add(progress, 0, msgs.length);
+  if (taken.length) {
+    Atomics.add(progress, 0, taken.length);
     Atomics.notify(progress, 0);
   }
   if (closing) {

@@ -48,6 +48,17 @@ export const ConfigSchema = z
         batchSize: z.number().int().min(1).max(100_000).default(256),
         /** Records older than this many days are pruned, up to a checkpoint; 0 = keep everything. */
         retentionDays: z.number().min(0).default(0),
+        /**
+         * Records handed to the writer thread and not yet on disk, at most: a burst is absorbed
+         * up to here (about 40 MB), then callers wait for the writer. Also what an audit query
+         * may wait for, and what SIGKILL loses at most.
+         */
+        maxPendingRecords: z.number().int().min(1).default(131_072),
+        /**
+         * The writer thread's nice value (Linux; 0–19): audit writes yield the CPU to the
+         * syscall path and catch up after a burst. 0 = the kernel's priority.
+         */
+        writerNice: z.number().int().min(0).max(19).default(10),
       })
       .strict()
       .prefault({}),
@@ -79,8 +90,12 @@ export const ConfigSchema = z
       .object({
         /** Worker threads drivers run on; 0 = one per core. */
         poolSize: z.number().int().min(0).max(256).default(0),
-        /** Calls a busy worker may be handed at once (it starts the next without waiting for the main thread); 1 = only idle workers get calls. */
-        callsPerWorker: z.number().int().min(1).max(64).default(2),
+        /**
+         * Calls a busy worker may be handed at once (it starts the next without waiting for the
+         * main thread); 1 = only idle workers get calls. A call handed to a worker is not
+         * overtaken by a better task that comes later.
+         */
+        callsPerWorker: z.number().int().min(1).max(64).default(4),
         /**
          * The driver workers' nice value (Linux; 0–19): drivers, untrusted code, yield the CPU
          * to the kernel's own threads when both want it. 0 = the kernel's priority.
