@@ -1,6 +1,7 @@
 // Cedar, as camos uses it: the schema, compiling a policy set (validate, name, pre-parse)
 // and evaluating requests against a compiled set. Policy ids are the @id annotations.
 import { readFileSync } from 'node:fs';
+import './wasm-flags.ts'; // before Cedar's module: see there
 import * as cedar from '@cedar-policy/cedar-wasm/nodejs';
 import { invalidArgument, internal } from '../syscalls/errors.ts';
 
