@@ -118,7 +118,7 @@ describe('traces', () => {
   test('syscall spans are exported over OTLP with the ids the audit log holds', async () => {
     await kernel.call('sys_health_check', {}, { agent: 'agent-a', traceparent: `00-${'ab'.repeat(16)}-${'cd'.repeat(8)}-01` });
     kernel.audit!.flush();
-    await kernel.telemetry!.tracing.provider.forceFlush();
+    await kernel.telemetry!.tracing.provider!.forceFlush();
     const all = exported.join('\n');
     assert.match(all, new RegExp('ab'.repeat(16)));
     assert.match(all, /sys_health_check/);
