@@ -1,7 +1,7 @@
 // `npm run bench -- syscalls`: a kernel in a child process, this process as its client.
 // Measures, in one run: Session-stream throughput and latency at a fixed offered load,
 // unary throughput beside a plain grpc-js echo server (the pipeline's cost as a ratio),
-// and the resident memory of an idle kernel.
+// and the resident memory of a kernel just started and once idle (settled).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -154,11 +154,27 @@ function rssMb(pid: number): number {
   return m ? Number(m[1]) / 1024 : NaN;
 }
 
+async function settledRss(pid: number, limitMs: number): Promise<{ mb: number; afterS: number }> {
+  const t0 = Date.now();
+  const samples = [rssMb(pid)];
+  while (Date.now() - t0 < limitMs) {
+    await new Promise((r) => setTimeout(r, 5000));
+    samples.push(rssMb(pid));
+    const last = samples.slice(-3);
+    if (last.length === 3 && Math.max(...last) - Math.min(...last) < 1) break;
+  }
+  return { mb: samples[samples.length - 1], afterS: Math.round((Date.now() - t0) / 1000) };
+}
+
 const kernel = await startKernel();
 const echo = await startEcho();
 try {
   await new Promise((r) => setTimeout(r, 2000));
-  const idleRss = rssMb(kernel.child.pid!);
+  const startedRss = rssMb(kernel.child.pid!);
+  // Idle: V8 gives back the heap space that loading grew only after a while without work
+  // (its memory reducer). Sample every 5 s until three samples in a row agree within 1 MB,
+  // or 90 s have passed (30 s with --quick).
+  const idleRss = await settledRss(kernel.child.pid!, quick ? 30_000 : 90_000);
 
   const health: MakeReq = (id) => ({ requestId: id, healthCheck: { detailed: false } });
   // The cheap syscall: reading a small key (falls back to listing tokens where the context store is absent).
@@ -194,7 +210,9 @@ try {
     rows.push({ door: 'unary', target: 'echo server', syscall: 'HealthCheck echo', load: `concurrency ${concurrency}`, 'calls/s': Math.round(e.rate), 'p50 ms': '', 'p99 ms': '', errors: e.errors });
   }
   report('syscalls: kernel in a child process, client in this one', rows, {
-    'idle kernel RSS (MB)': Number(idleRss.toFixed(1)),
+    'idle kernel RSS (MB)': Number(idleRss.mb.toFixed(1)),
+    'idle kernel RSS settled after (s)': idleRss.afterS,
+    'kernel RSS 2 s after start (MB)': Number(startedRss.toFixed(1)),
     'unary kernel/echo throughput': unaryRows,
   });
 } finally {

@@ -19,8 +19,9 @@ import { unavailable, unimplemented } from './syscalls/errors.ts';
 import { invoke, type CallMeta } from './syscalls/pipeline.ts';
 import { lookup, table } from './syscalls/table.ts';
 import type { AuditEntry, AuditSink, Authorizer, Principal, SyscallRow } from './syscalls/types.ts';
+import { fromRoot } from './root.ts';
 
-export const VERSION: string = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
+export const VERSION: string = JSON.parse(readFileSync(fromRoot('package.json'), 'utf8')).version;
 
 export interface ComponentHealth {
   status: 'ok' | 'degraded' | 'down' | 'unavailable';

@@ -2,11 +2,11 @@
 // and a protobufjs root for the JSON and in-process doors. Both use the same options,
 // so every door hands the pipeline the same shape: camelCase fields, bytes as Buffer,
 // 64-bit integers as numbers, defaults filled in.
-import { fileURLToPath } from 'node:url';
 import * as protoLoader from '@grpc/proto-loader';
 import protobuf from 'protobufjs';
+import { fromRoot } from '../root.ts';
 
-export const PROTO_PATH = fileURLToPath(new URL('../../proto/cam_os.proto', import.meta.url));
+export const PROTO_PATH = fromRoot('proto', 'cam_os.proto');
 
 export const LOADER_OPTIONS: protoLoader.Options = {
   keepCase: false,

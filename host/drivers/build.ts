@@ -5,12 +5,12 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, relative, resolve, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { manifestText, sha256Digest, signManifest, ManifestTemplateSchema, type Manifest, type ManifestTemplate } from './manifest.ts';
 import { binaryKind, extractCoreModule, inspectCoreModule, type CoreModuleInfo } from './wasm.ts';
 import type { HybridKeyPair } from '../crypto/hybrid.ts';
+import { ROOT } from '../root.ts';
 
-export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export { ROOT };
 export const BUILD_DIR = join(ROOT, 'build');
 export const SDK_DIR = join(ROOT, 'sdk', 'assembly');
 export const WIT_PATH = join(ROOT, 'wit', 'camos-driver.wit');

@@ -10,11 +10,12 @@ import type { AuthorizationDecision, AuthorizationQuery, Authorizer, Principal, 
 import { ACTIONS, SCHEMA_TEXT, compile, evaluate, evaluateWithoutContext, resourceTypesOf, type CedarValue, type CompiledPolicySet, type EntityUid, type Evaluation } from './cedar.ts';
 import { entitiesFor, externalParents, principalUid, type Directory } from './entities.ts';
 import { PolicyStore, type PolicyVersionInfo, type StoredPolicySet } from './store.ts';
+import { fromRoot } from '../root.ts';
 
 export type { PolicyVersionInfo, StoredPolicySet } from './store.ts';
 export { SCHEMA_TEXT } from './cedar.ts';
 
-export const DEFAULT_POLICY_FILE = new URL('../../policies/default.cedar', import.meta.url);
+export const DEFAULT_POLICY_FILE = fromRoot('policies', 'default.cedar');
 
 /** Context attributes that change from call to call (see the schema's CallContext). */
 const PER_CALL = ['hour'];

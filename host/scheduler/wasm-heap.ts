@@ -6,10 +6,11 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { PriorityHeap } from './heap.ts';
+import { fromRoot } from '../root.ts';
 
 const SOURCE = fileURLToPath(new URL('./assembly/heap.ts', import.meta.url));
-const ASCONFIG = fileURLToPath(new URL('../../asconfig.json', import.meta.url));
-export const HEAP_WASM = fileURLToPath(new URL('../../build/scheduler/heap.wasm', import.meta.url));
+const ASCONFIG = fromRoot('asconfig.json');
+export const HEAP_WASM = fromRoot('build', 'scheduler', 'heap.wasm');
 
 interface HeapExports {
   memory: WebAssembly.Memory;

@@ -1,16 +1,16 @@
 // The TypeScript client for agents: every syscall as a typed method, carried over one
 // Session stream (multiplexed by request id), with per-call deadlines and reconnection.
 import { randomUUID } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import type * as T from './generated/index.ts';
 import type { SyscallRequest } from './generated/cam_os/SyscallRequest.ts';
 import type { SyscallResponse__Output } from './generated/cam_os/SyscallResponse.ts';
+import { fromRoot } from '../../host/root.ts';
 
 export type * as Messages from './generated/index.ts';
 
-const PROTO = fileURLToPath(new URL('../../proto/cam_os.proto', import.meta.url));
+const PROTO = fromRoot('proto', 'cam_os.proto');
 const definition = protoLoader.loadSync(PROTO, { keepCase: false, longs: Number, enums: String, bytes: Buffer, defaults: true, oneofs: true });
 const ServiceClient = grpc.makeGenericClientConstructor(definition['cam_os.SyscallService'] as grpc.ServiceDefinition, 'SyscallService');
 
