@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { ml_dsa65 } from '@noble/post-quantum/ml-dsa.js';
-import { verifyMldsa65 } from '../host/crypto/mldsa65.ts';
+import { samplers, verifyMldsa65 } from '../host/crypto/mldsa65.ts';
 
 const hex = (s: string) => new Uint8Array(Buffer.from(s, 'hex'));
 const dsa = JSON.parse(readFileSync(new URL('./vectors/ml-dsa-65.acvp.json', import.meta.url), 'utf8'));
@@ -89,4 +89,19 @@ test("ML-DSA-65 verifier agrees with noble's on valid, altered and malformed sig
   }
   assert.ok(cases > 500, `${cases} cases compared`);
   assert.ok(swaps > 0, 'some signature had two hints in one polynomial');
+});
+
+test('ML-DSA-65 samplers: a first squeeze too short to finish continues the same stream', async () => {
+  const { randomBytes } = await import('node:crypto');
+  for (let i = 0; i < 20; i++) {
+    const rho = randomBytes(32);
+    const poly = samplers.rejNttPoly(rho, i % 6, i % 5);
+    // 3 bytes hold one candidate: the sampler has to squeeze longer several times over.
+    assert.deepEqual(samplers.rejNttPoly(rho, i % 6, i % 5, 3), poly, `RejNTTPoly, seed ${i}`);
+    assert.equal(poly.filter((c) => c < 0 || c >= 8380417).length, 0, 'every coefficient below q');
+    const cTilde = randomBytes(48);
+    const ball = samplers.sampleInBall(cTilde);
+    assert.deepEqual(samplers.sampleInBall(cTilde, 9), ball, `SampleInBall, seed ${i}`);
+    assert.equal(ball.filter((c) => c !== 0).length, 49, 'τ = 49 coefficients ±1');
+  }
 });

@@ -89,14 +89,14 @@ function shake(alg: 'shake128' | 'shake256', parts: Uint8Array[], bytes: number)
 }
 
 /** RejNTTPoly(ρ‖s‖r): coefficients below q from SHAKE128, three bytes at a time (Algorithm 30). */
-function rejNttPoly(rho: Uint8Array, s: number, r: number): Int32Array {
+function rejNttPoly(rho: Uint8Array, s: number, r: number, firstBytes = 840): Int32Array {
   const seed = new Uint8Array(34);
   seed.set(rho);
   seed[32] = s;
   seed[33] = r;
   // 5 blocks of SHAKE128 (840 bytes, 280 candidates) almost always hold 256 accepted ones;
   // the stream is the same whatever its length, so a longer squeeze just continues it.
-  for (let bytes = 840; ; bytes *= 2) {
+  for (let bytes = firstBytes; ; bytes *= 2) {
     const stream = shake('shake128', [seed], bytes);
     const a = new Int32Array(N);
     let j = 0;
@@ -109,8 +109,8 @@ function rejNttPoly(rho: Uint8Array, s: number, r: number): Int32Array {
 }
 
 /** SampleInBall(c̃) (Algorithm 29): τ coefficients ±1, the rest 0. */
-function sampleInBall(cTilde: Uint8Array): Int32Array {
-  for (let bytes = 136; ; bytes *= 2) {
+function sampleInBall(cTilde: Uint8Array, firstBytes = 136): Int32Array {
+  for (let bytes = firstBytes; ; bytes *= 2) {
     const stream = shake('shake256', [cTilde], bytes);
     const c = new Int32Array(N);
     let pos = 8; // the first 8 bytes are the signs
@@ -262,3 +262,6 @@ export function verifyMldsa65(signature: Uint8Array, message: Uint8Array, public
   for (let i = 0; i < C_TILDE_BYTES; i++) diff |= cTilde[i] ^ cTilde2[i];
   return diff === 0;
 }
+
+/** The two samplers, with the length of their first squeeze, for tests of the longer-squeeze path. */
+export const samplers = { rejNttPoly, sampleInBall };
