@@ -338,6 +338,9 @@ describe('audit log file', () => {
     mkdirSync(dir);
     const path = join(dir, 'audit.db');
     const log = new AuditLog(path, { checkpointEvery: 1_000_000, flushIntervalMs: 50, batchSize: 1000, retentionDays: 0 }, { log: createLogger('silent'), signer: () => undefined });
+    const thread = () => (log as unknown as { checkpointer: { worker?: unknown } }).checkpointer.worker;
+    log.flush();
+    assert.equal(thread(), undefined, 'a log of a few records has no checkpointer thread');
     const before = statSync(path).size;
     // About 10 MB of records, far under the ~200 MB of log at which the writer's own
     // connection would checkpoint: only the checkpointer thread can copy them into the file.
@@ -346,6 +349,7 @@ describe('audit log file', () => {
       log.record({ time: Date.now(), caller: 'agent-c', callerKind: 'agent', syscall: 'sys_health_check', door: 'kernel', target: 'Kernel::health', outcome: 'ok', code: 0, requestId: `r${i}`, traceId: '', spanId: '', durationUs: 1, evidence: { padding } });
     }
     log.flush();
+    assert.ok(thread(), 'thousands of records start it');
     for (let i = 0; i < 100 && statSync(path).size < before + (10 << 20); i++) await new Promise((r) => setTimeout(r, 50));
     const size = statSync(path).size;
     assert.ok(size >= before + (10 << 20), `the database file holds the records written (${size} bytes, ${before} before)`);

@@ -69,6 +69,12 @@ const INSERT_NAME = 'INSERT OR IGNORE INTO names (kind, name) VALUES (?, ?)';
 const INSERT_KEY = 'INSERT OR IGNORE INTO key_writes (namespace, key, seq) VALUES (?, ?, ?)';
 const INSERT_CHECKPOINT = 'INSERT OR REPLACE INTO checkpoints (seq, hash, time, final, key_id, algorithm, backend, signature, public_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)';
 
+/**
+ * Records handed to the writer before the checkpointer thread starts. Until then the log
+ * stays small (a few MB at most) and needs no copying; the writer's own connection would
+ * checkpoint only far later (BACKGROUND_CHECKPOINT_PRAGMAS).
+ */
+const CHECKPOINTER_AFTER_RECORDS = 4096;
 
 /** One transaction's worth of statements: SQL and the parameter rows to run it with. */
 type Ops = [sql: string, rows: unknown[][]][];
@@ -101,6 +107,7 @@ export class AuditLog implements AuditSink {
   /** Batches done by the writer thread, in shared memory (index 0). */
   private readonly progress = new Int32Array(new SharedArrayBuffer(4));
   private posted = 0;
+  private postedRecords = 0;
   /** Batches handed to the writer thread and not yet written, at most, before record() callers wait (from maxPendingRecords). */
   private readonly maxBatchesInFlight: number;
   private writerAlive = true;
@@ -133,8 +140,8 @@ export class AuditLog implements AuditSink {
     this.replies = port1;
     port1.on('message', (m: WriterReply) => this.onReply(m));
     port1.unref();
+    // Started once records add up (write()): an idle kernel's few need no thread of their own.
     this.checkpointer = new Checkpointer(path);
-    this.checkpointer.start();
     this.writer = new Worker(new URL('./writer.mjs', import.meta.url), {
       workerData: { path, progress: this.progress.buffer, lastHash: this.tailHash(), replies: port2, checkpoints: this.checkpointer.state.buffer, nice: config.writerNice ?? 10 },
       transferList: [port2],
@@ -215,6 +222,7 @@ export class AuditLog implements AuditSink {
     if (this.writerAlive) {
       this.posted++;
       this.writer.postMessage({ type: 'write', batch: this.posted, chain, ops });
+      if ((this.postedRecords += chain?.rows.length ?? 0) >= CHECKPOINTER_AFTER_RECORDS) this.checkpointer.start();
       // Backpressure: when the writer falls far behind, wait for it rather than queue without bound.
       while (this.writerAlive && this.posted - Atomics.load(this.progress, 0) > this.maxBatchesInFlight) {
         Atomics.wait(this.progress, 0, Atomics.load(this.progress, 0), 1000);
