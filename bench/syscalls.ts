@@ -160,8 +160,8 @@ async function settledRss(pid: number, limitMs: number): Promise<{ mb: number; a
   while (Date.now() - t0 < limitMs) {
     await new Promise((r) => setTimeout(r, 5000));
     samples.push(rssMb(pid));
-    const last = samples.slice(-3);
-    if (last.length === 3 && Math.max(...last) - Math.min(...last) < 1) break;
+    const last = samples.slice(-5);
+    if (last.length === 5 && Math.max(...last) - Math.min(...last) < 1) break;
   }
   return { mb: samples[samples.length - 1], afterS: Math.round((Date.now() - t0) / 1000) };
 }
@@ -172,8 +172,8 @@ try {
   await new Promise((r) => setTimeout(r, 2000));
   const startedRss = rssMb(kernel.child.pid!);
   // Idle: V8 gives back the heap space that loading grew only after a while without work
-  // (its memory reducer). Sample every 5 s until three samples in a row agree within 1 MB,
-  // or 90 s have passed (30 s with --quick).
+  // (its memory reducer, which here took 20–40 s). Sample every 5 s until five samples in a
+  // row (20 s) agree within 1 MB, or 90 s have passed (30 s with --quick).
   const idleRss = await settledRss(kernel.child.pid!, quick ? 30_000 : 90_000);
 
   const health: MakeReq = (id) => ({ requestId: id, healthCheck: { detailed: false } });
