@@ -211,7 +211,7 @@ for (const p of prepared) {
 }
 const coldLoad = inUs(cold);
 // What a cold load cannot avoid: one ML-DSA-65 verification of a manifest-sized message,
-// measured alone. The kernel's verifier (crypto/mldsa65.mjs) with the publisher's key
+// measured alone. The kernel's verifier (host/crypto/mldsa65.ts) with the publisher's key
 // already expanded (every load after its first), with a key it has not seen (the first),
 // and @noble/post-quantum's pure-JavaScript verify, which it replaced, for reference.
 const mldsaAlone: number[] = [];

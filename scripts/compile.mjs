@@ -1,6 +1,6 @@
 // Compiles the kernel's TypeScript (host/, sdk/client/) to JavaScript in build/js/, file by
 // file with esbuild (the compiler tsx uses), so that `camos` runs without a TypeScript
-// loader: a kernel about 25 MB smaller (tsx's hooks run on a thread of their own) and a CLI
+// loader: a kernel 35–45 MB smaller (tsx's hooks run on a thread of their own) and a CLI
 // that starts in about half the time. bin/camos.mjs uses build/js only while it is newer
 // than every source; otherwise it runs the sources through tsx, so an edit never runs stale
 // code. Run by `npm install` (prepare) and `npm run build`; plain JavaScript, so that it
@@ -8,16 +8,13 @@
 //
 //   node scripts/compile.mjs [--out <dir under the project>]
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { OUT as DEFAULT_OUT, SOURCES, STAMP } from './compiled.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const at = process.argv.indexOf('--out');
-const OUT = at > 0 ? join(ROOT, process.argv[at + 1]) : join(ROOT, 'build', 'js');
-/** Compiled: the kernel and the agents' client. AssemblyScript sources (assembly/) are copied as they are. */
-const TREES = ['host', join('sdk', 'client')];
-/** Marks a complete compilation; bin/camos.mjs compares its time with the sources'. */
-export const STAMP = '.stamp';
+const OUT = join(ROOT, at > 0 ? process.argv[at + 1] : DEFAULT_OUT);
 
 // A relative import of a .ts module, static or dynamic: `from './x.ts'`, `import('../y.ts')`.
 const TS_IMPORT = /((?:\bfrom|\bimport)\s*\(?\s*)(['"])(\.{1,2}\/[^'"]+?)\.ts\2/g;
@@ -52,7 +49,7 @@ try {
   const tsconfigRaw = readFileSync(join(ROOT, 'tsconfig.json'), 'utf8');
   rmSync(OUT, { recursive: true, force: true });
   let files = 0;
-  for (const tree of TREES) files += compileTree(esbuild, tsconfigRaw, tree);
+  for (const tree of SOURCES) files += compileTree(esbuild, tsconfigRaw, tree); // AssemblyScript (assembly/) is copied as it is
   writeFileSync(join(OUT, STAMP), `${new Date().toISOString()}\n`);
   console.log(`camos: compiled ${files} modules to ${relative(ROOT, OUT) || '.'}/ in ${Date.now() - started} ms`);
 } catch (e) {

@@ -1,4 +1,4 @@
-// The kernel's own ML-DSA-65 verifier (host/crypto/mldsa65.mjs) against the NIST ACVP
+// The kernel's own ML-DSA-65 verifier (host/crypto/mldsa65.ts) against the NIST ACVP
 // vectors and, case by case, against @noble/post-quantum's verdicts: valid signatures,
 // signatures with one bit flipped anywhere, malformed hints, other messages, contexts and
 // keys, and wrong lengths.

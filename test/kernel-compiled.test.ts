@@ -3,12 +3,13 @@
 // pointing at a .ts file, the same CLI, and a kernel that starts, answers and stops.
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { compiledIsFresh } from '../scripts/compiled.mjs';
 
 const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -82,5 +83,29 @@ test('the compiled kernel starts, answers on its port and stops on SIGTERM', asy
   } finally {
     if (child.exitCode === null) child.kill('SIGKILL');
     rmSync(dataDir, { recursive: true, force: true });
+  }
+});
+
+test('bin/camos.mjs runs the compiled kernel only while it is newer than every source file and folder', () => {
+  const root = mkdtempSync(join(tmpdir(), 'camos-fresh-'));
+  try {
+    const at = (path: string, seconds: number) => utimesSync(join(root, path), seconds, seconds);
+    for (const d of ['host/cli', 'sdk/client', 'build/js']) mkdirSync(join(root, d), { recursive: true });
+    writeFileSync(join(root, 'host/cli/main.ts'), '');
+    writeFileSync(join(root, 'sdk/client/index.ts'), '');
+    for (const p of ['host/cli/main.ts', 'host/cli', 'host', 'sdk/client/index.ts', 'sdk/client', 'sdk']) at(p, 1000);
+    assert.equal(compiledIsFresh(root), false, 'not compiled');
+    writeFileSync(join(root, 'build/js/.stamp'), '');
+    at('build/js/.stamp', 2000);
+    assert.equal(compiledIsFresh(root), true, 'compiled after the last edit');
+    at('host/cli/main.ts', 3000);
+    assert.equal(compiledIsFresh(root), false, 'a source edited since');
+    at('host/cli/main.ts', 1000);
+    at('sdk/client', 3000); // what adding or removing a file does to its folder
+    assert.equal(compiledIsFresh(root), false, 'a file added or removed since');
+    at('build/js/.stamp', 4000);
+    assert.equal(compiledIsFresh(root), true, 'compiled again');
+  } finally {
+    rmSync(root, { recursive: true, force: true });
   }
 });

@@ -57,14 +57,10 @@ function needsReplacer(v: unknown, depth = 0): boolean {
 /** Evidence as stored. Without a replacer JSON.stringify takes its fast path: the check and the plain call cost ≈ 1.1 µs for the kernel's usual evidence, against ≈ 1.9 µs with the replacer. */
 const evidenceJson = (ev: unknown): string => (needsReplacer(ev) ? JSON.stringify(ev, replacer) : JSON.stringify(ev));
 
-/** An entry's hashed fields, in HASHED order (what the writer thread chains and stores). */
-export function fieldsOf(e: AuditEntry): unknown[] {
-  return rowOf(e).slice(1);
-}
-
 /**
- * [seq, ...fieldsOf(e)] with seq 0, for the log to number: one array literal, since this
- * runs for every record on the main thread.
+ * [seq, ...the entry's hashed fields in HASHED order] with seq 0, for the log to number:
+ * what the writer thread chains and stores. One array literal, since this runs for every
+ * record on the main thread.
  */
 export function rowOf(e: AuditEntry): unknown[] {
   return [
@@ -91,7 +87,7 @@ export function rowOf(e: AuditEntry): unknown[] {
 
 /** Turns an entry into the row that follows `prevHash` (seq is assigned by the log). */
 export function toRow(e: AuditEntry, prevHash: string): Omit<AuditRow, 'seq'> {
-  const fields = fieldsOf(e);
+  const fields = rowOf(e).slice(1);
   const row = Object.fromEntries(HASHED.map((k, i) => [k, fields[i]])) as Hashed;
   return { ...row, prev_hash: prevHash, hash: chainHash(prevHash, fields) };
 }

@@ -68,21 +68,23 @@ export interface HybridVerdict {
 }
 
 export function hybridVerify(pub: HybridPublicKey, message: Uint8Array, sig: HybridSignature): HybridVerdict {
-  let ed = false;
   if ((pub.algorithm ?? HYBRID_ALGORITHM) !== sig.algorithm) return { valid: false, mldsa: false, ed25519: false };
-  try {
-    ed = sig.algorithm === TPM_HYBRID_ALGORITHM
-      ? verifyP256(pub.p256, message, sig.p256)
-      : edVerify(null, message, edKeyOf(pub.ed25519), sig.ed25519);
-  } catch {
-    ed = false;
-  }
+  const ed = classicalVerify(pub, message, sig);
   const pq = mldsaVerify(sig.mldsa, message, pub.mldsa);
   return { valid: ed && pq, mldsa: pq, ed25519: ed };
 }
 
+/** The classical half alone (Ed25519, or ECDSA P-256 for ML-DSA-65+ECDSA-P256); false when malformed. */
+function classicalVerify(pub: HybridPublicKey, message: Uint8Array, sig: HybridSignature): boolean {
+  try {
+    return sig.algorithm === TPM_HYBRID_ALGORITHM ? verifyP256(pub.p256, message, sig.p256) : edVerify(null, message, edKeyOf(pub.ed25519), sig.ed25519);
+  } catch {
+    return false;
+  }
+}
+
 /**
- * The ML-DSA-65 half alone; false when malformed. Verification uses mldsa65.mjs (native
+ * The ML-DSA-65 half alone; false when malformed. Verification uses mldsa65.ts (native
  * SHAKE, each public key expanded once: under a millisecond against noble's 3 to 5 ms);
  * keys and signatures still come from @noble/post-quantum.
  */
