@@ -149,6 +149,25 @@ async function unaryThroughput(port: number, token: string | undefined, rpc: str
   return { rate, errors };
 }
 
+/** CPU time a process has used (user + system), in µs; Linux /proc, clock ticks of 10 ms. */
+function procCpuUs(pid: number): number {
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(f[11]) + Number(f[12])) * 10_000;
+}
+
+/**
+ * Runs one measurement and adds the CPU time per call of the server (every thread of its
+ * process) and of this client. On a machine of two cores their sum bounds the rate:
+ * 2,000,000 µs / (server + client) calls per second, whatever either does with it.
+ */
+async function withCpu<T extends object>(pid: number, calls: number, run: () => Promise<T>): Promise<T & { serverUs: number; clientUs: number }> {
+  const s0 = procCpuUs(pid);
+  const c0 = process.cpuUsage();
+  const r = await run();
+  const c = process.cpuUsage(c0);
+  return { ...r, serverUs: Math.round((procCpuUs(pid) - s0) / calls), clientUs: Math.round((c.user + c.system) / calls) };
+}
+
 function rssMb(pid: number): number {
   const m = readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+) kB/);
   return m ? Number(m[1]) / 1024 : NaN;
@@ -190,24 +209,28 @@ try {
   await sessionThroughput(echo.port, undefined, health, 32, 3000);
 
   const rows: Row[] = [];
-  const addStream = (target: string, call: string, window: number, r: Awaited<ReturnType<typeof sessionThroughput>>) =>
-    rows.push({ door: 'Session stream', target, syscall: call, load: `window ${window}`, 'calls/s': Math.round(r.rate), 'p50 ms': r.lat.p50, 'p99 ms': r.lat.p99, errors: r.errors });
+  const cpu = (r: { serverUs: number; clientUs: number }) => ({ 'server CPU us/call': r.serverUs, 'client CPU us/call': r.clientUs });
+  const kpid = kernel.child.pid!;
+  const epid = echo.child.pid!;
+  const addStream = (target: string, call: string, window: number, r: Awaited<ReturnType<typeof sessionThroughput>> & { serverUs: number; clientUs: number }) =>
+    rows.push({ door: 'Session stream', target, syscall: call, load: `window ${window}`, 'calls/s': Math.round(r.rate), 'p50 ms': r.lat.p50, 'p99 ms': r.lat.p99, errors: r.errors, ...cpu(r) });
   for (const window of [8, 64]) {
-    addStream('kernel', 'sys_health_check (summary)', window, await sessionThroughput(kernel.port, kernel.token, health, window));
-    addStream('kernel', cheapName, window, await sessionThroughput(kernel.port, kernel.token, cheap, window));
-    addStream('echo server', 'HealthCheck echo', window, await sessionThroughput(echo.port, undefined, health, window));
+    addStream('kernel', 'sys_health_check (summary)', window, await withCpu(kpid, N, () => sessionThroughput(kernel.port, kernel.token, health, window)));
+    addStream('kernel', cheapName, window, await withCpu(kpid, N, () => sessionThroughput(kernel.port, kernel.token, cheap, window)));
+    addStream('echo server', 'HealthCheck echo', window, await withCpu(epid, N, () => sessionThroughput(echo.port, undefined, health, window)));
   }
+  const seconds = quick ? 1 : 3;
   for (const [call, make] of [['sys_health_check (summary)', health], [cheapName, cheap]] as const) {
-    const r = await sessionAtRate(kernel.port, kernel.token, make, 10_000, quick ? 1 : 3);
-    rows.push({ door: 'Session stream', target: 'kernel', syscall: call, load: `offered 10000/s (got ${Math.round(r.achieved)})`, 'calls/s': Math.round(r.achieved), 'p50 ms': r.lat.p50, 'p99 ms': r.lat.p99, errors: r.errors });
+    const r = await withCpu(kpid, 10_000 * seconds, () => sessionAtRate(kernel.port, kernel.token, make, 10_000, seconds));
+    rows.push({ door: 'Session stream', target: 'kernel', syscall: call, load: `offered 10000/s (got ${Math.round(r.achieved)})`, 'calls/s': Math.round(r.achieved), 'p50 ms': r.lat.p50, 'p99 ms': r.lat.p99, errors: r.errors, ...cpu(r) });
   }
   const unaryRows: Record<string, number> = {};
   for (const concurrency of [16, 64]) {
-    const k = await unaryThroughput(kernel.port, kernel.token, 'HealthCheck', { detailed: false }, concurrency);
-    const e = await unaryThroughput(echo.port, undefined, 'HealthCheck', { detailed: false }, concurrency);
+    const k = await withCpu(kpid, Math.round(N / 2), () => unaryThroughput(kernel.port, kernel.token, 'HealthCheck', { detailed: false }, concurrency));
+    const e = await withCpu(epid, Math.round(N / 2), () => unaryThroughput(echo.port, undefined, 'HealthCheck', { detailed: false }, concurrency));
     unaryRows[`ratio at concurrency ${concurrency}`] = Number((k.rate / e.rate).toFixed(2));
-    rows.push({ door: 'unary', target: 'kernel', syscall: 'HealthCheck (summary)', load: `concurrency ${concurrency}`, 'calls/s': Math.round(k.rate), 'p50 ms': '', 'p99 ms': '', errors: k.errors });
-    rows.push({ door: 'unary', target: 'echo server', syscall: 'HealthCheck echo', load: `concurrency ${concurrency}`, 'calls/s': Math.round(e.rate), 'p50 ms': '', 'p99 ms': '', errors: e.errors });
+    rows.push({ door: 'unary', target: 'kernel', syscall: 'HealthCheck (summary)', load: `concurrency ${concurrency}`, 'calls/s': Math.round(k.rate), 'p50 ms': '', 'p99 ms': '', errors: k.errors, ...cpu(k) });
+    rows.push({ door: 'unary', target: 'echo server', syscall: 'HealthCheck echo', load: `concurrency ${concurrency}`, 'calls/s': Math.round(e.rate), 'p50 ms': '', 'p99 ms': '', errors: e.errors, ...cpu(e) });
   }
   report('syscalls: kernel in a child process, client in this one', rows, {
     'idle kernel RSS (MB)': Number(idleRss.mb.toFixed(1)),

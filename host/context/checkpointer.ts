@@ -7,6 +7,9 @@ import { reportCommit } from './wal.mjs';
 
 export { BACKGROUND_CHECKPOINT_PRAGMAS } from './wal.mjs';
 
+/** The thread's nice value (Linux): a checkpoint can wait while syscalls and drivers run. */
+const NICE = 10;
+
 export class Checkpointer {
   /** [0] commits reported (-1: close), [1] 1 once the thread has closed, [2] the thread's sleep word. */
   readonly state = new Int32Array(new SharedArrayBuffer(12));
@@ -17,7 +20,7 @@ export class Checkpointer {
   /** Starts the thread (the first commit does, if nothing did before). */
   start(): void {
     if (this.worker) return;
-    this.worker = new Worker(new URL('./checkpointer.mjs', import.meta.url), { workerData: { path: this.path, state: this.state.buffer } });
+    this.worker = new Worker(new URL('./checkpointer.mjs', import.meta.url), { workerData: { path: this.path, state: this.state.buffer, nice: NICE } });
     this.worker.unref();
   }
 

@@ -52,12 +52,16 @@ export function generateHybridKeyPair(): HybridKeyPair {
 }
 
 export function hybridSign(key: HybridKeyPair, message: Uint8Array): HybridSignature {
-  return {
-    keyId: key.publicKey.keyId,
-    algorithm: HYBRID_ALGORITHM,
-    mldsa: ml_dsa65.sign(message, key.mldsaSecret),
-    ed25519: new Uint8Array(edSign(null, message, key.ed25519Secret)),
-  };
+  return withEd25519(key, message, ml_dsa65.sign(message, key.mldsaSecret));
+}
+
+/** hybridSign with the ML-DSA-65 half made by `mldsaSign` (the kernel's: on its signing thread, sign-thread.ts). */
+export async function hybridSignWith(key: HybridKeyPair, message: Uint8Array, mldsaSign: (message: Uint8Array, secretKey: Uint8Array) => Promise<Uint8Array>): Promise<HybridSignature> {
+  return withEd25519(key, message, await mldsaSign(message, key.mldsaSecret));
+}
+
+function withEd25519(key: HybridKeyPair, message: Uint8Array, mldsa: Uint8Array): HybridSignature {
+  return { keyId: key.publicKey.keyId, algorithm: HYBRID_ALGORITHM, mldsa, ed25519: new Uint8Array(edSign(null, message, key.ed25519Secret)) };
 }
 
 export interface HybridVerdict {

@@ -41,23 +41,24 @@ function check(type: protobuf.Type, buf: Uint8Array, depth: number): string | un
     const id = tag >>> 3;
     const wire = tag & 7;
     const field = type.fieldsById[id];
-    const name = field ? `field '${snake(field.name)}' (#${id})` : `unknown field #${id}`;
-    if (id === 0 || wire === 3 || wire === 4 || wire > 5) return `invalid tag for ${name} at byte ${at}`;
+    // Named only when something is wrong: this walk runs for every message received.
+    const named = () => (field ? `field '${snake(field.name)}' (#${id})` : `unknown field #${id}`);
+    if (id === 0 || wire === 3 || wire === 4 || wire > 5) return `invalid tag for ${named()} at byte ${at}`;
     const start = reader.pos;
     try {
       if (wire === 2) {
         const len = reader.uint32();
-        if (reader.pos + len > reader.len) return `${name} is truncated (declares ${len} bytes at byte ${start}, ${reader.len - reader.pos} remain)`;
+        if (reader.pos + len > reader.len) return `${named()} is truncated (declares ${len} bytes at byte ${start}, ${reader.len - reader.pos} remain)`;
         const body = buf.subarray(reader.pos, reader.pos + len);
         reader.pos += len;
         const inner = field?.resolvedType && 'fields' in field.resolvedType ? (field.resolvedType as protobuf.Type) : undefined;
         if (inner && !field!.map) {
           const deeper = check(inner, body, depth + 1);
-          if (deeper) return `${name}: ${deeper}`;
+          if (deeper) return `${named()}: ${deeper}`;
         }
       } else reader.skipType(wire);
     } catch {
-      return `${name} is truncated (starts at byte ${start}, message is ${buf.length} bytes)`;
+      return `${named()} is truncated (starts at byte ${start}, message is ${buf.length} bytes)`;
     }
   }
   return undefined;

@@ -1,0 +1,77 @@
+// ML-DSA-65 signing on its own thread (host/crypto/sign-thread.ts): what the key store's
+// signatures (sys_tpm_sign, audit checkpoints) are made with, off the main thread.
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { ml_dsa65 } from '@noble/post-quantum/ml-dsa.js';
+import { decodeSignature } from '../host/crypto/index.ts';
+import { SignThread, signThread } from '../host/crypto/sign-thread.ts';
+import { createKernel } from '../host/index.ts';
+
+const until = async (cond: () => boolean, what: string) => {
+  for (let i = 0; i < 500 && !cond(); i++) await new Promise((r) => setTimeout(r, 10));
+  assert.ok(cond(), what);
+};
+
+test('signatures made on the thread verify, several at once on one thread', async () => {
+  const t = new SignThread();
+  const keys = ml_dsa65.keygen(randomBytes(32));
+  const messages = [0, 1, 2, 3].map(() => new Uint8Array(randomBytes(64)));
+  const sigs = await Promise.all(messages.map((m) => t.sign(m, keys.secretKey)));
+  sigs.forEach((sig, i) => {
+    assert.equal(sig.length, 3309);
+    assert.equal(ml_dsa65.verify(sig, messages[i], keys.publicKey), true);
+    assert.equal(ml_dsa65.verify(sig, messages[(i + 1) % 4], keys.publicKey), false);
+  });
+  assert.deepEqual(t.stats, { signed: 4, started: 1 });
+  await t.close();
+  assert.equal(t.running, false);
+});
+
+test('the thread stops when idle and starts again for the next signature', async () => {
+  const t = new SignThread(20);
+  const keys = ml_dsa65.keygen(randomBytes(32));
+  await t.sign(new Uint8Array([1]), keys.secretKey);
+  await until(() => !t.running, 'the idle thread stopped');
+  const sig = await t.sign(new Uint8Array([2]), keys.secretKey);
+  assert.equal(ml_dsa65.verify(sig, new Uint8Array([2]), keys.publicKey), true);
+  assert.deepEqual(t.stats, { signed: 2, started: 2 });
+  await t.close();
+});
+
+test('a bad secret key is a clear error, and the thread goes on signing', async () => {
+  const t = new SignThread();
+  await assert.rejects(t.sign(new Uint8Array([1]), new Uint8Array(10)), /ML-DSA-65 signing failed: .*4032/);
+  const keys = ml_dsa65.keygen(randomBytes(32));
+  const sig = await t.sign(new Uint8Array([1]), keys.secretKey);
+  assert.equal(ml_dsa65.verify(sig, new Uint8Array([1]), keys.publicKey), true);
+  assert.equal(t.stats.started, 1);
+  await t.close();
+  await assert.rejects(t.close().then(() => t.sign(new Uint8Array([1]), new Uint8Array(10))), /signing failed/);
+  await t.close();
+});
+
+test('the kernel signs on the thread: sys_tpm_sign and the audit checkpoint at shutdown', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'camos-signthread-'));
+  try {
+    const kernel = await createKernel({ config: { dataDir: dir, logLevel: 'silent' } });
+    let closed = false;
+    try {
+      const before = signThread.stats.signed;
+      const data = Buffer.from('off the main thread');
+      const r = await kernel.call('sys_tpm_sign', { data });
+      assert.equal(signThread.stats.signed, before + 1);
+      assert.equal(await kernel.keys!.verify(data, decodeSignature(r.signature, r.keyId)), true);
+      await kernel.close(); // signs the final audit checkpoint
+      closed = true;
+      assert.equal(signThread.stats.signed, before + 2, 'the final checkpoint was signed on the thread');
+    } finally {
+      if (!closed) await kernel.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
