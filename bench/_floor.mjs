@@ -27,13 +27,13 @@ for (let i = 0; i < Number(process.env.WORKERS ?? 0); i++) {
   await new Promise((resolve) => w.once('message', resolve));
   w.unref();
 }
-// Settled: four samples 5 s apart within 1 MB (as bench/syscalls.ts waits for the kernel).
+// Settled: five samples 5 s apart within 1 MB (as bench/syscalls.ts waits for the kernel).
 const samples = [];
 for (let i = 0; i < 18; i++) {
   await new Promise((r) => setTimeout(r, 5000));
   samples.push(rss());
-  const last = samples.slice(-4);
-  if (last.length === 4 && Math.max(...last) - Math.min(...last) < 1) break;
+  const last = samples.slice(-5);
+  if (last.length === 5 && Math.max(...last) - Math.min(...last) < 1) break;
 }
 console.log(JSON.stringify({ rss: samples[samples.length - 1] }));
 process.exit(0);
