@@ -42,12 +42,7 @@ export class KernelMetrics {
   }
 }
 
-/**
- * A Prometheus histogram with one label (syscall), in the exposition prom-client's
- * Histogram gives, registered in the same registry. prom-client's own observe() hashes
- * the labels and keys its buckets by the bound's decimal string, a few microseconds a
- * call; this one counts into a typed array per syscall.
- */
+/** A metric as prom-client's Registry reads it (getForPromString, and get for JSON). */
 interface Exported {
   name: string;
   help: string;
@@ -56,6 +51,12 @@ interface Exported {
   values: { labels: Record<string, string | number>; sharedLabels?: Record<string, string>; value: number; metricName: string }[];
 }
 
+/**
+ * A Prometheus histogram with one label (syscall), in the exposition prom-client's
+ * Histogram gives, registered in the same registry. prom-client's own observe() hashes
+ * the labels and keys its buckets by the bound's decimal string, a few microseconds a
+ * call; this one counts into a typed array per syscall.
+ */
 class LatencyHistogram {
   readonly type = 'histogram';
   readonly aggregator = 'sum';
@@ -105,6 +106,7 @@ class LatencyHistogram {
     return { ...m, values: m.values.map(({ sharedLabels, ...v }) => ({ ...v, labels: { ...v.labels, ...sharedLabels } })) };
   }
 
+  /** Registry.resetMetrics(). */
   reset(): void {
     this.data.clear();
   }
