@@ -18,6 +18,7 @@ import { ml_dsa65 } from '@noble/post-quantum/ml-dsa.js';
 import { generateHybridKeyPair, hybridSign, mldsaVerify } from '../host/crypto/hybrid.ts';
 import { manifestText, sha256Digest, signManifest } from '../host/drivers/manifest.ts';
 import { inspectCoreModule } from '../host/drivers/wasm.ts';
+import { threadExecArgv } from '../host/threads.mjs';
 import { buildFixture } from '../test/fixtures/probe.ts';
 import { report, stats, type Row, type Stats } from './lib.ts';
 
@@ -72,10 +73,11 @@ rows.push(row('worker call path, 1 KiB (instantiate + handle + copy out)', worke
 const workerStart = async (tsx: boolean): Promise<number> => {
   const t = performance.now();
   const probe = new URL(tsx ? './drivers/worker-probe.ts' : './drivers/worker-probe.mjs', import.meta.url).href;
-  // A worker does not inherit the parent's loader: it registers tsx itself before importing.
+  // Both start without the loader this benchmark runs under, as the kernel's threads do
+  // (threadExecArgv); the TypeScript one registers tsx itself before importing.
   const w = tsx
-    ? new Worker(`import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(probe)}); })`, { eval: true })
-    : new Worker(new URL(probe));
+    ? new Worker(`import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(probe)}); })`, { eval: true, execArgv: threadExecArgv() })
+    : new Worker(new URL(probe), { execArgv: threadExecArgv() });
   await new Promise((resolve, reject) => {
     w.once('message', resolve);
     w.once('error', reject);

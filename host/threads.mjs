@@ -17,3 +17,25 @@ export function lowerPriority(nice) {
     // no /proc, or not permitted: the thread runs at the kernel's priority
   }
 }
+
+/**
+ * The Node.js options a kernel thread starts with: the process's own (memory limits, an
+ * inspector), without a TypeScript loader. The threads' code is plain JavaScript; a
+ * thread that inherits `--import tsx` (a kernel run from its sources, or embedded in a
+ * program run through tsx) loads it again, about 100 ms more to start each one.
+ */
+export function threadExecArgv() {
+  const argv = process.execArgv;
+  const kept = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (/^--(import|require|loader|experimental-loader)$/.test(a) || a === '-r') {
+      if (/tsx/.test(argv[i + 1] ?? '')) {
+        i++;
+        continue;
+      }
+    } else if (/^--(import|require|loader|experimental-loader)=.*tsx/.test(a)) continue;
+    kept.push(a);
+  }
+  return kept;
+}
