@@ -1,11 +1,9 @@
 // A child of bench/memory.ts: loads some of the parts an idle camos kernel holds, without
-// camos, waits until its resident memory settles, prints it. PARTS: comma-separated of
-// grpc, sqlite, cedar; WORKERS: idle worker threads to start.
-import { readFileSync } from 'node:fs';
+// camos, prints "ready" and idles until killed (memory.ts measures it). PARTS:
+// comma-separated of grpc, sqlite, cedar; WORKERS: idle worker threads to start.
 import { setFlagsFromString } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 
-const rss = () => Number(readFileSync('/proc/self/status', 'utf8').match(/VmRSS:\s+(\d+)/)[1]) / 1024;
 const parts = (process.env.PARTS ?? '').split(',').filter(Boolean);
 if (parts.includes('grpc')) {
   const grpc = await import('@grpc/grpc-js');
@@ -27,13 +25,5 @@ for (let i = 0; i < Number(process.env.WORKERS ?? 0); i++) {
   await new Promise((resolve) => w.once('message', resolve));
   w.unref();
 }
-// Settled: five samples 5 s apart within 1 MB (as bench/syscalls.ts waits for the kernel).
-const samples = [];
-for (let i = 0; i < 18; i++) {
-  await new Promise((r) => setTimeout(r, 5000));
-  samples.push(rss());
-  const last = samples.slice(-5);
-  if (last.length === 5 && Math.max(...last) - Math.min(...last) < 1) break;
-}
-console.log(JSON.stringify({ rss: samples[samples.length - 1] }));
-process.exit(0);
+console.log('ready');
+setInterval(() => {}, 1 << 30);

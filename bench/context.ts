@@ -6,16 +6,15 @@
 //  - the same reads and writes over the Session stream from this process to a kernel in a
 //    child process (the TypeScript client in sdk/client).
 // A write counts only once its transaction is durable (SQLite WAL, synchronous=FULL).
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomInt } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { openContextStore, type ContextStore } from '../host/context/index.ts';
 import { createKernel } from '../host/index.ts';
 import { CamosClient } from '../sdk/client/index.ts';
 import { report, stats, type Row } from './lib.ts';
+import { startKernel } from './_process.ts';
 
 const quick = process.argv.includes('--quick');
 const KEYS = quick ? 2_000 : 10_000;
@@ -25,7 +24,6 @@ const SNAPSHOT_KEYS = quick ? 10_000 : 100_000;
 const WINDOW = 64;
 const VALUE = randomBytes(1024);
 
-const root = fileURLToPath(new URL('..', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'camos-bench-context-'));
 const rows: Row[] = [];
 const ms = (t0: number) => performance.now() - t0;
@@ -140,24 +138,8 @@ const snapshotFacts: Record<string, number> = {};
 }
 
 // ---------------------------------------------------------------- over the Session stream
-function startKernel(): Promise<{ child: ChildProcess; port: number; token: string }> {
-  const dataDir = join(dir, 'remote');
-  const child = spawn(process.execPath, [join(root, 'bin/camos.mjs'), 'start', '--port', '0', '--data-dir', dataDir, '--log-level', 'silent'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  return new Promise((resolve, reject) => {
-    let buf = '';
-    const onData = (d: Buffer) => {
-      buf += d.toString();
-      const m = buf.match(/listening on [\d.]+:(\d+)/);
-      if (m) resolve({ child, port: Number(m[1]), token: readFileSync(join(dataDir, 'admin.token'), 'utf8').trim() });
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`the kernel exited (${code}) before listening: ${buf}`)));
-  });
-}
-
 {
-  const remote = await startKernel();
+  const remote = await startKernel(join(dir, 'remote'));
   const client = new CamosClient({ address: `127.0.0.1:${remote.port}`, token: remote.token });
   try {
     const write = (i: number) => client.contextWrite({ namespace: 'bench', key: `k${i % KEYS}`, data: VALUE });

@@ -1,58 +1,35 @@
 // `npm run bench -- memory`: the resident memory of an idle kernel beside the floor of the
-// parts it must hold, each loaded alone in a fresh Node.js process without camos: Node
-// itself, a grpc-js server, SQLite and Cedar (one authorization made), idle worker threads.
-// Every process waits until its memory settles (five samples 5 s apart within 1 MB, as
-// bench/syscalls.ts waits for the kernel). The kernel runs first, alone; then the others
+// parts it must hold, each loaded alone in a fresh Node.js process without camos
+// (bench/_floor.mjs): Node itself, a grpc-js server, SQLite and Cedar (one authorization
+// made), idle worker threads. Each process's memory is taken once settled (settledRss, as
+// bench/syscalls.ts takes the kernel's). The kernel runs first, alone; then the others
 // side by side. About two minutes in all.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { report, type Row } from './lib.ts';
+import { root, settledRss, startKernel, waitForLine } from './_process.ts';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
-
-function floor(parts: string, workers: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(root, 'bench/_floor.mjs')], { cwd: root, env: { ...process.env, PARTS: parts, WORKERS: String(workers) }, stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.once('exit', (code) => (code === 0 ? resolve(JSON.parse(out).rss) : reject(new Error(`bench/_floor.mjs (${parts}) exited with ${code}`))));
-  });
-}
-
-function rssMb(pid: number): number {
-  const m = readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+) kB/);
-  return m ? Number(m[1]) / 1024 : NaN;
-}
+const LIMIT_MS = 90_000;
 
 async function idleKernel(): Promise<number> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'camos-bench-memory-'));
-  const child = spawn(process.execPath, [join(root, 'bin/camos.mjs'), 'start', '--port', '0', '--data-dir', dataDir, '--log-level', 'silent'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const kernel = await startKernel();
   try {
-    await new Promise<void>((resolve, reject) => {
-      let buf = '';
-      const onData = (d: Buffer) => {
-        buf += d;
-        if (/listening on/.test(buf)) resolve();
-      };
-      child.stdout.on('data', onData);
-      child.stderr.on('data', onData);
-      child.once('exit', (code) => reject(new Error(`the kernel exited (${code}) before listening: ${buf}`)));
-    });
-    const samples: number[] = [];
-    for (let i = 0; i < 18; i++) {
-      await new Promise((r) => setTimeout(r, 5000));
-      samples.push(rssMb(child.pid!));
-      const last = samples.slice(-5);
-      if (last.length === 5 && Math.max(...last) - Math.min(...last) < 1) break;
-    }
-    return samples[samples.length - 1];
+    return (await settledRss(kernel.child.pid!, LIMIT_MS)).mb;
   } finally {
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
-    rmSync(dataDir, { recursive: true, force: true });
+    kernel.child.kill('SIGTERM');
+    await new Promise((r) => kernel.child.once('exit', r));
+    rmSync(kernel.dataDir, { recursive: true, force: true });
+  }
+}
+
+async function floor(parts: string, workers: number): Promise<number> {
+  const child = spawn(process.execPath, [join(root, 'bench/_floor.mjs')], { cwd: root, env: { ...process.env, PARTS: parts, WORKERS: String(workers) }, stdio: ['ignore', 'pipe', 'inherit'] });
+  try {
+    await waitForLine(child, /^ready$/m);
+    return (await settledRss(child.pid!, LIMIT_MS)).mb;
+  } finally {
+    child.kill();
   }
 }
 

@@ -2,45 +2,18 @@
 // Measures, in one run: Session-stream throughput and latency at a fixed offered load,
 // unary throughput beside a plain grpc-js echo server (the pipeline's cost as a ratio),
 // and the resident memory of a kernel just started and once idle (settled).
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawn } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 import { packageDefinition } from '../host/doors/proto.ts';
 import { report, stats, type Row } from './lib.ts';
+import { root, rssMb, settledRss, startKernel, waitForLine } from './_process.ts';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
 const Client = grpc.makeGenericClientConstructor(packageDefinition['cam_os.SyscallService'] as grpc.ServiceDefinition, 'SyscallService');
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const N = quick ? 5_000 : 40_000;
-
-function waitForLine(child: ChildProcess, re: RegExp): Promise<RegExpMatchArray> {
-  return new Promise((resolve, reject) => {
-    let buf = '';
-    const onData = (d: Buffer) => {
-      buf += d.toString();
-      const m = buf.match(re);
-      if (m) {
-        child.stdout?.off('data', onData);
-        child.stderr?.off('data', onData);
-        resolve(m);
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`child exited (${code}) before printing ${re}: ${buf}`)));
-  });
-}
-
-async function startKernel() {
-  const dataDir = mkdtempSync(join(tmpdir(), 'camos-bench-'));
-  const child = spawn(process.execPath, [join(root, 'bin/camos.mjs'), 'start', '--port', '0', '--data-dir', dataDir, '--log-level', 'silent'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const m = await waitForLine(child, /listening on [\d.]+:(\d+)/);
-  return { child, port: Number(m[1]), dataDir, token: readFileSync(join(dataDir, 'admin.token'), 'utf8').trim() };
-}
 
 async function startEcho() {
   const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'bench/_echo-server.ts')], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -168,31 +141,12 @@ async function withCpu<T extends object>(pid: number, calls: number, run: () => 
   return { ...r, serverUs: Math.round((procCpuUs(pid) - s0) / calls), clientUs: Math.round((c.user + c.system) / calls) };
 }
 
-function rssMb(pid: number): number {
-  const m = readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+) kB/);
-  return m ? Number(m[1]) / 1024 : NaN;
-}
-
-async function settledRss(pid: number, limitMs: number): Promise<{ mb: number; afterS: number }> {
-  const t0 = Date.now();
-  const samples = [rssMb(pid)];
-  while (Date.now() - t0 < limitMs) {
-    await new Promise((r) => setTimeout(r, 5000));
-    samples.push(rssMb(pid));
-    const last = samples.slice(-5);
-    if (last.length === 5 && Math.max(...last) - Math.min(...last) < 1) break;
-  }
-  return { mb: samples[samples.length - 1], afterS: Math.round((Date.now() - t0) / 1000) };
-}
-
 const kernel = await startKernel();
 const echo = await startEcho();
 try {
   await new Promise((r) => setTimeout(r, 2000));
   const startedRss = rssMb(kernel.child.pid!);
-  // Idle: V8 gives back the heap space that loading grew only after a while without work
-  // (its memory reducer, which here took 20–40 s). Sample every 5 s until five samples in a
-  // row (20 s) agree within 1 MB, or 90 s have passed (30 s with --quick).
+  // Idle and settled (settledRss), within 90 s (30 s with --quick).
   const idleRss = await settledRss(kernel.child.pid!, quick ? 30_000 : 90_000);
 
   const health: MakeReq = (id) => ({ requestId: id, healthCheck: { detailed: false } });

@@ -2,6 +2,7 @@
 // TypeScript loader to import them).
 import { readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
+import { Worker } from 'node:worker_threads';
 
 /**
  * Lowers the calling thread's CPU priority to `nice` (0–19). On Linux a thread has its own
@@ -38,4 +39,13 @@ export function threadExecArgv() {
     kept.push(a);
   }
   return kept;
+}
+
+/**
+ * Starts one of the kernel's own threads (the driver workers, the audit writer, the
+ * checkpointers, the signing thread): `url`, plain JavaScript, with threadExecArgv() and
+ * `nice` in its workerData, which the thread applies first with lowerPriority.
+ */
+export function startThread(url, { nice = 0, workerData = {}, transferList } = {}) {
+  return new Worker(url, { execArgv: threadExecArgv(), workerData: { ...workerData, nice }, transferList });
 }

@@ -1,9 +1,8 @@
-// The options the kernel's own threads start with (host/threads.mjs): the process's, without
-// a TypeScript loader, which the threads' plain JavaScript does not need.
+// How the kernel's own threads start (host/threads.mjs): with the process's options minus a
+// TypeScript loader, which the threads' plain JavaScript does not need, and their nice value.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { Worker } from 'node:worker_threads';
-import { threadExecArgv } from '../host/threads.mjs';
+import { startThread, threadExecArgv } from '../host/threads.mjs';
 
 test('threadExecArgv drops tsx in each spelling and keeps every other option', () => {
   const saved = process.execArgv;
@@ -24,13 +23,15 @@ test('threadExecArgv drops tsx in each spelling and keeps every other option', (
   }
 });
 
-test('a thread started with them runs without tsx, though this test runs through it', async () => {
+test('startThread: a thread runs without tsx, though this test runs through it, with its nice value in workerData', async () => {
   assert.ok(process.execArgv.some((a) => a.includes('tsx')), 'the test runs under tsx (npm test)');
-  const w = new Worker('require("node:worker_threads").parentPort.postMessage(process.execArgv)', { eval: true, execArgv: threadExecArgv() });
-  const argv = await new Promise<string[]>((resolve, reject) => {
+  const code = "import { parentPort, workerData } from 'node:worker_threads'; parentPort.postMessage({ argv: process.execArgv, workerData });";
+  const w = startThread(new URL(`data:text/javascript,${encodeURIComponent(code)}`), { nice: 7, workerData: { path: 'x' } });
+  const got = await new Promise<{ argv: string[]; workerData: unknown }>((resolve, reject) => {
     w.once('message', resolve);
     w.once('error', reject);
   });
   await w.terminate();
-  assert.equal(argv.some((a) => a.includes('tsx')), false, JSON.stringify(argv));
+  assert.equal(got.argv.some((a) => a.includes('tsx')), false, JSON.stringify(got.argv));
+  assert.deepEqual(got.workerData, { path: 'x', nice: 7 });
 });

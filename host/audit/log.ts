@@ -4,8 +4,8 @@
 // transaction, in order. Reads first wait for the writer to catch up.
 // Clean shutdown writes everything and signs a final checkpoint; SIGKILL loses at most
 // the records buffered or in the writer's hands since the last written batch.
-import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
-import { threadExecArgv } from '../threads.mjs';
+import { MessageChannel, receiveMessageOnPort, type MessagePort, type Worker } from 'node:worker_threads';
+import { startThread } from '../threads.mjs';
 import type { Statement } from 'better-sqlite3';
 import type { HybridPublicKey, HybridSignature } from '../crypto/hybrid.ts';
 import { publicKeyToJson, signatureToJson } from '../crypto/hybrid.ts';
@@ -143,9 +143,9 @@ export class AuditLog implements AuditSink {
     port1.unref();
     // Started once records add up (write()): an idle kernel's few need no thread of their own.
     this.checkpointer = new Checkpointer(path);
-    this.writer = new Worker(new URL('./writer.mjs', import.meta.url), {
-      execArgv: threadExecArgv(),
-      workerData: { path, progress: this.progress.buffer, lastHash: this.tailHash(), replies: port2, checkpoints: this.checkpointer.state.buffer, nice: config.writerNice ?? 10 },
+    this.writer = startThread(new URL('./writer.mjs', import.meta.url), {
+      nice: config.writerNice ?? 10,
+      workerData: { path, progress: this.progress.buffer, lastHash: this.tailHash(), replies: port2, checkpoints: this.checkpointer.state.buffer },
       transferList: [port2],
     });
     this.writer.unref();

@@ -12,7 +12,7 @@ import { lowerPriority } from '../threads.mjs';
 // [0] commits reported (-1: close), [1] 1 once closed, [2] stays 0 (sleeping on it)
 const state = new Int32Array(workerData.state);
 // Bookkeeping, as the audit writer: syscalls and drivers get the cores first.
-lowerPriority(workerData.nice ?? 0);
+lowerPriority(workerData.nice);
 const GAP_MS = 10; // each checkpoint fsyncs the database file; at most 100 a second
 let db;
 try {

@@ -2,8 +2,8 @@
 // mode: the connection that commits reports each commit (committed(), or from another
 // thread with reportCommit(state), wal.mjs), and the thread copies the log back into the
 // database file in the background. The context store and the audit log each have one.
-import { Worker } from 'node:worker_threads';
-import { threadExecArgv } from '../threads.mjs';
+import type { Worker } from 'node:worker_threads';
+import { startThread } from '../threads.mjs';
 import { reportCommit } from './wal.mjs';
 
 export { BACKGROUND_CHECKPOINT_PRAGMAS } from './wal.mjs';
@@ -21,7 +21,7 @@ export class Checkpointer {
   /** Starts the thread (the first commit does, if nothing did before). */
   start(): void {
     if (this.worker) return;
-    this.worker = new Worker(new URL('./checkpointer.mjs', import.meta.url), { execArgv: threadExecArgv(), workerData: { path: this.path, state: this.state.buffer, nice: NICE } });
+    this.worker = startThread(new URL('./checkpointer.mjs', import.meta.url), { nice: NICE, workerData: { path: this.path, state: this.state.buffer } });
     this.worker.unref();
   }
 

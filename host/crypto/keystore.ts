@@ -30,6 +30,9 @@ import { signThread } from './sign-thread.ts';
 import { signingMessage } from './signing.ts';
 import { Tpm, TpmError } from './tpm.ts';
 
+/** ML-DSA-65 halves are made on the signing thread: 10–50 ms of CPU each. */
+const mldsaSign = (message: Uint8Array, secretKey: Uint8Array) => signThread.sign(message, secretKey);
+
 export type Backend = 'software' | 'tpm';
 
 export interface SignResult {
@@ -152,8 +155,6 @@ export class KeyStore {
     const signer = this.unlockActive();
     const message = signingMessage(data);
     let signature: HybridSignature;
-    // The ML-DSA-65 halves are made on the signing thread: 10–50 ms of CPU each.
-    const mldsaSign = (m: Uint8Array, secretKey: Uint8Array) => signThread.sign(m, secretKey);
     if (signer.software) {
       signature = await hybridSignWith(signer.software, message, mldsaSign);
     } else {

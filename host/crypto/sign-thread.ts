@@ -4,8 +4,8 @@
 // The thread starts with the first signature and stops after a while without one, so an
 // idle kernel does not keep it. Ed25519 and ECDSA halves stay where they are: native, and
 // about 50 µs.
-import { Worker } from 'node:worker_threads';
-import { threadExecArgv } from '../threads.mjs';
+import type { Worker } from 'node:worker_threads';
+import { startThread } from '../threads.mjs';
 
 const WORKER = new URL('./sign-worker.mjs', import.meta.url);
 
@@ -55,7 +55,7 @@ export class SignThread {
 
   private thread(): Worker {
     if (this.worker) return this.worker;
-    const w = new Worker(WORKER, { execArgv: threadExecArgv(), workerData: { nice: this.nice } });
+    const w = startThread(WORKER, { nice: this.nice });
     this.stats.started++;
     w.on('message', (m: { id: number; signature?: Uint8Array; error?: string }) => {
       const p = this.pending.get(m.id);

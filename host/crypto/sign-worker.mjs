@@ -5,7 +5,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { ml_dsa65 } from '@noble/post-quantum/ml-dsa.js';
 import { lowerPriority } from '../threads.mjs';
 
-lowerPriority(workerData?.nice ?? 0);
+lowerPriority(workerData.nice);
 
 parentPort.on('message', ({ id, message, secretKey }) => {
   try {

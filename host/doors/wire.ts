@@ -26,6 +26,9 @@ export function decodeOrExplain(typeName: string, buf: Buffer): unknown {
 
 const snake = (s: string) => s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
+/** How an error names a field: built only when there is something to report, not for every field read. */
+const nameOf = (field: protobuf.Field | undefined, id: number) => (field ? `field '${snake(field.name)}' (#${id})` : `unknown field #${id}`);
+
 /** Walks the wire format; returns what is wrong and where, or undefined. */
 function check(type: protobuf.Type, buf: Uint8Array, depth: number): string | undefined {
   if (depth > 32) return 'messages nested too deeply';
@@ -41,24 +44,22 @@ function check(type: protobuf.Type, buf: Uint8Array, depth: number): string | un
     const id = tag >>> 3;
     const wire = tag & 7;
     const field = type.fieldsById[id];
-    // Named only when something is wrong: this walk runs for every message received.
-    const named = () => (field ? `field '${snake(field.name)}' (#${id})` : `unknown field #${id}`);
-    if (id === 0 || wire === 3 || wire === 4 || wire > 5) return `invalid tag for ${named()} at byte ${at}`;
+    if (id === 0 || wire === 3 || wire === 4 || wire > 5) return `invalid tag for ${nameOf(field, id)} at byte ${at}`;
     const start = reader.pos;
     try {
       if (wire === 2) {
         const len = reader.uint32();
-        if (reader.pos + len > reader.len) return `${named()} is truncated (declares ${len} bytes at byte ${start}, ${reader.len - reader.pos} remain)`;
+        if (reader.pos + len > reader.len) return `${nameOf(field, id)} is truncated (declares ${len} bytes at byte ${start}, ${reader.len - reader.pos} remain)`;
         const body = buf.subarray(reader.pos, reader.pos + len);
         reader.pos += len;
         const inner = field?.resolvedType && 'fields' in field.resolvedType ? (field.resolvedType as protobuf.Type) : undefined;
         if (inner && !field!.map) {
           const deeper = check(inner, body, depth + 1);
-          if (deeper) return `${named()}: ${deeper}`;
+          if (deeper) return `${nameOf(field, id)}: ${deeper}`;
         }
       } else reader.skipType(wire);
     } catch {
-      return `${named()} is truncated (starts at byte ${start}, message is ${buf.length} bytes)`;
+      return `${nameOf(field, id)} is truncated (starts at byte ${start}, message is ${buf.length} bytes)`;
     }
   }
   return undefined;

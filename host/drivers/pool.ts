@@ -9,8 +9,8 @@
 // and a bridge for context-read. A call that must stop (its time limit, or its caller
 // cancelled it) is skipped if its worker has not taken it yet; a running one stops by
 // terminating its worker, which a fresh one replaces.
-import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
-import { threadExecArgv } from '../threads.mjs';
+import { MessageChannel, type MessagePort, type Worker } from 'node:worker_threads';
+import { startThread } from '../threads.mjs';
 
 export interface WorkerEffects {
   writes: { namespace: string; key: string; value: Uint8Array }[];
@@ -180,7 +180,7 @@ export class DriverPool {
     const marks = new Int32Array(new SharedArrayBuffer(4 * (1 + MARKS)));
     const flag = new Int32Array(new SharedArrayBuffer(4));
     const { port1: bridge, port2 } = new MessageChannel();
-    const worker = new Worker(WORKER, { execArgv: threadExecArgv(), workerData: { pool: true, clock, marks, flag, bridge: port2, nice: this.nice }, transferList: [port2] });
+    const worker = startThread(WORKER, { nice: this.nice, workerData: { pool: true, clock, marks, flag, bridge: port2 }, transferList: [port2] });
     const slot: Slot = {
       worker,
       modules: new Set(),
