@@ -20,6 +20,7 @@ import { invoke, type CallMeta } from './syscalls/pipeline.ts';
 import { lookup, table } from './syscalls/table.ts';
 import type { AuditEntry, AuditSink, Authorizer, Principal, SyscallRow } from './syscalls/types.ts';
 import { fromRoot } from './root.ts';
+import { idleHelperThreads } from './threads.mjs';
 
 export const VERSION: string = JSON.parse(readFileSync(fromRoot('package.json'), 'utf8')).version;
 
@@ -236,6 +237,10 @@ export async function createKernel(opts: KernelOptions = {}): Promise<Kernel> {
   const config = opts.config ? loadConfig({ ...opts, file: opts.file, flags: opts.config, env: opts.env ?? {} }) : loadConfig(opts);
   const log = opts.logger ?? createLogger(config.logLevel);
   const kernel = new Kernel(config, log);
+  if (config.helperThreads === 'idle') {
+    const idled = await idleHelperThreads();
+    log.debug({ threads: idled }, `${idled} V8 helper threads run under SCHED_IDLE`);
+  }
   if (kernel.identity.ensureAdmin()) log.info({ path: kernel.identity.adminTokenPath }, `admin token created at ${kernel.identity.adminTokenPath}`);
   try {
     // Subsystems, in dependency order (each sets its field on the kernel and registers itself).

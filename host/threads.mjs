@@ -1,6 +1,7 @@
 // Helpers for the kernel's own worker threads (plain JavaScript, so that a thread needs no
 // TypeScript loader to import them).
-import { readlinkSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { Worker } from 'node:worker_threads';
 
@@ -42,10 +43,91 @@ export function threadExecArgv() {
 }
 
 /**
+ * Options a worker thread refuses (V8's, such as --max-old-space-size or --trace-gc, and
+ * the process's own, such as --title: they apply to every thread already), with their
+ * values when given as the next word. Node.js names them in the error it throws.
+ */
+function withoutRefused(argv, message) {
+  const refused = new Set(message.slice(message.indexOf(':') + 1).split(',').map((f) => f.trim()).filter(Boolean));
+  const kept = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (!refused.has(argv[i])) kept.push(argv[i]);
+    else if (!argv[i].includes('=') && i + 1 < argv.length && !argv[i + 1].startsWith('-')) i++;
+  }
+  return kept;
+}
+
+/** threadExecArgv() less what a worker refused, for the process.execArgv it was made from. */
+let accepted = { from: undefined, argv: [] };
+
+/**
  * Starts one of the kernel's own threads (the driver workers, the audit writer, the
  * checkpointers, the signing thread): `url`, plain JavaScript, with threadExecArgv() and
- * `nice` in its workerData, which the thread applies first with lowerPriority.
+ * `nice` in its workerData, which the thread applies first with lowerPriority. Options a
+ * worker may not be given (a kernel started with `node --max-old-space-size=…`) are left
+ * out: they are the process's, and hold for the thread anyway.
  */
 export function startThread(url, { nice = 0, workerData = {}, transferList } = {}) {
-  return new Worker(url, { execArgv: threadExecArgv(), workerData: { ...workerData, nice }, transferList });
+  const from = process.execArgv;
+  let argv = accepted.from === from ? accepted.argv : threadExecArgv();
+  for (;;) {
+    try {
+      const worker = new Worker(url, { execArgv: argv, workerData: { ...workerData, nice }, transferList });
+      accepted = { from, argv };
+      return worker;
+    } catch (e) {
+      const fewer = e?.code === 'ERR_WORKER_INVALID_EXEC_ARGV' ? withoutRefused(argv, String(e.message)) : argv;
+      if (fewer.length === argv.length) throw e;
+      argv = fewer;
+    }
+  }
+}
+
+/** When a thread started, in clock ticks since boot (/proc/self/task/<tid>/stat, field 22). */
+function startedAt(tid) {
+  const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]);
+}
+
+let helpersIdled;
+
+/**
+ * Runs V8's helper threads under SCHED_IDLE (Linux, through util-linux's `chrt`): they get a
+ * core only when no other thread wants it. These are the threads Node.js starts with the
+ * process, before any JavaScript runs: V8's platform workers (and the thread that times their
+ * delayed tasks), shared by every isolate (the
+ * main thread's and each worker's), which run garbage-collection helpers, the optimizing
+ * compiler and WebAssembly compilation, in bursts of several milliseconds. At normal
+ * priority a burst holds a core while the main thread or a driver worker waits to run: on
+ * a 2-core machine that was most of the end-to-end tail (docs/BENCHMARKS.md). A thread with
+ * SCHED_IDLE gives way at once; the work it does not get to is done by the thread that
+ * needs it (a collection's own thread finishes it). Once per process; resolves to the
+ * threads changed (0 elsewhere than Linux, or without `chrt`).
+ */
+export function idleHelperThreads() {
+  helpersIdled ??= new Promise((resolve) => {
+    if (process.platform !== 'linux') return resolve(0);
+    let helpers;
+    try {
+      // The first threads a process has besides its main thread are the platform's, made
+      // together before any JavaScript ran; a Worker's or libuv's come later.
+      const started = readdirSync('/proc/self/task')
+        .filter((tid) => Number(tid) !== process.pid)
+        .map((tid) => ({ tid, at: startedAt(tid) }));
+      const first = Math.min(...started.map((t) => t.at));
+      helpers = started.filter((t) => t.at - first <= 1).map((t) => t.tid);
+    } catch {
+      return resolve(0); // no /proc
+    }
+    let left = helpers.length;
+    let changed = 0;
+    if (!left) return resolve(0);
+    for (const tid of helpers) {
+      execFile('chrt', ['--idle', '--pid', '0', tid], (error) => {
+        if (!error) changed++;
+        if (--left === 0) resolve(changed);
+      });
+    }
+  });
+  return helpersIdled;
 }

@@ -54,3 +54,9 @@ test('a file that is not valid JSON says so', () => {
   assert.throws(() => loadConfig({ cwd: d, env: {} }), /not valid JSON/);
   rmSync(d, { recursive: true });
 });
+
+test("CAMOS_HELPER_THREADS sets helperThreads ('idle' by default); another value is refused with the choices", () => {
+  assert.equal(loadConfig({ cwd: dir(), env: {} }).helperThreads, 'idle');
+  assert.equal(loadConfig({ cwd: dir(), env: { CAMOS_HELPER_THREADS: 'normal' } }).helperThreads, 'normal');
+  assert.throws(() => loadConfig({ cwd: dir(), env: { CAMOS_HELPER_THREADS: 'sometimes' } }), /helperThreads.*"idle"\|"normal"/);
+});

@@ -16,6 +16,13 @@ export const ConfigSchema = z
     logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
     /** How long SIGINT/SIGTERM waits for in-flight calls before closing anyway. */
     shutdownGraceMs: z.number().int().min(0).default(10_000),
+    /**
+     * V8's helper threads (garbage-collection helpers, the optimizing compiler, WebAssembly
+     * compilation; Node.js starts them with the process): 'idle' runs them under SCHED_IDLE
+     * (Linux, with util-linux's chrt), so they use only the CPU that the main thread and the
+     * driver workers leave; 'normal' leaves them as Node.js made them.
+     */
+    helperThreads: z.enum(['idle', 'normal']).default('idle'),
     /** Kernel keys and secure channels (host/crypto). */
     keys: z
       .object({
@@ -126,6 +133,7 @@ const ENV: Record<string, { field: keyof Config; type: 'string' | 'number' }> = 
   CAMOS_MAX_MESSAGE_BYTES: { field: 'maxMessageBytes', type: 'number' },
   CAMOS_LOG_LEVEL: { field: 'logLevel', type: 'string' },
   CAMOS_SHUTDOWN_GRACE_MS: { field: 'shutdownGraceMs', type: 'number' },
+  CAMOS_HELPER_THREADS: { field: 'helperThreads', type: 'string' },
 };
 
 export class ConfigError extends Error {}
