@@ -94,15 +94,15 @@ let helpersIdled;
 /**
  * Runs V8's helper threads under SCHED_IDLE (Linux, through util-linux's `chrt`): they get a
  * core only when no other thread wants it. These are the threads Node.js starts with the
- * process, before any JavaScript runs: V8's platform workers (and the thread that times their
- * delayed tasks), shared by every isolate (the
- * main thread's and each worker's), which run garbage-collection helpers, the optimizing
- * compiler and WebAssembly compilation, in bursts of several milliseconds. At normal
- * priority a burst holds a core while the main thread or a driver worker waits to run: on
- * a 2-core machine that was most of the end-to-end tail (docs/BENCHMARKS.md). A thread with
- * SCHED_IDLE gives way at once; the work it does not get to is done by the thread that
- * needs it (a collection's own thread finishes it). Once per process; resolves to the
- * threads changed (0 elsewhere than Linux, or without `chrt`).
+ * process, before any JavaScript runs: V8's platform workers (and the thread that times
+ * their delayed tasks), shared by every isolate, the main thread's and each worker's. They
+ * run garbage-collection helpers, the optimizing compiler and WebAssembly compilation, in
+ * bursts of several milliseconds. At normal priority a burst holds a core while the main
+ * thread or a driver worker waits to run: on a 2-core machine that was most of the
+ * end-to-end tail (docs/BENCHMARKS.md). A thread under SCHED_IDLE gives way at once; the
+ * work it does not get to is done by the thread that needs it (a collection's own thread
+ * finishes it). Once per process; resolves to the threads changed (0 elsewhere than Linux,
+ * or without `chrt`).
  */
 export function idleHelperThreads() {
   helpersIdled ??= new Promise((resolve) => {
