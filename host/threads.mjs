@@ -1,6 +1,7 @@
 // Helpers for the kernel's own worker threads (plain JavaScript, so that a thread needs no
 // TypeScript loader to import them).
 import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { Worker } from 'node:worker_threads';
@@ -57,9 +58,6 @@ function withoutRefused(argv, message) {
   return kept;
 }
 
-/** threadExecArgv() less what a worker refused, for the process.execArgv it was made from. */
-let accepted = { from: undefined, argv: [] };
-
 /**
  * Starts one of the kernel's own threads (the driver workers, the audit writer, the
  * checkpointers, the signing thread): `url`, plain JavaScript, with threadExecArgv() and
@@ -68,13 +66,10 @@ let accepted = { from: undefined, argv: [] };
  * out: they are the process's, and hold for the thread anyway.
  */
 export function startThread(url, { nice = 0, workerData = {}, transferList } = {}) {
-  const from = process.execArgv;
-  let argv = accepted.from === from ? accepted.argv : threadExecArgv();
+  let argv = threadExecArgv();
   for (;;) {
     try {
-      const worker = new Worker(url, { execArgv: argv, workerData: { ...workerData, nice }, transferList });
-      accepted = { from, argv };
-      return worker;
+      return new Worker(url, { execArgv: argv, workerData: { ...workerData, nice }, transferList });
     } catch (e) {
       const fewer = e?.code === 'ERR_WORKER_INVALID_EXEC_ARGV' ? withoutRefused(argv, String(e.message)) : argv;
       if (fewer.length === argv.length) throw e;
@@ -90,6 +85,7 @@ function startedAt(tid) {
 }
 
 let helpersIdled;
+const run = promisify(execFile);
 
 /**
  * Runs V8's helper threads under SCHED_IDLE (Linux, through util-linux's `chrt`): they get a
@@ -105,29 +101,24 @@ let helpersIdled;
  * or without `chrt`).
  */
 export function idleHelperThreads() {
-  helpersIdled ??= new Promise((resolve) => {
-    if (process.platform !== 'linux') return resolve(0);
-    let helpers;
-    try {
-      // The first threads a process has besides its main thread are the platform's, made
-      // together before any JavaScript ran; a Worker's or libuv's come later.
-      const started = readdirSync('/proc/self/task')
-        .filter((tid) => Number(tid) !== process.pid)
-        .map((tid) => ({ tid, at: startedAt(tid) }));
-      const first = Math.min(...started.map((t) => t.at));
-      helpers = started.filter((t) => t.at - first <= 1).map((t) => t.tid);
-    } catch {
-      return resolve(0); // no /proc
-    }
-    let left = helpers.length;
-    let changed = 0;
-    if (!left) return resolve(0);
-    for (const tid of helpers) {
-      execFile('chrt', ['--idle', '--pid', '0', tid], (error) => {
-        if (!error) changed++;
-        if (--left === 0) resolve(changed);
-      });
-    }
-  });
-  return helpersIdled;
+  return (helpersIdled ??= idle(helperThreads()));
+}
+
+/** The first threads the process made besides its main thread: the platform's, made together before any JavaScript ran (a Worker's or libuv's come later). */
+function helperThreads() {
+  if (process.platform !== 'linux') return [];
+  try {
+    const started = readdirSync('/proc/self/task')
+      .filter((tid) => Number(tid) !== process.pid)
+      .map((tid) => ({ tid, at: startedAt(tid) }));
+    const first = Math.min(...started.map((t) => t.at));
+    return started.filter((t) => t.at - first <= 1).map((t) => t.tid);
+  } catch {
+    return []; // no /proc
+  }
+}
+
+async function idle(tids) {
+  const results = await Promise.allSettled(tids.map((tid) => run('chrt', ['--idle', '--pid', '0', tid])));
+  return results.filter((r) => r.status === 'fulfilled').length;
 }

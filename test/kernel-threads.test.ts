@@ -48,7 +48,6 @@ test('startThread leaves out the options a worker refuses (V8 and process option
     const code = "import { parentPort } from 'node:worker_threads'; parentPort.postMessage(process.execArgv);";
     const url = new URL(`data:text/javascript,${encodeURIComponent(code)}`);
     for (let i = 0; i < 2; i++) {
-      // The second start reuses what the first learned.
       const w = startThread(url);
       const argv = await new Promise<string[]>((resolve, reject) => {
         w.once('message', resolve);
