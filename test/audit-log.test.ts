@@ -177,7 +177,8 @@ describe('audit log', () => {
     const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'fixtures', 'audit-sigkill.ts'), dir], { stdio: ['ignore', 'pipe', 'inherit'] });
     const exited = new Promise((r) => child.once('exit', r));
     await new Promise<void>((resolve, reject) => {
-      child.stdout!.on('data', (d) => String(d).includes('flushed') && resolve());
+      let out = ''; // the word may arrive in two chunks
+      child.stdout!.on('data', (d) => (out += d).includes('flushed') && resolve());
       child.once('exit', () => reject(new Error('the child exited before flushing')));
     });
     child.kill('SIGKILL');

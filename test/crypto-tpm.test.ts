@@ -64,11 +64,19 @@ async function waitForPort(port: number): Promise<void> {
 before(async () => {
   if (!installed) return;
   const state = tempDir('camos-swtpm-');
-  const server = await freePortPair();
-  const ctrl = server + 1;
-  swtpm = spawn('swtpm', ['socket', '--tpm2', '--tpmstate', `dir=${state}`, '--server', `type=tcp,port=${server},bindaddr=127.0.0.1`, '--ctrl', `type=tcp,port=${ctrl},bindaddr=127.0.0.1`, '--flags', 'not-need-init,startup-clear'], { stdio: 'ignore' });
-  await waitForPort(server);
-  tcti = `swtpm:host=127.0.0.1,port=${server}`;
+  // The pair was free when probed; another process may take it before swtpm binds it, and
+  // then swtpm exits: try another pair. Listening counts only while swtpm is still running.
+  for (let attempt = 0; attempt < 5 && !tcti; attempt++) {
+    const server = await freePortPair();
+    const ctrl = server + 1;
+    const child = spawn('swtpm', ['socket', '--tpm2', '--tpmstate', `dir=${state}`, '--server', `type=tcp,port=${server},bindaddr=127.0.0.1`, '--ctrl', `type=tcp,port=${ctrl},bindaddr=127.0.0.1`, '--flags', 'not-need-init,startup-clear'], { stdio: 'ignore' });
+    const gone = new Promise<'gone'>((resolve) => child.once('exit', () => resolve('gone')));
+    if ((await Promise.race([waitForPort(server).then(() => 'up' as const, () => 'gone' as const), gone])) === 'up' && child.exitCode === null) {
+      swtpm = child;
+      tcti = `swtpm:host=127.0.0.1,port=${server}`;
+    } else child.kill('SIGKILL');
+  }
+  if (!tcti) throw new Error('swtpm did not start on five free port pairs');
 });
 
 after(() => {
