@@ -78,6 +78,29 @@ export function startThread(url, { nice = 0, workerData = {}, transferList } = {
   }
 }
 
+let accepted;
+
+/**
+ * threadExecArgv() less the options a worker refuses, for threads that a library starts
+ * (piscina starts the driver workers): found once, by starting a thread that exits at once,
+ * and only when there are options to check.
+ */
+export function workerExecArgv() {
+  if (accepted) return accepted;
+  let argv = threadExecArgv();
+  while (argv.length) {
+    try {
+      void new Worker('', { eval: true, execArgv: argv }).terminate();
+      break;
+    } catch (e) {
+      const fewer = e?.code === 'ERR_WORKER_INVALID_EXEC_ARGV' ? withoutRefused(argv, String(e.message)) : argv;
+      if (fewer.length === argv.length) throw e;
+      argv = fewer;
+    }
+  }
+  return (accepted = argv);
+}
+
 /** When a thread started, in clock ticks since boot (/proc/self/task/<tid>/stat, field 22). */
 function startedAt(tid) {
   const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');

@@ -3,7 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Code, SyscallError, failedPrecondition, invalidArgument, notFound } from '../syscalls/errors.ts';
-import { modulePathOf, verifyManifest, type ManifestVerdict } from './manifest.ts';
+import { configBytes, modulePathOf, verifyManifest, type ManifestVerdict } from './manifest.ts';
 import { extractCoreModule } from './wasm.ts';
 import type { DriverInfo, DriverRuntime } from './runtime.ts';
 import type { TrustStore } from './trust.ts';
@@ -67,6 +67,7 @@ export async function loadDriver(runtime: DriverRuntime, trust: TrustStore, sour
       reads: [...m.capabilities.context.read],
       writes: [...m.capabilities.context.write],
       limits: { memoryPages: m.limits.maxMemoryPages, timeoutMs: m.limits.timeoutMs, maxOutputBytes: m.limits.maxOutputBytes },
+      config: configBytes(m.config),
       core: verdict.core,
       compiled,
       size: module.length,
