@@ -144,8 +144,8 @@ class Call implements PoolCall {
   readonly message: TaskMessage;
   /** The worker piscina handed it to. */
   worker?: WorkerState = undefined;
-  /** In piscina (not waiting for its driver's turn). */
-  inPool = false;
+  /** Where it is: waiting for its driver's turn, or in piscina (queued or on a worker). */
+  place: 'none' | 'waiting' | 'pool' = 'none';
   done = false;
   aborted = false;
   private abortListener?: () => void = undefined;
@@ -229,7 +229,7 @@ export class DriverPool {
     this.piscina.on('message', (m: { camosDriverWorker?: number; state: SharedArrayBuffer; bridge: MessagePort }) => {
       if (typeof m?.camosDriverWorker === 'number') this.announced(m.camosDriverWorker, m.state, m.bridge);
     });
-    this.piscina.on('workerDestroy', (w: PiscinaWorker) => this.forget(w.id));
+    this.piscina.on('workerDestroy', () => this.wake());
     // A worker's failure outside a call (piscina's 'error' event): without a listener it would end the kernel.
     this.piscina.on('error', (e: Error) => this.log.warn({ err: e.message }, 'driver worker failed outside a call'));
   }
@@ -255,20 +255,24 @@ export class DriverPool {
     }
     let turns = this.turns.get(task.key);
     if (!turns) this.turns.set(task.key, (turns = { inPool: 0, waiting: [] }));
-    if (turns.inPool < this.maxCallsPerKey) this.submit(call, turns);
-    else turns.waiting.push(call);
+    if (turns.inPool < this.maxCallsPerKey) {
+      this.submit(call, turns);
+    } else {
+      call.place = 'waiting';
+      turns.waiting.push(call);
+    }
     return call;
   }
 
   async close(): Promise<void> {
     this.closed = true;
-    for (const turns of this.turns.values()) for (const call of turns.waiting.splice(0)) this.finish(call, new Error('the driver pool is closed'));
+    for (const turns of [...this.turns.values()]) for (const call of [...turns.waiting]) this.finish(call, new Error('the driver pool is closed'));
     await this.piscina.destroy();
   }
 
   private submit(call: Call, turns: Turns): void {
-    if (!call.inPool) turns.inPool++;
-    call.inPool = true;
+    if (call.place !== 'pool') turns.inPool++;
+    call.place = 'pool';
     call.worker = undefined;
     // Structured clone copies a view's whole buffer: a 1-byte input cut from a pooled or
     // request-sized buffer would carry all of it. Send a buffer of its own, moved, not
@@ -349,10 +353,6 @@ export class DriverPool {
   cancelCall(call: Call): void {
     if (call.done) return;
     const w = call.worker;
-    if (!call.inPool) {
-      const waiting = this.turns.get(call.task.key)!.waiting;
-      waiting.splice(waiting.indexOf(call), 1);
-    }
     // The only way to stop a running WebAssembly call: stop its thread (piscina does, for a
     // task handed to a worker; a queued one it drops).
     if (call.abort() && w) {
@@ -371,15 +371,25 @@ export class DriverPool {
   private finish(call: Call, error?: Error, answer?: WorkerAnswer): void {
     if (call.done) return;
     call.done = true;
-    if (call.inPool) {
-      const turns = this.turns.get(call.task.key)!;
-      turns.inPool--;
-      const next = turns.waiting.shift();
-      if (next) this.submit(next, turns);
-      else if (turns.inPool === 0) this.turns.delete(call.task.key);
-    }
+    this.leave(call);
     if (error) call.reject(error);
     else call.resolve(answer!);
+  }
+
+  /** A call gives up its place among its driver's calls; the next one whose time is not up takes a turn. */
+  private leave(call: Call): void {
+    if (call.place === 'none') return;
+    const turns = this.turns.get(call.task.key)!;
+    if (call.place === 'pool') turns.inPool--;
+    else turns.waiting.splice(turns.waiting.indexOf(call), 1);
+    call.place = 'none';
+    if (!this.closed && turns.inPool < this.maxCallsPerKey) {
+      // Those whose time is up are left to their timers, about to stop them: not started to be killed.
+      const at = now();
+      const i = turns.waiting.findIndex((c) => c.message.deadline > at);
+      if (i >= 0) this.submit(turns.waiting.splice(i, 1)[0], turns);
+    }
+    if (turns.inPool === 0 && !turns.waiting.length) this.turns.delete(call.task.key);
   }
 
   // ---------------------------------------------------------------- workers
@@ -388,6 +398,8 @@ export class DriverPool {
     const w: WorkerState = { threadId, ...stateViews(shared), bridge, modules: new Set() };
     this.workers.set(threadId, w);
     bridge.unref();
+    // Closed when its thread ends, whatever ended it (the Worker's threadId is -1 by its 'exit').
+    bridge.once('close', () => this.workers.delete(threadId));
     bridge.on('message', ({ namespace, key, seq, call }: { namespace: string; key: string; seq: number; call: number }) => {
       try {
         const reader = w.call?.id === call ? w.call.reader : undefined;
@@ -401,15 +413,13 @@ export class DriverPool {
     });
   }
 
-  private forget(threadId: number): void {
-    const w = this.workers.get(threadId);
-    if (!w) return;
-    w.bridge.close();
-    this.workers.delete(threadId);
-    // piscina starts a worker for queued calls only when a call comes, or a worker frees up:
-    // with minThreads 0, calls queued behind the last worker (stopped, retired or crashed)
-    // would wait for the next call. A task of no work is that next call. Once piscina has
-    // removed this worker (it tells before it does).
+  /**
+   * piscina starts a worker for queued calls only when a call comes, or a worker frees up:
+   * with minThreads 0, calls queued behind the last worker (stopped, retired or crashed)
+   * would wait for the next call. A task of no work is that next call. Once piscina has
+   * removed the worker (its 'workerDestroy' comes just before).
+   */
+  private wake(): void {
     queueMicrotask(() => {
       if (!this.closed && this.piscina.queueSize > 0) this.piscina.run(WAKE).catch(() => undefined);
     });
