@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { startThread, threadExecArgv } from '../host/threads.mjs';
+import { startThread, threadExecArgv, workerExecArgv } from '../host/threads.mjs';
 
 test('threadExecArgv drops tsx in each spelling and keeps every other option', () => {
   const saved = process.execArgv;
@@ -56,6 +56,18 @@ test('startThread leaves out the options a worker refuses (V8 and process option
       await w.terminate();
       assert.deepEqual(argv, ['--no-warnings']);
     }
+  } finally {
+    process.execArgv = saved;
+  }
+});
+
+test('workerExecArgv, for threads a library starts (piscina, the driver workers), leaves out the same options, found once', () => {
+  const saved = process.execArgv;
+  process.execArgv = ['--max-old-space-size=300', '--trace-gc', '--stack-size', '900', '--title', 'camos-x', '--no-warnings', '--import', 'tsx'];
+  try {
+    assert.deepEqual(workerExecArgv(), ['--no-warnings']);
+    process.execArgv = ['--no-deprecation'];
+    assert.deepEqual(workerExecArgv(), ['--no-warnings'], 'the options of the process as it started');
   } finally {
     process.execArgv = saved;
   }
