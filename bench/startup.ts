@@ -3,13 +3,15 @@
 //      against the host functions), and the worker's whole per-call path (instantiate, lower
 //      the input, handle, lift the output), without the thread hop;
 //   2. an end-to-end call through the kernel in-process (sys_driver_invoke: the pipeline,
-//      the pool, a fresh instance), 1 KiB input, paced at 1,000 calls/s;
+//      the pool, a fresh instance), 1 KiB input, paced at 1,000 calls/s, on the piscina pool
+//      and on the pool before it (bench/legacy-pool/), alternated in one run; and the first
+//      call after the piscina pool went idle (it starts a thread);
 //   3. a cold hot-load of a 100 KiB signed driver: verify (digest + ML-DSA-65 + Ed25519),
 //      compile, first call (the module crosses to a worker); every round is a new digest;
 //   4. the same work as an Extism plug-in through @extism/extism: plugin creation, first
 //      call, warm calls; and the ratios.
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import createPlugin from '@extism/extism';
@@ -17,8 +19,12 @@ import { createKernel } from '../host/index.ts';
 import { ml_dsa65 } from '@noble/post-quantum/ml-dsa.js';
 import { generateHybridKeyPair, hybridSign, mldsaVerify } from '../host/crypto/hybrid.ts';
 import { manifestText, sha256Digest, signManifest } from '../host/drivers/manifest.ts';
+import { DriverPool } from '../host/drivers/pool.ts';
 import { inspectCoreModule } from '../host/drivers/wasm.ts';
+import { now } from '../host/drivers/worker-state.mjs';
+import { createLogger } from '../host/observe/log.ts';
 import { threadExecArgv } from '../host/threads.mjs';
+import { DriverPool as LegacyPool } from './legacy-pool/pool.ts';
 import { buildFixture } from '../test/fixtures/probe.ts';
 import { report, stats, type Row, type Stats } from './lib.ts';
 
@@ -44,7 +50,7 @@ const echoModule = await WebAssembly.compile(echo as BufferSource);
 const inWorker = await new Promise<{ instantiate: number[]; call: number[] }>((resolve, reject) => {
   const w = new Worker(
     `const { workerData, parentPort } = require('node:worker_threads');
-     import(workerData.worker).then(({ default: run }) => {
+     import(workerData.worker).then(({ run }) => {
        const { module, input, n, memorySpec } = workerData;
        const instantiate = [], call = [];
        // As worker.mjs does: one memory, zeroed before each instance.
@@ -52,9 +58,9 @@ const inWorker = await new Promise<{ instantiate: number[]; call: number[] }>((r
        const fresh = () => { new Uint8Array(memory.buffer).fill(0); return new WebAssembly.Instance(module, { env: { memory } }); };
        for (let i = 0; i < 2000; i++) fresh();
        for (let i = 0; i < n; i++) { const t = performance.now(); fresh(); instantiate.push(performance.now() - t); }
-       const task = { module, driver: 'echo@1.0.0', input, maxOutputBytes: 65536, capabilities: [], reads: [], writes: [], importedMemory: memorySpec, started: new Float64Array(2), waitMs: 1000 };
-       for (let i = 0; i < 2000; i++) run(task);
-       for (let i = 0; i < n; i++) { const t = performance.now(); const r = run(task); call.push(performance.now() - t); if (!r.output) throw new Error(JSON.stringify(r.error)); }
+       const driver = { module, name: 'echo@1.0.0', maxOutputBytes: 65536, capabilities: [], reads: [], writes: [], importedMemory: memorySpec };
+       for (let i = 0; i < 2000; i++) run(driver, input, undefined, i, Infinity);
+       for (let i = 0; i < n; i++) { const t = performance.now(); const r = run(driver, input, undefined, i, Infinity); call.push(performance.now() - t); if (!r.output) throw new Error(JSON.stringify(r.error)); }
        parentPort.postMessage({ instantiate, call });
      }).catch((e) => { throw e; });`,
     { eval: true, workerData: { worker: new URL('../host/drivers/worker.mjs', import.meta.url).href, module: echoModule, input, n: N, memorySpec } },
@@ -141,9 +147,44 @@ async function paced(n: number, op: () => Promise<unknown>): Promise<number[]> {
   return lat;
 }
 const invokeEcho = () => kernel.call('sys_driver_invoke', { name: 'echo', input });
-await paced(WARM_PACED, invokeEcho);
-const endToEnd = inUs(await paced(N, invokeEcho));
-rows.push(row('end-to-end sys_driver_invoke in-process, 1 KiB, 1,000 calls/s', endToEnd));
+
+// The pool before piscina (bench/legacy-pool/, as the kernel configured it: one worker per
+// core, 4 calls per worker, nice 5) behind what the runtime asks of its pool, swapped in
+// for its rows. Its answers get the fields the runtime reads (one more promise per call).
+const legacy = new LegacyPool(availableParallelism(), 4, 5);
+await legacy.warm();
+const legacyAsPool = {
+  maxThreads: legacy.size,
+  maxCallsPerKey: legacy.size * legacy.depth,
+  run(task: Parameters<LegacyPool['run']>[0], reader: Parameters<LegacyPool['run']>[1], deadline: number) {
+    const call = legacy.run(task, reader, Math.max(1, deadline - now()));
+    const answer = call.answer.then((a) => Object.assign(a, { startedAt: call.startedAt() || now(), retired: false }));
+    return { answer, queuedAt: now(), cancel: () => call.cancel(), startedAt: () => call.startedAt(), endedAt: () => call.endedAt() };
+  },
+  stats: () => ({ threads: legacy.size, idleThreads: legacy.idleWorkers(), running: 0, queued: 0, memoryBytes: 0 }),
+  close: () => legacy.close(),
+};
+const seat = runtime as unknown as { pool: unknown };
+const piscinaPool = seat.pool;
+const pools = { piscina: piscinaPool, legacy: legacyAsPool } as const;
+for (const p of Object.values(pools)) {
+  seat.pool = p;
+  for (let i = 0; i < 500; i++) await invokeEcho();
+}
+
+// The two pools alternate, in halves, so that neither gets the machine's quieter minutes.
+const e2e = { piscina: [] as number[], legacy: [] as number[] };
+for (let round = 0; round < 2; round++) {
+  for (const name of ['piscina', 'legacy'] as const) {
+    seat.pool = pools[name];
+    await paced(WARM_PACED / 2, invokeEcho);
+    e2e[name].push(...(await paced(N / 2, invokeEcho)));
+  }
+}
+const endToEnd = inUs(e2e.piscina);
+const endToEndLegacy = inUs(e2e.legacy);
+rows.push(row('end-to-end sys_driver_invoke in-process, 1 KiB, 1,000 calls/s: piscina pool', endToEnd));
+rows.push(row('end-to-end sys_driver_invoke in-process, 1 KiB, 1,000 calls/s: the pool before piscina', endToEndLegacy));
 
 // The floor under that row on this machine: a bare worker thread (no kernel, no pool) that
 // instantiates the same module and answers, paced the same way. Its p99 is thread wake-ups
@@ -173,24 +214,53 @@ rows.push(row('end-to-end sys_driver_invoke in-process, 1 KiB, 1,000 calls/s', e
 }
 
 // The same calls back to back (closed loop): the latency of one call with no backlog.
-const e2eSerial: number[] = [];
-for (let i = 0; i < N; i++) {
-  const t = performance.now();
-  await kernel.call('sys_driver_invoke', { name: 'echo', input });
-  e2eSerial.push(performance.now() - t);
+const serial = { piscina: [] as number[], legacy: [] as number[] };
+for (const name of ['piscina', 'legacy'] as const) {
+  seat.pool = pools[name];
+  for (let i = 0; i < N; i++) {
+    const t = performance.now();
+    await kernel.call('sys_driver_invoke', { name: 'echo', input });
+    serial[name].push(performance.now() - t);
+  }
 }
-const serialSeconds = e2eSerial.reduce((a, b) => a + b, 0) / 1000;
-rows.push(row('end-to-end sys_driver_invoke in-process, 1 KiB, back to back', inUs(e2eSerial)));
+const serialSeconds = serial.piscina.reduce((a, b) => a + b, 0) / 1000;
+const serialSecondsLegacy = serial.legacy.reduce((a, b) => a + b, 0) / 1000;
+rows.push(row('end-to-end sys_driver_invoke in-process, 1 KiB, back to back: piscina pool', inUs(serial.piscina)));
+rows.push(row('end-to-end sys_driver_invoke in-process, 1 KiB, back to back: the pool before piscina', inUs(serial.legacy)));
 
 // Warm calls back to back through the runtime (the pool, no syscall pipeline), for the Extism comparison.
-const warm: number[] = [];
-for (let i = 0; i < N; i++) {
-  const t = performance.now();
-  await runtime.invoke('echo', input);
-  warm.push(performance.now() - t);
+const warmOf = async (name: keyof typeof pools) => {
+  seat.pool = pools[name];
+  const warm: number[] = [];
+  for (let i = 0; i < N; i++) {
+    const t = performance.now();
+    await runtime.invoke('echo', input);
+    warm.push(performance.now() - t);
+  }
+  return inUs(warm);
+};
+const camosWarm = await warmOf('piscina');
+const camosWarmLegacy = await warmOf('legacy');
+rows.push(row('camos warm call (runtime.invoke), 1 KiB: piscina pool', camosWarm));
+rows.push(row('camos warm call (runtime.invoke), 1 KiB: the pool before piscina', camosWarmLegacy));
+seat.pool = piscinaPool;
+await legacy.close();
+
+// Lazy threads: no driver thread at idle, so the first call after idle starts one. A
+// piscina pool of its own with a short idle timeout; each round waits until its thread is gone.
+const afterIdle: number[] = [];
+{
+  const pool = new DriverPool({ maxThreads: 2, idleTimeoutMs: 50, maxCallsPerKey: 1, nice: 5, log: createLogger('silent') });
+  const echoTask = { key: 'echo', module: echoModule, driver: 'echo@1.0.0', input, maxOutputBytes: 65536, capabilities: [], reads: [], writes: [], importedMemory: memorySpec };
+  for (let i = 0; i < (quick ? 3 : 20); i++) {
+    while (pool.stats().threads > 0) await new Promise((r) => setTimeout(r, 10));
+    const t = performance.now();
+    await pool.run(echoTask, undefined, now() + 10_000).answer;
+    afterIdle.push(performance.now() - t);
+  }
+  await pool.close();
 }
-const camosWarm = inUs(warm);
-rows.push(row('camos warm call (runtime.invoke, worker pool), 1 KiB', camosWarm));
+rows.push(row('piscina pool: first call after idle (it starts a thread), 1 KiB', inUs(afterIdle)));
 
 // 3. Cold hot-load of a 100 KiB signed driver: a fresh digest every round (a custom section
 // carrying 100 KiB of payload, numbered), so neither the verdict cache nor V8 helps.
@@ -282,8 +352,12 @@ rows.push(row('Extism warm call (foreground, same instance), 1 KiB', extismWarm)
 const ratio = (a: number, b: number) => Number((a / b).toFixed(2));
 report('startup (drivers)', rows, {
   failedCalls: failed,
-  'back-to-back end-to-end throughput (calls/s)': Math.round(N / serialSeconds),
+  'back-to-back end-to-end throughput (calls/s)': { piscina: Math.round(N / serialSeconds), legacy: Math.round(N / serialSecondsLegacy) },
   ratios: {
+    'end-to-end at 1,000 calls/s, piscina / the pool before, p50': ratio(endToEnd.p50, endToEndLegacy.p50),
+    'end-to-end at 1,000 calls/s, piscina / the pool before, p99': ratio(endToEnd.p99, endToEndLegacy.p99),
+    'warm call, piscina / the pool before, p50': ratio(camosWarm.p50, camosWarmLegacy.p50),
+    'warm call, piscina / the pool before, p99': ratio(camosWarm.p99, camosWarmLegacy.p99),
     'camos cold hot-load (verify+compile+first call) / Extism creation + first call, p50': ratio(coldLoad.p50, extismCreate.p50 + extismFirst.p50),
     'camos warm call (fresh instance in a worker) / Extism warm call, p50': ratio(camosWarm.p50, extismWarm.p50),
     'camos warm call / Extism warm call, p99': ratio(camosWarm.p99, extismWarm.p99),
@@ -293,6 +367,7 @@ report('startup (drivers)', rows, {
   targets: {
     'warm instantiation p99 < 500 us': instantiate.p99 < 500,
     'end-to-end 1 KiB p99 < 1 ms at 1,000 calls/s': endToEnd.p99 < 1000,
+    'piscina end-to-end p50 and p99 within 1.1x of the pool before': endToEnd.p50 <= 1.1 * endToEndLegacy.p50 && endToEnd.p99 <= 1.1 * endToEndLegacy.p99,
     'cold hot-load of 100 KiB p50 < 5 ms': coldLoad.p50 < 5000,
   },
 });

@@ -246,9 +246,13 @@ export class DriverPool {
     return { threads: this.piscina.threads.length, idleThreads: this.piscina.idleThreads, running, queued: this.piscina.queueSize + waiting, memoryBytes };
   }
 
-  /** Hands a call to the pool; `deadline` (worker-state.mjs `now`) bounds its context-reads' waits. */
+  /**
+   * Hands a call to the pool. `deadline` (worker-state.mjs `now`): when its time is up (it
+   * then takes no turn, and its context-reads wait no longer); stopping it is the caller's.
+   */
   run(task: CallTask, reader: ContextReader | undefined, deadline: number): PoolCall {
-    const call = new Call(this, ++this.calls, task, reader, deadline);
+    this.calls = (this.calls % 0x7fffffff) + 1; // a worker stamps it in an Int32
+    const call = new Call(this, this.calls, task, reader, deadline);
     if (this.closed) {
       this.finish(call, new Error('the driver pool is closed'));
       return call;

@@ -95,6 +95,8 @@ interface LoadedDriver extends Omit<VerifiedDriver, 'core' | 'compiled'> {
   loadedAt: number;
   calls: number;
   inflight: number;
+  /** camos_driver_queue_wait_seconds for this driver (its labelled child, found once). */
+  queueWait: { observe(seconds: number): void };
   /** Set by unload: resolves when the last call in flight ends. */
   drained?: () => void;
 }
@@ -285,7 +287,7 @@ export class DriverRuntime {
     }
     const importedMemory = checkModule(ref, v.core, module, v.capabilities, v.limits.memoryPages);
     const { core: _core, compiled: _compiled, ...rest } = v;
-    const loaded: LoadedDriver = { ...rest, ref, key: `${ref}#${++this.installs}`, module, importedMemory, loadedAt: Date.now(), calls: 0, inflight: 0 };
+    const loaded: LoadedDriver = { ...rest, ref, key: `${ref}#${++this.installs}`, module, importedMemory, loadedAt: Date.now(), calls: 0, inflight: 0, queueWait: this.queueWait.labels(ref) };
     let versions = this.drivers.get(v.name);
     if (!versions) this.drivers.set(v.name, (versions = new Map()));
     versions.set(v.version, loaded);
@@ -346,7 +348,7 @@ export class DriverRuntime {
         throw new SyscallError(Code.INTERNAL, `driver '${d.ref}': its worker failed: ${(e as Error).message}`, { driver: d.ref, queuedMs });
       }
       const queuedMs = round(Math.max(0, answer.startedAt - started));
-      this.queueWait.labels(d.ref).observe(queuedMs / 1000);
+      d.queueWait.observe(queuedMs / 1000);
       this.effects(d, answer);
       if (answer.error) throw this.failure(d, answer.error, queuedMs, opts.taskId);
       if (answer.writes.length) await this.commitWrites(d, answer, opts);
@@ -358,7 +360,7 @@ export class DriverRuntime {
     }
   }
 
-  /** A call past its time limit: stopped where it was, in the queue or on its worker (which the pool replaced). */
+  /** A call past its time limit: stopped where it was, waiting (dropped) or on its worker (stopped with it). */
   private timedOut(d: LoadedDriver, run: Invocation, queuedMs: number, opts: InvokeOptions): SyscallError {
     const { timeoutMs } = run;
     const where = run.ran
@@ -366,7 +368,7 @@ export class DriverRuntime {
       : `it waited all of it for a worker (every thread busy, or its driver's ${this.pool.maxCallsPerKey} calls at once running)`;
     const message = `driver '${d.ref}' did not answer within its ${timeoutMs} ms limit: ${where}`;
     this.kernel.log.warn({ driver: d.ref, timeoutMs, queuedMs, ran: run.ran, caller: opts.caller, taskId: opts.taskId }, message);
-    this.queueWait.labels(d.ref).observe(queuedMs / 1000);
+    d.queueWait.observe(queuedMs / 1000);
     this.event('driver.timeout', d, Code.DEADLINE_EXCEEDED, message, { timeoutMs, queuedMs, ran: run.ran, caller: opts.caller }, opts.taskId);
     return deadlineExceeded(message, { driver: d.ref, timeoutMs, queuedMs });
   }
