@@ -80,7 +80,7 @@ export function run(driver, input, bridge, call, deadline) {
   const give = (bytes) => {
     const ptr = instance.exports.cabi_realloc(0, 0, 1, bytes.length);
     const m = memory();
-    m.set(bytes, range(m, `its cabi_realloc returned`, ptr, bytes.length));
+    m.set(bytes, range(m, 'answered an allocation (cabi_realloc) with', ptr, bytes.length));
     return ptr >>> 0;
   };
 

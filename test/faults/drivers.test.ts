@@ -115,7 +115,7 @@ describe('a pointer or length outside the instance memory', () => {
     ['L', 'a log message past the end', /passed a log message \[\d+, \d+\) outside its memory of \d+ bytes/],
     ['W', 'a context-write value straddling the end', /passed a context-write value \[\d+, \d+\) outside its memory of \d+ bytes/],
     ['K', 'a context-read result record straddling the end', /asked for the context-read result at \[\d+, \d+\) outside its memory of \d+ bytes/],
-    ['A', 'an allocation answered outside memory (the host copying a read value there)', /its cabi_realloc returned \[4294967280, 4294967287\) outside its memory of \d+ bytes/],
+    ['A', 'an allocation answered outside memory (the host copying a read value there)', /answered an allocation \(cabi_realloc\) with \[4294967280, 4294967287\) outside its memory of \d+ bytes/],
   ];
   for (const [op, what, message] of breaches) {
     test(`${what} is a trap of that call, INTERNAL, naming the driver and the range`, async () => {
