@@ -4,8 +4,9 @@
 //      the input, handle, lift the output), without the thread hop;
 //   2. an end-to-end call through the kernel in-process (sys_driver_invoke: the pipeline,
 //      the pool, a fresh instance), 1 KiB input, paced at 1,000 calls/s, on the piscina pool
-//      and on the pool before it (bench/legacy-pool/), alternated in one run; and the first
-//      call after the piscina pool went idle (it starts a thread);
+//      and on the pool before it (bench/legacy-pool/), alternated in one run; the floor
+//      under them (a bare worker, and a bare piscina pool, that instantiate and answer); and
+//      the first call after the piscina pool went idle (it starts a thread);
 //   3. a cold hot-load of a 100 KiB signed driver: verify (digest + ML-DSA-65 + Ed25519),
 //      compile, first call (the module crosses to a worker); every round is a new digest;
 //   4. the same work as an Extism plug-in through @extism/extism: plugin creation, first
@@ -13,8 +14,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import createPlugin from '@extism/extism';
+import { Piscina } from 'piscina';
 import { createKernel } from '../host/index.ts';
 import { ml_dsa65 } from '@noble/post-quantum/ml-dsa.js';
 import { generateHybridKeyPair, hybridSign, mldsaVerify } from '../host/crypto/hybrid.ts';
@@ -211,6 +214,14 @@ rows.push(row('end-to-end sys_driver_invoke in-process, 1 KiB, 1,000 calls/s: th
   await paced(WARM_PACED, roundTrip);
   rows.push(row('bare worker round trip (no kernel): post, instantiate, answer, 1 KiB, 1,000 calls/s', inUs(await paced(N, roundTrip))));
   await bare.terminate();
+  // The same through piscina (a task with a signal, as the driver pool sends): its own floor.
+  const bareP = new Piscina({ filename: fileURLToPath(new URL('./drivers/bare-piscina.mjs', import.meta.url)), minThreads: 1, maxThreads: 1, execArgv: threadExecArgv(), workerData: { module: echoModule, memorySpec }, recordTiming: false });
+  const signal = new AbortController().signal;
+  const piscinaTrip = () => bareP.run(input, { signal });
+  for (let i = 0; i < 500; i++) await piscinaTrip();
+  await paced(WARM_PACED, piscinaTrip);
+  rows.push(row('bare piscina round trip (no kernel): run, instantiate, answer, 1 KiB, 1,000 calls/s', inUs(await paced(N, piscinaTrip))));
+  await bareP.destroy();
 }
 
 // The same calls back to back (closed loop): the latency of one call with no backlog.
