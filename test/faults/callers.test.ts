@@ -1,0 +1,81 @@
+// Hostile callers and agents (issue 16, items 8-12), over real sockets: an agent with its
+// own token trying to raise its standing, borrow the kernel's signature, crowd out other
+// agents' channels and metrics; a caller with no token flooding the audit log.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { after, before, describe, test } from 'node:test';
+import * as grpc from '@grpc/grpc-js';
+import { startKernel, type RunningKernel } from '../helpers/kernel.ts';
+import { fromRoot } from '../../host/root.ts';
+
+const DEFAULT_POLICIES = readFileSync(fromRoot('policies/default.cedar'), 'utf8');
+
+/** Rejects with the gRPC status `code` and a message matching `message`. */
+async function refused(p: Promise<unknown>, code: grpc.status, message: RegExp): Promise<grpc.ServiceError> {
+  const err = await p.then(
+    () => assert.fail(`expected ${grpc.status[code]}, the call succeeded`),
+    (e: grpc.ServiceError) => e,
+  );
+  assert.equal(err.code, code, `${grpc.status[code]} expected, got ${grpc.status[err.code]}: ${err.details}`);
+  assert.match(err.details, message);
+  return err;
+}
+
+async function agentToken(k: RunningKernel, agentId: string): Promise<string> {
+  return (await k.unary('TokenCreate', { agentId })).token;
+}
+
+describe('agents cannot set what policies trust (item 8)', () => {
+  let k: RunningKernel;
+  let mallory: string;
+  before(async () => {
+    k = await startKernel({ drivers: { loadExamples: false } });
+    mallory = await agentToken(k, 'mallory');
+    await k.unary('PolicyUpdate', {
+      policyData: `${DEFAULT_POLICIES}
+@id("vault-readers")
+permit (principal is Agent, action == Action::"context_read", resource == Namespace::"vault")
+when { principal.capabilities.contains("vault-reader") };
+
+@id("registered-writers")
+permit (principal is Agent, action == Action::"context_write", resource == Namespace::"board")
+when { principal.registered };
+`,
+    });
+    await k.unary('ContextWrite', { namespace: 'vault', key: 'secret', data: Buffer.from('s3cret') });
+  });
+  after(() => k.stop());
+
+  test('an agent registering itself with a capability does not satisfy a policy gated on it', async () => {
+    await k.unary('AgentRegister', { agentId: 'mallory', capabilities: ['vault-reader'] }, mallory);
+    await refused(k.unary('ContextRead', { namespace: 'vault', key: 'secret' }, mallory), grpc.status.PERMISSION_DENIED, /mallory.*context_read.*vault/);
+    await refused(k.unary('ContextWrite', { namespace: 'board', key: 'note', data: Buffer.from('x') }, mallory), grpc.status.PERMISSION_DENIED, /context_write/);
+    const { agents } = await k.unary('AgentList', {});
+    const m = agents.find((a: { agentId: string }) => a.agentId === 'mallory');
+    assert.deepEqual([m.capabilities, m.claimedCapabilities, m.registeredBy], [[], ['vault-reader'], 'self'], 'the claim is kept apart, visible to the admin');
+  });
+
+  test('the admin granting the capability satisfies it, and the agent cannot take it back or add to it', async () => {
+    await k.unary('AgentRegister', { agentId: 'mallory', capabilities: ['vault-reader'] });
+    assert.equal((await k.unary('ContextRead', { namespace: 'vault', key: 'secret' }, mallory)).data.toString(), 's3cret');
+    await k.unary('ContextWrite', { namespace: 'board', key: 'note', data: Buffer.from('x') }, mallory);
+    await k.unary('AgentRegister', { agentId: 'mallory', capabilities: ['vault-reader', 'root'] }, mallory);
+    const { agents } = await k.unary('AgentList', {});
+    const m = agents.find((a: { agentId: string }) => a.agentId === 'mallory');
+    assert.deepEqual([m.capabilities, m.claimedCapabilities, m.registeredBy], [['vault-reader'], ['root', 'vault-reader'], 'admin']);
+  });
+
+  test('an agent may not set its own status, trust, share, quota or groups', async () => {
+    for (const [field, value] of [['status', 'active'], ['trust', 1], ['shareWeight', 100], ['quotaRate', 1e6], ['groups', ['admins']]] as const) {
+      await refused(k.unary('AgentRegister', { agentId: 'mallory', [field]: value }, mallory), grpc.status.PERMISSION_DENIED, /only the admin may set/);
+    }
+  });
+
+  test('a suspended agent cannot lift its suspension by registering again', async () => {
+    const eve = await agentToken(k, 'eve');
+    await k.unary('AgentRegister', { agentId: 'eve', status: 'suspended' });
+    await refused(k.unary('AgentRegister', { agentId: 'eve', status: 'active' }, eve), grpc.status.PERMISSION_DENIED, /suspended-agents/);
+    await refused(k.unary('AgentRegister', { agentId: 'eve', capabilities: ['x'] }, eve), grpc.status.PERMISSION_DENIED, /suspended-agents/);
+    assert.equal(k.kernel.agents!.get('eve')!.status, 'suspended');
+  });
+});
