@@ -8,7 +8,8 @@
 //   secret        = ML-KEM shared secret (32) || X25519 shared secret (32)
 //   transcript    = "camos-channel-v1\0" || lp(peer id) || lp(client share) || lp(kernel share)
 //                   || lp(channel id) || u64 expires_at || u32 rekey_after || lp(key id) || lp(cipher)
-//                   (lp = u32be length || bytes); signed with camos-sign-v1 (signing.ts)
+//                   (lp = u32be length || bytes); signed with camos-sign-v2 for purpose
+//                   "camos-channel-handshake" (signing.ts), which sys_tpm_sign cannot sign for
 //   traffic key   = HKDF-SHA-256(secret, salt = SHA-256(transcript), info = "camos-channel-v1 c2s key"|"s2c key", 32)
 //   static iv     = HKDF-SHA-256(same, info = "... c2s iv"|"s2c iv", 12)
 //   record n      : nonce = iv XOR u64be(n) (right-aligned), AAD = channel id || u64be(n) || direction byte,
@@ -18,8 +19,8 @@
 import { createCipheriv, createDecipheriv, createHash, createPublicKey, diffieHellman, generateKeyPairSync, hkdfSync, randomBytes, type KeyObject } from 'node:crypto';
 import { ml_kem768 } from '@noble/post-quantum/ml-kem.js';
 import { Code, SyscallError } from '../syscalls/errors.ts';
-import { hybridVerify, type HybridPublicKey, type HybridSignature } from './hybrid.ts';
-import { decodeSignature, encodeSignature, signingMessage } from './signing.ts';
+import type { HybridPublicKey, HybridSignature } from './hybrid.ts';
+import { SIGNING_PURPOSE, decodeSignature, encodeSignature, verifySigned, type SigningPurpose } from './signing.ts';
 
 export const CHANNEL_PROTOCOL = 'camos-channel-v1';
 export const CHANNEL_CIPHER = 'AES-256-GCM';
@@ -216,7 +217,7 @@ export interface EstablishAnswer {
 /** What the channel table needs of the key store. */
 export interface TranscriptSigner {
   identity(): { keyId: string };
-  sign(data: Uint8Array, keyId: string): Promise<{ keyId: string; signature: HybridSignature }>;
+  sign(purpose: SigningPurpose, data: Uint8Array, keyId: string): Promise<{ keyId: string; signature: HybridSignature }>;
 }
 
 export interface ChannelTableOptions {
@@ -266,7 +267,7 @@ export class ChannelTable {
     const expiresAt = this.now() + this.opts.ttlMs;
     const keyId = this.signer.identity().keyId;
     const t = transcript({ peerId, clientShare, kernelShare, channelId, expiresAt, rekeyAfter: this.opts.rekeyAfter, keyId, cipher: CHANNEL_CIPHER });
-    const signed = await this.signer.sign(t, keyId);
+    const signed = await this.signer.sign(SIGNING_PURPOSE.channelHandshake, t, keyId);
     const end = Object.assign(new ChannelEnd(channelId, 'kernel', secret, t, expiresAt, this.opts.rekeyAfter, peerId, this.now), { owner });
     if (this.channels.size >= this.opts.maxChannels) this.channels.delete(this.channels.keys().next().value!);
     this.channels.set(channelId, end);
@@ -342,7 +343,7 @@ export class ChannelHandshake {
     const t = transcript({ peerId: this.peerId, clientShare: this.share, kernelShare: answer.ephemeralPublicKey, channelId: answer.channelId, expiresAt: Number(answer.expiresAt), rekeyAfter: answer.rekeyAfter, keyId: answer.keyId, cipher: answer.cipher });
     let ok = false;
     try {
-      ok = hybridVerify(key, signingMessage(t), decodeSignature(answer.signature, answer.keyId)).valid;
+      ok = verifySigned(SIGNING_PURPOSE.channelHandshake, key, t, decodeSignature(answer.signature, answer.keyId)).valid;
     } catch {
       ok = false;
     }

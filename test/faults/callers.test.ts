@@ -2,11 +2,19 @@
 // own token trying to raise its standing, borrow the kernel's signature, crowd out other
 // agents' channels and metrics; a caller with no token flooding the audit log.
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
+import { ml_kem768 } from '@noble/post-quantum/ml-kem.js';
 import { startKernel, type RunningKernel } from '../helpers/kernel.ts';
 import { fromRoot } from '../../host/root.ts';
+import { CHANNEL_CIPHER, ChannelHandshake, decodeSignature } from '../../host/crypto/index.ts';
+import { transcript } from '../../host/crypto/channel.ts';
+import { publicKeyToJson, signatureToJson } from '../../host/crypto/hybrid.ts';
+import { checkpointMessage, openAuditDb } from '../../host/audit/schema.ts';
+import { verifyAuditDb } from '../../host/audit/verify.ts';
 
 const DEFAULT_POLICIES = readFileSync(fromRoot('policies/default.cedar'), 'utf8');
 
@@ -77,5 +85,51 @@ when { principal.registered };
     await refused(k.unary('AgentRegister', { agentId: 'eve', status: 'active' }, eve), grpc.status.PERMISSION_DENIED, /suspended-agents/);
     await refused(k.unary('AgentRegister', { agentId: 'eve', capabilities: ['x'] }, eve), grpc.status.PERMISSION_DENIED, /suspended-agents/);
     assert.equal(k.kernel.agents!.get('eve')!.status, 'suspended');
+  });
+});
+
+describe('sys_tpm_sign is no signing oracle for the kernel identity (item 9)', () => {
+  let k: RunningKernel;
+  let signer: string;
+  before(async () => {
+    k = await startKernel({ drivers: { loadExamples: false } });
+    signer = await agentToken(k, 'signer');
+    await k.unary('PolicyUpdate', { policyData: `${DEFAULT_POLICIES}\n@id("signer-signs") permit (principal == Agent::"signer", action == Action::"tpm_sign", resource);\n` });
+  });
+  after(() => k.stop());
+
+  test('a transcript signed through sys_tpm_sign does not pass as the kernel answering a handshake', async () => {
+    // Mallory sits between a client and the kernel: she answers the handshake with her own
+    // key share and has the kernel's key sign the transcript through the syscall.
+    const victim = new ChannelHandshake('victim');
+    const kem = ml_kem768.encapsulate(victim.share.subarray(0, 1184));
+    const kernelShare = Buffer.concat([kem.cipherText, randomBytes(32)]);
+    const keyId = k.kernel.keys!.identity().keyId;
+    const fields = { peerId: 'victim', clientShare: victim.share, kernelShare, channelId: randomBytes(16).toString('hex'), expiresAt: Date.now() + 60_000, rekeyAfter: 1000, keyId, cipher: CHANNEL_CIPHER };
+    const signed = await k.unary('TpmSign', { data: Buffer.from(transcript(fields)) }, signer);
+    assert.equal(signed.keyId, keyId, 'the agent got a signature by the kernel identity');
+    assert.throws(() => victim.finish({ ...fields, ephemeralPublicKey: kernelShare, signature: signed.signature }, [k.kernel.keys!.identity()]), /handshake signature does not verify/);
+  });
+
+  test('a checkpoint signed through sys_tpm_sign does not verify as an audit checkpoint', async () => {
+    k.kernel.audit!.flush();
+    const copy = join(k.dataDir, 'forged-audit.db');
+    await k.kernel.audit!.database.backup(copy);
+    const db = openAuditDb(copy);
+    try {
+      const tail = db.prepare('SELECT seq, hash FROM records ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string };
+      const time = Date.now();
+      const signed = await k.unary('TpmSign', { data: Buffer.from(checkpointMessage(tail.seq, tail.hash, time, true)) }, signer);
+      const keys = k.kernel.keys!;
+      db.prepare('INSERT OR REPLACE INTO checkpoints (seq, hash, time, final, key_id, algorithm, backend, signature, public_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)').run(
+        tail.seq, tail.hash, time, 1, signed.keyId, signed.algorithm, signed.backend,
+        JSON.stringify(signatureToJson(decodeSignature(signed.signature, signed.keyId))), JSON.stringify(publicKeyToJson(keys.identity())),
+      );
+      const report = verifyAuditDb(db, { trustedKeys: new Map([[signed.keyId, keys.identity()]]) });
+      assert.equal(report.ok, false, report.summary);
+      assert.ok(report.problems.some((p) => p.kind === 'checkpoint' && p.seq === tail.seq && /invalid signature/.test(p.message)), JSON.stringify(report.problems));
+    } finally {
+      db.close();
+    }
   });
 });
