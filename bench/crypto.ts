@@ -70,7 +70,7 @@ try {
     rows.push({ op, n: g.n, 'p50 ms': g.p50, 'p99 ms': g.p99, 'mean ms': g.mean });
   }
 
-  const table = new ChannelTable(keys, { ttlMs: 3_600_000, rekeyAfter: 1000, maxChannels: 100_000 });
+  const table = new ChannelTable(keys, { ttlMs: 3_600_000, rekeyAfter: 1000, maxChannels: 100_000, maxChannelsPerPrincipal: 100_000 });
   const trusted = [keys.identity()];
   await measure(50, [
     [

@@ -247,7 +247,12 @@ export async function createKernel(opts: KernelOptions = {}): Promise<Kernel> {
     const keys = await KeyStore.open({ dataDir: kernel.dataDir, ...config.keys, env: process.env });
     kernel.keys = keys;
     kernel.register({ name: 'keys', health: () => keys.health() });
-    const channels = new ChannelTable(keys, { ttlMs: config.keys.channelTtlMs, rekeyAfter: config.keys.channelRekeyAfter, maxChannels: config.keys.maxChannels });
+    const channels = new ChannelTable(keys, {
+      ttlMs: config.keys.channelTtlMs,
+      rekeyAfter: config.keys.channelRekeyAfter,
+      maxChannels: config.keys.maxChannels,
+      maxChannelsPerPrincipal: config.keys.maxChannelsPerPrincipal,
+    });
     kernel.channels = channels;
     kernel.register({ name: 'channels', health: () => ({ status: 'ok', details: { open: String(channels.size) } }), close: () => channels.close() });
     const context = openContextStore({ path: join(kernel.dataDir, 'context.db'), ...config.context });

@@ -36,8 +36,10 @@ export const ConfigSchema = z
         channelTtlMs: z.number().int().min(1000).default(3_600_000),
         /** Messages per direction before the channel's keys are updated. */
         channelRekeyAfter: z.number().int().min(1).default(1000),
-        /** Open channels at most; the oldest is dropped beyond it. */
+        /** Open channels at most; past it new ones are refused (RESOURCE_EXHAUSTED), no one's are dropped. */
         maxChannels: z.number().int().min(1).default(10_000),
+        /** Open channels one principal (agent or admin) may hold; past it its new ones are refused. */
+        maxChannelsPerPrincipal: z.number().int().min(1).default(64),
       })
       .strict()
       .prefault({}),

@@ -223,13 +223,27 @@ export interface TranscriptSigner {
 export interface ChannelTableOptions {
   ttlMs: number;
   rekeyAfter: number;
+  /** Open channels at most, kernel-wide; past it new ones are refused (no one's are dropped). */
   maxChannels: number;
+  /** Open channels one principal may hold, so that one cannot crowd out the others. */
+  maxChannelsPerPrincipal: number;
   now?: () => number;
 }
 
+type OpenChannel = ChannelEnd & { owner: string; shares: string[] };
+
+/** The two halves of a client share, as the keys under which they are remembered while their channel is open. */
+const shareHalves = (clientShare: Uint8Array): string[] =>
+  [clientShare.subarray(0, MLKEM_PK), clientShare.subarray(MLKEM_PK)].map((h) => createHash('sha256').update(h).digest('hex'));
+
 /** The kernel's open channels (in memory; they end with the process or at expiry). */
 export class ChannelTable {
-  private readonly channels = new Map<string, ChannelEnd & { owner: string }>();
+  private readonly channels = new Map<string, OpenChannel>();
+  /** Channels open or being established, per principal. */
+  private readonly held = new Map<string, number>();
+  /** Share halves of the channels open or being established: an ephemeral share is used once. */
+  private readonly shares = new Set<string>();
+  private establishing = 0;
   private readonly now: () => number;
 
   constructor(
@@ -248,6 +262,32 @@ export class ChannelTable {
       throw refuse(Code.INVALID_ARGUMENT, `ephemeral_public_key must be ${CLIENT_SHARE_BYTES} bytes (ML-KEM-768 encapsulation key 1184 || X25519 public key 32), got ${clientShare.length}`);
     }
     this.sweep();
+    const halves = shareHalves(clientShare);
+    const reused = halves.findIndex((h) => this.shares.has(h));
+    if (reused >= 0) {
+      throw refuse(Code.ALREADY_EXISTS, `ephemeral_public_key: its ${reused === 0 ? 'ML-KEM-768 encapsulation key' : 'X25519 public key'} is already in use by an open channel; make a fresh key pair of each kind for every handshake`);
+    }
+    const held = this.held.get(owner) ?? 0;
+    if (held >= this.opts.maxChannelsPerPrincipal) {
+      throw refuse(Code.RESOURCE_EXHAUSTED, `'${owner}' already holds ${held} secure channels, the most one principal may (keys.maxChannelsPerPrincipal); each ends at its expiry (keys.channelTtlMs = ${this.opts.ttlMs} ms): reuse an open one`);
+    }
+    if (this.channels.size + this.establishing >= this.opts.maxChannels) {
+      throw refuse(Code.RESOURCE_EXHAUSTED, `the kernel holds ${this.opts.maxChannels} secure channels, its limit (keys.maxChannels); retry when some have expired`);
+    }
+    // Held from here, so that handshakes in flight count against both limits too.
+    this.hold(owner, halves);
+    this.establishing++;
+    try {
+      return await this.answer(peerId, clientShare, owner, halves);
+    } catch (e) {
+      this.release(owner, halves);
+      throw e;
+    } finally {
+      this.establishing--;
+    }
+  }
+
+  private async answer(peerId: string, clientShare: Uint8Array, owner: string, shares: string[]): Promise<EstablishAnswer> {
     let kem: { cipherText: Uint8Array; sharedSecret: Uint8Array };
     try {
       kem = ml_kem768.encapsulate(clientShare.subarray(0, MLKEM_PK));
@@ -268,8 +308,7 @@ export class ChannelTable {
     const keyId = this.signer.identity().keyId;
     const t = transcript({ peerId, clientShare, kernelShare, channelId, expiresAt, rekeyAfter: this.opts.rekeyAfter, keyId, cipher: CHANNEL_CIPHER });
     const signed = await this.signer.sign(SIGNING_PURPOSE.channelHandshake, t, keyId);
-    const end = Object.assign(new ChannelEnd(channelId, 'kernel', secret, t, expiresAt, this.opts.rekeyAfter, peerId, this.now), { owner });
-    if (this.channels.size >= this.opts.maxChannels) this.channels.delete(this.channels.keys().next().value!);
+    const end = Object.assign(new ChannelEnd(channelId, 'kernel', secret, t, expiresAt, this.opts.rekeyAfter, peerId, this.now), { owner, shares });
     this.channels.set(channelId, end);
     return { channelId, ephemeralPublicKey: kernelShare, signature: Buffer.from(encodeSignature(signed.signature)), keyId: signed.keyId, expiresAt, cipher: CHANNEL_CIPHER, rekeyAfter: this.opts.rekeyAfter };
   }
@@ -291,13 +330,15 @@ export class ChannelTable {
 
   close(): void {
     this.channels.clear();
+    this.held.clear();
+    this.shares.clear();
   }
 
   private get(channelId: string): ChannelEnd {
     const c = this.channels.get(channelId);
     if (!c) throw refuse(Code.NOT_FOUND, `no secure channel '${channelId}' (never established, expired or dropped); establish one with sys_establish_secure_channel`);
     if (c.expired) {
-      this.channels.delete(channelId);
+      this.drop(c);
       throw refuse(Code.FAILED_PRECONDITION, `channel ${channelId} expired at ${new Date(c.expiresAt).toISOString()}; establish a new one`);
     }
     return c;
@@ -305,7 +346,24 @@ export class ChannelTable {
 
   private sweep(): void {
     const now = this.now();
-    for (const [id, c] of this.channels) if (c.expiresAt <= now) this.channels.delete(id);
+    for (const c of this.channels.values()) if (c.expiresAt <= now) this.drop(c);
+  }
+
+  private drop(c: OpenChannel): void {
+    this.channels.delete(c.channelId);
+    this.release(c.owner, c.shares);
+  }
+
+  private hold(owner: string, shares: string[]): void {
+    this.held.set(owner, (this.held.get(owner) ?? 0) + 1);
+    for (const s of shares) this.shares.add(s);
+  }
+
+  private release(owner: string, shares: string[]): void {
+    const n = (this.held.get(owner) ?? 1) - 1;
+    if (n > 0) this.held.set(owner, n);
+    else this.held.delete(owner);
+    for (const s of shares) this.shares.delete(s);
   }
 }
 

@@ -15,6 +15,8 @@ import { transcript } from '../../host/crypto/channel.ts';
 import { publicKeyToJson, signatureToJson } from '../../host/crypto/hybrid.ts';
 import { checkpointMessage, openAuditDb } from '../../host/audit/schema.ts';
 import { verifyAuditDb } from '../../host/audit/verify.ts';
+import { CamosClient } from '../../sdk/client/index.ts';
+import { SecureChannel } from '../../sdk/client/channel.ts';
 
 const DEFAULT_POLICIES = readFileSync(fromRoot('policies/default.cedar'), 'utf8');
 
@@ -131,5 +133,49 @@ describe('sys_tpm_sign is no signing oracle for the kernel identity (item 9)', (
     } finally {
       db.close();
     }
+  });
+});
+
+describe('one agent cannot crowd out the others\' secure channels (item 10)', () => {
+  let k: RunningKernel;
+  let mallory: string;
+  let alice: CamosClient;
+  let aliceChannel: SecureChannel;
+  const establish = (share: Uint8Array, token: string) => k.unary('EstablishSecureChannel', { peerId: 'p', ephemeralPublicKey: Buffer.from(share) }, token);
+  before(async () => {
+    k = await startKernel({ drivers: { loadExamples: false }, keys: { maxChannelsPerPrincipal: 3, maxChannels: 5 } });
+    mallory = await agentToken(k, 'mallory');
+    alice = new CamosClient({ address: k.address, token: await agentToken(k, 'alice') });
+    aliceChannel = await SecureChannel.establish(alice, { peerId: 'alice', trusted: [k.kernel.keys!.identity()] });
+  });
+  after(async () => {
+    alice.close();
+    await k.stop();
+  });
+
+  test('a reused ephemeral key share is refused, whole or either half', async () => {
+    const first = new ChannelHandshake('p').share;
+    await establish(first, mallory);
+    await refused(establish(first, mallory), grpc.status.ALREADY_EXISTS, /ML-KEM-768 encapsulation key is already in use.*fresh key pair/);
+    const fresh = new ChannelHandshake('p').share;
+    const sameX25519 = Buffer.concat([fresh.subarray(0, 1184), first.subarray(1184)]);
+    await refused(establish(sameX25519, mallory), grpc.status.ALREADY_EXISTS, /X25519 public key is already in use/);
+    await refused(establish(first, await agentToken(k, 'bob')), grpc.status.ALREADY_EXISTS, /already in use/);
+  });
+
+  test('past keys.maxChannelsPerPrincipal an agent\'s new channels are refused, and the others\' keep working', async () => {
+    // Mallory holds one from the test before; a handshake that fails holds none.
+    await refused(establish(Buffer.concat([new ChannelHandshake('p').share.subarray(0, 1184), Buffer.alloc(32)]), mallory), grpc.status.INVALID_ARGUMENT, /X25519/);
+    await establish(new ChannelHandshake('p').share, mallory);
+    await establish(new ChannelHandshake('p').share, mallory);
+    await refused(establish(new ChannelHandshake('p').share, mallory), grpc.status.RESOURCE_EXHAUSTED, /'mallory' already holds 3 secure channels.*keys\.maxChannelsPerPrincipal/);
+    assert.equal((await aliceChannel.call<{ status: string }>('healthCheck', {})).status, 'ok');
+  });
+
+  test('past keys.maxChannels new channels are refused rather than anyone\'s dropped', async () => {
+    const carol = await agentToken(k, 'carol');
+    await establish(new ChannelHandshake('p').share, carol); // alice 1 + mallory 3 + carol 1 = 5
+    await refused(establish(new ChannelHandshake('p').share, carol), grpc.status.RESOURCE_EXHAUSTED, /5 secure channels, its limit \(keys\.maxChannels\)/);
+    assert.equal((await aliceChannel.call<{ status: string }>('healthCheck', {})).status, 'ok');
   });
 });
