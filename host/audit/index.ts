@@ -47,7 +47,9 @@ export function openAudit(kernel: Kernel): void {
   audit.onBatch = (batch) => tracing.emitSyscalls(batch);
   kernel.audit = audit;
   kernel.auditSink = audit;
-  kernel.telemetry = { tracing, spans: new SpanStore(audit.database, audit), metrics: new AgentMetrics(kernel.metrics.registry, kernel.config.telemetry) };
+  const metrics = new AgentMetrics(kernel.metrics.registry, kernel.config.telemetry);
+  kernel.metrics.expose(() => metrics.text());
+  kernel.telemetry = { tracing, spans: new SpanStore(audit.database, audit), metrics };
   kernel.register({
     name: 'audit',
     health: () => audit.health(),

@@ -81,6 +81,10 @@ export const ConfigSchema = z
         maxMetrics: z.number().int().min(1).default(500),
         /** Label combinations per agent metric (label cardinality cap). */
         maxSeriesPerMetric: z.number().int().min(1).default(1000),
+        /** Prometheus series one agent's metrics may make (a histogram's label set is 14). */
+        maxSeriesPerAgent: z.number().int().min(1).default(1000),
+        /** Prometheus series all agents' metrics may make together: what bounds a /metrics scrape. */
+        maxSeries: z.number().int().min(1).default(20_000),
       })
       .strict()
       .prefault({}),

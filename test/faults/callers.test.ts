@@ -179,3 +179,41 @@ describe('one agent cannot crowd out the others\' secure channels (item 10)', ()
     assert.equal((await aliceChannel.call<{ status: string }>('healthCheck', {})).status, 'ok');
   });
 });
+
+describe('one agent cannot flood the metric series (item 11)', () => {
+  let k: RunningKernel;
+  const tokens: Record<string, string> = {};
+  const emit = (agent: string, name: string, tags: Record<string, string>, type = 'gauge') => k.unary('EmitMetric', { name, value: 1, type, tags }, tokens[agent]);
+  const agentSeries = async () => (await (await fetch(`http://${k.address}/metrics`)).text()).split('\n').filter((l) => l.startsWith('camos_agent_'));
+  before(async () => {
+    k = await startKernel({ drivers: { loadExamples: false }, telemetry: { maxSeriesPerAgent: 20, maxSeries: 50 } });
+    for (const a of ['mallory', 'hist', 'alice', 'bob', 'carol']) tokens[a] = await agentToken(k, a);
+  });
+  after(() => k.stop());
+
+  test('past telemetry.maxSeriesPerAgent an agent\'s new label sets are refused; its existing ones still take samples', async () => {
+    for (let i = 0; i < 20; i++) await emit('mallory', 'flood', { id: String(i) });
+    await refused(emit('mallory', 'flood', { id: '20' }), grpc.status.RESOURCE_EXHAUSTED, /agent 'mallory' already holds 20 metric series.*telemetry\.maxSeriesPerAgent/);
+    await refused(emit('mallory', 'other_name', {}), grpc.status.RESOURCE_EXHAUSTED, /telemetry\.maxSeriesPerAgent/);
+    await emit('mallory', 'flood', { id: '7' });
+    await emit('alice', 'flood', { id: '0' });
+  });
+
+  test('a histogram\'s label set counts as the series it adds to a scrape', async () => {
+    await emit('hist', 'latency_seconds', { step: 'a' }, 'histogram');
+    await refused(emit('hist', 'latency_seconds', { step: 'b' }, 'histogram'), grpc.status.RESOURCE_EXHAUSTED, /holds 14 metric series.*a histogram's label set is 14 series/);
+  });
+
+  test('a label value cannot forge a line of the exposition', async () => {
+    await emit('alice', 'flood', { id: 'x"} 1\ncamos_syscalls_total{syscall="forged",code="OK"} 999\n# ' });
+    const text = await (await fetch(`http://${k.address}/metrics`)).text();
+    assert.doesNotMatch(text, /^camos_syscalls_total\{syscall="forged"/m);
+    assert.match(text, /^camos_agent_flood\{agent="alice",id="x\\"\} 1\\ncamos_syscalls_total/m);
+  });
+
+  test('past telemetry.maxSeries no agent adds series, and a scrape holds no more than that', async () => {
+    for (let i = 0; i < 14; i++) await emit('bob', 'flood', { id: String(i) }); // 20 + 14 + 2 + 14 = 50
+    await refused(emit('carol', 'flood', { id: '0' }), grpc.status.RESOURCE_EXHAUSTED, /already make 50 series, the kernel's limit is 50 \(telemetry\.maxSeries/);
+    assert.equal((await agentSeries()).length, 50);
+  });
+});
