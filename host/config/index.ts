@@ -23,6 +23,19 @@ export const ConfigSchema = z
      * driver workers leave; 'normal' leaves them as Node.js made them.
      */
     helperThreads: z.enum(['idle', 'normal']).default('idle'),
+    /** Callers without a valid token (host/identity). */
+    auth: z
+      .object({
+        /**
+         * Calls refused while their caller is unknown (no token, a wrong one, or an open call
+         * with bad metadata) answered and audited one by one per source (remote address) and
+         * minute; past it they are refused with RESOURCE_EXHAUSTED and only counted, in one
+         * audit record per source and minute.
+         */
+        failedPerMinute: z.number().int().min(1).default(60),
+      })
+      .strict()
+      .prefault({}),
     /** Kernel keys and secure channels (host/crypto). */
     keys: z
       .object({

@@ -3,7 +3,7 @@
 // agents' channels and metrics; a caller with no token flooding the audit log.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
@@ -15,6 +15,7 @@ import { transcript } from '../../host/crypto/channel.ts';
 import { publicKeyToJson, signatureToJson } from '../../host/crypto/hybrid.ts';
 import { checkpointMessage, openAuditDb } from '../../host/audit/schema.ts';
 import { verifyAuditDb } from '../../host/audit/verify.ts';
+import type { AuditEntry } from '../../host/syscalls/types.ts';
 import { CamosClient } from '../../sdk/client/index.ts';
 import { SecureChannel } from '../../sdk/client/channel.ts';
 
@@ -215,5 +216,94 @@ describe('one agent cannot flood the metric series (item 11)', () => {
     for (let i = 0; i < 14; i++) await emit('bob', 'flood', { id: String(i) }); // 20 + 14 + 2 + 14 = 50
     await refused(emit('carol', 'flood', { id: '0' }), grpc.status.RESOURCE_EXHAUSTED, /already make 50 series, the kernel's limit is 50 \(telemetry\.maxSeries/);
     assert.equal((await agentSeries()).length, 50);
+  });
+});
+
+describe('a caller with no token cannot flood the audit log (item 12)', () => {
+  let k: RunningKernel;
+  const audit: AuditEntry[] = [];
+  const bigId = 'r'.repeat(15 * 1024);
+  const http = (path: string, headers: Record<string, string> = {}, body = '{}') => fetch(`http://${k.address}${path}`, { method: 'POST', headers, body });
+  const admin = () => ({ authorization: `Bearer ${k.adminToken}` });
+  /** A Session stream: send() resolves with the answer to that request id. */
+  function session(token: string | null) {
+    const stream = k.client.Session(k.metadata(token)) as grpc.ClientDuplexStream<any, any>;
+    const waiting: ((r: any) => void)[] = [];
+    stream.on('data', (r: any) => waiting.shift()?.(r));
+    return {
+      send: (req: object) => new Promise<any>((resolve) => (waiting.push(resolve), stream.write(req))),
+      end: () => stream.end(),
+    };
+  }
+  before(async () => {
+    k = await startKernel({ drivers: { loadExamples: false }, auth: { failedPerMinute: 5 } });
+    const sink = k.kernel.auditSink;
+    k.kernel.auditSink = { record: (e) => (audit.push(e), sink.record(e)) };
+  });
+  after(async () => {
+    k.client.close();
+    await k.doors.close(2000).catch(() => undefined);
+    rmSync(k.dataDir, { recursive: true, force: true });
+  });
+
+  test('an oversized x-request-id is HTTP 431, and the record of the call keeps none of it', async () => {
+    audit.length = 0;
+    const res = await http('/v1/sys_health_check', { ...admin(), 'x-request-id': bigId });
+    assert.equal(res.status, 431);
+    const body = await res.json();
+    assert.equal(body.status, 'RESOURCE_EXHAUSTED');
+    assert.match(body.message, /request id .* 15360 characters; at most 128/);
+    const [entry] = audit.filter((e) => e.syscall === 'sys_health_check');
+    assert.ok(entry.requestId.length < 64, entry.requestId.slice(0, 80));
+    assert.ok(JSON.stringify(entry).length < 2048);
+  });
+
+  test('an oversized traceparent is refused on gRPC, and a request id with spaces or control bytes on the Session stream', async () => {
+    const md = k.metadata();
+    md.set('traceparent', `00-${'a'.repeat(32)}-${'b'.repeat(16)}-01-${'x'.repeat(999)}`);
+    const err = await new Promise<grpc.ServiceError>((resolve) => k.client.HealthCheck({}, md, (e: grpc.ServiceError) => resolve(e)));
+    assert.equal(err?.code, grpc.status.RESOURCE_EXHAUSTED);
+    assert.match(err.details, /traceparent is 1055 characters; at most 512/);
+    const s = session(k.adminToken);
+    const answer = await s.send({ requestId: 'two words\u0000', healthCheck: {} });
+    s.end();
+    assert.equal(answer.code, grpc.status.INVALID_ARGUMENT);
+    assert.match(answer.message, /printable ASCII/);
+  });
+
+  test('past auth.failedPerMinute a source\'s refused calls are RESOURCE_EXHAUSTED and counted, not recorded; valid tokens from it still work', async () => {
+    audit.length = 0;
+    const s = session(null); // no token
+    const answers = [];
+    for (let i = 0; i < 200; i++) answers.push(await s.send({ requestId: i % 2 ? bigId : `flood-${i}`, contextRead: { namespace: 'x', key: 'y' } }));
+    s.end();
+    assert.deepEqual(answers.slice(0, 5).map((a) => a.code), Array(5).fill(grpc.status.UNAUTHENTICATED));
+    assert.ok(answers.slice(5).every((a) => a.code === grpc.status.RESOURCE_EXHAUSTED && /auth\.failedPerMinute = 5/.test(a.message)));
+    // The same address over the other doors shares the allowance.
+    assert.equal((await http('/v1/sys_context_read', {}, '{"namespace":"x","key":"y"}')).status, 429);
+    await refused(k.unary('ContextRead', { namespace: 'x', key: 'y' }, 'camos_wrongwrongwro_' + 'x'.repeat(43)), grpc.status.RESOURCE_EXHAUSTED, /too many refused calls without a valid token from 127\.0\.0\.1/);
+    const recorded = audit.filter((e) => e.callerKind === 'anonymous');
+    assert.equal(recorded.length, 5, 'only the allowance is recorded one by one');
+    assert.ok(recorded.every((e) => e.requestId.length <= 128));
+    assert.equal((await k.unary('ContextRead', { namespace: 'admin', key: 'none' }).catch((e) => e)).code, grpc.status.NOT_FOUND, 'a valid token from the same address is served');
+  });
+
+  test('the audit log still shows the refused calls: one summary per source when the minute ends (here: at shutdown)', async () => {
+    const path = join(k.dataDir, 'audit.db');
+    k.client.close();
+    await k.doors.close(2000);
+    const db = openAuditDb(path, { readonly: true });
+    try {
+      const rows = db.prepare("SELECT * FROM records WHERE syscall = 'auth.refused'").all() as { target: string; code: number; evidence: string }[];
+      assert.equal(rows.length, 1);
+      assert.equal(rows[0].target, 'Source::127.0.0.1');
+      assert.equal(rows[0].code, grpc.status.RESOURCE_EXHAUSTED);
+      const evidence = JSON.parse(rows[0].evidence);
+      assert.equal(evidence.unrecorded, 197);
+      assert.deepEqual(evidence.doors, { session: 195, http: 1, grpc: 1 });
+      assert.deepEqual(evidence.syscalls, { sys_context_read: 197 });
+    } finally {
+      db.close();
+    }
   });
 });
