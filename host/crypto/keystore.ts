@@ -29,7 +29,6 @@ import { signThread } from './sign-thread.ts';
 import { signedForm, verifySigned, type SigningPurpose } from './signing.ts';
 import { Tpm, TpmError } from './tpm.ts';
 
-
 export type Backend = 'software' | 'tpm';
 
 export interface SignResult {

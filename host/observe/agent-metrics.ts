@@ -3,8 +3,9 @@
 // are checked, and series are capped per metric, per agent and in all, so that one agent
 // can neither blow up /metrics (a scrape's cost grows with the series) nor take the room
 // the others need. They are kept and written out here rather than as prom-client metrics:
-// its registry formats and escapes every label of every series at each scrape, 1.5–3 µs a
-// series against 0.1–0.2 µs for a line whose labels were written once (bench/metrics.ts).
+// its registry formats and escapes every label of every series at each scrape, about 3 µs
+// a series against 0.3 µs for a line whose labels were written once (bench/metrics.ts:
+// 62 against 9.3 ms a scrape at 20,000 series).
 import type { Registry } from 'prom-client';
 import { failedPrecondition, invalidArgument, resourceExhausted } from '../syscalls/errors.ts';
 
