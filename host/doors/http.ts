@@ -3,6 +3,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Kernel } from '../kernel.ts';
 import { Code, SyscallError, codeName, resourceExhausted } from '../syscalls/errors.ts';
+import { HeaderTooLarge } from '../syscalls/metadata.ts';
 import { lookup } from '../syscalls/table.ts';
 import { fromPlain, toJson } from './codec.ts';
 
@@ -82,6 +83,7 @@ async function route(kernel: Kernel, req: IncomingMessage, res: ServerResponse):
     token: header(req, 'authorization'),
     traceparent: header(req, 'traceparent'),
     requestId: header(req, 'x-request-id'),
+    source: req.socket.remoteAddress,
   });
   sendJson(res, 200, toJson(`${row.rpc}Response`, result));
 }
@@ -118,5 +120,6 @@ function sendJson(res: ServerResponse, status: number, value: unknown) {
 
 function sendError(res: ServerResponse, err: unknown, statusOverride?: number) {
   const e = err instanceof SyscallError ? err : new SyscallError(Code.INTERNAL, 'internal error');
-  sendJson(res, statusOverride ?? httpStatusOf(e.code), { code: e.code, status: codeName(e.code), message: e.message });
+  const status = statusOverride ?? (e instanceof HeaderTooLarge ? 431 : httpStatusOf(e.code));
+  sendJson(res, status, { code: e.code, status: codeName(e.code), message: e.message });
 }

@@ -603,7 +603,7 @@ export class Scheduler {
     const agent = this.deps.agents.get(agentId);
     if (!agent) {
       // The admin (the operator, or the program embedding the kernel) has no quota.
-      if (agentId === 'admin') return { agentId: 'admin', capabilities: [], ...this.cfg.agentDefaults, trust: 1, quotaRate: Infinity, quotaBurst: Infinity, status: 'active', groups: [], metadata: {}, registeredAt: this.epoch };
+      if (agentId === 'admin') return { agentId: 'admin', capabilities: [], claimedCapabilities: [], registeredBy: 'admin', ...this.cfg.agentDefaults, trust: 1, quotaRate: Infinity, quotaBurst: Infinity, status: 'active', groups: [], metadata: {}, registeredAt: this.epoch };
       throw failedPrecondition(`field 'task.agent_id': agent '${agentId}' is not registered; register it with sys_agent_register`);
     }
     if (agent.status === 'suspended') throw failedPrecondition(`field 'task.agent_id': agent '${agentId}' is suspended and may not submit tasks`);

@@ -1,7 +1,7 @@
 // Agents and tasks: thin handlers over the agent registry (host/agents) and the
 // scheduler (host/scheduler).
 import { z } from 'zod';
-import { AGENT_STATUSES, type AgentStatus } from '../agents/index.ts';
+import { AGENT_STATUSES, type Agent, type AgentStatus } from '../agents/index.ts';
 import type { Decision } from '../scheduler/index.ts';
 import { notFound, permissionDenied, unavailable } from './errors.ts';
 import type { CallContext, SyscallDef } from './types.ts';
@@ -179,19 +179,23 @@ export const agentRegister: SyscallDef<{
   action: 'agent_register',
   resource: (req) => ({ type: 'Agent', id: req.agentId }),
   handle: (req, call) => {
-    if (call.caller.kind !== 'admin') {
+    const registry = agents(call);
+    const existed = !!registry.get(req.agentId);
+    let a: Agent;
+    if (call.caller.kind === 'admin') a = registry.register({ ...req, status: req.status || undefined });
+    else {
       if (req.agentId !== call.caller.id) throw permissionDenied(`agent '${call.caller.id}' may register only itself, not '${req.agentId}'`);
-      // Groups are what policies grant by, so an agent may not choose its own.
+      // What policies and the scheduler go by is the admin's to set; an agent's capabilities are claims.
       const privileged: string[] = (['trust', 'shareWeight', 'quotaRate', 'quotaBurst'] as const).filter((f) => req[f] !== undefined);
       if (req.groups.length) privileged.push('groups');
+      if (req.status) privileged.push('status');
       if (privileged.length) throw permissionDenied(`only the admin may set ${privileged.map((f) => f.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)).join(', ')}`);
+      a = registry.claim({ agentId: req.agentId, capabilities: req.capabilities, metadata: req.metadata });
     }
-    const registry = agents(call);
-    const previous = registry.get(req.agentId);
-    const existed = !!previous;
-    const groups = call.caller.kind === 'admin' ? req.groups : (previous?.groups ?? []);
-    const a = registry.register({ ...req, groups, status: req.status || undefined });
-    Object.assign(call.evidence, { agentId: a.agentId, created: !existed, trust: a.trust, shareWeight: a.shareWeight, quotaRate: a.quotaRate, quotaBurst: a.quotaBurst, status: a.status });
+    Object.assign(call.evidence, {
+      agentId: a.agentId, created: !existed, registeredBy: a.registeredBy, capabilities: a.capabilities.length, claimedCapabilities: a.claimedCapabilities.length,
+      trust: a.trust, shareWeight: a.shareWeight, quotaRate: a.quotaRate, quotaBurst: a.quotaBurst, status: a.status,
+    });
     return { agentId: a.agentId };
   },
 };

@@ -13,6 +13,8 @@ export interface AgentInfo {
   'status'?: (string);
   'groups'?: (string)[];
   'registeredAt'?: (number | string | Long);
+  'claimedCapabilities'?: (string)[];
+  'registeredBy'?: (string);
 }
 
 export interface AgentInfo__Output {
@@ -26,4 +28,6 @@ export interface AgentInfo__Output {
   'status': (string);
   'groups': (string)[];
   'registeredAt': (number);
+  'claimedCapabilities': (string)[];
+  'registeredBy': (string);
 }
