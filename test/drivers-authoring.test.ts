@@ -38,11 +38,13 @@ after(async () => {
   rmSync(join(work, '..'), { recursive: true, force: true });
 });
 
-test('trust add without -d refuses where no kernel has started, names the directory and creates nothing', async () => {
+test('trust add (and key rotate) without -d refuse where no kernel has started, name the directory and create nothing', async () => {
   const key = json(await author('keygen', '--out', 'me.json'));
-  const r = await author('trust', 'add', key.publicKeyFile);
-  assert.equal(r.code, 1);
-  assert.match(r.stderr, new RegExp(`no kernel data directory at ${join(work, '.camos')} .*pass -d <dir>`));
+  for (const args of [['trust', 'add', key.publicKeyFile], ['key', 'rotate']]) {
+    const r = await author(...args);
+    assert.equal(r.code, 1, args.join(' '));
+    assert.match(r.stderr, new RegExp(`no kernel data directory at ${join(work, '.camos')} .*pass -d <dir>`));
+  }
   assert.equal(existsSync(join(work, '.camos')), false);
 });
 

@@ -142,8 +142,8 @@ export class TrustStore {
     if (!first) for (const l of this.listeners) l(this);
   }
 
-  // An atomic rename replaces the file's inode, which ends its watch: each event re-arms
-  // the watch on the file now at the path, then re-reads it.
+  // An atomic rename replaces the file's inode, which ends its watch: each event re-reads
+  // the file and re-arms the watch on the one now at the path.
   private armFileWatch(): void {
     if (this.fileWatch || !existsSync(this.path)) return;
     try {
