@@ -13,6 +13,10 @@ export interface AgentInfo {
   'status'?: (string);
   'groups'?: (string)[];
   'registeredAt'?: (number | string | Long);
+  'bucketTokens'?: (number | string);
+  'tasksQueued'?: (number);
+  'tasksRunning'?: (number);
+  'tasksFailed'?: (number);
 }
 
 export interface AgentInfo__Output {
@@ -26,4 +30,8 @@ export interface AgentInfo__Output {
   'status': (string);
   'groups': (string)[];
   'registeredAt': (number);
+  'bucketTokens': (number);
+  'tasksQueued': (number);
+  'tasksRunning': (number);
+  'tasksFailed': (number);
 }
