@@ -253,3 +253,14 @@ test('list() answers the queue in score order, each task with its terms, aging a
   assert.deepEqual(scheduler.list({ agentId: 'b', limit: 10 }).map((l) => l.task.taskId), ['high']);
   assert.deepEqual(scheduler.list({ state: 'running', limit: 10 }).map((l) => l.task.taskId), ['running']);
 });
+
+test("an agent's first task is taken with a burst of one, even when the clock ticks while its bucket is made", () => {
+  const { agents, scheduler, clock } = setup();
+  agents.register({ agentId: 'once', capabilities: [], quotaRate: 0.001, quotaBurst: 1 });
+  // commit() reads the clock, then makes the agent's bucket (reading it again) and takes a token.
+  let reads = 0;
+  const base = clock.now;
+  Object.defineProperty(clock, 'now', { get: () => base + reads++ });
+  assert.equal(scheduler.commit(task('first'), 'once').state, 'queued');
+  assert.throws(() => scheduler.commit(task('second'), 'once'), /over its quota/);
+});
