@@ -169,7 +169,7 @@ describe('the console in Chromium', { skip: noBrowser }, () => {
     await page.click('[data-testid=namespaces] a:text-is("team")');
     await page.click('[data-testid=keys] a:text-is("plan")');
     await page.waitForSelector('[data-testid=versions] tbody tr:nth-child(2)');
-    const rows = await page.$$eval('[data-testid=versions] tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].slice(0, 5).map((td) => td.textContent)));
+    const rows = await page.$$eval('[data-testid=versions] tbody tr', (trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td')).slice(0, 5).map((td) => td.textContent)));
     assert.deepEqual(rows.map((r) => [r[0], r[2], r[4]]), [['2', 'admin', 'add review'], ['1', 'admin', 'first plan']]);
     await page.waitForSelector('[data-testid=diff] .added');
     const lines = (kind: string) => page.$$eval(`[data-testid=diff] .${kind}`, (els) => els.map((e) => e.textContent!.replace(/\s+/g, ' ').trim()));
