@@ -73,7 +73,7 @@ export function latencyChart(o: { title: string; subtitle: string; unit: string;
 }
 
 export function throughputChart(o: { title: string; subtitle: string; unit: string; bars: ThroughputBar[] }): string {
-  const [W, left, right, top, barH, gap] = [760, 16, 90, 60, 18, 10];
+  const [W, left, right, top, barH, gap] = [760, 16, 120, 60, 18, 10];
   const H = top + o.bars.length * (barH * 2 + gap) + 20;
   const max = Math.max(...o.bars.map((b) => b.value), 1);
   const plotW = W - left - right;
