@@ -9,6 +9,7 @@ import { Code, SyscallError, deadlineExceeded, failedPrecondition, internal, not
 import { nextRequestId, randomHex, timeOrderedHex } from '../syscalls/ids.ts';
 import type { AuditEntry } from '../syscalls/types.ts';
 import { loadDriver, type LoadOptions, type LoadOutcome, type LoadSource } from './loader.ts';
+import { CallStats } from './call-stats.ts';
 import { checkModule } from './module.ts';
 import { DriverPool, type ContextReader, type PoolCall, type WorkerAnswer } from './pool.ts';
 import type { TrustStore } from './trust.ts';
@@ -53,6 +54,10 @@ export interface DriverInfo {
   loadedAt: number;
   calls: number;
   size: number;
+  errors: number;
+  p50Ms: number;
+  p99Ms: number;
+  limits: DriverLimits;
 }
 
 /**
@@ -91,6 +96,7 @@ interface LoadedDriver extends Omit<VerifiedDriver, 'core' | 'compiled'> {
   importedMemory?: { initial: number; maximum: number };
   loadedAt: number;
   calls: number;
+  stats: CallStats;
   inflight: number;
   /** Set by unload: resolves when the last call in flight ends. */
   drained?: () => void;
@@ -263,7 +269,7 @@ export class DriverRuntime {
     const key = this.trust.get(v.publisher);
     if (!key || key.revoked) throw failedPrecondition(`driver '${ref}' refused: its publisher key ${v.publisher} ${key ? 'was revoked' : 'left the trust store'} while it loaded`);
     const { core: _core, compiled: _compiled, ...rest } = v;
-    const loaded: LoadedDriver = { ...rest, ref, key: `${ref}#${++this.installs}`, module, importedMemory, loadedAt: Date.now(), calls: 0, inflight: 0 };
+    const loaded: LoadedDriver = { ...rest, ref, key: `${ref}#${++this.installs}`, module, importedMemory, loadedAt: Date.now(), calls: 0, stats: new CallStats(), inflight: 0 };
     let versions = this.drivers.get(v.name);
     if (!versions) this.drivers.set(v.name, (versions = new Map()));
     versions.set(v.version, loaded);
@@ -313,6 +319,7 @@ export class DriverRuntime {
     const reader = d.capabilities.includes('context-read') ? this.reader(opts.staging) : undefined;
     const run = new Invocation(timeoutMs);
     opts.signal?.addEventListener('abort', run, { once: true });
+    let ok = false;
     try {
       if (opts.signal?.aborted) throw new SyscallError(Code.CANCELLED, `call to driver '${d.ref}' was cancelled before it started`);
       let answer: WorkerAnswer;
@@ -346,8 +353,10 @@ export class DriverRuntime {
       this.effects(d, answer);
       if (answer.error) throw this.failure(d, answer.error, opts.taskId);
       if (answer.writes.length) await this.commitWrites(d, answer, opts);
+      ok = true;
       return { output: answer.output!, driver: d.ref, durationMs: performance.now() - started };
     } finally {
+      d.stats.record(performance.now() - started, ok);
       clearTimeout(run.timer);
       opts.signal?.removeEventListener('abort', run);
       if (--d.inflight === 0) d.drained?.();
@@ -474,6 +483,9 @@ function info(d: LoadedDriver): DriverInfo {
     loadedAt: d.loadedAt,
     calls: d.calls,
     size: d.size,
+    errors: d.stats.errors,
+    ...d.stats.percentiles(),
+    limits: { ...d.limits },
   };
 }
 

@@ -15,6 +15,10 @@ export interface AgentInfo {
   'registeredAt'?: (number | string | Long);
   'claimedCapabilities'?: (string)[];
   'registeredBy'?: (string);
+  'bucketTokens'?: (number | string);
+  'tasksQueued'?: (number);
+  'tasksRunning'?: (number);
+  'tasksFailed'?: (number);
 }
 
 export interface AgentInfo__Output {
@@ -30,4 +34,8 @@ export interface AgentInfo__Output {
   'registeredAt': (number);
   'claimedCapabilities': (string)[];
   'registeredBy': (string);
+  'bucketTokens': (number);
+  'tasksQueued': (number);
+  'tasksRunning': (number);
+  'tasksFailed': (number);
 }
