@@ -192,6 +192,7 @@ rows.push(row('end-to-end sys_driver_invoke in-process, 1 KiB, 1,000 calls/s: th
 // The floor under that row on this machine: a bare worker thread (no kernel, no pool) that
 // instantiates the same module and answers, paced the same way. Its p99 is thread wake-ups
 // and garbage collection, not camos.
+let bareRoundTrip: Stats;
 {
   const bare = new Worker(
     `const { parentPort, workerData } = require('node:worker_threads');
@@ -212,7 +213,8 @@ rows.push(row('end-to-end sys_driver_invoke in-process, 1 KiB, 1,000 calls/s: th
   const roundTrip = () => new Promise((resolve) => { waiting.push(resolve); bare.postMessage(input); });
   for (let i = 0; i < 500; i++) await roundTrip();
   await paced(WARM_PACED, roundTrip);
-  rows.push(row('bare worker round trip (no kernel): post, instantiate, answer, 1 KiB, 1,000 calls/s', inUs(await paced(N, roundTrip))));
+  bareRoundTrip = inUs(await paced(N, roundTrip));
+  rows.push(row('bare worker round trip (no kernel): post, instantiate, answer, 1 KiB, 1,000 calls/s', bareRoundTrip));
   await bare.terminate();
   // The same through piscina (a task with a signal, as the driver pool sends): its own floor.
   const bareP = new Piscina({ filename: fileURLToPath(new URL('./drivers/bare-piscina.mjs', import.meta.url)), minThreads: 1, maxThreads: 1, execArgv: threadExecArgv(), workerData: { module: echoModule, memorySpec }, recordTiming: false });
@@ -236,7 +238,8 @@ for (const name of ['piscina', 'legacy'] as const) {
 }
 const serialSeconds = serial.piscina.reduce((a, b) => a + b, 0) / 1000;
 const serialSecondsLegacy = serial.legacy.reduce((a, b) => a + b, 0) / 1000;
-rows.push(row('end-to-end sys_driver_invoke in-process, 1 KiB, back to back: piscina pool', inUs(serial.piscina)));
+const e2eSerialStats = inUs(serial.piscina);
+rows.push(row('end-to-end sys_driver_invoke in-process, 1 KiB, back to back: piscina pool', e2eSerialStats));
 rows.push(row('end-to-end sys_driver_invoke in-process, 1 KiB, back to back: the pool before piscina', inUs(serial.legacy)));
 
 // Warm calls back to back through the runtime (the pool, no syscall pipeline), for the Extism comparison.
@@ -361,6 +364,21 @@ rows.push(row('Extism first call', extismFirst));
 rows.push(row('Extism warm call (foreground, same instance), 1 KiB', extismWarm));
 
 const ratio = (a: number, b: number) => Number((a / b).toFixed(2));
+const plots = {
+  latency: {
+    unit: 'µs',
+    series: [
+      { label: 'warm instantiation in a worker', stats: instantiate },
+      { label: 'worker call path, 1 KiB', stats: workerCall },
+      { label: 'bare worker round trip, 1,000/s (the floor)', stats: bareRoundTrip },
+      { label: 'end-to-end sys_driver_invoke, 1,000/s', stats: endToEnd },
+      { label: 'end-to-end sys_driver_invoke, back to back', stats: e2eSerialStats },
+      { label: 'Extism warm call, 1 KiB', stats: extismWarm },
+      { label: 'cold hot-load + first call', stats: coldLoad },
+    ],
+  },
+  throughput: { unit: 'calls/s', bars: [{ label: 'end-to-end sys_driver_invoke in-process, 1 KiB, back to back', value: Math.round(N / serialSeconds) }] },
+};
 report('startup (drivers)', rows, {
   failedCalls: failed,
   'back-to-back end-to-end throughput (calls/s)': { piscina: Math.round(N / serialSeconds), legacy: Math.round(N / serialSecondsLegacy) },
@@ -381,7 +399,7 @@ report('startup (drivers)', rows, {
     'piscina end-to-end p50 and p99 within 1.1x of the pool before': endToEnd.p50 <= 1.1 * endToEndLegacy.p50 && endToEnd.p99 <= 1.1 * endToEndLegacy.p99,
     'cold hot-load of 100 KiB p50 < 5 ms': coldLoad.p50 < 5000,
   },
-});
+}, plots);
 
 function leb(n: number): number[] {
   const out: number[] = [];

@@ -11,7 +11,8 @@ export const healthCheck: SyscallDef<{ detailed: boolean }> = {
   resource: kernelResource,
   // The summary is open so that probes need no token; the detailed report is not.
   open: (req) => !req?.detailed,
-  handle: (req, call) => (req.detailed ? call.kernel.health() : call.kernel.healthSummary()),
+  // The caller fields let a client (the console) learn whom its token stands for.
+  handle: async (req, call) => ({ ...(await (req.detailed ? call.kernel.health() : call.kernel.healthSummary())), caller: call.caller.id, callerKind: call.caller.kind }),
 };
 
 const AGENT_ID = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/, 'an agent id is 1-128 of [A-Za-z0-9_.:-], starting with a letter or digit');
