@@ -9,13 +9,15 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { startThread, threadExecArgv, workerExecArgv } from '../host/threads.mjs';
 
-test('threadExecArgv drops tsx in each spelling and keeps every other option', () => {
+test("threadExecArgv drops tsx in each spelling, and the process's own entry (-e, --input-type), and keeps every other option", () => {
   const saved = process.execArgv;
   const cases: [string[], string[]][] = [
     [['--import', 'tsx', '--max-old-space-size=300'], ['--max-old-space-size=300']],
     [['--require', '/p/node_modules/tsx/dist/preflight.cjs', '--import', 'file:///p/node_modules/tsx/dist/loader.mjs', '--inspect'], ['--inspect']],
     [['--import=tsx', '--enable-source-maps', '--loader=tsx/esm'], ['--enable-source-maps']],
     [['-r', 'tsx/cjs', '--import', './telemetry.mjs'], ['--import', './telemetry.mjs']],
+    [['--import', 'tsx', '--input-type=module', '-e', 'console.log(1)', '--no-warnings'], ['--no-warnings']],
+    [['--input-type', 'module', '--eval=x', '-p', '1 + 1'], []],
     [[], []],
   ];
   try {
