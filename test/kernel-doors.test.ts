@@ -18,7 +18,7 @@ const audit: AuditEntry[] = [];
 before(async () => {
   k = await startKernel({ maxMessageBytes: 64 * 1024, drivers: { loadExamples: false } });
   const original = k.kernel.auditSink;
-  k.kernel.auditSink = { record: (e) => (audit.push(e), original.record(e)) };
+  k.kernel.auditSink = { record: (e) => (audit.push(e), original.record(e)), committed: () => original.committed(), refusal: () => original.refusal() };
 });
 after(() => k.stop());
 
