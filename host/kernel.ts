@@ -3,7 +3,6 @@
 // only ever reach the kernel through `dispatch`.
 import { accessSync, constants, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { getHeapStatistics } from 'node:v8';
 import { loadConfig, type Config, type ConfigInput, type LoadOptions } from './config/index.ts';
 import { fromPlain } from './doors/codec.ts';
 import { ChannelTable, KeyStore } from './crypto/index.ts';
@@ -11,7 +10,7 @@ import { openContextStore, type ContextStore } from './context/index.ts';
 import { openAudit, type AuditLog, type Telemetry } from './audit/index.ts';
 import { IdentityStore } from './identity/index.ts';
 import { createLogger, type Logger } from './observe/log.ts';
-import { diskFree, fileDescriptors, MIN_FREE_BYTES } from './observe/machine.ts';
+import { diskFree, fileDescriptors, memory, MIN_FREE_BYTES } from './observe/machine.ts';
 import { KernelMetrics } from './observe/metrics.ts';
 import { openDrivers, type DriverRuntime } from './drivers/index.ts';
 import { openPolicyEngine, type PolicyEngine } from './policy/index.ts';
@@ -254,16 +253,6 @@ export class Kernel {
       this.log.flush?.();
     })();
     return this.closing;
-  }
-}
-
-/** The process's memory; its resident size is read from /proc, which needs a file descriptor that may not be there. */
-function memory(): Record<string, string> {
-  try {
-    const m = process.memoryUsage();
-    return { rss_bytes: String(m.rss), heap_used_bytes: String(m.heapUsed) };
-  } catch {
-    return { heap_used_bytes: String(getHeapStatistics().used_heap_size) };
   }
 }
 

@@ -82,7 +82,10 @@ export function register(program: Command): void {
       const dataDir = dataDirOf(opts);
       const db = await openAuditFile(dataDir);
       try {
-        const report = verifyAuditDb(db, { trustedKeys: await kernelKeys(dataDir), anchor: readAnchorOrError(join(dataDir, 'audit.anchor')) });
+        const trustedKeys = await kernelKeys(dataDir);
+        // An anchor is expected where a kernel ran (its keys are there); a log copied on its own is checked without.
+        const anchor = readAnchorOrError(join(dataDir, 'audit.anchor')) ?? (trustedKeys ? null : undefined);
+        const report = verifyAuditDb(db, { trustedKeys, anchor });
         if (opts.json) console.log(JSON.stringify(report, null, 2));
         else {
           console.log(report.summary);

@@ -77,7 +77,9 @@ export const ConfigSchema = z
         /**
          * Records handed to the writer thread and not yet on disk, at most: a burst is absorbed
          * up to here (about 40 MB), then callers wait for the writer. Also what an audit query
-         * may wait for, and what SIGKILL loses at most.
+         * may wait for, what SIGKILL loses at most of the records of calls that change nothing,
+         * and what is kept in memory while the log cannot be written (past it, such records are
+         * counted in an `audit.records_lost` record instead).
          */
         maxPendingRecords: z.number().int().min(1).default(131_072),
         /**

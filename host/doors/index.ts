@@ -3,9 +3,9 @@
 import { createServer, type Server as NetServer, type Socket } from 'node:net';
 import * as grpc from '@grpc/grpc-js';
 import type { Kernel } from '../kernel.ts';
+import { fileDescriptors } from '../observe/machine.ts';
 import { createGrpcDoor } from './grpc.ts';
 import { createHttpDoor } from './http.ts';
-import { fileDescriptors } from '../observe/machine.ts';
 
 export interface Doors {
   host: string;

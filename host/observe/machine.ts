@@ -1,7 +1,8 @@
-// What the machine has left for the kernel: free space on the data directory's disk and
-// file descriptors (Linux's /proc), for the health report. Each is read when asked, so a
+// What the machine has left for the kernel: free space on the data directory's disk, file
+// descriptors (Linux's /proc) and memory, for the health report. Each is read when asked, so a
 // full disk or an exhausted descriptor table shows at the next probe, and its recovery too.
 import { readdirSync, readFileSync, statfsSync } from 'node:fs';
+import { getHeapStatistics } from 'node:v8';
 
 /** Below this much free space the kernel reports itself degraded: SQLite needs room for its logs. */
 export const MIN_FREE_BYTES = 1 << 20;
@@ -33,5 +34,15 @@ export function fileDescriptors(): { open: number; limit?: number; exhausted: bo
   } catch (e) {
     const code = (e as { code?: string }).code;
     return code === 'EMFILE' || code === 'ENFILE' ? { open: limit ?? 0, limit, exhausted: true } : undefined;
+  }
+}
+
+/** The process's memory; its resident size is read from /proc, which needs a file descriptor that may not be there. */
+export function memory(): Record<string, string> {
+  try {
+    const m = process.memoryUsage();
+    return { rss_bytes: String(m.rss), heap_used_bytes: String(m.heapUsed) };
+  } catch {
+    return { heap_used_bytes: String(getHeapStatistics().used_heap_size) };
   }
 }
