@@ -2,6 +2,7 @@
 // it, explanations and plain-English questions computed from them, and the kernel's
 // telemetry outlets (OTLP traces, agents' Prometheus metrics).
 import { join } from 'node:path';
+import { SIGNING_PURPOSE } from '../crypto/index.ts';
 import type { Kernel } from '../kernel.ts';
 import { storageCause, unavailable } from '../syscalls/errors.ts';
 import type { AuditSink } from '../syscalls/types.ts';
@@ -46,9 +47,14 @@ export function liveState(kernel: Kernel): LiveState {
  */
 export function openAudit(kernel: Kernel): void {
   const path = join(kernel.dataDir, 'audit.db');
+  // Checkpoints are signed for a purpose of their own, which sys_tpm_sign cannot sign for.
+  const signer = () => {
+    const keys = kernel.keys;
+    return keys && { identity: () => keys.identity(), allPublicKeys: () => keys.allPublicKeys(), sign: (data: Uint8Array, keyId?: string) => keys.sign(SIGNING_PURPOSE.auditCheckpoint, data, keyId) };
+  };
   let audit: AuditLog;
   try {
-    audit = new AuditLog(path, kernel.config.audit, { log: kernel.log, signer: () => kernel.keys, keysExisted: kernel.keys ? !kernel.keys.created : false });
+    audit = new AuditLog(path, kernel.config.audit, { log: kernel.log, signer, keysExisted: kernel.keys ? !kernel.keys.created : false });
   } catch (err) {
     const code = String((err as { code?: unknown }).code ?? '');
     const cause = `the audit log cannot be opened: ${storageCause(code, path) ?? (err as Error).message}; restore it from a backup, or move it aside to begin a new log, and restart`;
@@ -61,7 +67,9 @@ export function openAudit(kernel: Kernel): void {
   audit.onBatch = (batch) => tracing.emitSyscalls(batch);
   kernel.audit = audit;
   kernel.auditSink = audit;
-  kernel.telemetry = { tracing, spans: new SpanStore(audit.database, audit), metrics: new AgentMetrics(kernel.metrics.registry, kernel.config.telemetry) };
+  const metrics = new AgentMetrics(kernel.metrics.registry, kernel.config.telemetry);
+  kernel.metrics.expose(() => metrics.text());
+  kernel.telemetry = { tracing, spans: new SpanStore(audit.database, audit), metrics };
   kernel.register({
     name: 'audit',
     health: () => audit.health(),

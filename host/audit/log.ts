@@ -64,6 +64,8 @@ export interface AuditQuery {
   target?: string;
   /** Target prefix, e.g. "Namespace::research". */
   targetPrefix?: string;
+  /** Only records numbered below this one (paging back through the log). */
+  beforeSeq?: number;
   limit?: number;
   order?: 'asc' | 'desc';
 }
@@ -569,6 +571,7 @@ export class AuditLog implements AuditSink {
     };
     if (q.since !== undefined) (where.push('time >= ?'), params.push(q.since));
     if (q.until !== undefined) (where.push('time <= ?'), params.push(q.until));
+    if (q.beforeSeq !== undefined) (where.push('seq < ?'), params.push(q.beforeSeq));
     eq('caller', q.caller);
     eq('outcome', q.outcome);
     eq('code', q.code);

@@ -4,8 +4,8 @@
 // takes up the chain again at the next record, so that later tampering is not hidden
 // behind earlier tampering. Works on the database file alone (the CLI opens it
 // read-only); checkpoints carry the public key that signed them, which a caller can pin.
-import { hybridVerify, publicKeyFromJson, signatureFromJson, type HybridPublicKey } from '../crypto/hybrid.ts';
-import { signingMessage } from '../crypto/signing.ts';
+import { publicKeyFromJson, signatureFromJson, type HybridPublicKey } from '../crypto/hybrid.ts';
+import { SIGNING_PURPOSE, verifySigned } from '../crypto/signing.ts';
 import { GENESIS, hashRow, type AuditRow } from './record.ts';
 import { checkpointMessage, type CheckpointRow, type Db } from './schema.ts';
 
@@ -48,8 +48,7 @@ export function checkpointProblem(cp: CheckpointRow, trustedKeys?: Map<string, H
   try {
     const pub = trustedKeys?.get(cp.key_id) ?? publicKeyFromJson(JSON.parse(cp.public_key));
     if (pub.keyId !== cp.key_id) return `${what} names key ${cp.key_id} but carries key ${pub.keyId}`;
-    const message = signingMessage(checkpointMessage(cp.seq, cp.hash, cp.time, cp.final === 1));
-    const verdict = hybridVerify(pub, message, signatureFromJson(JSON.parse(cp.signature)));
+    const verdict = verifySigned(SIGNING_PURPOSE.auditCheckpoint, pub, checkpointMessage(cp.seq, cp.hash, cp.time, cp.final === 1), signatureFromJson(JSON.parse(cp.signature)));
     return verdict.valid ? undefined : `${what} has an invalid signature (ML-DSA ${verdict.mldsa ? 'ok' : 'bad'}, classical ${verdict.ed25519 ? 'ok' : 'bad'})`;
   } catch (e) {
     return `${what} cannot be read: ${(e as Error).message}`;

@@ -1,11 +1,13 @@
 // The HTTP/1.1 door: POST /v1/<syscall> (proto3 JSON in and out, through the same
-// pipeline), POST /nl/query, GET /healthz, GET /metrics.
+// pipeline), POST /nl/query, GET /healthz, GET /metrics, and the console's files (console.ts).
 import { isUtf8 } from 'node:buffer';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Kernel } from '../kernel.ts';
 import { Code, SyscallError, codeName, invalidArgument, resourceExhausted } from '../syscalls/errors.ts';
+import { HeaderTooLarge } from '../syscalls/metadata.ts';
 import { lookup } from '../syscalls/table.ts';
 import { fromPlain, toJson } from './codec.ts';
+import { consoleRoute } from './console.ts';
 
 /** HTTP status for each gRPC code (as grpc-gateway maps them). */
 const HTTP_STATUS: Record<number, number> = {
@@ -34,6 +36,7 @@ class BodyTooLarge extends Error {}
 
 export function createHttpDoor(kernel: Kernel): Server {
   const { headersTimeoutMs, requestTimeoutMs, idleTimeoutMs } = kernel.config.doors;
+  const serveConsole = consoleRoute();
   const server = createServer(
     {
       headersTimeout: headersTimeoutMs,
@@ -43,7 +46,7 @@ export function createHttpDoor(kernel: Kernel): Server {
       connectionsCheckingInterval: Math.max(50, Math.min(1000, headersTimeoutMs / 4)),
     },
     (req, res) => {
-      route(kernel, req, res).catch((err) => sendError(res, err));
+      route(kernel, req, res, serveConsole).catch((err) => sendError(res, err));
     },
   );
   server.timeout = idleTimeoutMs;
@@ -54,13 +57,14 @@ export function createHttpDoor(kernel: Kernel): Server {
   return server;
 }
 
-async function route(kernel: Kernel, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function route(kernel: Kernel, req: IncomingMessage, res: ServerResponse, serveConsole: ReturnType<typeof consoleRoute>): Promise<void> {
   let path: string;
   try {
     path = new URL(req.url ?? '/', 'http://camos').pathname;
   } catch {
     return sendError(res, invalidArgument(`the request target ${JSON.stringify(req.url)} is not a URL path`));
   }
+  if (serveConsole(req, res, path)) return;
   if (req.method === 'GET' && path === '/healthz') {
     // 200 while the kernel serves (ok, or degraded: some calls refused, named in `degraded`), 503 when a component is down.
     const report = await kernel.healthSummary();
@@ -109,6 +113,7 @@ async function route(kernel: Kernel, req: IncomingMessage, res: ServerResponse):
     token: header(req, 'authorization'),
     traceparent: header(req, 'traceparent'),
     requestId: header(req, 'x-request-id'),
+    source: req.socket.remoteAddress,
   });
   sendJson(res, 200, toJson(`${row.rpc}Response`, result));
 }
@@ -145,5 +150,6 @@ function sendJson(res: ServerResponse, status: number, value: unknown) {
 
 function sendError(res: ServerResponse, err: unknown, statusOverride?: number) {
   const e = err instanceof SyscallError ? err : new SyscallError(Code.INTERNAL, 'internal error');
-  sendJson(res, statusOverride ?? httpStatusOf(e.code), { code: e.code, status: codeName(e.code), message: e.message });
+  const status = statusOverride ?? (e instanceof HeaderTooLarge ? 431 : httpStatusOf(e.code));
+  sendJson(res, status, { code: e.code, status: codeName(e.code), message: e.message });
 }

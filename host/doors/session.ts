@@ -10,7 +10,7 @@ import type { Kernel } from '../kernel.ts';
 import { Code, SyscallError, deadlineExceeded, invalidArgument, unimplemented } from '../syscalls/errors.ts';
 import { lookup } from '../syscalls/table.ts';
 import { encode } from './codec.ts';
-import { metaString } from './grpc.ts';
+import { metaString, peerAddress } from './grpc.ts';
 import { decodeOrExplain, MalformedMessage } from './wire.ts';
 
 type Req = Record<string, unknown> & { requestId: string; authorization: string; timeoutMs: number; traceparent: string; call?: string };
@@ -23,6 +23,7 @@ const TERMINAL = new Set(['succeeded', 'failed', 'rolled_back', 'cancelled']);
 export function handleSession(kernel: Kernel, call: grpc.ServerDuplexStream<unknown, unknown>): void {
   const streamToken = metaString(call.metadata, 'authorization');
   const streamTraceparent = metaString(call.metadata, 'traceparent');
+  const source = peerAddress(call);
   const { sessionMaxInflight, sessionMaxBufferedBytes } = kernel.config.doors;
   let inflight = 0;
   let buffered = 0;
@@ -67,6 +68,7 @@ export function handleSession(kernel: Kernel, call: grpc.ServerDuplexStream<unkn
       token: req.authorization || streamToken,
       requestId: req.requestId || undefined,
       traceparent: req.traceparent || streamTraceparent,
+      source,
       deadline: req.timeoutMs > 0 ? Date.now() + req.timeoutMs : undefined,
     });
     const result = req.timeoutMs > 0 ? await withTimeout(pending, req.timeoutMs, row.name) : await pending;

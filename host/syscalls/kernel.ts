@@ -13,7 +13,8 @@ export const healthCheck: SyscallDef<{ detailed: boolean }> = {
   resource: kernelResource,
   // The summary is open so that probes need no token; the detailed report is not.
   open: (req) => !req?.detailed,
-  handle: (req, call) => (req.detailed ? call.kernel.health() : call.kernel.healthSummary()),
+  // The caller fields let a client (the console) learn whom its token stands for.
+  handle: async (req, call) => ({ ...(await (req.detailed ? call.kernel.health() : call.kernel.healthSummary())), caller: call.caller.id, callerKind: call.caller.kind }),
 };
 
 
