@@ -4,7 +4,7 @@
 // cause named, says so in its health, and recovers by itself when the cause goes.
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, closeSync, mkdirSync, mkdtempSync, openSync, readdirSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -105,7 +105,7 @@ describe('a full disk', () => {
     writeFileSync(config, JSON.stringify({ audit: { maxPendingRecords: 300, batchSize: 50 }, drivers: { loadExamples: false, watch: false } }));
     const k = await startKernelProcess(['--port', '0', '--data-dir', dataDir, '--config', config, '--log-level', 'warn']);
     try {
-      const token = (await import('node:fs')).readFileSync(join(dataDir, 'admin.token'), 'utf8').trim();
+      const token = readFileSync(join(dataDir, 'admin.token'), 'utf8').trim();
       const value = Buffer.alloc(256 * 1024, 7).toString('base64');
       assert.equal((await post(k.port, token, 'sys_context_write', { namespace: 'disk', key: 'before', data: value })).status, 200);
       const filler = fill(disk);
@@ -171,7 +171,7 @@ describe('no file descriptors left', () => {
     child.stdout!.setEncoding('utf8').on('data', (d: string) => lines.push(...d.split('\n').filter(Boolean)));
     try {
       const port = Number((await waitFor(/^port /)).split(' ')[1]);
-      const token = (await import('node:fs')).readFileSync(join(dataDir, 'admin.token'), 'utf8').trim();
+      const token = readFileSync(join(dataDir, 'admin.token'), 'utf8').trim();
       const c = new Client(`127.0.0.1:${port}`, grpc.credentials.createInsecure()) as grpc.Client & Record<string, any>;
       await unary(c, 'HealthCheck', {}, token);
       child.stdin!.write('exhaust\n');
