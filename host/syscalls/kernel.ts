@@ -1,6 +1,7 @@
 // The kernel's own rows: health and identity.
 import { z } from 'zod';
 import { notFound, permissionDenied } from './errors.ts';
+import { AGENT_ID } from './tasks.ts';
 import type { CallContext, SyscallDef } from './types.ts';
 
 const kernelResource = () => ({ type: 'Kernel', id: 'camos' });
@@ -8,6 +9,7 @@ const kernelResource = () => ({ type: 'Kernel', id: 'camos' });
 export const healthCheck: SyscallDef<{ detailed: boolean }> = {
   schema: z.object({ detailed: z.boolean().default(false) }),
   action: 'health_check',
+  readOnly: () => true,
   resource: kernelResource,
   // The summary is open so that probes need no token; the detailed report is not.
   open: (req) => !req?.detailed,
@@ -15,7 +17,6 @@ export const healthCheck: SyscallDef<{ detailed: boolean }> = {
   handle: async (req, call) => ({ ...(await (req.detailed ? call.kernel.health() : call.kernel.healthSummary())), caller: call.caller.id, callerKind: call.caller.kind }),
 };
 
-const AGENT_ID = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/, 'an agent id is 1-128 of [A-Za-z0-9_.:-], starting with a letter or digit');
 
 function requireAdmin(call: CallContext, what: string) {
   if (call.caller.kind !== 'admin') throw permissionDenied(`only the admin token may ${what}`);
@@ -50,6 +51,7 @@ export const tokenRevoke: SyscallDef<{ tokenId: string; agentId: string }> = {
 export const tokenList: SyscallDef<Record<string, never>> = {
   schema: z.object({}),
   action: 'token_list',
+  readOnly: () => true,
   resource: kernelResource,
   handle: (_req, call) => {
     requireAdmin(call, 'list tokens');

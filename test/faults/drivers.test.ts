@@ -30,7 +30,7 @@ async function open(drivers: ConfigInput['drivers'] = {}) {
   kernel.drivers!.trust.add(key.publicKey, 'fault tests');
   const audit: AuditEntry[] = [];
   const sink = kernel.auditSink;
-  kernel.auditSink = { record: (e) => (audit.push(e), sink.record(e)) };
+  kernel.auditSink = { record: (e) => (audit.push(e), sink.record(e)), committed: () => sink.committed(), refusal: () => sink.refusal() };
   const load = (module: Uint8Array, o: ProbeManifestOptions) => kernel.drivers!.load({ manifest: probeManifest(module, key, { read: ['hostile'], write: ['hostile'], ...o }), module });
   const close = async () => {
     await kernel.close();
