@@ -130,7 +130,7 @@ type PiscinaTask = Parameters<Balancer>[0];
 
 const WORKER = fileURLToPath(new URL('./worker.mjs', import.meta.url));
 const CALL_OF = Piscina.queueOptionsSymbol;
-/** A task of no work (worker.mjs answers it at once): see forget(). */
+/** A task of no work (worker.mjs answers it at once): see wake(). */
 const WAKE = { wake: true };
 
 /**

@@ -223,7 +223,7 @@ if (workerData?.camosPool) {
 const loaded = new Map(); // key (one per loaded driver) -> driver, least recently used first
 
 export default function call(task) {
-  if (task.wake) return null; // the pool's nudge to start a worker (pool.ts, forget)
+  if (task.wake) return null; // the pool's nudge to start a worker (pool.ts, wake)
   let driver = task.driver;
   if (driver) {
     driver.module = task.module;
