@@ -12,7 +12,10 @@ import { SpanStore } from './spans.ts';
 export { AuditLog, exportRecords, type AuditConfig, type AuditQuery, type QueryResult } from './log.ts';
 export { verifyAuditDb, type VerifyReport, type VerifyProblem } from './verify.ts';
 export { explain, type Explanation, type EvidenceRecord } from './explain.ts';
-export { QuestionAnswerer, CAPABILITIES, parseRange, type Answer, type LiveState } from './ask.ts';
+export { QuestionAnswerer, CAPABILITIES, type Answer, type LiveState, type Interpretation } from './ask.ts';
+export { ALL, scopeOf, describeScope, type AuditScope, type Permits } from './scope.ts';
+export { findWindow, describeWindow, systemTimeZone, type Window } from './window.ts';
+export { understand, intentClassifier, trainingCorpus, INTENTS, type QueryPlan, type Vocabulary } from './understand.ts';
 export { SpanStore, type SpanRecord } from './spans.ts';
 export { openAuditDb } from './schema.ts';
 export type { AuditRecord } from './record.ts';
@@ -31,6 +34,8 @@ export function liveState(kernel: Kernel): LiveState {
     drivers: kernel.drivers ? () => kernel.drivers!.list() : undefined,
     namespaces: kernel.context ? () => kernel.context!.namespaces() : undefined,
     versions: kernel.context ? (ns, key) => kernel.context!.versions(ns, key).versions : undefined,
+    health: () => kernel.health(),
+    syscalls: kernel.table.map((r) => r.name),
   };
 }
 
@@ -52,5 +57,5 @@ export function openAudit(kernel: Kernel): void {
   });
 }
 
-/** A question answerer over this kernel's audit log and live state. */
-export const answererFor = (kernel: Kernel, audit: AuditLog) => new QuestionAnswerer(audit, liveState(kernel));
+/** A question answerer over this kernel's audit log and live state, in its configured time zone. */
+export const answererFor = (kernel: Kernel, audit: AuditLog) => new QuestionAnswerer(audit, liveState(kernel), { timeZone: kernel.config.nl.timeZone });

@@ -1,6 +1,7 @@
 // The kernel's own rows: health and identity.
 import { z } from 'zod';
 import { notFound, permissionDenied } from './errors.ts';
+import { permits } from './permits.ts';
 import type { CallContext, SyscallDef } from './types.ts';
 
 const kernelResource = () => ({ type: 'Kernel', id: 'camos' });
@@ -9,9 +10,16 @@ export const healthCheck: SyscallDef<{ detailed: boolean }> = {
   schema: z.object({ detailed: z.boolean().default(false) }),
   action: 'health_check',
   resource: kernelResource,
-  // The summary is open so that probes need no token; the detailed report is not.
+  // The summary is open so that probes need no token; the detailed report (paths, memory,
+  // counts of every subsystem) needs a health_detail grant, which only the admin has by default.
   open: (req) => !req?.detailed,
-  handle: (req, call) => (req.detailed ? call.kernel.health() : call.kernel.healthSummary()),
+  handle: async (req, call) => {
+    if (!req.detailed) return call.kernel.healthSummary();
+    if (!(await permits(call, 'health_detail', kernelResource()))) {
+      throw permissionDenied(`${call.caller.id} may not read the detailed health report (it needs a health_detail grant); the summary (detailed=false) is open`);
+    }
+    return call.kernel.health();
+  },
 };
 
 const AGENT_ID = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/, 'an agent id is 1-128 of [A-Za-z0-9_.:-], starting with a letter or digit');
