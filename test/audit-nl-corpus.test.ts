@@ -95,7 +95,7 @@ describe('answers', () => {
     ['Why did task b-sum-4 get throttled?', 'explain_task', ['Task b-sum-4 was throttled', 'token bucket held 0.20 of 5 tokens']],
     ['Which tasks failed yesterday?', 'failed_tasks', ['2 tasks failed yesterday', 'task 7 (agent-a, driver router@1.0.0: timeout after 5000 ms)', 'task 43 (agent-c']],
     ['Did any task fail today, and why?', 'failed_tasks', ['1 task failed today', 'a-nightly', 'out of bounds memory access']],
-    ['When was the router driver last updated?', 'driver_history', ['was last updated at 2025-03-11 16:00 (1.0.0 to router@1.1.0)', 'router@1.0.0 unloaded at 2025-03-11 16:00 (replaced by 1.1.0)', 'Loaded now: router@1.1.0']],
+    ['When was the router driver last updated?', 'driver_history', ['was last updated at 2025-03-11 16:00 (1.0.0 to router@1.1.0)', 'router@1.0.0 unloaded at 2025-03-11 16:00 (1.1.0 still loaded)', 'Loaded now: router@1.1.0']],
     ['Which drivers were loaded yesterday?', 'driver_events', ['3 drivers were loaded', 'router@1.1.0 at 2025-03-11 16:00 (replacing 1.0.0)']],
     ['Who wrote plans/today in team?', 'who_wrote', ['team/plans/today was last written by agent-b (version 2 at 2025-03-11 12:00); all writers: agent-b, agent-a']],
     ['What changed in the research namespace since yesterday 3pm?', 'namespace_changes', ['Nothing changed in namespace research since yesterday 3pm']],

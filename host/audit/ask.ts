@@ -328,7 +328,7 @@ export class QuestionAnswerer {
           const x = ev(r);
           const ref = x.driver ?? r.target.slice(8);
           if (r.syscall === 'driver.loaded') return x.previous ? `updated from ${x.previous} to ${ref} at ${at(r.time)}` : `${ref} loaded at ${at(r.time)}`;
-          if (r.syscall === 'driver.unloaded') return `${ref} unloaded at ${at(r.time)}${x.replacedBy ? ` (replaced by ${x.replacedBy})` : ''}`;
+          if (r.syscall === 'driver.unloaded') return `${ref} unloaded at ${at(r.time)}${list(x.remaining).length ? ` (${list(x.remaining).join(', ')} still loaded)` : ''}`;
           return `${ref} refused at ${at(r.time)}${r.message ? ` (${r.message})` : ''}`;
         };
         const updates = res.records.filter((r) => r.syscall === 'driver.loaded');

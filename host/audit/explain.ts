@@ -198,7 +198,7 @@ export function stepsOf(r: AuditRecord, time: TimeFormat = iso): EvidenceRecord[
       return [step('rolled_back', `its effects were rolled back${keys.length ? ` (${keys.join(', ')})` : ''}`)];
   }
   if (r.syscall.startsWith('driver.')) {
-    const change = e.previous ? ` (replacing ${e.previous})` : e.replacedBy ? ` (replaced by ${e.replacedBy})` : '';
+    const change = e.previous ? ` (after ${e.previous})` : list(e.remaining).length ? ` (${list(e.remaining).join(', ')} still loaded)` : '';
     return [step(r.syscall.replace('.', '_'), `driver ${e.driver ?? r.target} ${r.syscall.slice(7)}${change}${error ? `: ${error}` : ''}`)];
   }
   const action = r.syscall.replace(/^sys_/, '');

@@ -125,7 +125,7 @@ export function recordScenario(sink: AuditSink): void {
   R(entry(at(-1, 15, 5), 'admin', 'sys_token_create', 'Agent::agent-a', { evidence: { tokenId: 'tok-admin-a' } }));
   // The router is hot-swapped from 1.0.0 to 1.1.0 (a new manifest in the watched directory).
   R(entry(at(-1, 16), 'kernel', 'driver.loaded', 'Driver::router@1.1.0', { evidence: { driver: 'router@1.1.0', version: '1.1.0', previous: '1.0.0', digest: 'sha256:cc', origin: 'drivers/router.json' } }));
-  R(entry(at(-1, 16), 'kernel', 'driver.unloaded', 'Driver::router@1.0.0', { evidence: { driver: 'router@1.0.0', version: '1.0.0', replacedBy: '1.1.0', origin: 'drivers/router.json' } }));
+  R(entry(at(-1, 16), 'kernel', 'driver.unloaded', 'Driver::router@1.0.0', { evidence: { driver: 'router@1.0.0', version: '1.0.0', remaining: ['1.1.0'] } }));
   // Task 43 (agent-c) fails on summarizer.
   R(entry(at(-1, 17, 30), 'agent-c', 'sys_commit_task', 'Task::43', { taskId: '43', policies: ['submit-tasks'], evidence: { taskId: '43', agentId: 'agent-c', handler: 'summarizer@0.2.0' }, durationUs: 380 }));
   R(task(at(-1, 17, 31), 'agent-c', '43', 'task.queued', { score: 0.4 }));
