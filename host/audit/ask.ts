@@ -147,7 +147,9 @@ export class QuestionAnswerer {
 
   private vocabulary(scope: AuditScope): Vocabulary {
     const agents = scope.all || scope.agentList ? [...new Set([...(this.live.agents?.().map((a) => a.agentId) ?? []), ...this.audit.knownNames('agent')])] : scope.callers;
-    const namespaces = scope.all ? [...new Set([...(this.live.namespaces?.() ?? []), ...this.audit.knownNames('namespace')])] : scope.namespaces;
+    const known = [...new Set([...(this.live.namespaces?.() ?? []), ...this.audit.knownNames('namespace')])];
+    // An agent names the namespaces it may read and those its visible records are about ("why couldn't I write to finance?").
+    const namespaces = scope.all ? known : known.filter((ns) => scope.namespaces.includes(ns) || this.audit.query({ target: `Namespace::${ns}`, scope, limit: 1 }).records.length > 0);
     const drivers = scope.driverEvents ? [...new Set([...(this.live.drivers?.().map((d) => d.name) ?? []), ...this.audit.knownNames('driver').map((d) => d.replace(/@.*$/, ''))])] : [];
     return {
       agents,
@@ -287,7 +289,7 @@ export class QuestionAnswerer {
         return reply(`${plural(byTask.size, 'task')} failed ${within}: ${lines.join('; ')}.`, [...byTask.values()], res.sql);
       }
       case 'explain_task': {
-        const queryRan = `records WHERE task_id = '${e.task}' OR target = 'Task::${e.task}' (and the records sharing their trace ids)`;
+        const queryRan = `SELECT * FROM records WHERE (task_id = '${e.task}' OR target = 'Task::${e.task}')${scope.all ? '' : ' AND <your scope>'}, then the records sharing their trace ids`;
         let ex;
         try {
           ex = explain(this.audit, { taskId: e.task }, scope, at);

@@ -308,10 +308,13 @@ function findMentions(q: string, tokens: Token[], v: Vocabulary): Mention[] {
       }
       return false;
     };
-    (/^agent[-_.]?[a-z0-9]/i.test(t.text) && guess('agent', v.agents, true)) ||
+    // The word beside a name says its kind first: "namespace agent-x" is a namespace.
+    (near(i, /^namespaces?$/) && guess('namespace', v.namespaces, true)) ||
+      (near(i, /^drivers?$/) && guess('driver', v.drivers, true)) ||
+      (/^agent[-_.]?[a-z0-9]/i.test(t.text) && guess('agent', v.agents, true)) ||
       guess('agent', v.agents, /^agent$/.test(word(i - 1))) ||
-      guess('driver', v.drivers, near(i, /^drivers?$/)) ||
-      guess('namespace', v.namespaces, near(i, /^namespaces?$/));
+      guess('driver', v.drivers, false) ||
+      guess('namespace', v.namespaces, false);
   });
   return mentions.sort((a, b) => a.start - b.start);
 }

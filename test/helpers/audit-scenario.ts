@@ -1,7 +1,7 @@
 // A scripted day of a kernel in Europe/Berlin, recorded through the audit sink as the
 // pipeline and the scheduler/driver subsystems record it (syscall records and kernel
 // events), with the live state (agents, drivers, namespaces, key versions) that goes with
-// it: three agents, agent-b throttled six times, agent-c denied a write to finance and a
+// it: three agents, agent-b throttled six times (agent-a once), agent-c denied a write to finance and a
 // task, writes in team and research, three failed tasks, router hot-swapped from 1.0.0 to
 // 1.1.0, one policy update. Asked at 06:00 the next morning.
 import type { LiveState } from '../../host/audit/index.ts';
@@ -15,7 +15,7 @@ export const NOW = new Date('2025-03-12T06:00:00+01:00');
 export const at = (day: -1 | 0, hour: number, minute = 0) => Date.parse(`2025-03-${day === -1 ? 11 : 12}T${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}:00+01:00`);
 
 /** What agent-a keeps to itself: no other agent's question may reveal any of it. */
-export const AGENT_A_SECRETS = ['secret-plan', 'password123', 'cafe'.repeat(16), 'snap-a-0001', 'a-nightly', 'tok-admin-a', 'agent-a-private'];
+export const AGENT_A_SECRETS = ['secret-plan', 'password123', 'cafe'.repeat(16), 'snap-a-0001', 'a-nightly', 'a-burst', 'tok-admin-a'];
 
 const versions: Record<string, { version: number; author: string; timestamp: number }[]> = {
   'team/plans/today': [
@@ -70,15 +70,15 @@ function entry(time: number, caller: string, syscall: string, target: string, mo
   };
 }
 
-/** A submission refused by agent-b's token bucket: the scheduler names the task it refused. */
-const throttle = (time: number, taskId: string) =>
-  entry(time, 'agent-b', 'sys_commit_task', `Task::${taskId}`, {
+/** A submission refused by an agent's token bucket: the scheduler names the task it refused. */
+const throttle = (time: number, taskId: string, agent = 'agent-b') =>
+  entry(time, agent, 'sys_commit_task', `Task::${taskId}`, {
     taskId,
     outcome: 'error',
     code: 8,
-    message: `agent 'agent-b' is over its quota (0.2 of 5 tokens left, refilling at 1/s; next token in 800 ms)`,
+    message: `agent '${agent}' is over its quota (0.2 of 5 tokens left, refilling at 1/s; next token in 800 ms)`,
     policies: ['submit-tasks'],
-    evidence: { throttled: true, agentId: 'agent-b', taskId, bucket: { tokens: 0.2, rate: 1, burst: 5, refillInMs: 800 } },
+    evidence: { throttled: true, agentId: agent, taskId, bucket: { tokens: 0.2, rate: 1, burst: 5, refillInMs: 800 } },
     durationUs: 95,
   });
 
@@ -113,6 +113,8 @@ export function recordScenario(sink: AuditSink): void {
   R(task(at(-1, 11, 1), 'agent-b', '8', 'task.queued', { score: 0.55 }));
   R(task(at(-1, 11, 2), 'agent-b', '8', 'task.dispatched', { driver: 'summarizer@0.2.0', attempt: 1 }));
   R(task(at(-1, 11, 3), 'agent-b', '8', 'task.succeeded', { driver: 'summarizer@0.2.0', attempt: 1, keysWritten: ['research/notes'] }));
+  // agent-a over its quota once, before noon.
+  R(throttle(at(-1, 11, 45), 'a-burst', 'agent-a'));
   // A status check of agent-a's after the fact: not a cause of anything.
   R(entry(at(-1, 11, 30), 'agent-a', 'sys_task_status', 'Task::7', { taskId: '7', evidence: { state: 'failed' } }));
   write(at(-1, 12), 'agent-b', 'team', 'plans/today', 2, 'cd'.repeat(32), 140);
