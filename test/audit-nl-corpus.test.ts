@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { AuditLog, QuestionAnswerer, intentClassifier, trainingCorpus, type Answer } from '../host/audit/index.ts';
+import { ConfigError, loadConfig } from '../host/config/index.ts';
 import { createLogger } from '../host/observe/log.ts';
 import { NOW, TIME_ZONE, live, recordScenario } from './helpers/audit-scenario.ts';
 
@@ -157,6 +158,12 @@ describe('answers', () => {
     const a = await utc.ask('what happened since 9am?', { now: NOW });
     assert.match(a.answer, /since 9am \(2025-03-12 09:00|since 9am \(2025-03-11 09:00 to 2025-03-12 05:00 UTC\)/);
     assert.equal(a.interpretation.window?.since, Date.parse('2025-03-11T09:00:00Z'));
+  });
+
+  test('nl.timeZone is an IANA zone, the system\'s by default', () => {
+    assert.equal(loadConfig({ env: {}, cwd: dir }).nl.timeZone, '');
+    assert.equal(loadConfig({ env: {}, cwd: dir, flags: { nl: { timeZone: 'America/New_York' } } }).nl.timeZone, 'America/New_York');
+    assert.throws(() => loadConfig({ env: {}, cwd: dir, flags: { nl: { timeZone: 'Mars/Olympus' } } }), (e: Error) => e instanceof ConfigError && /nl\.timeZone.*IANA time zone/.test(e.message));
   });
 
   test('the same question gets the same answer every time', async () => {

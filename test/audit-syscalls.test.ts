@@ -197,10 +197,15 @@ describe('doors and CLI', () => {
     doors = await serve(kernel, { host: '127.0.0.1', port: 0 });
     const token = kernel.identity.adminToken();
     const res = await fetch(`http://127.0.0.1:${doors.port}/nl/query`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: JSON.stringify({ query: 'Which tasks failed yesterday?' }) });
-    const body = (await res.json()) as { answer: string; intent: string };
+    const body = (await res.json()) as { answer: string; intent: string; interpretation: { intent: string; window: { since: string; until: string; timeZone: string; described: string } } };
     assert.equal(body.intent, 'failed_tasks');
+    assert.equal(body.interpretation.intent, 'failed_tasks');
+    assert.equal(body.interpretation.window.timeZone, kernel.config.nl.timeZone || Intl.DateTimeFormat().resolvedOptions().timeZone);
+    assert.ok(Number(body.interpretation.window.until) - Number(body.interpretation.window.since) === 86_400_000, JSON.stringify(body.interpretation));
+    assert.ok(body.answer.startsWith(`I read this as: which tasks failed, ${body.interpretation.window.described}.`), body.answer);
     const cli = (...args: string[]) => promisify(execFile)(process.execPath, ['bin/camos.mjs', ...args, '--address', `127.0.0.1:${doors!.port}`, '--data-dir', dir], { cwd: join(import.meta.dirname, '..') });
     const asked = await cli('ask', 'Why', 'was', 'task', '42', 'denied?');
+    assert.match(asked.stdout, /^I read this as: what happened to task 42 \(denied\)/);
     assert.match(asked.stdout, /Task 42 was denied/);
     assert.match(asked.stdout, /query: SELECT/);
     await kernel.call('sys_emit_trace', { traceId: TRACE, operation: 'plan.search', duration: 3 }, { agent: 'agent-a' });

@@ -9,7 +9,7 @@ import { explain, stepsOf, type EvidenceRecord } from './explain.ts';
 import type { AuditLog, AuditQuery } from './log.ts';
 import type { AuditRecord } from './record.ts';
 import { ALL, DRIVER_EVENTS, NAMESPACE_CHANGES, POLICY_UPDATE, type AuditScope } from './scope.ts';
-import { ENTITY_KINDS, INTENTS, understand, type Intent, type QueryPlan, type Vocabulary } from './understand.ts';
+import { ENTITY_KINDS, INTENTS, normalizeName, understand, type Intent, type QueryPlan, type Vocabulary } from './understand.ts';
 import { describeWindow, formatTime, systemTimeZone, windowData } from './window.ts';
 
 export interface HealthView {
@@ -123,7 +123,7 @@ export class QuestionAnswerer {
   async ask(question: string, opts: AskOptions = {}): Promise<Answer> {
     const now = opts.now === undefined ? Date.now() : typeof opts.now === 'number' ? opts.now : opts.now.getTime();
     const scope = opts.scope ?? ALL;
-    const plan = await understand(question, this.vocabulary(scope), now, this.timeZone);
+    const plan = await understand(question, this.vocabulary(scope, question), now, this.timeZone);
     const read = interpretation(plan);
     const done = (answer: string, evidence: EvidenceRecord[], queryRan: string, understood = true): Answer => ({
       answer: `I read this as: ${read.summary}. ${answer}`,
@@ -145,11 +145,15 @@ export class QuestionAnswerer {
 
   // ---------------------------------------------------------------- what the caller may name
 
-  private vocabulary(scope: AuditScope): Vocabulary {
+  /** The names a question may use; `question`, when given, to look only for namespaces it mentions. */
+  private vocabulary(scope: AuditScope, question = ''): Vocabulary {
     const agents = scope.all || scope.agentList ? [...new Set([...(this.live.agents?.().map((a) => a.agentId) ?? []), ...this.audit.knownNames('agent')])] : scope.callers;
     const known = [...new Set([...(this.live.namespaces?.() ?? []), ...this.audit.knownNames('namespace')])];
-    // An agent names the namespaces it may read and those its visible records are about ("why couldn't I write to finance?").
-    const namespaces = scope.all ? known : known.filter((ns) => scope.namespaces.includes(ns) || this.audit.query({ target: `Namespace::${ns}`, scope, limit: 1 }).records.length > 0);
+    // An agent names the namespaces it may read, and those it (or an agent it may audit)
+    // made calls on, "why couldn't I write to finance?": looked up only when the question
+    // has the name in it.
+    const asked = normalizeName(question);
+    const namespaces = scope.all ? known : known.filter((ns) => scope.namespaces.includes(ns) || (asked.includes(normalizeName(ns)) && this.audit.touched(scope.callers, `Namespace::${ns}`)));
     const drivers = scope.driverEvents ? [...new Set([...(this.live.drivers?.().map((d) => d.name) ?? []), ...this.audit.knownNames('driver').map((d) => d.replace(/@.*$/, ''))])] : [];
     return {
       agents,

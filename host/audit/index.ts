@@ -13,9 +13,8 @@ export { AuditLog, exportRecords, type AuditConfig, type AuditQuery, type QueryR
 export { verifyAuditDb, type VerifyReport, type VerifyProblem } from './verify.ts';
 export { explain, type Explanation, type EvidenceRecord } from './explain.ts';
 export { QuestionAnswerer, CAPABILITIES, type Answer, type LiveState, type Interpretation } from './ask.ts';
-export { ALL, scopeOf, describeScope, type AuditScope, type Permits } from './scope.ts';
-export { findWindow, describeWindow, systemTimeZone, type Window } from './window.ts';
-export { understand, intentClassifier, trainingCorpus, INTENTS, type QueryPlan, type Vocabulary } from './understand.ts';
+export { ALL, scopeOf, type AuditScope, type Permits } from './scope.ts';
+export { intentClassifier, trainingCorpus, INTENTS } from './understand.ts';
 export { SpanStore, type SpanRecord } from './spans.ts';
 export { openAuditDb } from './schema.ts';
 export type { AuditRecord } from './record.ts';

@@ -362,6 +362,15 @@ export class AuditLog implements AuditSink {
     return { groups, sql: withParams(sql, params) };
   }
 
+  /** True when one of these agents made a call on `target`. */
+  touched(callers: readonly string[], target: string): boolean {
+    this.flush();
+    if (!callers.length) return false;
+    // "+target": look through the callers' records (their index), not all of the target's.
+    const sql = `SELECT 1 FROM records WHERE caller IN (${callers.map(() => '?').join(', ')}) AND caller_kind = 'agent' AND +target = ? LIMIT 1`;
+    return this.statement(sql).get(...callers, target) !== undefined;
+  }
+
   /** One record by sequence number. */
   get(seq: number): AuditRecord | undefined {
     this.flush();

@@ -87,15 +87,3 @@ export function scopeWhere(s: AuditScope, alias = ''): { sql: string; params: st
   }
   return { sql: parts.length ? `(${parts.join(' OR ')})` : '0', params };
 }
-
-/** One sentence for answers and docs: what this caller's questions can see. */
-export function describeScope(s: AuditScope): string {
-  if (s.all) return 'every record';
-  const more = [
-    s.callers.length > 1 ? `the records of ${s.callers.slice(1).join(', ')}` : '',
-    s.namespaces.length ? `changes to namespace${s.namespaces.length > 1 ? 's' : ''} ${s.namespaces.join(', ')}` : '',
-    s.driverEvents ? 'driver loads' : '',
-    s.policyUpdates ? 'policy updates' : '',
-  ].filter(Boolean);
-  return `your own records${more.length ? `, ${more.join(', ')}` : ''}`;
-}

@@ -19,9 +19,8 @@ import { findWindow, type Window } from './window.ts';
 export const ENTITY_KINDS = ['agent', 'namespace', 'key', 'task', 'driver', 'syscall'] as const;
 export type EntityKind = (typeof ENTITY_KINDS)[number];
 
-export type Outcome = 'throttled' | 'denied' | 'failed';
 export interface Filters {
-  outcome?: Outcome;
+  outcome?: 'throttled' | 'denied' | 'failed';
   status?: 'active' | 'idle' | 'suspended';
   event?: 'loaded' | 'unloaded' | 'refused';
 }
@@ -99,6 +98,8 @@ export interface Vocabulary {
 
 /** Below this score the classifier's intent is not taken: the answer lists what can be asked. */
 const MIN_SCORE = 0.55;
+/** Words of one question compared with every known name, at most. */
+const MAX_GUESSES = 12;
 
 // ---------------------------------------------------------------- the classifier
 
@@ -126,21 +127,26 @@ export function trainingCorpus(): { utterance: string; intent: string }[] {
 // NLP.js is CommonJS and loaded on the first question: a kernel nobody asks carries none of it.
 const load = createRequire(import.meta.url);
 
-/** The trained classifier, trained once per process on the first call. */
+/** The trained classifier, trained once per process on the first call (again on the next, if that failed). */
 export function intentClassifier(): Promise<Classifier> {
-  return (classifier ??= (async () => {
-    const { containerBootstrap } = load('@nlpjs/core');
-    const { LangEn } = load('@nlpjs/lang-en-min');
-    const { NluNeural } = load('@nlpjs/nlu');
-    const container = await containerBootstrap();
-    container.use(LangEn);
-    const nlu = new NluNeural({ locale: 'en', log: false, useNoneFeature: true, spellCheck: true, spellCheckDistance: 1 }, container) as NluNeural;
-    const corpus = trainingCorpus();
-    await nlu.train(corpus);
-    const stemmer = container.get('stemmer-en') as { stem(tokens: string[]): string[] };
-    const stem = (words: string[]) => stemmer.stem(words.map((w) => w.toLowerCase()));
-    return { nlu, stem, stems: new Set(stem(corpus.flatMap((c) => c.utterance.split(/[^a-z0-9']+/i).filter(Boolean)))) };
-  })());
+  return (classifier ??= train().catch((e) => {
+    classifier = undefined;
+    throw e;
+  }));
+}
+
+async function train(): Promise<Classifier> {
+  const { containerBootstrap } = load('@nlpjs/core');
+  const { LangEn } = load('@nlpjs/lang-en-min');
+  const { NluNeural } = load('@nlpjs/nlu');
+  const container = await containerBootstrap();
+  container.use(LangEn);
+  const nlu = new NluNeural({ locale: 'en', log: false, useNoneFeature: true, spellCheck: true, spellCheckDistance: 1 }, container) as NluNeural;
+  const corpus = trainingCorpus();
+  await nlu.train(corpus);
+  const stemmer = container.get('stemmer-en') as { stem(tokens: string[]): string[] };
+  const stem = (words: string[]) => stemmer.stem(words.map((w) => w.toLowerCase()));
+  return { nlu, stem, stems: new Set(stem(corpus.flatMap((c) => c.utterance.split(/[^a-z0-9']+/i).filter(Boolean)))) };
 }
 
 function distance(a: string, b: string): number {
@@ -214,6 +220,7 @@ function onTopic(classified: string, c: Classifier): boolean {
 function nearest(text: string, names: readonly string[], max = 3): string[] {
   const t = normalizeName(text);
   return names
+    .filter((n) => Math.abs(normalizeName(n).length - t.length) <= max)
     .map((n) => ({ n, d: distance(t, normalizeName(n)) }))
     .filter((x) => x.d <= max)
     .sort((a, b) => a.d - b.d || a.n.localeCompare(b.n))
@@ -261,17 +268,19 @@ function findMentions(q: string, tokens: Token[], v: Vocabulary): Mention[] {
   });
 
   // Known names, longest spans first: "agent b" before "agent".
-  const names: [EntityKind, string, string][] = [
-    ...v.agents.map((a): [EntityKind, string, string] => ['agent', a, normalizeName(a)]),
-    ...v.namespaces.map((n): [EntityKind, string, string] => ['namespace', n, normalizeName(n)]),
-    ...v.drivers.map((d): [EntityKind, string, string] => ['driver', d, normalizeName(d)]),
-    ...v.syscalls.flatMap((s) => syscallSpellings(s).map((sp): [EntityKind, string, string] => ['syscall', s, normalizeName(sp)])),
-  ];
+  const names = new Map<string, [EntityKind, string][]>();
+  const add = (kind: EntityKind, value: string, spelling = value) => {
+    const key = normalizeName(spelling);
+    if (key) names.set(key, [...(names.get(key) ?? []), [kind, value]]);
+  };
+  v.agents.forEach((a) => add('agent', a));
+  v.namespaces.forEach((n) => add('namespace', n));
+  v.drivers.forEach((d) => add('driver', d));
+  v.syscalls.forEach((s) => syscallSpellings(s).forEach((sp) => add('syscall', s, sp)));
   for (let n = 3; n >= 1; n--) {
     for (let i = 0; i + n <= tokens.length; i++) {
       if (!free(i, n)) continue;
-      const text = normalizeName(tokens.slice(i, i + n).map((t) => t.text).join(''));
-      let hits = names.filter(([, , s]) => s === text);
+      let hits = names.get(normalizeName(tokens.slice(i, i + n).map((t) => t.text).join(''))) ?? [];
       // An agent's own namespace has its name: the word "namespace" beside it says which.
       if (hits.length > 1) hits = hits.filter(([k]) => (near(i, /^namespace$/) || near(i + n - 1, /^namespace$/) ? k === 'namespace' : k !== 'namespace'));
       if (hits.length) take(i, n, { kind: hits[0][0], value: hits[0][1], nearest: [], plain: hits[0][0] === 'syscall' && n > 1 });
@@ -297,8 +306,10 @@ function findMentions(q: string, tokens: Token[], v: Vocabulary): Mention[] {
 
   // Names not known: "agent-d", "agent x", a word beside "driver" or "namespace", or a word
   // that is a few letters from a known name and is no English word ("agnet-b", "reserch").
+  let guesses = 0;
   tokens.forEach((t, i) => {
-    if (!free(i, 1) || isWord(t.text) || /^\d+$/.test(t.text)) return;
+    // A bound on the work a long question of made-up words can cause.
+    if (!free(i, 1) || isWord(t.text) || /^\d+$/.test(t.text) || ++guesses > MAX_GUESSES) return;
     const idLike = /[\d_.@-]/.test(t.text);
     const guess = (kind: EntityKind, known: readonly string[], cue: boolean) => {
       const close = nearest(t.text, known, 2);
@@ -349,7 +360,7 @@ function findFilters(text: string): Filters {
 const PLACEHOLDER: Record<EntityKind | 'time', string> = { agent: 'xagent', namespace: 'xnamespace', key: 'xkey', task: 'xtask', driver: 'xdriver', syscall: 'xsyscall', time: 'xtime' };
 
 /** Reads a question as a plan, against the caller's vocabulary, at `now` in time zone `tz`. */
-export async function understand(question: string, v: Vocabulary, now: number, tz: string): Promise<QueryPlan & { classified: string }> {
+export async function understand(question: string, v: Vocabulary, now: number, tz: string): Promise<QueryPlan> {
   const q = question.trim().replace(/\s+/g, ' ');
   const tokens = tokenize(q);
   const mentions = findMentions(q, tokens, v);
@@ -403,5 +414,5 @@ export async function understand(question: string, v: Vocabulary, now: number, t
   if (intent === 'driver_events') kept.event = filters.event ?? 'loaded';
   for (const k of Object.keys(kept) as (keyof Filters)[]) if (!kept[k]) delete kept[k];
   const window = intent === 'unknown' || intent === 'help' ? undefined : found?.window;
-  return { intent, entities, window, filters: kept, unresolved, ignored, confidence: top?.score ?? 0, classified };
+  return { intent, entities, window, filters: kept, unresolved, ignored, confidence: top?.score ?? 0 };
 }
