@@ -1,12 +1,12 @@
 // `npm run bench -- crypto [--json]`: p50 per operation of the kernel's cryptography:
-// hybrid sign/verify (ML-DSA-65 + Ed25519 over camos-sign-v1) at 1 KiB and 1 MiB, the main
+// hybrid sign/verify (ML-DSA-65 + Ed25519 over camos-sign-v2) at 1 KiB and 1 MiB, the main
 // thread's stalls while signing (on the signing thread, and on the main thread), secure
 // channel establishment, seal+open of one record, and a sealed health check versus an
 // unsealed one over the same Session stream.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ChannelHandshake, ChannelTable, KeyStore } from '../host/crypto/index.ts';
+import { ChannelHandshake, ChannelTable, KeyStore, SIGNING_PURPOSE } from '../host/crypto/index.ts';
 import { generateHybridKeyPair, hybridSign } from '../host/crypto/hybrid.ts';
 import { createKernel, serve } from '../host/index.ts';
 import { CamosClient } from '../sdk/client/index.ts';
@@ -15,6 +15,7 @@ import { report, stats, type Row } from './lib.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'camos-bench-crypto-'));
 const rows: Row[] = [];
+const P = SIGNING_PURPOSE.tpmSign;
 
 /** Runs the operations in turn, n rounds, so that all of them see the same machine load. */
 async function measure(n: number, ops: [string, () => unknown][]): Promise<void> {
@@ -37,12 +38,12 @@ try {
   const keys = await KeyStore.open({ dataDir: join(dir, 'keys'), backend: 'software', tpmTcti: '', passphraseEnv: '' });
   const small = Buffer.alloc(1024, 0x5a);
   const large = Buffer.alloc(1 << 20, 0x5a);
-  const [smallSig, largeSig] = [await keys.sign(small), await keys.sign(large)];
+  const [smallSig, largeSig] = [await keys.sign(P, small), await keys.sign(P, large)];
   await measure(200, [
-    ['hybrid sign 1 KiB', () => keys.sign(small)],
-    ['hybrid sign 1 MiB', () => keys.sign(large)],
-    ['hybrid verify 1 KiB', () => keys.verify(small, smallSig.signature)],
-    ['hybrid verify 1 MiB', () => keys.verify(large, largeSig.signature)],
+    ['hybrid sign 1 KiB', () => keys.sign(P, small)],
+    ['hybrid sign 1 MiB', () => keys.sign(P, large)],
+    ['hybrid verify 1 KiB', () => keys.verify(P, small, smallSig.signature)],
+    ['hybrid verify 1 MiB', () => keys.verify(P, large, largeSig.signature)],
   ]);
 
   // What a signature costs everything else: the main thread's stalls, as the gaps between
@@ -50,7 +51,7 @@ try {
   // (on its signing thread) and by hybridSign on the main thread, as the key store did before.
   const onMain = generateHybridKeyPair();
   for (const [op, sign] of [
-    ['main-thread stalls (1 ms timer gaps) while signing, key store (signing thread)', () => keys.sign(small)],
+    ['main-thread stalls (1 ms timer gaps) while signing, key store (signing thread)', () => keys.sign(P, small)],
     ['main-thread stalls (1 ms timer gaps) while signing, hybridSign on the main thread', () => hybridSign(onMain, small)],
   ] as const) {
     const gaps: number[] = [];
@@ -69,7 +70,7 @@ try {
     rows.push({ op, n: g.n, 'p50 ms': g.p50, 'p99 ms': g.p99, 'mean ms': g.mean });
   }
 
-  const table = new ChannelTable(keys, { ttlMs: 3_600_000, rekeyAfter: 1000, maxChannels: 100_000 });
+  const table = new ChannelTable(keys, { ttlMs: 3_600_000, rekeyAfter: 1000, maxChannels: 100_000, maxChannelsPerPrincipal: 100_000 });
   const trusted = [keys.identity()];
   await measure(50, [
     [

@@ -37,7 +37,7 @@ const row = (name: string, s: number[]): Row => {
   return { measure: name, n: st.n, 'p50 µs': st.p50, 'p99 µs': st.p99, 'mean µs': st.mean };
 };
 
-const agents = { agent: () => ({ capabilities: ['plan'], trust: 0.8, groups: ['ops'], status: 'active' }), taskAgents: () => [] };
+const agents = { agent: () => ({ capabilities: ['plan'], trust: 0.8, groups: ['ops'], status: 'active', registeredBy: 'admin' as const }), taskAgents: () => [] };
 const q: AuthorizationQuery = {
   principal: { id: 'agent-b', kind: 'agent' },
   action: 'context_write',

@@ -148,6 +148,7 @@ rows.push(row('end-to-end sys_driver_invoke in-process, 1 KiB, 1,000 calls/s', e
 // The floor under that row on this machine: a bare worker thread (no kernel, no pool) that
 // instantiates the same module and answers, paced the same way. Its p99 is thread wake-ups
 // and garbage collection, not camos.
+let bareRoundTrip: Stats;
 {
   const bare = new Worker(
     `const { parentPort, workerData } = require('node:worker_threads');
@@ -168,7 +169,8 @@ rows.push(row('end-to-end sys_driver_invoke in-process, 1 KiB, 1,000 calls/s', e
   const roundTrip = () => new Promise((resolve) => { waiting.push(resolve); bare.postMessage(input); });
   for (let i = 0; i < 500; i++) await roundTrip();
   await paced(WARM_PACED, roundTrip);
-  rows.push(row('bare worker round trip (no kernel): post, instantiate, answer, 1 KiB, 1,000 calls/s', inUs(await paced(N, roundTrip))));
+  bareRoundTrip = inUs(await paced(N, roundTrip));
+  rows.push(row('bare worker round trip (no kernel): post, instantiate, answer, 1 KiB, 1,000 calls/s', bareRoundTrip));
   await bare.terminate();
 }
 
@@ -180,7 +182,8 @@ for (let i = 0; i < N; i++) {
   e2eSerial.push(performance.now() - t);
 }
 const serialSeconds = e2eSerial.reduce((a, b) => a + b, 0) / 1000;
-rows.push(row('end-to-end sys_driver_invoke in-process, 1 KiB, back to back', inUs(e2eSerial)));
+const e2eSerialStats = inUs(e2eSerial);
+rows.push(row('end-to-end sys_driver_invoke in-process, 1 KiB, back to back', e2eSerialStats));
 
 // Warm calls back to back through the runtime (the pool, no syscall pipeline), for the Extism comparison.
 const warm: number[] = [];
@@ -280,6 +283,21 @@ rows.push(row('Extism first call', extismFirst));
 rows.push(row('Extism warm call (foreground, same instance), 1 KiB', extismWarm));
 
 const ratio = (a: number, b: number) => Number((a / b).toFixed(2));
+const plots = {
+  latency: {
+    unit: 'µs',
+    series: [
+      { label: 'warm instantiation in a worker', stats: instantiate },
+      { label: 'worker call path, 1 KiB', stats: workerCall },
+      { label: 'bare worker round trip, 1,000/s (the floor)', stats: bareRoundTrip },
+      { label: 'end-to-end sys_driver_invoke, 1,000/s', stats: endToEnd },
+      { label: 'end-to-end sys_driver_invoke, back to back', stats: e2eSerialStats },
+      { label: 'Extism warm call, 1 KiB', stats: extismWarm },
+      { label: 'cold hot-load + first call', stats: coldLoad },
+    ],
+  },
+  throughput: { unit: 'calls/s', bars: [{ label: 'end-to-end sys_driver_invoke in-process, 1 KiB, back to back', value: Math.round(N / serialSeconds) }] },
+};
 report('startup (drivers)', rows, {
   failedCalls: failed,
   'back-to-back end-to-end throughput (calls/s)': Math.round(N / serialSeconds),
@@ -295,7 +313,7 @@ report('startup (drivers)', rows, {
     'end-to-end 1 KiB p99 < 1 ms at 1,000 calls/s': endToEnd.p99 < 1000,
     'cold hot-load of 100 KiB p50 < 5 ms': coldLoad.p50 < 5000,
   },
-});
+}, plots);
 
 function leb(n: number): number[] {
   const out: number[] = [];

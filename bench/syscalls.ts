@@ -7,7 +7,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { packageDefinition } from '../host/doors/proto.ts';
-import { report, stats, type Row } from './lib.ts';
+import { report, stats, type Plots, type Row } from './lib.ts';
 import { root, rssMb, settledRss, startKernel, waitForLine } from './_process.ts';
 
 const Client = grpc.makeGenericClientConstructor(packageDefinition['cam_os.SyscallService'] as grpc.ServiceDefinition, 'SyscallService');
@@ -166,8 +166,12 @@ try {
   const cpu = (r: { serverUs: number; clientUs: number }) => ({ 'server CPU us/call': r.serverUs, 'client CPU us/call': r.clientUs });
   const kpid = kernel.child.pid!;
   const epid = echo.child.pid!;
-  const addStream = (target: string, call: string, window: number, r: Awaited<ReturnType<typeof sessionThroughput>> & { serverUs: number; clientUs: number }) =>
+  const plots: Required<Plots> = { latency: { unit: 'ms', series: [] }, throughput: { unit: 'calls/s', bars: [] } };
+  const addStream = (target: string, call: string, window: number, r: Awaited<ReturnType<typeof sessionThroughput>> & { serverUs: number; clientUs: number }) => {
     rows.push({ door: 'Session stream', target, syscall: call, load: `window ${window}`, 'calls/s': Math.round(r.rate), 'p50 ms': r.lat.p50, 'p99 ms': r.lat.p99, errors: r.errors, ...cpu(r) });
+    plots.latency.series.push({ label: `${target}, ${call}, window ${window}`, stats: r.lat });
+    plots.throughput.bars.push({ label: `Session stream, ${target}, ${call}, window ${window}`, value: Math.round(r.rate) });
+  };
   for (const window of [8, 64]) {
     addStream('kernel', 'sys_health_check (summary)', window, await withCpu(kpid, N, () => sessionThroughput(kernel.port, kernel.token, health, window)));
     addStream('kernel', cheapName, window, await withCpu(kpid, N, () => sessionThroughput(kernel.port, kernel.token, cheap, window)));
@@ -177,6 +181,7 @@ try {
   for (const [call, make] of [['sys_health_check (summary)', health], [cheapName, cheap]] as const) {
     const r = await withCpu(kpid, 10_000 * seconds, () => sessionAtRate(kernel.port, kernel.token, make, 10_000, seconds));
     rows.push({ door: 'Session stream', target: 'kernel', syscall: call, load: `offered 10000/s (got ${Math.round(r.achieved)})`, 'calls/s': Math.round(r.achieved), 'p50 ms': r.lat.p50, 'p99 ms': r.lat.p99, errors: r.errors, ...cpu(r) });
+    plots.latency.series.push({ label: `kernel, ${call}, offered 10,000/s`, stats: r.lat });
   }
   const unaryRows: Record<string, number> = {};
   for (const concurrency of [16, 64]) {
@@ -185,13 +190,14 @@ try {
     unaryRows[`ratio at concurrency ${concurrency}`] = Number((k.rate / e.rate).toFixed(2));
     rows.push({ door: 'unary', target: 'kernel', syscall: 'HealthCheck (summary)', load: `concurrency ${concurrency}`, 'calls/s': Math.round(k.rate), 'p50 ms': '', 'p99 ms': '', errors: k.errors, ...cpu(k) });
     rows.push({ door: 'unary', target: 'echo server', syscall: 'HealthCheck echo', load: `concurrency ${concurrency}`, 'calls/s': Math.round(e.rate), 'p50 ms': '', 'p99 ms': '', errors: e.errors, ...cpu(e) });
+    plots.throughput.bars.push({ label: `unary, kernel, HealthCheck, concurrency ${concurrency}`, value: Math.round(k.rate) }, { label: `unary, echo server, concurrency ${concurrency}`, value: Math.round(e.rate) });
   }
   report('syscalls: kernel in a child process, client in this one', rows, {
     'idle kernel RSS (MB)': Number(idleRss.mb.toFixed(1)),
     'idle kernel RSS settled after (s)': idleRss.afterS,
     'kernel RSS 2 s after start (MB)': Number(startedRss.toFixed(1)),
     'unary kernel/echo throughput': unaryRows,
-  });
+  }, plots);
 } finally {
   kernel.child.kill('SIGTERM');
   echo.child.kill('SIGTERM');

@@ -8,7 +8,7 @@ import { fromPlain } from './doors/codec.ts';
 import { ChannelTable, KeyStore } from './crypto/index.ts';
 import { openContextStore, type ContextStore } from './context/index.ts';
 import { openAudit, type AuditLog, type Telemetry } from './audit/index.ts';
-import { IdentityStore } from './identity/index.ts';
+import { IdentityStore, Refusals } from './identity/index.ts';
 import { createLogger, type Logger } from './observe/log.ts';
 import { KernelMetrics } from './observe/metrics.ts';
 import { openDrivers, type DriverRuntime } from './drivers/index.ts';
@@ -70,6 +70,8 @@ export class Kernel {
   readonly log: Logger;
   readonly dataDir: string;
   readonly identity: IdentityStore;
+  /** Refused calls without a valid token, per source. */
+  readonly refusals: Refusals;
   readonly metrics = new KernelMetrics();
   readonly startedAt = Date.now();
   readonly version = VERSION;
@@ -95,6 +97,7 @@ export class Kernel {
     this.dataDir = resolve(config.dataDir);
     mkdirSync(this.dataDir, { recursive: true, mode: 0o700 });
     this.identity = new IdentityStore(this.dataDir);
+    this.refusals = new Refusals({ perMinute: config.auth.failedPerMinute, record: (e) => this.auditSink.record(e) });
     // Until the audit log exists, the audit stage writes one structured log line per call.
     this.auditSink = { record: (e: AuditEntry) => this.log.info({ audit: e }, `${e.syscall} ${e.outcome}`) };
   }
@@ -247,13 +250,20 @@ export async function createKernel(opts: KernelOptions = {}): Promise<Kernel> {
     const keys = await KeyStore.open({ dataDir: kernel.dataDir, ...config.keys, env: process.env });
     kernel.keys = keys;
     kernel.register({ name: 'keys', health: () => keys.health() });
-    const channels = new ChannelTable(keys, { ttlMs: config.keys.channelTtlMs, rekeyAfter: config.keys.channelRekeyAfter, maxChannels: config.keys.maxChannels });
+    const channels = new ChannelTable(keys, {
+      ttlMs: config.keys.channelTtlMs,
+      rekeyAfter: config.keys.channelRekeyAfter,
+      maxChannels: config.keys.maxChannels,
+      maxChannelsPerPrincipal: config.keys.maxChannelsPerPrincipal,
+    });
     kernel.channels = channels;
     kernel.register({ name: 'channels', health: () => ({ status: 'ok', details: { open: String(channels.size) } }), close: () => channels.close() });
     const context = openContextStore({ path: join(kernel.dataDir, 'context.db'), ...config.context });
     kernel.context = context;
     kernel.register({ name: 'context', health: () => ({ status: 'ok', details: context.details() }), close: () => context.close() });
     openAudit(kernel);
+    // After the audit log, so that it closes first: its last summaries go into the log.
+    kernel.register({ name: 'auth', health: () => kernel.refusals.health(), close: () => kernel.refusals.close() });
     const policy = openPolicyEngine(kernel);
     kernel.policy = policy;
     kernel.register({ name: 'policy', health: () => policy.health(), close: () => policy.close() });

@@ -29,7 +29,7 @@ after(() => {
 /** A kernel-side table with a clock the test moves. */
 function table(opts: { ttlMs?: number; rekeyAfter?: number } = {}) {
   const clock = { now: 1_700_000_000_000 };
-  const t = new ChannelTable(keys, { ttlMs: opts.ttlMs ?? 60_000, rekeyAfter: opts.rekeyAfter ?? 100, maxChannels: 100, now: () => clock.now });
+  const t = new ChannelTable(keys, { ttlMs: opts.ttlMs ?? 60_000, rekeyAfter: opts.rekeyAfter ?? 100, maxChannels: 100, maxChannelsPerPrincipal: 100, now: () => clock.now });
   return { table: t, clock };
 }
 
@@ -169,4 +169,23 @@ describe('through the kernel', () => {
       client.close();
     }
   });
+});
+
+test('handshakes in flight count against the per-principal limit: a burst gets no more than its share', async () => {
+  const t = new ChannelTable(keys, { ttlMs: 60_000, rekeyAfter: 100, maxChannels: 100, maxChannelsPerPrincipal: 3 });
+  const burst = await Promise.allSettled(Array.from({ length: 8 }, () => t.establish('p', new ChannelHandshake('p').share, 'mallory')));
+  assert.equal(burst.filter((r) => r.status === 'fulfilled').length, 3);
+  for (const r of burst) if (r.status === 'rejected') assert.ok(refusedWith(Code.RESOURCE_EXHAUSTED, /keys\.maxChannelsPerPrincipal/)(r.reason));
+  assert.equal(t.size, 3);
+  await t.establish('p', new ChannelHandshake('p').share, 'alice');
+});
+
+test('an expired channel frees its place and its key share', async () => {
+  const { table: t, clock } = table({ ttlMs: 1000 });
+  const hs = new ChannelHandshake('agent-a');
+  await t.establish('agent-a', hs.share, 'admin');
+  await assert.rejects(t.establish('agent-a', hs.share, 'admin'), refusedWith(Code.ALREADY_EXISTS, /already in use/));
+  clock.now += 1001;
+  await t.establish('agent-a', hs.share, 'admin');
+  assert.equal(t.size, 1);
 });

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { ml_dsa65 } from '@noble/post-quantum/ml-dsa.js';
 import { createKernel } from '../host/index.ts';
-import { KeyStore, type KeyStoreOptions } from '../host/crypto/index.ts';
+import { KeyStore, SIGNING_PURPOSE, type KeyStoreOptions } from '../host/crypto/index.ts';
 import { edPublicKeyObject } from '../host/crypto/hybrid.ts';
 import { Code, SyscallError } from '../host/syscalls/errors.ts';
 
@@ -23,6 +23,7 @@ after(() => {
 });
 const opts = (dataDir: string, extra: Partial<KeyStoreOptions> = {}): KeyStoreOptions => ({ dataDir, backend: 'software', tpmTcti: '', passphraseEnv: '', ...extra });
 const data = Buffer.from('the kernel signs this');
+const P = SIGNING_PURPOSE.tpmSign;
 
 test('the kernel creates its identity key on first start and keeps it across restarts', async () => {
   const dir = tempDir();
@@ -33,9 +34,9 @@ test('the kernel creates its identity key on first start and keeps it across res
   try {
     assert.match(id, /^[0-9a-f]{16}$/);
     assert.equal(second.keys!.identity().keyId, id);
-    const signed = await second.keys!.sign(data);
+    const signed = await second.keys!.sign(P, data);
     assert.equal(signed.keyId, id);
-    assert.equal(await second.keys!.verify(data, signed.signature), true);
+    assert.equal(await second.keys!.verify(P, data, signed.signature), true);
   } finally {
     await second.close();
   }
@@ -63,62 +64,71 @@ test('a passphrase from the environment (scrypt) replaces the master key file an
   const dir = tempDir();
   const env = { CAMOS_TEST_PASSPHRASE: 'correct horse battery staple' };
   const ks = await KeyStore.open(opts(dir, { passphraseEnv: 'CAMOS_TEST_PASSPHRASE', env }));
-  const signed = await ks.sign(data);
+  const signed = await ks.sign(P, data);
   assert.equal(existsSync(join(dir, 'master.key')), false);
   assert.equal(JSON.parse(readFileSync(join(dir, 'keys.json'), 'utf8')).kdf.name, 'scrypt');
   await assert.rejects(KeyStore.open(opts(dir, { passphraseEnv: 'CAMOS_TEST_PASSPHRASE', env: {} })), /CAMOS_TEST_PASSPHRASE, which is not set/);
   await assert.rejects(KeyStore.open(opts(dir, { passphraseEnv: 'CAMOS_TEST_PASSPHRASE', env: { CAMOS_TEST_PASSPHRASE: 'wrong' } })), /wrong passphrase/);
   const again = await KeyStore.open(opts(dir, { passphraseEnv: 'CAMOS_TEST_PASSPHRASE', env }));
-  assert.equal(await again.verify(data, signed.signature), true);
+  assert.equal(await again.verify(P, data, signed.signature), true);
 });
 
-test('signatures follow camos-sign-v1: both halves over "camos-sign-v1\\0" || SHA-512(data), checkable without camos', async () => {
+test('signatures follow camos-sign-v2: both halves over "camos-sign-v2\\0" || purpose || "\\0" || SHA-512(data), ML-DSA with the purpose as context, checkable without camos', async () => {
   const ks = await KeyStore.open(opts(tempDir()));
   const big = Buffer.alloc(1 << 20, 0xab);
-  const { signature, keyId } = await ks.sign(big);
+  const { signature, keyId } = await ks.sign(P, big);
   const pub = ks.publicKey(keyId)!;
-  const m = Buffer.concat([Buffer.from('camos-sign-v1\0'), createHash('sha512').update(big).digest()]);
-  assert.equal(m.length, 78);
-  assert.equal(ml_dsa65.verify(signature.mldsa, m, pub.mldsa), true);
+  const m = Buffer.concat([Buffer.from('camos-sign-v2\0camos-tpm-sign\0'), createHash('sha512').update(big).digest()]);
+  assert.equal(m.length, 93);
+  assert.equal(ml_dsa65.verify(signature.mldsa, m, pub.mldsa, { context: Buffer.from('camos-tpm-sign') }), true);
+  assert.equal(ml_dsa65.verify(signature.mldsa, m, pub.mldsa), false, 'the context is part of the ML-DSA-65 signature');
   assert.equal(nodeVerify(null, m, edPublicKeyObject(pub.ed25519), signature.ed25519), true);
+});
+
+test('a signature made for one purpose verifies for no other', async () => {
+  const ks = await KeyStore.open(opts(tempDir()));
+  const signed = await ks.sign(SIGNING_PURPOSE.tpmSign, data);
+  assert.equal(await ks.verify(SIGNING_PURPOSE.tpmSign, data, signed.signature), true);
+  assert.equal(await ks.verify(SIGNING_PURPOSE.channelHandshake, data, signed.signature), false);
+  assert.equal(await ks.verify(SIGNING_PURPOSE.auditCheckpoint, data, signed.signature), false);
 });
 
 test('a signature does not verify for other data, or with one half swapped', async () => {
   const ks = await KeyStore.open(opts(tempDir()));
-  const a = await ks.sign(data);
-  const b = await ks.sign(Buffer.from('other'));
-  assert.equal(await ks.verify(Buffer.from('the kernel signs thiS'), a.signature), false);
-  assert.equal(await ks.verify(data, { ...a.signature, ed25519: b.signature.ed25519 }), false);
-  assert.equal(await ks.verify(data, { ...a.signature, mldsa: b.signature.mldsa }), false);
+  const a = await ks.sign(P, data);
+  const b = await ks.sign(P, Buffer.from('other'));
+  assert.equal(await ks.verify(P, Buffer.from('the kernel signs thiS'), a.signature), false);
+  assert.equal(await ks.verify(P, data, { ...a.signature, ed25519: b.signature.ed25519 }), false);
+  assert.equal(await ks.verify(P, data, { ...a.signature, mldsa: b.signature.mldsa }), false);
 });
 
 test('rotation makes a new active key; the old one verifies but no longer signs', async () => {
   const ks = await KeyStore.open(opts(tempDir()));
   const old = ks.identity().keyId;
-  const before = await ks.sign(data);
+  const before = await ks.sign(P, data);
   const fresh = await ks.rotate();
   assert.notEqual(fresh.keyId, old);
   assert.equal(ks.identity().keyId, fresh.keyId);
-  assert.equal(await ks.verify(data, before.signature), true);
+  assert.equal(await ks.verify(P, data, before.signature), true);
   assert.deepEqual(ks.list().map((k) => [k.keyId, k.status]), [[old, 'retired'], [fresh.keyId, 'active']]);
-  await assert.rejects(ks.sign(data, old), (e: SyscallError) => e.code === Code.FAILED_PRECONDITION && /retired/.test(e.message));
-  assert.equal((await ks.sign(data)).keyId, fresh.keyId);
+  await assert.rejects(ks.sign(P, data, old), (e: SyscallError) => e.code === Code.FAILED_PRECONDITION && /retired/.test(e.message));
+  assert.equal((await ks.sign(P, data)).keyId, fresh.keyId);
 });
 
 test('a revoked key no longer verifies; revoking the active key rotates to a new one', async () => {
   const ks = await KeyStore.open(opts(tempDir()));
   const old = ks.identity().keyId;
-  const before = await ks.sign(data);
+  const before = await ks.sign(P, data);
   const info = await ks.revoke(old, 'compromised');
   assert.equal(info.status, 'revoked');
   assert.equal(info.reason, 'compromised');
   assert.notEqual(ks.identity().keyId, old);
-  assert.equal(await ks.verify(data, before.signature), false);
+  assert.equal(await ks.verify(P, data, before.signature), false);
 });
 
 test('signing with an unknown key id answers NOT_FOUND', async () => {
   const ks = await KeyStore.open(opts(tempDir()));
-  await assert.rejects(ks.sign(data, '0123456789abcdef'), (e: SyscallError) => e.code === Code.NOT_FOUND);
+  await assert.rejects(ks.sign(P, data, '0123456789abcdef'), (e: SyscallError) => e.code === Code.NOT_FOUND);
 });
 
 test('a rotation made by another process (the CLI) is seen by an open store', async () => {
@@ -127,5 +137,5 @@ test('a rotation made by another process (the CLI) is seen by an open store', as
   const cliSide = await KeyStore.open(opts(dir));
   const fresh = await cliSide.rotate();
   assert.equal(kernelSide.identity().keyId, fresh.keyId);
-  assert.equal((await kernelSide.sign(data)).keyId, fresh.keyId);
+  assert.equal((await kernelSide.sign(P, data)).keyId, fresh.keyId);
 });

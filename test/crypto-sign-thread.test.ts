@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { ml_dsa65 } from '@noble/post-quantum/ml-dsa.js';
-import { decodeSignature } from '../host/crypto/index.ts';
+import { SIGNING_PURPOSE, decodeSignature } from '../host/crypto/index.ts';
 import { SignThread, signThread } from '../host/crypto/sign-thread.ts';
 import { createKernel } from '../host/index.ts';
 
@@ -64,7 +64,7 @@ test('the kernel signs on the thread: sys_tpm_sign and the audit checkpoint at s
       const data = Buffer.from('off the main thread');
       const r = await kernel.call('sys_tpm_sign', { data });
       assert.equal(signThread.stats.signed, before + 1);
-      assert.equal(await kernel.keys!.verify(data, decodeSignature(r.signature, r.keyId)), true);
+      assert.equal(await kernel.keys!.verify(SIGNING_PURPOSE.tpmSign, data, decodeSignature(r.signature, r.keyId)), true);
       await kernel.close(); // signs the final audit checkpoint
       closed = true;
       assert.equal(signThread.stats.signed, before + 2, 'the final checkpoint was signed on the thread');

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { ml_dsa65 } from '@noble/post-quantum/ml-dsa.js';
 import { createKernel, type Kernel } from '../host/index.ts';
-import { decodeSignature } from '../host/crypto/index.ts';
+import { SIGNING_PURPOSE, decodeSignature } from '../host/crypto/index.ts';
 import { edPublicKeyObject } from '../host/crypto/hybrid.ts';
 import { Code, SyscallError } from '../host/syscalls/errors.ts';
 
@@ -22,7 +22,10 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const message = (data: Buffer) => Buffer.concat([Buffer.from('camos-sign-v1\0'), createHash('sha512').update(data).digest()]);
+// camos-sign-v2 for sys_tpm_sign's purpose, rebuilt here from docs/crypto.md.
+const message = (data: Buffer) => Buffer.concat([Buffer.from('camos-sign-v2\0camos-tpm-sign\0'), createHash('sha512').update(data).digest()]);
+const context = Buffer.from('camos-tpm-sign');
+const P = SIGNING_PURPOSE.tpmSign;
 const code = (c: number) => (e: SyscallError) => e.code === c;
 
 test('sys_tpm_sign signs with the active key and names the key, the algorithms and the backend', async () => {
@@ -34,7 +37,7 @@ test('sys_tpm_sign signs with the active key and names the key, the algorithms a
   assert.equal(r.backend, 'software');
   assert.equal(r.pqSignature.length, 3309);
   assert.equal(r.classicalSignature.length, 64);
-  assert.equal(ml_dsa65.verify(r.pqSignature, message(data), pub.mldsa), true);
+  assert.equal(ml_dsa65.verify(r.pqSignature, message(data), pub.mldsa, { context }), true);
   assert.equal(nodeVerify(null, message(data), edPublicKeyObject(pub.ed25519), r.classicalSignature), true);
 });
 
@@ -44,8 +47,8 @@ test('the combined signature bytes decode to the two halves and verify with the 
   const sig = decodeSignature(r.signature, r.keyId);
   assert.deepEqual(Buffer.from(sig.ed25519), r.classicalSignature);
   assert.deepEqual(Buffer.from(sig.mldsa), r.pqSignature);
-  assert.equal(await kernel.keys!.verify(data, sig), true);
-  assert.equal(await kernel.keys!.verify(Buffer.from('combineD'), sig), false);
+  assert.equal(await kernel.keys!.verify(P, data, sig), true);
+  assert.equal(await kernel.keys!.verify(P, Buffer.from('combineD'), sig), false);
 });
 
 test('the seed spelling sys_tmp_sign reaches the same syscall', async () => {

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { ml_dsa65 } from '@noble/post-quantum/ml-dsa.js';
 import { createKernel, type Kernel } from '../host/index.ts';
-import { KeyStore, decodeSignature } from '../host/crypto/index.ts';
+import { KeyStore, SIGNING_PURPOSE, decodeSignature } from '../host/crypto/index.ts';
 import { p256PublicKeyObject } from '../host/crypto/hybrid.ts';
 import { tpmtSignatureToP1363 } from '../host/crypto/tpm.ts';
 
@@ -84,7 +84,10 @@ after(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
-const message = (data: Uint8Array) => Buffer.concat([Buffer.from('camos-sign-v1\0'), createHash('sha512').update(data).digest()]);
+const P = SIGNING_PURPOSE.tpmSign;
+// camos-sign-v2 for sys_tpm_sign's purpose, rebuilt here from docs/crypto.md.
+const message = (data: Uint8Array) => Buffer.concat([Buffer.from('camos-sign-v2\0camos-tpm-sign\0'), createHash('sha512').update(data).digest()]);
+const context = Buffer.from('camos-tpm-sign');
 
 /** r || s (IEEE P1363) to the DER SEQUENCE { INTEGER r, INTEGER s } that OpenSSL also reads. */
 function p1363ToDer(sig: Uint8Array): Buffer {
@@ -102,7 +105,7 @@ test('a TPM-backed key signs: ECDSA P-256 verifies with node:crypto (P1363 and D
   if (!installed) return t.skip(SKIP);
   const ks = await KeyStore.open({ dataDir: tempDir('camos-tpm-'), backend: 'tpm', tpmTcti: tcti, passphraseEnv: '' });
   const data = Buffer.from('signed inside the TPM');
-  const r = await ks.sign(data);
+  const r = await ks.sign(P, data);
   const pub = ks.publicKey(r.keyId)!;
   assert.equal(r.backend, 'tpm');
   assert.equal(r.algorithm, 'ML-DSA-65+ECDSA-P256');
@@ -110,9 +113,9 @@ test('a TPM-backed key signs: ECDSA P-256 verifies with node:crypto (P1363 and D
   const key = p256PublicKeyObject(pub.p256!);
   assert.equal(nodeVerify('sha256', message(data), { key, dsaEncoding: 'ieee-p1363' }, r.signature.p256!), true);
   assert.equal(nodeVerify('sha256', message(data), key, p1363ToDer(r.signature.p256!)), true);
-  assert.equal(ml_dsa65.verify(r.signature.mldsa, message(data), pub.mldsa), true);
-  assert.equal(await ks.verify(data, r.signature), true);
-  assert.equal(await ks.verify(Buffer.from('something else'), r.signature), false);
+  assert.equal(ml_dsa65.verify(r.signature.mldsa, message(data), pub.mldsa, { context }), true);
+  assert.equal(await ks.verify(P, data, r.signature), true);
+  assert.equal(await ks.verify(P, Buffer.from('something else'), r.signature), false);
 });
 
 test('sys_tpm_sign on a kernel configured with keys.backend tpm answers backend "tpm" and both halves', async (t) => {
@@ -125,8 +128,8 @@ test('sys_tpm_sign on a kernel configured with keys.backend tpm answers backend 
     assert.equal(r.algorithm, 'ML-DSA-65+ECDSA-P256');
     const pub = kernel.keys!.publicKey(r.keyId)!;
     assert.equal(nodeVerify('sha256', message(data), { key: p256PublicKeyObject(pub.p256!), dsaEncoding: 'ieee-p1363' }, r.classicalSignature), true);
-    assert.equal(ml_dsa65.verify(r.pqSignature, message(data), pub.mldsa), true);
-    assert.equal(await kernel.keys!.verify(data, decodeSignature(r.signature, r.keyId)), true);
+    assert.equal(ml_dsa65.verify(r.pqSignature, message(data), pub.mldsa, { context }), true);
+    assert.equal(await kernel.keys!.verify(P, data, decodeSignature(r.signature, r.keyId)), true);
   } finally {
     await kernel.close();
   }
@@ -136,11 +139,11 @@ test('rotating a TPM-backed key makes a new TPM key; the old signatures still ve
   if (!installed) return t.skip(SKIP);
   const ks = await KeyStore.open({ dataDir: tempDir('camos-tpm-'), backend: 'tpm', tpmTcti: tcti, passphraseEnv: '' });
   const data = Buffer.from('before rotation');
-  const before = await ks.sign(data);
+  const before = await ks.sign(P, data);
   const fresh = await ks.rotate();
   assert.notEqual(fresh.tpmHandle, ks.info(before.keyId)!.tpmHandle);
-  assert.equal((await ks.sign(data)).keyId, fresh.keyId);
-  assert.equal(await ks.verify(data, before.signature), true);
+  assert.equal((await ks.sign(P, data)).keyId, fresh.keyId);
+  assert.equal(await ks.verify(P, data, before.signature), true);
 });
 
 test('the TPM signature format (TPMT_SIGNATURE) converts to r || s with each half left-padded', () => {

@@ -66,7 +66,7 @@ describe('the decision cache', () => {
     update('@id("ops-read") permit (principal in Group::"ops", action in Action::"namespace_read", resource);');
     const q = as('agent-b', 'context_read', 'Namespace', 'finance');
     assert.equal(engine.authorize(q).allowed, false);
-    agents.set('agent-b', { capabilities: [], trust: 0.9, groups: ['ops'], status: 'active' });
+    agents.set('agent-b', { capabilities: [], trust: 0.9, groups: ['ops'], status: 'active', registeredBy: 'admin' });
     assert.equal(engine.authorize(q).allowed, false, 'still the cached decision');
     engine.invalidate();
     assert.equal(engine.authorize(q).allowed, true);
@@ -75,7 +75,7 @@ describe('the decision cache', () => {
   test('a suspended agent is refused by the forbid policy once the registry says so', () => {
     const q = as('agent-b', 'context_write', 'Namespace', 'agent-b');
     assert.equal(engine.authorize(q).allowed, true);
-    agents.set('agent-b', { capabilities: [], trust: 0.5, groups: [], status: 'suspended' });
+    agents.set('agent-b', { capabilities: [], trust: 0.5, groups: [], status: 'suspended', registeredBy: 'admin' });
     engine.invalidate();
     const d = engine.authorize(q);
     assert.equal(d.allowed, false);
@@ -113,7 +113,7 @@ describe('the decision cache', () => {
   test('a decision that holds at any hour is cached even when some policy reads the hour', () => {
     // Partial evaluation settles `false && <unknown>`, not `<unknown> && false` (the unknown might error).
     update('@id("night-low-trust") forbid (principal is Agent, action, resource) when { principal.trust.lessThan(decimal("0.5")) && context.hour < 6 };');
-    agents.set('agent-b', { capabilities: [], trust: 0.9, groups: [], status: 'active' });
+    agents.set('agent-b', { capabilities: [], trust: 0.9, groups: [], status: 'active', registeredBy: 'admin' });
     const q = as('agent-b', 'context_write', 'Namespace', 'agent-b');
     assert.equal(engine.authorize(q).allowed, true);
     now = Date.UTC(2026, 0, 2, 3);

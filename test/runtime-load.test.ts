@@ -107,9 +107,9 @@ describe('versions', () => {
     assert.equal(kernel.drivers!.has('twin'), false);
   });
 
-  test('sys_driver_load reads a manifest path and the component beside it', async () => {
-    const at = join(dir, 'by-path');
-    mkdirSync(at);
+  test('sys_driver_load reads a manifest path in the drivers directory and the component beside it', async () => {
+    const at = join(kernel.drivers!.driversDir, 'by-path');
+    mkdirSync(at, { recursive: true });
     writeFileSync(join(at, 'bypath.component.wasm'), core);
     writeFileSync(join(at, 'bypath.manifest.json'), probeManifest(core, trusted, { name: 'bypath' }));
     const { driver } = await kernel.call('sys_driver_load', { manifestPath: join(at, 'bypath.manifest.json') });

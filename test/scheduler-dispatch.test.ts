@@ -227,3 +227,40 @@ test('watchers see every state change of a task', async () => {
   stop();
   assert.deepEqual(seen, ['queued', 'running', 'succeeded']);
 });
+
+test('list() answers the queue in score order, each task with its terms, aging and its agent\'s stride standing', async () => {
+  const { agents, runner, scheduler, clock, cfg } = setup();
+  runner.auto = false;
+  agents.register({ agentId: 'a', capabilities: [], shareWeight: 2 });
+  agents.register({ agentId: 'b', capabilities: [] });
+  scheduler.commit(task('running', dims(0.9)), 'a');
+  await settle();
+  scheduler.commit(task('low', dims(0.1)), 'a');
+  scheduler.commit(task('high', dims(0.8)), 'b');
+  clock.now += 4000;
+  const all = scheduler.list({ limit: 10 });
+  assert.deepEqual(all.map((l) => [l.task.taskId, l.rank]), [['high', 1], ['low', 2], ['running', 0]]);
+  const high = all[0];
+  assert.deepEqual(high.scoreBreakdown.map((t) => t.name), ['urgency', 'importance', 'efficiency', 'energy', 'trust', 'aging']);
+  const aging = high.scoreBreakdown.at(-1)!;
+  assert.ok(Math.abs(aging.value - 4) < 1e-9, `waited ${aging.value} s`);
+  assert.ok(Math.abs(aging.contribution - 4 * cfg.agingPerSecond) < 1e-9);
+  const sum = high.scoreBreakdown.reduce((n, t) => n + t.contribution, 0);
+  assert.ok(Math.abs(sum - high.task.score) < 1e-9, 'the terms add up to the aged score');
+  assert.equal(all[2].scoreBreakdown.length, 5, 'a task no longer queued has no aging term');
+  assert.equal(all[1].shareWeight, 2);
+  assert.equal(all[1].agentPass, 0.5, "a's pass grew by 1/2 when 'running' was dispatched");
+  assert.deepEqual(scheduler.list({ agentId: 'b', limit: 10 }).map((l) => l.task.taskId), ['high']);
+  assert.deepEqual(scheduler.list({ state: 'running', limit: 10 }).map((l) => l.task.taskId), ['running']);
+});
+
+test("an agent's first task is taken with a burst of one, even when the clock ticks while its bucket is made", () => {
+  const { agents, scheduler, clock } = setup();
+  agents.register({ agentId: 'once', capabilities: [], quotaRate: 0.001, quotaBurst: 1 });
+  // commit() reads the clock, then makes the agent's bucket (reading it again) and takes a token.
+  let reads = 0;
+  const base = clock.now;
+  Object.defineProperty(clock, 'now', { get: () => base + reads++ });
+  assert.equal(scheduler.commit(task('first'), 'once').state, 'queued');
+  assert.throws(() => scheduler.commit(task('second'), 'once'), /over its quota/);
+});

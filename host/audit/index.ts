@@ -2,6 +2,7 @@
 // it, explanations and plain-English questions computed from them, and the kernel's
 // telemetry outlets (OTLP traces, agents' Prometheus metrics).
 import { join } from 'node:path';
+import { SIGNING_PURPOSE } from '../crypto/index.ts';
 import type { Kernel } from '../kernel.ts';
 import { AgentMetrics } from '../observe/agent-metrics.ts';
 import { Tracing } from '../observe/tracing.ts';
@@ -40,12 +41,19 @@ export function liveState(kernel: Kernel): LiveState {
 
 /** Opens <data-dir>/audit.db, makes it the pipeline's audit sink, and sets kernel.audit and kernel.telemetry. */
 export function openAudit(kernel: Kernel): void {
-  const audit = new AuditLog(join(kernel.dataDir, 'audit.db'), kernel.config.audit, { log: kernel.log, signer: () => kernel.keys });
+  // Checkpoints are signed for a purpose of their own, which sys_tpm_sign cannot sign for.
+  const signer = () => {
+    const keys = kernel.keys;
+    return keys && { identity: () => keys.identity(), sign: (data: Uint8Array, keyId?: string) => keys.sign(SIGNING_PURPOSE.auditCheckpoint, data, keyId) };
+  };
+  const audit = new AuditLog(join(kernel.dataDir, 'audit.db'), kernel.config.audit, { log: kernel.log, signer });
   const tracing = new Tracing({ otlpEndpoint: kernel.config.telemetry.otlpEndpoint, serviceName: kernel.config.telemetry.serviceName, version: kernel.version });
   audit.onBatch = (batch) => tracing.emitSyscalls(batch);
   kernel.audit = audit;
   kernel.auditSink = audit;
-  kernel.telemetry = { tracing, spans: new SpanStore(audit.database, audit), metrics: new AgentMetrics(kernel.metrics.registry, kernel.config.telemetry) };
+  const metrics = new AgentMetrics(kernel.metrics.registry, kernel.config.telemetry);
+  kernel.metrics.expose(() => metrics.text());
+  kernel.telemetry = { tracing, spans: new SpanStore(audit.database, audit), metrics };
   kernel.register({
     name: 'audit',
     health: () => audit.health(),

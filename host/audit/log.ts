@@ -53,6 +53,8 @@ export interface AuditQuery {
   target?: string;
   /** Target prefix, e.g. "Namespace::research". */
   targetPrefix?: string;
+  /** Only records numbered below this one (paging back through the log). */
+  beforeSeq?: number;
   /** One record by number. */
   seq?: number;
   /** Only the records this caller may read (scope.ts). */
@@ -473,6 +475,7 @@ function filterOf(q: AuditQuery): { where: string; params: (string | number)[] }
   };
   if (q.since !== undefined) (where.push('time >= ?'), params.push(q.since));
   if (q.until !== undefined) (where.push('time <= ?'), params.push(q.until));
+  if (q.beforeSeq !== undefined) (where.push('seq < ?'), params.push(q.beforeSeq));
   eq('seq', q.seq);
   eq('caller', q.caller);
   eq('outcome', q.outcome);

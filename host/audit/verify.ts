@@ -1,8 +1,8 @@
 // Walks the hash chain and the signed checkpoints and names the first record that was
 // altered, removed or inserted. Works on the database file alone (the CLI opens it
 // read-only); checkpoints carry the public key that signed them, which a caller can pin.
-import { hybridVerify, publicKeyFromJson, signatureFromJson, type HybridPublicKey } from '../crypto/hybrid.ts';
-import { signingMessage } from '../crypto/signing.ts';
+import { publicKeyFromJson, signatureFromJson, type HybridPublicKey } from '../crypto/hybrid.ts';
+import { SIGNING_PURPOSE, verifySigned } from '../crypto/signing.ts';
 import { GENESIS, hashRow, type AuditRow } from './record.ts';
 import { checkpointMessage, type CheckpointRow, type Db } from './schema.ts';
 
@@ -41,8 +41,7 @@ export function verifyAuditDb(db: Db, opts: VerifyOptions = {}): VerifyReport {
     try {
       const pub = opts.trustedKeys?.get(cp.key_id) ?? publicKeyFromJson(JSON.parse(cp.public_key));
       if (pub.keyId !== cp.key_id) return `checkpoint at record ${cp.seq} names key ${cp.key_id} but carries key ${pub.keyId}`;
-      const message = signingMessage(checkpointMessage(cp.seq, cp.hash, cp.time, cp.final === 1));
-      const verdict = hybridVerify(pub, message, signatureFromJson(JSON.parse(cp.signature)));
+      const verdict = verifySigned(SIGNING_PURPOSE.auditCheckpoint, pub, checkpointMessage(cp.seq, cp.hash, cp.time, cp.final === 1), signatureFromJson(JSON.parse(cp.signature)));
       return verdict.valid ? undefined : `checkpoint at record ${cp.seq} has an invalid signature (ML-DSA ${verdict.mldsa ? 'ok' : 'bad'}, classical ${verdict.ed25519 ? 'ok' : 'bad'})`;
     } catch (e) {
       return `checkpoint at record ${cp.seq} cannot be read: ${(e as Error).message}`;

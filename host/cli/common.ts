@@ -1,5 +1,9 @@
-// Options and output shared by the commands that talk to a running kernel.
+// Options and output shared by the commands: those that talk to a running kernel, and
+// those that edit a kernel's files in its data directory.
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
+import { loadConfig } from '../config/index.ts';
 import { SyscallError, codeName } from '../syscalls/errors.ts';
 import { connect, type Connection, type ConnectOptions } from './client.ts';
 
@@ -29,4 +33,24 @@ export async function print(opts: ConnectOptions, run: (c: Connection) => Promis
   } finally {
     c.close();
   }
+}
+
+/** Files a kernel's data directory holds once a kernel has started there (or a key was trusted there with -d). */
+const KERNEL_FILES = ['admin.token', 'trust.json'];
+
+/**
+ * The data directory a command that edits a kernel's files works on: -d, else
+ * CAMOS_DATA_DIR, else the configured dataDir (./.camos). A directory named by -d or the
+ * environment is taken as it is (a command that writes creates it); the default must
+ * already be a kernel's, so that a command run from the wrong directory says so instead
+ * of writing files that no kernel reads.
+ */
+export function kernelDataDir(opts: { dataDir?: string; config?: string }): string {
+  const named = opts.dataDir ?? process.env.CAMOS_DATA_DIR;
+  if (named) return resolve(named);
+  const dir = resolve(loadConfig({ file: opts.config }).dataDir);
+  if (!KERNEL_FILES.some((f) => existsSync(join(dir, f)))) {
+    throw new Error(`no kernel data directory at ${dir} (no kernel has started there); pass -d <dir>, the --data-dir of the kernel to change, or set CAMOS_DATA_DIR`);
+  }
+  return dir;
 }

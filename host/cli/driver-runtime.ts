@@ -1,21 +1,33 @@
 // camos driver load|unload|list|call: the commands that talk to a running kernel's driver
 // runtime over gRPC. They join the `driver` group of drivers.ts (build, sign, inspect...).
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { buildPaths } from '../drivers/build.ts';
 import { modulePathOf } from '../drivers/manifest.ts';
 import { connectionOptions, print, withConnection } from './common.ts';
-import { driverCommand } from './drivers.ts';
+import { driverCommand, signManifestFile } from './drivers.ts';
+
+/** A manifest file, or the built manifest of a driver folder. */
+function manifestOf(arg: string): string {
+  const path = resolve(arg);
+  if (!existsSync(path) || !statSync(path).isDirectory()) return path;
+  const built = buildPaths(path).manifestPath;
+  if (!existsSync(built)) throw new Error(`${path} has no build (${built}); run \`camos driver build ${arg}\` first`);
+  return built;
+}
 
 export function register(program: Command): void {
   const driver = driverCommand(program);
 
   withConnection(driver.command('load <manifest>'))
-    .description('verify a signed manifest and its component, and load the driver into the running kernel')
-    .option('--path', "send the manifest's path instead of its bytes (the kernel reads the files on its own machine)")
+    .description("verify a signed manifest (a file, or a driver folder's build) and its component, and load the driver into the running kernel")
+    .option('--key <file>', 'sign the manifest with this key pair first (in place, as `camos driver sign` does)')
+    .option('--path', "send the manifest's path instead of its bytes (it must be in the kernel's drivers directory, <data-dir>/drivers)")
     .action((manifest: string, opts: Record<string, any>) =>
       print(connectionOptions(opts), (c) => {
-        const path = resolve(manifest);
+        const path = manifestOf(manifest);
+        if (opts.key) signManifestFile(path, opts.key);
         if (opts.path) return c.call('sys_driver_load', { manifestPath: path });
         const text = readFileSync(path);
         const { name, module } = JSON.parse(text.toString('utf8'));

@@ -2,17 +2,30 @@
 // These work on files (sources, manifests, key files, <data-dir>/trust.json); the commands
 // that talk to a running kernel (driver load|unload|list|call) join the same `driver` group.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { loadConfig } from '../config/index.ts';
 import { generateHybridKeyPair } from '../crypto/hybrid.ts';
 import { buildDriver, inspectComponent } from '../drivers/build.ts';
 import { readKeyPair, readPublicKey, writeKeyPair } from '../drivers/keys.ts';
 import { manifestText, modulePathOf, sha256Digest, signManifest } from '../drivers/manifest.ts';
 import { scaffoldDriver } from '../drivers/scaffold.ts';
 import { TrustStore } from '../drivers/trust.ts';
+import { kernelDataDir } from './common.ts';
 
-const dataDirOf = (opts: { dataDir?: string }) => resolve(opts.dataDir ?? process.env.CAMOS_DATA_DIR ?? loadConfig({}).dataDir);
+/** Signs a built manifest file with a key pair file (in place, or to `out`); refuses when its component has changed since the build. */
+export function signManifestFile(manifestPath: string, keyPath: string, out = manifestPath) {
+  const path = resolve(manifestPath);
+  const manifest = JSON.parse(readFileSync(path, 'utf8'));
+  if (typeof manifest?.name !== 'string' || typeof manifest.digest !== 'string') throw new Error(`${path} is not a built manifest (it needs 'name' and 'digest'; \`camos driver build\` writes one)`);
+  const modulePath = modulePathOf(path, manifest);
+  if (existsSync(modulePath)) {
+    const actual = sha256Digest(new Uint8Array(readFileSync(modulePath)));
+    if (actual !== manifest.digest) throw new Error(`${modulePath} has digest ${actual} but the manifest says ${manifest.digest}; rebuild before signing`);
+  }
+  const signed = signManifest(manifest, readKeyPair(resolve(keyPath)));
+  writeFileSync(resolve(out), manifestText(signed));
+  return { manifest: resolve(out), driver: `${signed.name}@${signed.version}`, publisher: signed.publisher, digest: signed.digest };
+}
 
 /** Runs a command body; an error prints as `camos: <message>` with exit code 1. */
 function action<A extends unknown[]>(fn: (...args: A) => unknown | Promise<unknown>) {
@@ -50,20 +63,20 @@ export function register(program: Command): void {
   const driver = driverCommand(program);
   driver
     .command('new <name>')
-    .description('scaffold a driver: assembly/index.ts, manifest.json and a test')
+    .description('scaffold a driver: assembly/index.ts, manifest.json, a test and a package.json linked to this camos')
     .option('--dir <dir>', 'where to create it (default ./<name>)')
     .action(
       action((name: string, opts: { dir?: string }) => {
         const made = scaffoldDriver(opts.dir ?? name, name);
-        console.log(`created ${made.dir}:\n${made.files.map((f) => `  ${f}`).join('\n')}\nnext: camos driver build ${made.dir}`);
+        console.log(`created ${made.dir}:\n${made.files.map((f) => `  ${f}`).join('\n')}\nnext: camos driver build ${opts.dir ?? name}   (and \`npm test\` in ${made.dir} runs its test)`);
       }),
     );
 
   driver
     .command('build [dir]')
-    .description('compile a driver with asc and wrap it into a component (outputs in build/drivers/<name>/)')
+    .description('compile a driver with asc and wrap it into a component (outputs in <dir>/build/)')
     .option('--manifest <file>', 'manifest template (default <dir>/manifest.json; manifests/<name>.json for drivers-as/<name>)')
-    .option('--out-dir <dir>', 'output directory (default build/drivers/<name>)')
+    .option('--out-dir <dir>', "output directory (default <dir>/build; camos's build/drivers/<name> for drivers-as/<name>)")
     .option('--debug', "build asconfig.json's debug target")
     .option('--force', 'rebuild even when the sources have not changed')
     .action(
@@ -108,56 +121,50 @@ export function register(program: Command): void {
     .description("sign a manifest's canonical bytes (which hold the component's digest) with a publisher key")
     .requiredOption('--key <file>', 'key pair file from `camos keygen`')
     .option('-o, --out <file>', 'write the signed manifest here (default: in place)')
-    .action(
-      action((manifestPath: string, opts: { key: string; out?: string }) => {
-        const path = resolve(manifestPath);
-        const manifest = JSON.parse(readFileSync(path, 'utf8'));
-        if (typeof manifest?.name !== 'string' || typeof manifest.digest !== 'string') throw new Error(`${path} is not a built manifest (it needs 'name' and 'digest'; \`camos driver build\` writes one)`);
-        const modulePath = modulePathOf(path, manifest);
-        if (existsSync(modulePath)) {
-          const actual = sha256Digest(new Uint8Array(readFileSync(modulePath)));
-          if (actual !== manifest.digest) throw new Error(`${modulePath} has digest ${actual} but the manifest says ${manifest.digest}; rebuild before signing`);
-        }
-        const signed = signManifest(manifest, readKeyPair(resolve(opts.key)));
-        const out = resolve(opts.out ?? path);
-        writeFileSync(out, manifestText(signed));
-        console.log(JSON.stringify({ manifest: out, driver: `${signed.name}@${signed.version}`, publisher: signed.publisher, digest: signed.digest }, null, 2));
-      }),
-    );
+    .action(action((manifestPath: string, opts: { key: string; out?: string }) => console.log(JSON.stringify(signManifestFile(manifestPath, opts.key, opts.out), null, 2))));
 
-  const trust = program.command('trust').description("the publisher keys this kernel accepts drivers from (<data-dir>/trust.json)");
-  const withDataDir = (c: Command) => c.option('-d, --data-dir <dir>', 'data directory (default CAMOS_DATA_DIR, else the configured dataDir, .camos)');
+  const trust = program
+    .command('trust')
+    .description("the publisher keys a kernel accepts drivers from (<data-dir>/trust.json); a kernel running on that data dir applies a change at once");
+  const withDataDir = (c: Command) =>
+    c.option('-d, --data-dir <dir>', "the kernel's data directory (default CAMOS_DATA_DIR, else the configured dataDir, ./.camos, which must then hold a kernel's files)");
+  const storeOf = (opts: { dataDir?: string }) => new TrustStore(kernelDataDir(opts));
   withDataDir(trust.command('add <pubkey-file>'))
     .description('trust a publisher key (a .pub.json from `camos keygen`, or a key pair file)')
     .option('--name <name>', 'a label for the key', '')
     .action(
       action((file: string, opts: { dataDir?: string; name: string }) => {
-        const key = new TrustStore(dataDirOf(opts)).add(readPublicKey(resolve(file)), opts.name);
-        console.log(JSON.stringify({ trusted: key.keyId, name: key.name, trustStore: join(dataDirOf(opts), 'trust.json') }, null, 2));
+        const store = storeOf(opts);
+        const key = store.add(readPublicKey(resolve(file)), opts.name);
+        console.log(JSON.stringify({ trusted: key.keyId, name: key.name, trustStore: store.path }, null, 2));
       }),
     );
   withDataDir(trust.command('list'))
     .description('list trusted publisher keys')
     .action(
       action((opts: { dataDir?: string }) => {
-        const keys = new TrustStore(dataDirOf(opts)).list().map((k) => ({ keyId: k.keyId, name: k.name, addedAt: new Date(k.addedAt).toISOString(), revoked: k.revoked, ...(k.revokedAt ? { revokedAt: new Date(k.revokedAt).toISOString() } : {}) }));
+        const store = storeOf(opts);
+        const keys = store.list().map((k) => ({ keyId: k.keyId, name: k.name, addedAt: new Date(k.addedAt).toISOString(), revoked: k.revoked, ...(k.revokedAt ? { revokedAt: new Date(k.revokedAt).toISOString() } : {}) }));
+        console.error(`camos: trust store ${store.path}`);
         console.log(JSON.stringify(keys, null, 2));
       }),
     );
   withDataDir(trust.command('remove <key-id>'))
-    .description('stop trusting a key: its manifests are refused as from an unknown key')
+    .description('stop trusting a key: its manifests are refused as from an unknown key, and its loaded drivers are unloaded')
     .action(
       action((keyId: string, opts: { dataDir?: string }) => {
-        if (!new TrustStore(dataDirOf(opts)).remove(keyId)) throw new Error(`key ${keyId} is not in the trust store of ${dataDirOf(opts)}`);
-        console.log(JSON.stringify({ removed: keyId }, null, 2));
+        const store = storeOf(opts);
+        if (!store.remove(keyId)) throw new Error(`key ${keyId} is not in the trust store ${store.path}`);
+        console.log(JSON.stringify({ removed: keyId, trustStore: store.path }, null, 2));
       }),
     );
   withDataDir(trust.command('revoke <key-id>'))
-    .description('revoke a key: its manifests are refused as revoked, and it cannot be re-added until removed')
+    .description('revoke a key: its manifests are refused as revoked, its loaded drivers are unloaded, and it cannot be re-added until removed')
     .action(
       action((keyId: string, opts: { dataDir?: string }) => {
-        const key = new TrustStore(dataDirOf(opts)).revoke(keyId);
-        console.log(JSON.stringify({ revoked: key.keyId, revokedAt: new Date(key.revokedAt!).toISOString() }, null, 2));
+        const store = storeOf(opts);
+        const key = store.revoke(keyId);
+        console.log(JSON.stringify({ revoked: key.keyId, revokedAt: new Date(key.revokedAt!).toISOString(), trustStore: store.path }, null, 2));
       }),
     );
 }

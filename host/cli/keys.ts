@@ -7,14 +7,14 @@ import type { Command } from 'commander';
 import { ConfigError, loadConfig, type Config } from '../config/index.ts';
 import type { HybridPublicKey } from '../crypto/hybrid.ts';
 import { resolveAddress, resolveToken } from './client.ts';
-import { connectionOptions, withConnection } from './common.ts';
+import { connectionOptions, kernelDataDir, withConnection } from './common.ts';
 
+/** The config, with the data directory of a kernel (kernelDataDir): a key store is never made where no kernel is. */
 function configFor(opts: { config?: string; dataDir?: string }): Config {
   try {
-    return loadConfig({ file: opts.config, flags: { dataDir: opts.dataDir } });
+    return { ...loadConfig({ file: opts.config, flags: { dataDir: opts.dataDir } }), dataDir: kernelDataDir(opts) };
   } catch (e) {
-    if (e instanceof ConfigError) fail(e.message, 2);
-    throw e;
+    fail((e as Error).message, e instanceof ConfigError ? 2 : 1);
   }
 }
 
@@ -30,7 +30,7 @@ const openStore = async (opts: { config?: string; dataDir?: string }) => {
 };
 
 const withStore = (cmd: Command) =>
-  cmd.option('-d, --data-dir <dir>', 'data directory (default ./.camos, or CAMOS_DATA_DIR)').option('-c, --config <file>', 'config file (for keys.backend, keys.tpmTcti, keys.passphraseEnv)');
+  cmd.option('-d, --data-dir <dir>', "the kernel's data directory (default CAMOS_DATA_DIR, else the configured dataDir, ./.camos, which must then hold a kernel's files)").option('-c, --config <file>', 'config file (for keys.backend, keys.tpmTcti, keys.passphraseEnv)');
 
 export function register(program: Command): void {
   const key = program.command('key').description("manage the kernel's signing keys (in <data-dir>/keys.json)");

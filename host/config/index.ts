@@ -33,6 +33,19 @@ export const ConfigSchema = z
      * driver workers leave; 'normal' leaves them as Node.js made them.
      */
     helperThreads: z.enum(['idle', 'normal']).default('idle'),
+    /** Callers without a valid token (host/identity). */
+    auth: z
+      .object({
+        /**
+         * Calls refused while their caller is unknown (no token, a wrong one, or an open call
+         * with bad metadata) answered and audited one by one per source (remote address) and
+         * minute; past it they are refused with RESOURCE_EXHAUSTED and only counted, in one
+         * audit record per source and minute.
+         */
+        failedPerMinute: z.number().int().min(1).default(60),
+      })
+      .strict()
+      .prefault({}),
     /** Kernel keys and secure channels (host/crypto). */
     keys: z
       .object({
@@ -46,8 +59,10 @@ export const ConfigSchema = z
         channelTtlMs: z.number().int().min(1000).default(3_600_000),
         /** Messages per direction before the channel's keys are updated. */
         channelRekeyAfter: z.number().int().min(1).default(1000),
-        /** Open channels at most; the oldest is dropped beyond it. */
+        /** Open channels at most; past it new ones are refused (RESOURCE_EXHAUSTED), no one's are dropped. */
         maxChannels: z.number().int().min(1).default(10_000),
+        /** Open channels one principal (agent or admin) may hold; past it its new ones are refused. */
+        maxChannelsPerPrincipal: z.number().int().min(1).default(64),
       })
       .strict()
       .prefault({}),
@@ -97,6 +112,10 @@ export const ConfigSchema = z
         maxMetrics: z.number().int().min(1).default(500),
         /** Label combinations per agent metric (label cardinality cap). */
         maxSeriesPerMetric: z.number().int().min(1).default(1000),
+        /** Prometheus series one agent's metrics may make (a histogram's label set is 14). */
+        maxSeriesPerAgent: z.number().int().min(1).default(1000),
+        /** Prometheus series all agents' metrics may make together: what bounds a /metrics scrape. */
+        maxSeries: z.number().int().min(1).default(20_000),
       })
       .strict()
       .prefault({}),

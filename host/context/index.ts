@@ -133,6 +133,8 @@ export interface ContextStore {
   listSnapshots(ns: string): SnapshotInfo[];
   restore(snapshotId: string, opts: { into?: string; author: string; force?: boolean }): RestoreResult;
   namespaces(): string[];
+  /** Each key's current version (tombstones too), by key: those after `after` that start with `prefix`. */
+  keys(ns: string, opts?: { prefix?: string; after?: string; limit?: number }): { keys: VersionInfo[]; hasMore: boolean };
   begin(taskId: string, author: string): Staging;
   /** Applies retention to every namespace that has a rule; returns versions removed. */
   prune(): number;

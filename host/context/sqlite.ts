@@ -90,7 +90,9 @@ const VERSION_COLUMNS = 'seq, ns, key, version, hash, size, deleted, author, ts,
  * copies, named by value_seq; retention keeps a version that another one names.
  */
 const VALUE = 'COALESCE(v.value, (SELECT b.value FROM versions b WHERE b.seq = v.value_seq)) AS value';
-const WITH_VALUE = `${VERSION_COLUMNS.split(', ').map((c) => `v.${c}`).join(', ')}, ${VALUE}`;
+/** VERSION_COLUMNS of the versions table aliased `v`. */
+const V_COLUMNS = VERSION_COLUMNS.split(', ').map((c) => `v.${c}`).join(', ');
+const WITH_VALUE = `${V_COLUMNS}, ${VALUE}`;
 
 export function openSqliteContextStore(opts: ContextOptions): ContextStore {
   return new SqliteContextStore(opts);
@@ -164,6 +166,10 @@ class SqliteContextStore implements ContextStore {
       ),
       bytesSince: db.prepare<[number], { bytes: number }>('SELECT COALESCE(SUM(size), 0) AS bytes FROM versions WHERE seq > ?'),
       namespaces: db.prepare<[], { ns: string }>('SELECT DISTINCT ns FROM heads ORDER BY ns'),
+      keys: db.prepare<[string, string, string, string, number], VersionRow>(
+        `SELECT ${V_COLUMNS} FROM heads h JOIN versions v ON v.seq = h.seq
+         WHERE h.ns = ? AND h.key > ? AND h.key >= ? AND h.key < ? ORDER BY h.key LIMIT ?`,
+      ),
       pruneKey: db.prepare<[string, string, number, number], { size: number }>(pruneSql(true)),
       pruneNamespace: db.prepare<[string, number, number], { size: number }>(pruneSql(false)),
     };
@@ -366,6 +372,16 @@ class SqliteContextStore implements ContextStore {
 
   namespaces(): string[] {
     return this.sql.namespaces.all().map((r) => r.ns);
+  }
+
+  keys(ns: string, opts: { prefix?: string; after?: string; limit?: number } = {}): { keys: VersionInfo[]; hasMore: boolean } {
+    checkNamespace(ns);
+    const cap = this.opts.versionListLimit;
+    const limit = Math.max(1, Math.min(opts.limit || Math.min(DEFAULT_PAGE, cap), cap));
+    const prefix = opts.prefix ?? '';
+    // Keys are ASCII, so every key starting with the prefix sorts below prefix + U+FFFF.
+    const rows = this.sql.keys.all(ns, opts.after ?? '', prefix, `${prefix}\uffff`, limit + 1);
+    return { keys: rows.slice(0, limit).map(info), hasMore: rows.length > limit };
   }
 
   usage(ns: string): number {

@@ -8,7 +8,8 @@
 //   secret        = ML-KEM shared secret (32) || X25519 shared secret (32)
 //   transcript    = "camos-channel-v1\0" || lp(peer id) || lp(client share) || lp(kernel share)
 //                   || lp(channel id) || u64 expires_at || u32 rekey_after || lp(key id) || lp(cipher)
-//                   (lp = u32be length || bytes); signed with camos-sign-v1 (signing.ts)
+//                   (lp = u32be length || bytes); signed with camos-sign-v2 for purpose
+//                   "camos-channel-handshake" (signing.ts), which sys_tpm_sign cannot sign for
 //   traffic key   = HKDF-SHA-256(secret, salt = SHA-256(transcript), info = "camos-channel-v1 c2s key"|"s2c key", 32)
 //   static iv     = HKDF-SHA-256(same, info = "... c2s iv"|"s2c iv", 12)
 //   record n      : nonce = iv XOR u64be(n) (right-aligned), AAD = channel id || u64be(n) || direction byte,
@@ -18,8 +19,8 @@
 import { createCipheriv, createDecipheriv, createHash, createPublicKey, diffieHellman, generateKeyPairSync, hkdfSync, randomBytes, type KeyObject } from 'node:crypto';
 import { ml_kem768 } from '@noble/post-quantum/ml-kem.js';
 import { Code, SyscallError } from '../syscalls/errors.ts';
-import { hybridVerify, type HybridPublicKey, type HybridSignature } from './hybrid.ts';
-import { decodeSignature, encodeSignature, signingMessage } from './signing.ts';
+import type { HybridPublicKey, HybridSignature } from './hybrid.ts';
+import { SIGNING_PURPOSE, decodeSignature, encodeSignature, verifySigned, type SigningPurpose } from './signing.ts';
 
 export const CHANNEL_PROTOCOL = 'camos-channel-v1';
 export const CHANNEL_CIPHER = 'AES-256-GCM';
@@ -216,19 +217,33 @@ export interface EstablishAnswer {
 /** What the channel table needs of the key store. */
 export interface TranscriptSigner {
   identity(): { keyId: string };
-  sign(data: Uint8Array, keyId: string): Promise<{ keyId: string; signature: HybridSignature }>;
+  sign(purpose: SigningPurpose, data: Uint8Array, keyId: string): Promise<{ keyId: string; signature: HybridSignature }>;
 }
 
 export interface ChannelTableOptions {
   ttlMs: number;
   rekeyAfter: number;
+  /** Open channels at most, kernel-wide; past it new ones are refused (no one's are dropped). */
   maxChannels: number;
+  /** Open channels one principal may hold, so that one cannot crowd out the others. */
+  maxChannelsPerPrincipal: number;
   now?: () => number;
 }
 
+type OpenChannel = ChannelEnd & { owner: string; shares: string[] };
+
+/** The two halves of a client share, as the keys under which they are remembered while their channel is open. */
+const shareHalves = (clientShare: Uint8Array): string[] =>
+  [clientShare.subarray(0, MLKEM_PK), clientShare.subarray(MLKEM_PK)].map((h) => createHash('sha256').update(h).digest('hex'));
+
 /** The kernel's open channels (in memory; they end with the process or at expiry). */
 export class ChannelTable {
-  private readonly channels = new Map<string, ChannelEnd & { owner: string }>();
+  private readonly channels = new Map<string, OpenChannel>();
+  /** Channels open or being established, per principal. */
+  private readonly held = new Map<string, number>();
+  /** Share halves of the channels open or being established: an ephemeral share is used once. */
+  private readonly shares = new Set<string>();
+  private establishing = 0;
   private readonly now: () => number;
 
   constructor(
@@ -247,6 +262,32 @@ export class ChannelTable {
       throw refuse(Code.INVALID_ARGUMENT, `ephemeral_public_key must be ${CLIENT_SHARE_BYTES} bytes (ML-KEM-768 encapsulation key 1184 || X25519 public key 32), got ${clientShare.length}`);
     }
     this.sweep();
+    const halves = shareHalves(clientShare);
+    const reused = halves.findIndex((h) => this.shares.has(h));
+    if (reused >= 0) {
+      throw refuse(Code.ALREADY_EXISTS, `ephemeral_public_key: its ${reused === 0 ? 'ML-KEM-768 encapsulation key' : 'X25519 public key'} is already in use by an open channel; make a fresh key pair of each kind for every handshake`);
+    }
+    const held = this.held.get(owner) ?? 0;
+    if (held >= this.opts.maxChannelsPerPrincipal) {
+      throw refuse(Code.RESOURCE_EXHAUSTED, `'${owner}' already holds ${held} secure channels, the most one principal may (keys.maxChannelsPerPrincipal); each ends at its expiry (keys.channelTtlMs = ${this.opts.ttlMs} ms): reuse an open one`);
+    }
+    if (this.channels.size + this.establishing >= this.opts.maxChannels) {
+      throw refuse(Code.RESOURCE_EXHAUSTED, `the kernel holds ${this.opts.maxChannels} secure channels, its limit (keys.maxChannels); retry when some have expired`);
+    }
+    // Held from here, so that handshakes in flight count against both limits too.
+    this.hold(owner, halves);
+    this.establishing++;
+    try {
+      return await this.answer(peerId, clientShare, owner, halves);
+    } catch (e) {
+      this.release(owner, halves);
+      throw e;
+    } finally {
+      this.establishing--;
+    }
+  }
+
+  private async answer(peerId: string, clientShare: Uint8Array, owner: string, shares: string[]): Promise<EstablishAnswer> {
     let kem: { cipherText: Uint8Array; sharedSecret: Uint8Array };
     try {
       kem = ml_kem768.encapsulate(clientShare.subarray(0, MLKEM_PK));
@@ -266,9 +307,8 @@ export class ChannelTable {
     const expiresAt = this.now() + this.opts.ttlMs;
     const keyId = this.signer.identity().keyId;
     const t = transcript({ peerId, clientShare, kernelShare, channelId, expiresAt, rekeyAfter: this.opts.rekeyAfter, keyId, cipher: CHANNEL_CIPHER });
-    const signed = await this.signer.sign(t, keyId);
-    const end = Object.assign(new ChannelEnd(channelId, 'kernel', secret, t, expiresAt, this.opts.rekeyAfter, peerId, this.now), { owner });
-    if (this.channels.size >= this.opts.maxChannels) this.channels.delete(this.channels.keys().next().value!);
+    const signed = await this.signer.sign(SIGNING_PURPOSE.channelHandshake, t, keyId);
+    const end = Object.assign(new ChannelEnd(channelId, 'kernel', secret, t, expiresAt, this.opts.rekeyAfter, peerId, this.now), { owner, shares });
     this.channels.set(channelId, end);
     return { channelId, ephemeralPublicKey: kernelShare, signature: Buffer.from(encodeSignature(signed.signature)), keyId: signed.keyId, expiresAt, cipher: CHANNEL_CIPHER, rekeyAfter: this.opts.rekeyAfter };
   }
@@ -290,13 +330,15 @@ export class ChannelTable {
 
   close(): void {
     this.channels.clear();
+    this.held.clear();
+    this.shares.clear();
   }
 
   private get(channelId: string): ChannelEnd {
     const c = this.channels.get(channelId);
     if (!c) throw refuse(Code.NOT_FOUND, `no secure channel '${channelId}' (never established, expired or dropped); establish one with sys_establish_secure_channel`);
     if (c.expired) {
-      this.channels.delete(channelId);
+      this.drop(c);
       throw refuse(Code.FAILED_PRECONDITION, `channel ${channelId} expired at ${new Date(c.expiresAt).toISOString()}; establish a new one`);
     }
     return c;
@@ -304,7 +346,24 @@ export class ChannelTable {
 
   private sweep(): void {
     const now = this.now();
-    for (const [id, c] of this.channels) if (c.expiresAt <= now) this.channels.delete(id);
+    for (const c of this.channels.values()) if (c.expiresAt <= now) this.drop(c);
+  }
+
+  private drop(c: OpenChannel): void {
+    this.channels.delete(c.channelId);
+    this.release(c.owner, c.shares);
+  }
+
+  private hold(owner: string, shares: string[]): void {
+    this.held.set(owner, (this.held.get(owner) ?? 0) + 1);
+    for (const s of shares) this.shares.add(s);
+  }
+
+  private release(owner: string, shares: string[]): void {
+    const n = (this.held.get(owner) ?? 1) - 1;
+    if (n > 0) this.held.set(owner, n);
+    else this.held.delete(owner);
+    for (const s of shares) this.shares.delete(s);
   }
 }
 
@@ -342,7 +401,7 @@ export class ChannelHandshake {
     const t = transcript({ peerId: this.peerId, clientShare: this.share, kernelShare: answer.ephemeralPublicKey, channelId: answer.channelId, expiresAt: Number(answer.expiresAt), rekeyAfter: answer.rekeyAfter, keyId: answer.keyId, cipher: answer.cipher });
     let ok = false;
     try {
-      ok = hybridVerify(key, signingMessage(t), decodeSignature(answer.signature, answer.keyId)).valid;
+      ok = verifySigned(SIGNING_PURPOSE.channelHandshake, key, t, decodeSignature(answer.signature, answer.keyId)).valid;
     } catch {
       ok = false;
     }

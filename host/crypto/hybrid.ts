@@ -71,10 +71,11 @@ export interface HybridVerdict {
   ed25519: boolean;
 }
 
-export function hybridVerify(pub: HybridPublicKey, message: Uint8Array, sig: HybridSignature): HybridVerdict {
+/** `context` is the ML-DSA-65 half's FIPS 204 context (the kernel's signatures have one per purpose, signing.ts). */
+export function hybridVerify(pub: HybridPublicKey, message: Uint8Array, sig: HybridSignature, context?: Uint8Array): HybridVerdict {
   if ((pub.algorithm ?? HYBRID_ALGORITHM) !== sig.algorithm) return { valid: false, mldsa: false, ed25519: false };
   const ed = classicalVerify(pub, message, sig);
-  const pq = mldsaVerify(sig.mldsa, message, pub.mldsa);
+  const pq = mldsaVerify(sig.mldsa, message, pub.mldsa, context);
   return { valid: ed && pq, mldsa: pq, ed25519: ed };
 }
 
@@ -92,9 +93,9 @@ function classicalVerify(pub: HybridPublicKey, message: Uint8Array, sig: HybridS
  * SHAKE, each public key expanded once: under a millisecond against noble's 3 to 5 ms);
  * keys and signatures still come from @noble/post-quantum.
  */
-export function mldsaVerify(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean {
+export function mldsaVerify(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array, context?: Uint8Array): boolean {
   try {
-    return verifyMldsa65(signature, message, publicKey);
+    return verifyMldsa65(signature, message, publicKey, context);
   } catch {
     return false;
   }

@@ -14,7 +14,6 @@ import {
   TPM_HYBRID_ALGORITHM,
   generateHybridKeyPair,
   hybridSignWith,
-  hybridVerify,
   keyIdOf,
   keyPairFromJson,
   keyPairToJson,
@@ -27,11 +26,8 @@ import {
   type HybridSignature,
 } from './hybrid.ts';
 import { signThread } from './sign-thread.ts';
-import { signingMessage } from './signing.ts';
+import { signedForm, verifySigned, type SigningPurpose } from './signing.ts';
 import { Tpm, TpmError } from './tpm.ts';
-
-/** ML-DSA-65 halves are made on the signing thread: 10–50 ms of CPU each. */
-const mldsaSign = (message: Uint8Array, secretKey: Uint8Array) => signThread.sign(message, secretKey);
 
 export type Backend = 'software' | 'tpm';
 
@@ -145,15 +141,17 @@ export class KeyStore {
     return this.list().find((k) => k.keyId === keyId);
   }
 
-  /** Signs `data` (hashed first, see signing.ts) with the active key or the named one. */
-  async sign(data: Uint8Array, keyId?: string): Promise<SignResult> {
+  /** Signs `data` for `purpose` (hashed first, see signing.ts) with the active key or the named one. */
+  async sign(purpose: SigningPurpose, data: Uint8Array, keyId?: string): Promise<SignResult> {
     this.refresh();
     const rec = keyId ? this.record(keyId) : this.active();
     if (rec.status !== 'active') {
       throw failedPrecondition(`key ${rec.keyId} is ${rec.status}${rec.reason ? ` (${rec.reason})` : ''}: it can no longer sign; the active key is ${this.active().keyId}`);
     }
     const signer = this.unlockActive();
-    const message = signingMessage(data);
+    const { message, context } = signedForm(purpose, data);
+    // ML-DSA-65 halves are made on the signing thread: 10–50 ms of CPU each.
+    const mldsaSign = (m: Uint8Array, secretKey: Uint8Array) => signThread.sign(m, secretKey, context);
     let signature: HybridSignature;
     if (signer.software) {
       signature = await hybridSignWith(signer.software, message, mldsaSign);
@@ -168,13 +166,13 @@ export class KeyStore {
     return { keyId: rec.keyId, algorithm: rec.algorithm, signature, backend: rec.backend };
   }
 
-  /** True when both halves verify under a key that is not revoked. */
-  async verify(data: Uint8Array, signature: HybridSignature, keyId?: string): Promise<boolean> {
+  /** True when both halves verify for `purpose` under a key that is not revoked. */
+  async verify(purpose: SigningPurpose, data: Uint8Array, signature: HybridSignature, keyId?: string): Promise<boolean> {
     this.refresh();
     const id = keyId ?? signature.keyId;
     const rec = this.file.keys.find((k) => k.keyId === id);
     if (!rec || rec.status === 'revoked' || signature.keyId !== id) return false;
-    return hybridVerify(this.publicKeys.get(id)!, signingMessage(data), signature).valid;
+    return verifySigned(purpose, this.publicKeys.get(id)!, data, signature).valid;
   }
 
   /** Makes a new active key; the previous one stays for verification only. */

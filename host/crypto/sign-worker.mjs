@@ -7,9 +7,9 @@ import { lowerPriority } from '../threads.mjs';
 
 lowerPriority(workerData.nice);
 
-parentPort.on('message', ({ id, message, secretKey }) => {
+parentPort.on('message', ({ id, message, secretKey, context }) => {
   try {
-    const signature = ml_dsa65.sign(message, secretKey);
+    const signature = ml_dsa65.sign(message, secretKey, { context });
     parentPort.postMessage({ id, signature }, [signature.buffer]);
   } catch (err) {
     parentPort.postMessage({ id, error: String(err?.message ?? err) });

@@ -22,6 +22,9 @@ export const metaString = (md: grpc.Metadata, key: string): string | undefined =
   return v === undefined ? undefined : String(v);
 };
 
+/** The remote address of a call's connection (grpc-js's peer is "address:port"). */
+export const peerAddress = (call: { getPeer(): string }): string => call.getPeer().replace(/:\d+$/, '');
+
 export function toStatus(err: unknown): Partial<grpc.StatusObject> {
   if (err instanceof SyscallError) return { code: err.code as number, details: err.message };
   return { code: grpc.status.INTERNAL, details: 'internal error' };
@@ -61,6 +64,7 @@ export function createGrpcDoor(kernel: Kernel): GrpcDoor {
           door: 'grpc',
           token: metaString(call.metadata, 'authorization'),
           traceparent: metaString(call.metadata, 'traceparent'),
+          source: peerAddress(call),
           deadline: deadline instanceof Date ? deadline.getTime() : Number.isFinite(deadline) ? deadline : undefined,
         })
         .then(

@@ -1,10 +1,12 @@
 // The HTTP/1.1 door: POST /v1/<syscall> (proto3 JSON in and out, through the same
-// pipeline), POST /nl/query, GET /healthz, GET /metrics.
+// pipeline), POST /nl/query, GET /healthz, GET /metrics, and the console's files (console.ts).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Kernel } from '../kernel.ts';
 import { Code, SyscallError, codeName, resourceExhausted } from '../syscalls/errors.ts';
+import { HeaderTooLarge } from '../syscalls/metadata.ts';
 import { lookup } from '../syscalls/table.ts';
 import { fromPlain, toJson } from './codec.ts';
+import { consoleRoute } from './console.ts';
 
 /** HTTP status for each gRPC code (as grpc-gateway maps them). */
 const HTTP_STATUS: Record<number, number> = {
@@ -32,16 +34,18 @@ export const httpStatusOf = (code: number) => HTTP_STATUS[code] ?? 500;
 class BodyTooLarge extends Error {}
 
 export function createHttpDoor(kernel: Kernel): Server {
+  const serveConsole = consoleRoute();
   const server = createServer((req, res) => {
-    route(kernel, req, res).catch((err) => sendError(res, err));
+    route(kernel, req, res, serveConsole).catch((err) => sendError(res, err));
   });
   server.keepAliveTimeout = 5000;
   return server;
 }
 
-async function route(kernel: Kernel, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function route(kernel: Kernel, req: IncomingMessage, res: ServerResponse, serveConsole: ReturnType<typeof consoleRoute>): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://camos');
   const path = url.pathname;
+  if (serveConsole(req, res, path)) return;
   if (req.method === 'GET' && path === '/healthz') {
     const report = await kernel.healthSummary();
     return sendJson(res, report.status === 'down' ? 503 : 200, { status: report.status, version: report.version, uptimeMs: report.uptimeMs });
@@ -82,6 +86,7 @@ async function route(kernel: Kernel, req: IncomingMessage, res: ServerResponse):
     token: header(req, 'authorization'),
     traceparent: header(req, 'traceparent'),
     requestId: header(req, 'x-request-id'),
+    source: req.socket.remoteAddress,
   });
   sendJson(res, 200, toJson(`${row.rpc}Response`, result));
 }
@@ -118,5 +123,6 @@ function sendJson(res: ServerResponse, status: number, value: unknown) {
 
 function sendError(res: ServerResponse, err: unknown, statusOverride?: number) {
   const e = err instanceof SyscallError ? err : new SyscallError(Code.INTERNAL, 'internal error');
-  sendJson(res, statusOverride ?? httpStatusOf(e.code), { code: e.code, status: codeName(e.code), message: e.message });
+  const status = statusOverride ?? (e instanceof HeaderTooLarge ? 431 : httpStatusOf(e.code));
+  sendJson(res, status, { code: e.code, status: codeName(e.code), message: e.message });
 }

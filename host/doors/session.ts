@@ -5,7 +5,7 @@ import type { Kernel } from '../kernel.ts';
 import { Code, SyscallError, deadlineExceeded, invalidArgument, unimplemented } from '../syscalls/errors.ts';
 import { lookup } from '../syscalls/table.ts';
 import { encode } from './codec.ts';
-import { metaString } from './grpc.ts';
+import { metaString, peerAddress } from './grpc.ts';
 import { messageType } from './proto.ts';
 import { MalformedMessage } from './wire.ts';
 
@@ -19,6 +19,7 @@ const TERMINAL = new Set(['succeeded', 'failed', 'rolled_back', 'cancelled']);
 export function handleSession(kernel: Kernel, call: grpc.ServerDuplexStream<unknown, unknown>): void {
   const streamToken = metaString(call.metadata, 'authorization');
   const streamTraceparent = metaString(call.metadata, 'traceparent');
+  const source = peerAddress(call);
   let inflight = 0;
   let ended = false;
   const unwatch = new Set<() => void>();
@@ -42,6 +43,7 @@ export function handleSession(kernel: Kernel, call: grpc.ServerDuplexStream<unkn
       token: req.authorization || streamToken,
       requestId: req.requestId || undefined,
       traceparent: req.traceparent || streamTraceparent,
+      source,
       deadline: req.timeoutMs > 0 ? Date.now() + req.timeoutMs : undefined,
     });
     const result = req.timeoutMs > 0 ? await withTimeout(pending, req.timeoutMs, row.name) : await pending;

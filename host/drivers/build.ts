@@ -1,10 +1,12 @@
 // Building drivers: AssemblyScript -> asc -> core module -> component (jco's programmatic
-// componentEmbed + componentNew). Outputs go to build/drivers/<name>/, cached by a hash of
-// every input; files are written to a temporary name and renamed, so kernels building at
-// the same time never see half a file.
+// componentEmbed + componentNew). Outputs go to the driver folder's build/ (the shipped
+// drivers': this package's build/drivers/<name>/), cached by a hash of every input; files
+// are written to a temporary name and renamed, so kernels building at the same time never
+// see half a file.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, relative, resolve, sep } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { manifestText, sha256Digest, signManifest, ManifestTemplateSchema, type Manifest, type ManifestTemplate } from './manifest.ts';
 import { binaryKind, extractCoreModule, inspectCoreModule, type CoreModuleInfo } from './wasm.ts';
 import type { HybridKeyPair } from '../crypto/hybrid.ts';
@@ -30,7 +32,7 @@ export class DriverBuildError extends Error {}
 export interface BuildOptions {
   /** Manifest template; default <dir>/manifest.json, or manifests/<name>.json for drivers-as/<name>. */
   manifest?: string;
-  /** Where outputs go; default build/drivers/<name>. */
+  /** Where outputs go; default outDirFor(dir). */
   outDir?: string;
   target?: 'release' | 'debug';
   /** Rebuild even when the cache matches. */
@@ -55,15 +57,39 @@ export interface BuildResult {
   cached: boolean;
 }
 
+/** A shipped driver: drivers-as/<name> of this package. */
+const isShipped = (dir: string) => resolve(dir, '..') === DRIVERS_DIR;
+
 /** The manifest template of a driver folder. */
 export function templatePathFor(dir: string, explicit?: string): string {
   if (explicit) return resolve(explicit);
   const own = join(dir, 'manifest.json');
   if (existsSync(own)) return own;
-  // A shipped driver (drivers-as/<name>) keeps its template in manifests/<name>.json.
+  // A shipped driver keeps its template in manifests/<name>.json.
   const shipped = join(MANIFESTS_DIR, `${basename(resolve(dir))}.json`);
-  if (resolve(dir, '..') === DRIVERS_DIR && existsSync(shipped)) return shipped;
-  throw new DriverBuildError(`no manifest template for ${dir}: expected ${own}${resolve(dir, '..') === DRIVERS_DIR ? ` or ${shipped}` : ''}`);
+  if (isShipped(dir) && existsSync(shipped)) return shipped;
+  throw new DriverBuildError(`no manifest template for ${dir}: expected ${own}${isShipped(dir) ? ` or ${shipped}` : ''}`);
+}
+
+/** Where a driver folder's build goes: <dir>/build, or this package's build/drivers/<name> for a shipped driver. */
+export function outDirFor(dir: string, name: string): string {
+  return isShipped(dir) ? join(BUILD_DIR, 'drivers', name) : join(resolve(dir), 'build');
+}
+
+/** The files a build of a driver folder reads and writes. */
+export function buildPaths(dir: string, opts: Pick<BuildOptions, 'manifest' | 'outDir'> = {}) {
+  const templatePath = templatePathFor(dir, opts.manifest);
+  const template = readTemplate(templatePath);
+  const outDir = resolve(opts.outDir ?? outDirFor(dir, template.name));
+  return {
+    templatePath,
+    template,
+    outDir,
+    corePath: join(outDir, `${template.name}.core.wasm`),
+    componentPath: join(outDir, `${template.name}.component.wasm`),
+    manifestPath: join(outDir, `${template.name}.manifest.json`),
+    recordPath: join(outDir, 'build.json'),
+  };
 }
 
 export function readTemplate(path: string): ManifestTemplate {
@@ -124,54 +150,38 @@ function writeAtomic(path: string, data: Uint8Array | string): void {
   renameSync(tmp, path);
 }
 
-/** Runs asc on a driver folder and returns the core module. */
+/** Runs asc on a driver folder (on a worker thread, asc-worker.mjs) and returns the core module. */
 async function compile(dir: string, template: ManifestTemplate, target: string): Promise<Uint8Array> {
   const source = join(dir, 'assembly', 'index.ts');
   if (!existsSync(source)) throw new DriverBuildError(`${source} does not exist: a driver's source is assembly/index.ts`);
   const hasInit = /export\s+function\s+init\s*\(/.test(readFileSync(source, 'utf8'));
   const entry = join(dir, 'assembly', ENTRY_NAME);
-  const packagePrefix = join(PACKAGES, SDK_PACKAGE) + sep;
-  const { default: asc } = await import('assemblyscript/asc');
-  const stderr = asc.createMemoryStream();
-  let binary: Uint8Array | undefined;
-  const result = await asc.main(
-    [
-      relative(dir, entry),
-      '--config', ASCONFIG,
-      '--target', target,
-      '--baseDir', dir,
-      '--outFile', 'out.wasm',
-      '--path', PACKAGES,
-      '--maximumMemory', String(template.limits.maxMemoryPages),
-      // The host provides env.memory (capped at the limit) and reuses it, zeroed, across calls.
-      '--importMemory',
-      // A failed assertion or throw traps instead of importing env.abort.
-      '--use', `abort=~lib/${SDK_PACKAGE}/abi/driverAbort`,
-      '--noColors',
-    ],
-    {
-      stdout: asc.createMemoryStream(),
-      stderr,
-      readFile: (name: string, baseDir: string) => {
-        const path = resolve(baseDir, name);
-        if (path === entry) return entrySource(hasInit);
-        const mapped = path.startsWith(packagePrefix) ? join(SDK_DIR, path.slice(packagePrefix.length)) : path;
-        try {
-          return readFileSync(mapped, 'utf8');
-        } catch {
-          return null;
-        }
-      },
-      writeFile: (name: string, contents: Uint8Array | string) => {
-        if (name.endsWith('.wasm') && typeof contents !== 'string') binary = contents;
-      },
-      listFiles: () => [],
-    },
-  );
-  if (result.error || !binary) {
-    throw new DriverBuildError(`asc failed to build ${template.name} from ${source}:\n${stderr.toString().trim() || result.error?.message}`);
+  const args = [
+    relative(dir, entry),
+    '--config', ASCONFIG,
+    '--target', target,
+    '--baseDir', dir,
+    '--outFile', 'out.wasm',
+    '--path', PACKAGES,
+    '--maximumMemory', String(template.limits.maxMemoryPages),
+    // The host provides env.memory (capped at the limit) and reuses it, zeroed, across calls.
+    '--importMemory',
+    // A failed assertion or throw traps instead of importing env.abort.
+    '--use', `abort=~lib/${SDK_PACKAGE}/abi/driverAbort`,
+    '--noColors',
+  ];
+  const workerData = { args, entry, entrySource: entrySource(hasInit), packagePrefix: join(PACKAGES, SDK_PACKAGE) + sep, sdkDir: SDK_DIR };
+  const result = await new Promise<{ binary?: Uint8Array; stderr: string; error?: string }>((resolvePromise, reject) => {
+    // No inherited --import: the thread must not load a TypeScript loader (asc-worker.mjs).
+    const worker = new Worker(new URL('./asc-worker.mjs', import.meta.url), { workerData, execArgv: [] });
+    worker.once('message', resolvePromise);
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`asc's thread exited with code ${code} before answering`)));
+  });
+  if (result.error || !result.binary) {
+    throw new DriverBuildError(`asc failed to build ${template.name} from ${source}:\n${result.stderr.trim() || result.error}`);
   }
-  return binary;
+  return result.binary;
 }
 
 /** Wraps a core module into a component of the camos:driver world. */
@@ -190,14 +200,8 @@ const hostImports = (info: CoreModuleInfo) => info.imports.filter((i) => i.kind 
 /** Builds a driver folder (assembly/index.ts + manifest template) into a core module and a component. */
 export async function buildDriver(dir: string, opts: BuildOptions = {}): Promise<BuildResult> {
   dir = resolve(dir);
-  const templatePath = templatePathFor(dir, opts.manifest);
-  const template = readTemplate(templatePath);
+  const { templatePath, template, outDir, corePath, componentPath, manifestPath, recordPath } = buildPaths(dir, opts);
   const target = opts.target ?? 'release';
-  const outDir = resolve(opts.outDir ?? join(BUILD_DIR, 'drivers', template.name));
-  const corePath = join(outDir, `${template.name}.core.wasm`);
-  const componentPath = join(outDir, `${template.name}.component.wasm`);
-  const manifestPath = join(outDir, `${template.name}.manifest.json`);
-  const recordPath = join(outDir, 'build.json');
   const hash = sourceHash(dir, template, target);
 
   let core: Uint8Array | undefined;

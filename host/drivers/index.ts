@@ -5,6 +5,7 @@ import { resolve } from 'node:path';
 import type { Kernel } from '../kernel.ts';
 import { buildAndSignAll } from './build.ts';
 import { ensureLocalPublisher } from './keys.ts';
+import { enforceTrust } from './revocation.ts';
 import { DriverRuntime } from './runtime.ts';
 import { TrustStore } from './trust.ts';
 import { DriverWatcher } from './watch.ts';
@@ -15,9 +16,10 @@ export type { LoadOptions, LoadOutcome, LoadSource } from './loader.ts';
 export { DriverWatcher } from './watch.ts';
 
 /**
- * Opens the runtime: starts the pool, loads the example drivers (built from drivers-as/
- * and signed by this kernel's own publisher key, which its trust store holds), then the
- * manifests of the watched directory, and registers with the kernel.
+ * Opens the runtime: starts the pool, withdraws drivers whose key loses trust from then
+ * on, loads the example drivers (built from drivers-as/ and signed by this kernel's own
+ * publisher key, which its trust store holds), then the manifests of the watched
+ * directory, and registers with the kernel.
  */
 export async function openDrivers(kernel: Kernel): Promise<DriverRuntime> {
   const config = kernel.config.drivers;
@@ -28,12 +30,15 @@ export async function openDrivers(kernel: Kernel): Promise<DriverRuntime> {
     workerNice: config.workerNice,
     defaultTimeoutMs: config.defaultTimeoutMs,
     trust,
+    driversDir: resolve(kernel.dataDir, config.dir || 'drivers'),
   });
+  const stopEnforcing = enforceTrust(runtime, kernel.log);
   let watcher: DriverWatcher | undefined;
   kernel.register({
     name: 'drivers',
     health: () => runtime.health(),
     close: async () => {
+      stopEnforcing();
       await watcher?.close();
       await runtime.close();
     },
@@ -41,7 +46,7 @@ export async function openDrivers(kernel: Kernel): Promise<DriverRuntime> {
   await runtime.warm();
   if (config.loadExamples) await loadExamples(kernel, runtime, trust);
   if (config.watch) {
-    watcher = new DriverWatcher(resolve(kernel.dataDir, config.dir || 'drivers'), runtime, trust, kernel.log);
+    watcher = new DriverWatcher(runtime.driversDir, runtime, trust, kernel.log);
     runtime.watcher = watcher;
     await watcher.start();
   }

@@ -1,14 +1,17 @@
 // Loading a driver: read its manifest and component, verify them (manifest.ts), then hand
 // the verified core module to the runtime. A refusal loads nothing and lists every reason.
-import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { Code, SyscallError, failedPrecondition, invalidArgument, notFound } from '../syscalls/errors.ts';
+// A manifest named by path is read from the drivers directory only, and no error quotes
+// what a file holds: a caller must not learn the contents of files it names.
+import { closeSync, constants, fstatSync, openSync, readFileSync, realpathSync } from 'node:fs';
+import { resolve, sep } from 'node:path';
+import { Code, SyscallError, failedPrecondition, invalidArgument, notFound, permissionDenied } from '../syscalls/errors.ts';
 import { modulePathOf, verifyManifest, type ManifestVerdict } from './manifest.ts';
 import { extractCoreModule } from './wasm.ts';
 import type { DriverInfo, DriverRuntime } from './runtime.ts';
 import type { TrustStore } from './trust.ts';
 
 export type LoadSource =
+  /** A manifest file in the runtime's drivers directory (a relative path is taken from there), its component beside it. */
   | { manifestPath: string }
   | { manifest: Uint8Array | string | Record<string, unknown>; module: Uint8Array };
 
@@ -24,21 +27,55 @@ export interface LoadOptions {
   audit?: boolean;
 }
 
-function readSource(source: LoadSource): { manifest: Uint8Array | string | Record<string, unknown>; module: Uint8Array; origin?: string } {
+function readSource(source: LoadSource, root: string): { manifest: Uint8Array | string | Record<string, unknown>; module: Uint8Array; origin?: string } {
   if (!('manifestPath' in source)) return source;
-  const path = resolve(source.manifestPath);
-  if (!existsSync(path)) throw notFound(`manifest ${path} does not exist (the path is read on the kernel's machine)`);
-  const text = readFileSync(path, 'utf8');
+  const path = confined(root, source.manifestPath, 'manifest');
+  const text = readRegularFile(path).toString('utf8');
   let parsed: { name?: unknown; module?: unknown };
   try {
     parsed = JSON.parse(text);
-  } catch (e) {
-    throw invalidArgument(`manifest ${path} is not valid JSON: ${(e as Error).message}`);
+  } catch {
+    throw invalidArgument(`manifest ${path} is not valid JSON`);
   }
   if (typeof parsed?.name !== 'string') throw invalidArgument(`manifest ${path} has no 'name'`);
-  const modulePath = modulePathOf(path, { name: parsed.name, module: typeof parsed.module === 'string' ? parsed.module : undefined });
-  if (!existsSync(modulePath)) throw notFound(`the component of manifest ${path} is missing: ${modulePath}`);
-  return { manifest: text, module: new Uint8Array(readFileSync(modulePath)), origin: path };
+  const modulePath = confined(root, modulePathOf(path, { name: parsed.name, module: typeof parsed.module === 'string' ? parsed.module : undefined }), `component of manifest ${path}`);
+  return { manifest: text, module: new Uint8Array(readRegularFile(modulePath)), origin: path };
+}
+
+/** The real path of a file inside root (relative paths start there); refuses any other, symbolic links included. */
+function confined(root: string, path: string, what: string): string {
+  const lexicalRoot = resolve(root);
+  let realRoot = lexicalRoot;
+  try {
+    realRoot = realpathSync(lexicalRoot);
+  } catch {
+    // no drivers directory yet: nothing can be inside it, and the checks below say so
+  }
+  const outside = `${what} ${path} is outside the drivers directory ${lexicalRoot}: a path names a file there (send the manifest's and the component's bytes to load from elsewhere)`;
+  const wanted = resolve(lexicalRoot, path);
+  // Refused before the file system is asked, so a refusal tells nothing about the file.
+  if (!within(lexicalRoot, wanted) && !within(realRoot, wanted)) throw permissionDenied(outside);
+  let real: string;
+  try {
+    real = realpathSync(wanted);
+  } catch {
+    throw notFound(`${what} ${wanted} does not exist in the drivers directory (paths are read on the kernel's machine)`);
+  }
+  if (!within(realRoot, real)) throw permissionDenied(`${outside}; it is a symbolic link, or inside one, that leads out`);
+  return real;
+}
+
+const within = (root: string, path: string) => path.startsWith(root.endsWith(sep) ? root : root + sep);
+
+/** A regular file's bytes; a FIFO or device is refused without being read (or waited on). */
+function readRegularFile(path: string): Buffer {
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW);
+  try {
+    if (!fstatSync(fd).isFile()) throw invalidArgument(`${path} is not a regular file`);
+    return readFileSync(fd);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Verifies and installs a driver; throws FAILED_PRECONDITION with every reason when refused. */
@@ -46,7 +83,7 @@ export async function loadDriver(runtime: DriverRuntime, trust: TrustStore, sour
   let label = 'manifestPath' in source ? source.manifestPath : 'the driver';
   let verdict: ManifestVerdict | undefined;
   try {
-    const { manifest, module, origin } = readSource(source);
+    const { manifest, module, origin } = readSource(source, runtime.driversDir);
     // Compiling (on V8's background threads) starts before the signatures are checked; its
     // result is used only if they verify. Compiling runs none of the driver's code, and it
     // copies the bytes now, before anything else can see them.

@@ -5,10 +5,11 @@
 import { Gauge } from 'prom-client';
 import type { Kernel } from '../kernel.ts';
 import type { Staging } from '../context/index.ts';
-import { Code, SyscallError, deadlineExceeded, failedPrecondition, internal, notFound, resourceExhausted, unavailable } from '../syscalls/errors.ts';
+import { Code, SyscallError, deadlineExceeded, failedPrecondition, internal, notFound, permissionDenied, resourceExhausted, unavailable } from '../syscalls/errors.ts';
 import { nextRequestId, randomHex, timeOrderedHex } from '../syscalls/ids.ts';
 import type { AuditEntry } from '../syscalls/types.ts';
 import { loadDriver, type LoadOptions, type LoadOutcome, type LoadSource } from './loader.ts';
+import { CallStats } from './call-stats.ts';
 import { checkModule } from './module.ts';
 import { DriverPool, type ContextReader, type PoolCall, type WorkerAnswer } from './pool.ts';
 import type { TrustStore } from './trust.ts';
@@ -53,6 +54,10 @@ export interface DriverInfo {
   loadedAt: number;
   calls: number;
   size: number;
+  errors: number;
+  p50Ms: number;
+  p99Ms: number;
+  limits: DriverLimits;
 }
 
 /**
@@ -91,6 +96,7 @@ interface LoadedDriver extends Omit<VerifiedDriver, 'core' | 'compiled'> {
   importedMemory?: { initial: number; maximum: number };
   loadedAt: number;
   calls: number;
+  stats: CallStats;
   inflight: number;
   /** Set by unload: resolves when the last call in flight ends. */
   drained?: () => void;
@@ -105,6 +111,8 @@ export interface RuntimeOptions {
   defaultTimeoutMs: number;
   /** Publisher keys manifests are verified against. */
   trust: TrustStore;
+  /** The only directory a load by manifest path may read from (the watched drivers dir). */
+  driversDir: string;
 }
 
 /** Orders versions: numeric dot-separated parts compare as numbers, a pre-release sorts first. */
@@ -167,9 +175,12 @@ export class DriverRuntime {
   private readonly pool: DriverPool;
   private readonly defaultTimeoutMs: number;
   readonly trust: TrustStore;
+  readonly driversDir: string;
   /** The hot-loading watcher of the drivers directory, when watching. */
   watcher?: DriverWatcher;
   private readonly drivers = new Map<string, Map<string, LoadedDriver>>();
+  /** name@version of drivers withdrawn (their publisher key lost trust) -> why, until loaded again. */
+  private readonly withdrawn = new Map<string, string>();
   /** Installs so far: each gets its own pool key (LoadedDriver.key). */
   private installs = 0;
   private closing = false;
@@ -180,6 +191,7 @@ export class DriverRuntime {
     this.pool = new DriverPool(opts.poolSize, opts.callsPerWorker, opts.workerNice);
     this.defaultTimeoutMs = opts.defaultTimeoutMs;
     this.trust = opts.trust;
+    this.driversDir = opts.driversDir;
     this.metric = driverGauge(kernel);
   }
 
@@ -226,7 +238,10 @@ export class DriverRuntime {
   private resolve(ref: string): LoadedDriver {
     const d = this.find(ref);
     if (d) return d;
-    const { name } = parseRef(ref);
+    const { name, version } = parseRef(ref);
+    for (const [w, why] of this.withdrawn) {
+      if (version ? w === ref : parseRef(w).name === name) throw permissionDenied(why, { driver: w });
+    }
     const versions = this.drivers.get(name);
     if (versions) throw notFound(`driver '${ref}' is not loaded; loaded versions of '${name}': ${[...versions.keys()].join(', ')}`, { driver: ref });
     throw notFound(`driver '${ref}' is not loaded; \`camos driver list\` shows the loaded drivers`, { driver: ref });
@@ -250,11 +265,15 @@ export class DriverRuntime {
       throw failedPrecondition(`driver '${ref}' is not a valid WebAssembly module: ${(e as Error).message}`);
     }
     const importedMemory = checkModule(ref, v.core, module, v.capabilities, v.limits.memoryPages);
+    // The key may have lost trust while the module compiled.
+    const key = this.trust.get(v.publisher);
+    if (!key || key.revoked) throw failedPrecondition(`driver '${ref}' refused: its publisher key ${v.publisher} ${key ? 'was revoked' : 'left the trust store'} while it loaded`);
     const { core: _core, compiled: _compiled, ...rest } = v;
-    const loaded: LoadedDriver = { ...rest, ref, key: `${ref}#${++this.installs}`, module, importedMemory, loadedAt: Date.now(), calls: 0, inflight: 0 };
+    const loaded: LoadedDriver = { ...rest, ref, key: `${ref}#${++this.installs}`, module, importedMemory, loadedAt: Date.now(), calls: 0, stats: new CallStats(), inflight: 0 };
     let versions = this.drivers.get(v.name);
     if (!versions) this.drivers.set(v.name, (versions = new Map()));
     versions.set(v.version, loaded);
+    this.withdrawn.delete(ref);
     this.kernel.log.info({ driver: ref, digest: v.digest, origin: v.origin }, `driver ${ref} loaded`);
     return info(loaded);
   }
@@ -274,6 +293,22 @@ export class DriverRuntime {
     return targets.map(info);
   }
 
+  /**
+   * Unloads a driver at once, without waiting for its calls in flight (they finish), and
+   * answers later calls of it with PERMISSION_DENIED and `why` until it is loaded again.
+   */
+  withdraw(ref: string, why: string): DriverInfo | undefined {
+    const { name, version } = parseRef(ref);
+    const versions = this.drivers.get(name);
+    const d = version ? versions?.get(version) : undefined;
+    if (!d) return undefined;
+    versions!.delete(d.version);
+    if (versions!.size === 0) this.drivers.delete(name);
+    this.withdrawn.set(d.ref, why);
+    this.kernel.log.warn({ driver: d.ref, publisher: d.publisher }, why);
+    return info(d);
+  }
+
   async invoke(ref: string, input: Uint8Array, opts: InvokeOptions = {}): Promise<InvokeResult> {
     if (this.closing) throw unavailable(`driver '${ref}' cannot run: the driver runtime is shutting down`);
     const d = this.resolve(ref);
@@ -285,6 +320,7 @@ export class DriverRuntime {
     const reader = d.capabilities.includes('context-read') ? this.reader(opts.staging) : undefined;
     const run = new Invocation(timeoutMs);
     opts.signal?.addEventListener('abort', run, { once: true });
+    let ok = false;
     try {
       if (opts.signal?.aborted) throw new SyscallError(Code.CANCELLED, `call to driver '${d.ref}' was cancelled before it started`);
       let answer: WorkerAnswer;
@@ -318,8 +354,10 @@ export class DriverRuntime {
       this.effects(d, answer);
       if (answer.error) throw this.failure(d, answer.error, opts.taskId);
       if (answer.writes.length) await this.commitWrites(d, answer, opts);
+      ok = true;
       return { output: answer.output!, driver: d.ref, durationMs: performance.now() - started };
     } finally {
+      d.stats.record(performance.now() - started, ok);
       clearTimeout(run.timer);
       opts.signal?.removeEventListener('abort', run);
       if (--d.inflight === 0) d.drained?.();
@@ -446,6 +484,9 @@ function info(d: LoadedDriver): DriverInfo {
     loadedAt: d.loadedAt,
     calls: d.calls,
     size: d.size,
+    errors: d.stats.errors,
+    ...d.stats.percentiles(),
+    limits: { ...d.limits },
   };
 }
 

@@ -1,7 +1,10 @@
 // `camos driver new <name>`: a driver folder that builds, signs, loads and answers on the
-// first try: source, manifest template and a test.
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+// first try, wherever it is: source, manifest template, a test, and a package.json that
+// depends on this camos by path (node_modules/camos links to it, as `npm install` would
+// make it), so the test imports 'camos' with no install step and no network.
+import { existsSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { ROOT } from '../root.ts';
 import { ManifestTemplateSchema, WIT_WORLD, type ManifestTemplate } from './manifest.ts';
 
 export class ScaffoldError extends Error {}
@@ -45,7 +48,22 @@ test('${name} greets the name it is given', async () => {
 });
 `;
 
-/** Writes <dir>/assembly/index.ts, <dir>/manifest.json and <dir>/test/<name>.test.ts. */
+// `camos/register` lets Node load camos's TypeScript sources (through camos's own tsx).
+const packageJson = (name: string) =>
+  JSON.stringify(
+    {
+      name: `${name}-driver`,
+      version: '0.1.0',
+      private: true,
+      type: 'module',
+      scripts: { test: 'node --import camos/register --test test/*.test.ts' },
+      devDependencies: { camos: `file:${ROOT}` },
+    },
+    null,
+    2,
+  ) + '\n';
+
+/** Writes the driver's source, manifest template, test, package.json and .gitignore, and links node_modules/camos. */
 export function scaffoldDriver(dir: string, name: string, opts: { description?: string } = {}): { dir: string; files: string[] } {
   dir = resolve(dir);
   const template: ManifestTemplate = {
@@ -63,10 +81,15 @@ export function scaffoldDriver(dir: string, name: string, opts: { description?: 
     [join(dir, 'assembly', 'index.ts')]: source(name),
     [join(dir, 'manifest.json')]: JSON.stringify(template, null, 2) + '\n',
     [join(dir, 'test', `${name}.test.ts`)]: testSource(name),
+    [join(dir, 'package.json')]: packageJson(name),
+    [join(dir, '.gitignore')]: 'build/\nnode_modules/\n',
   };
   for (const [path, text] of Object.entries(files)) {
     mkdirSync(join(path, '..'), { recursive: true });
     writeFileSync(path, text);
   }
-  return { dir, files: Object.keys(files) };
+  const link = join(dir, 'node_modules', 'camos');
+  mkdirSync(join(link, '..'), { recursive: true });
+  symlinkSync(ROOT, link, 'dir');
+  return { dir, files: [...Object.keys(files), `${link} -> ${ROOT}`] };
 }

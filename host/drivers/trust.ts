@@ -1,7 +1,8 @@
 // The trust store: publisher keys this kernel accepts driver manifests from, kept in
 // <data-dir>/trust.json. The CLI edits the file while a kernel runs, so the store re-reads
-// it when it changes; `generation` moves on every change so cached verdicts expire.
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+// it when it changes; `generation` moves on every change so cached verdicts expire, and
+// watchers hear of every change (the runtime unloads what a revoked or removed key signed).
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, watch, writeFileSync, type FSWatcher } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { publicKeyFromJson, publicKeyToJson, type HybridPublicKey } from '../crypto/hybrid.ts';
@@ -31,11 +32,18 @@ const FileSchema = z.object({
 
 export class TrustStoreError extends Error {}
 
+/** The keys as they are now; called after every change, whoever made it. */
+export type TrustListener = (store: TrustStore) => void;
+
 export class TrustStore {
   readonly path: string;
   private keys = new Map<string, TrustedKey>();
   private stamp = '';
   private gen = 0;
+  private readonly listeners = new Set<TrustListener>();
+  /** Watches trust.json while someone listens; undefined until the file exists. */
+  private fileWatch?: FSWatcher;
+  private onWatchError: (e: Error) => void = () => {};
 
   constructor(dataDir: string) {
     this.path = join(dataDir, 'trust.json');
@@ -56,6 +64,21 @@ export class TrustStore {
   list(): TrustedKey[] {
     this.refresh();
     return [...this.keys.values()].sort((a, b) => a.addedAt - b.addedAt);
+  }
+
+  /**
+   * Calls listener after every change of the keys: one made through this object at once,
+   * one written to trust.json by another process (the CLI) as soon as the file's watch
+   * fires. Returns the function that stops listening.
+   */
+  watch(listener: TrustListener, onError: (e: Error) => void = () => {}): () => void {
+    this.listeners.add(listener);
+    this.onWatchError = onError;
+    this.armFileWatch();
+    return () => {
+      this.listeners.delete(listener);
+      if (!this.listeners.size) this.disarmFileWatch();
+    };
   }
 
   /** Trusts a publisher key; adding a key already trusted is a no-op, a revoked one is refused. */
@@ -110,9 +133,40 @@ export class TrustStore {
       stamp = `${st.ino}:${st.size}:${st.mtimeMs}`;
     }
     if (!force && stamp === this.stamp) return;
+    // Read before taking the stamp: an unreadable file keeps failing until it is fixed.
+    this.keys = stamp === 'absent' ? new Map() : this.read();
+    const first = this.stamp === '';
     this.stamp = stamp;
     this.gen++;
-    this.keys = stamp === 'absent' ? new Map() : this.read();
+    if (this.listeners.size) this.armFileWatch();
+    if (!first) for (const l of this.listeners) l(this);
+  }
+
+  // An atomic rename replaces the file's inode, which ends its watch: each event re-reads
+  // the file and re-arms the watch on the one now at the path.
+  private armFileWatch(): void {
+    if (this.fileWatch || !existsSync(this.path)) return;
+    try {
+      this.fileWatch = watch(this.path, { persistent: false }, () => this.fileChanged());
+      this.fileWatch.on('error', () => this.fileChanged());
+    } catch {
+      // gone between the check and the watch: the next refresh arms it
+    }
+  }
+
+  private disarmFileWatch(): void {
+    this.fileWatch?.close();
+    this.fileWatch = undefined;
+  }
+
+  private fileChanged(): void {
+    this.disarmFileWatch();
+    try {
+      this.refresh();
+    } catch (e) {
+      this.onWatchError(e as Error);
+    }
+    this.armFileWatch();
   }
 
   private read(): Map<string, TrustedKey> {

@@ -5,6 +5,8 @@ import { existsSync, readFileSync, renameSync, writeFileSync, openSync, fsyncSyn
 import { join } from 'node:path';
 import type { Principal } from '../syscalls/types.ts';
 
+export { Refusals } from './refusals.ts';
+
 interface TokenRecord {
   tokenId: string;
   agentId: string;

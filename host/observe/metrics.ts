@@ -9,6 +9,7 @@ export class KernelMetrics {
   private readonly latency: LatencyHistogram;
   // Label children cached per syscall: prom-client's label lookup is the slow part.
   private readonly children = new Map<string, { ok: Counter.Internal; latency: Float64Array }>();
+  private readonly exposed: (() => string)[] = [];
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'camos_process_' });
@@ -37,8 +38,13 @@ export class KernelMetrics {
     }
   }
 
+  /** Adds text written by another part of the kernel (agents' metrics) to every scrape. */
+  expose(text: () => string): void {
+    this.exposed.push(text);
+  }
+
   async text(): Promise<string> {
-    return this.registry.metrics();
+    return (await this.registry.metrics()) + this.exposed.map((t) => t()).join('');
   }
 }
 

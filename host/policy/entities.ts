@@ -1,5 +1,5 @@
 // Turns camos principals and resources into Cedar entities, with the facts policies read:
-// an agent's registration, who owns a namespace or a task, which driver a version is of.
+// an agent's registration by the admin, who owns a namespace or a task, which driver a version is of.
 import type { Principal, Resource } from '../syscalls/types.ts';
 import type { EntityJson, EntityUid } from './cedar.ts';
 
@@ -10,11 +10,13 @@ export interface Directory {
   taskAgents(taskId: string): string[];
 }
 
+/** What the admin set of an agent: an agent's claims about itself are not among them. */
 export interface AgentFacts {
   capabilities: string[];
   trust: number;
   groups: string[];
   status: string;
+  registeredBy: 'admin' | 'self';
 }
 
 export function principalUid(p: Principal): EntityUid {
@@ -51,7 +53,7 @@ function agentEntity(id: string, dir: Directory): EntityJson {
       trust: { __extn: { fn: 'decimal', arg: clampTrust(a?.trust ?? 0).toFixed(4) } },
       groups,
       status: a?.status ?? '',
-      registered: a !== undefined,
+      registered: a?.registeredBy === 'admin',
     },
     parents: groups.map((g) => ({ type: 'Group', id: g })),
   };

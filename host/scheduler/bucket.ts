@@ -52,6 +52,8 @@ export class TokenBucket {
       this.tokens = this.burst; // unlimited (the admin)
       return;
     }
+    // A caller may pass a time read before the bucket was made: time never runs backwards here.
+    if (now <= this.last) return;
     this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) / 1000) * this.rate);
     this.last = now;
   }

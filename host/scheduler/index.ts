@@ -56,7 +56,8 @@ export interface TaskRunner {
   readonly capacity: number;
 }
 
-export type TaskState = 'queued' | 'assigned' | 'running' | 'succeeded' | 'failed' | 'rolled_back' | 'cancelled';
+export const TASK_STATES = ['queued', 'assigned', 'running', 'succeeded', 'failed', 'rolled_back', 'cancelled'] as const;
+export type TaskState = (typeof TASK_STATES)[number];
 const FINISHED: ReadonlySet<TaskState> = new Set(['succeeded', 'failed', 'rolled_back', 'cancelled']);
 
 /** A task as submitted (the proto's Task, decoded and validated). */
@@ -136,6 +137,16 @@ export interface SchedulerDeps {
   heapModule?: WebAssembly.Module;
   /** Milliseconds; Date.now by default (tests drive their own clock). */
   clock?: () => number;
+}
+
+/** A task as the console's queue view shows it: its status, its score's terms and its agent's stride standing. */
+export interface TaskListing {
+  task: TaskStatus;
+  scoreBreakdown: ScoreTerm[];
+  /** 1 = the highest aged score among queued tasks; 0 when not queued. */
+  rank: number;
+  agentPass: number;
+  shareWeight: number;
 }
 
 export interface CommitResult {
@@ -292,6 +303,30 @@ export class Scheduler {
     return out;
   }
 
+  /**
+   * Tasks submitted by or handled by `agentId` (all without it): queued ones first, highest
+   * aged score first (ties: earlier deadline, then earlier submission), then the rest newest first.
+   */
+  list(filter: { state?: TaskState; agentId?: string; limit: number }): TaskListing[] {
+    const queued: TaskListing[] = [];
+    const rest: TaskListing[] = [];
+    const deadline = (l: TaskListing) => this.records.get(l.task.taskId)!.spec.deadline || Infinity;
+    for (const r of this.records.values()) {
+      if (filter.state && r.state !== filter.state) continue;
+      if (filter.agentId && r.agentId !== filter.agentId && r.handler !== filter.agentId) continue;
+      const task = this.status(r);
+      const q = this.queues.get(r.agentId);
+      const rate = this.cfg.agingPerSecond;
+      const aging = r.state === 'queued' ? { rate, waitedSeconds: rate > 0 ? (task.score - r.base) / rate : 0 } : undefined;
+      const listing = { task, scoreBreakdown: breakdown(r.dims, this.weights, aging), rank: 0, agentPass: q?.pass ?? 0, shareWeight: q?.weight ?? 0 };
+      (r.state === 'queued' ? queued : rest).push(listing);
+    }
+    queued.sort((a, b) => b.task.score - a.task.score || deadline(a) - deadline(b) || a.task.queuedAt - b.task.queuedAt);
+    queued.forEach((l, i) => (l.rank = i + 1));
+    rest.sort((a, b) => b.task.queuedAt - a.task.queuedAt);
+    return [...queued, ...rest].slice(0, filter.limit);
+  }
+
   /** Calls `listener` with the task's status now and on every change; returns the unsubscribe. */
   watch(id: string, listener: (s: TaskStatus) => void): () => void {
     const r = this.records.get(id);
@@ -405,6 +440,11 @@ export class Scheduler {
 
   currentWeights(): Weights {
     return { ...this.weights };
+  }
+
+  /** What the queue view explains its order by: weights, aging rate, preemption margin, counts. */
+  standing() {
+    return { weights: this.currentWeights(), agingPerSecond: this.cfg.agingPerSecond, preemptMargin: this.cfg.preemptMargin, queued: this.queued, running: this.running };
   }
 
   /** The agent's token bucket now (for explanations and the CLI). */
@@ -603,7 +643,7 @@ export class Scheduler {
     const agent = this.deps.agents.get(agentId);
     if (!agent) {
       // The admin (the operator, or the program embedding the kernel) has no quota.
-      if (agentId === 'admin') return { agentId: 'admin', capabilities: [], ...this.cfg.agentDefaults, trust: 1, quotaRate: Infinity, quotaBurst: Infinity, status: 'active', groups: [], metadata: {}, registeredAt: this.epoch };
+      if (agentId === 'admin') return { agentId: 'admin', capabilities: [], claimedCapabilities: [], registeredBy: 'admin', ...this.cfg.agentDefaults, trust: 1, quotaRate: Infinity, quotaBurst: Infinity, status: 'active', groups: [], metadata: {}, registeredAt: this.epoch };
       throw failedPrecondition(`field 'task.agent_id': agent '${agentId}' is not registered; register it with sys_agent_register`);
     }
     if (agent.status === 'suspended') throw failedPrecondition(`field 'task.agent_id': agent '${agentId}' is suspended and may not submit tasks`);

@@ -171,3 +171,38 @@ export const contextVersionList: SyscallDef<z.infer<typeof VersionListSchema>> =
     };
   },
 };
+
+const ListSchema = z.object({
+  namespace: z.union([z.literal(''), namespace]).default(''),
+  prefix: z.string().max(256).regex(/^[A-Za-z0-9_./:-]*$/, KEY_RULE).default(''),
+  limit: z.number().int().min(0).default(0),
+  pageToken: z.string().max(512).default(''),
+});
+
+export const contextList: SyscallDef<z.infer<typeof ListSchema>> = {
+  schema: ListSchema,
+  action: 'context_list',
+  // Without a namespace it lists the namespaces, each one filtered by the caller's context_read grant.
+  resource: (req) => (req.namespace ? { type: 'Namespace', id: req.namespace } : { type: 'Kernel', id: 'context' }),
+  handle: async (req, call) => {
+    const s = store(call);
+    if (!req.namespace) {
+      const readable: string[] = [];
+      for (const ns of s.namespaces()) {
+        const d = await call.kernel.authorizer.authorize({ principal: call.caller, action: 'context_read', resource: { type: 'Namespace', id: ns }, syscall: call.syscall, request: req });
+        if (d.allowed) readable.push(ns);
+      }
+      call.evidence.returned = readable.length;
+      return { namespaces: readable };
+    }
+    const after = req.pageToken ? Buffer.from(req.pageToken, 'base64url').toString('utf8') : '';
+    const page = s.keys(req.namespace, { prefix: req.prefix, after, limit: req.limit });
+    call.evidence.returned = page.keys.length;
+    const last = page.keys.at(-1);
+    return {
+      keys: page.keys.map((k) => ({ key: k.key, version: k.version, timestamp: k.timestamp, author: k.author, size: k.size, deleted: k.deleted })),
+      hasMore: page.hasMore,
+      nextToken: page.hasMore && last ? Buffer.from(last.key).toString('base64url') : '',
+    };
+  },
+};

@@ -13,12 +13,12 @@ export const healthCheck: SyscallDef<{ detailed: boolean }> = {
   // The summary is open so that probes need no token; the detailed report (paths, memory,
   // counts of every subsystem) needs a health_detail grant, which only the admin has by default.
   open: (req) => !req?.detailed,
+  // The caller fields let a client (the console) learn whom its token stands for.
   handle: async (req, call) => {
-    if (!req.detailed) return call.kernel.healthSummary();
-    if (!(await permits(call, 'health_detail', kernelResource()))) {
+    if (req.detailed && !(await permits(call, 'health_detail', kernelResource()))) {
       throw permissionDenied(`${call.caller.id} may not read the detailed health report (it needs a health_detail grant); the summary (detailed=false) is open`);
     }
-    return call.kernel.health();
+    return { ...(await (req.detailed ? call.kernel.health() : call.kernel.healthSummary())), caller: call.caller.id, callerKind: call.caller.kind };
   },
 };
 

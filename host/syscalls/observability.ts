@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { answererFor, explain, scopeOf, type AuditScope, type Telemetry } from '../audit/index.ts';
 import type { AuditLog } from '../audit/index.ts';
 import { LABEL_NAME, METRIC_NAME } from '../observe/agent-metrics.ts';
-import { notFound, unavailable } from './errors.ts';
+import { notFound, permissionDenied, unavailable } from './errors.ts';
 import { permits } from './permits.ts';
 import type { CallContext, SyscallDef } from './types.ts';
 
@@ -132,3 +132,71 @@ export const nlQuery: SyscallDef<z.infer<typeof NlQuerySchema>> = {
     return answer;
   },
 };
+
+const AuditQuerySchema = z.object({
+  caller: z.string().max(128).default(''),
+  syscalls: z.array(z.string().min(1).max(64)).max(64).default([]),
+  outcome: z.enum(['', 'ok', 'denied', 'error'], 'outcome is ok, denied or error (or empty: any)').default(''),
+  code: z.number().int().min(0).max(16).default(0),
+  since: z.number().int().min(0).default(0),
+  until: z.number().int().min(0).default(0),
+  taskId: z.string().max(128).default(''),
+  targetPrefix: z.string().max(1024).default(''),
+  limit: z.number().int().min(0).max(1000, 'limit is at most 1000').default(0),
+  beforeSeq: z.number().int().min(0).default(0),
+  verify: z.boolean().default(false),
+});
+
+export const auditQuery: SyscallDef<z.infer<typeof AuditQuerySchema>> = {
+  schema: AuditQuerySchema,
+  action: 'audit_query',
+  resource: () => ({ type: 'Kernel', id: 'audit' }),
+  handle: async (req, call) => {
+    // The records a caller may read, as for questions and explanations (host/audit/scope.ts).
+    const scope = await scopeFor(call);
+    if (!scope.all && req.caller && !scope.callers.includes(req.caller)) throw permissionDenied(`${call.caller.id} may not read the audit records of '${req.caller}' (that needs an audit_read grant on Agent::"${req.caller}")`);
+    if (!scope.all && req.verify) throw permissionDenied('only the admin (or an audit_read grant on Kernel::"audit") may verify the audit chain: it reads every record');
+    const log = auditLog(call);
+    const limit = req.limit || 100;
+    const found = log.query({
+      scope,
+      caller: req.caller || undefined,
+      syscalls: req.syscalls,
+      outcome: req.outcome || undefined,
+      code: req.code || undefined,
+      since: req.since || undefined,
+      until: req.until || undefined,
+      taskId: req.taskId || undefined,
+      targetPrefix: req.targetPrefix || undefined,
+      beforeSeq: req.beforeSeq || undefined,
+      limit: limit + 1,
+      order: 'desc',
+    });
+    call.evidence.returned = Math.min(found.records.length, limit);
+    const records = found.records.slice(0, limit).map((r) => ({
+      seq: r.seq,
+      time: r.time,
+      caller: r.caller,
+      syscall: r.syscall,
+      door: r.door,
+      target: r.target,
+      outcome: r.outcome,
+      code: r.code,
+      message: r.message ?? '',
+      policies: r.policies ?? [],
+      taskId: r.taskId ?? '',
+      traceId: r.traceId,
+      durationUs: r.durationUs,
+      evidenceJson: JSON.stringify(r.evidence),
+    }));
+    return { records, hasMore: found.records.length > limit, queryRan: found.sql, chain: req.verify ? chainStatus(call, log) : null };
+  },
+};
+
+function chainStatus(call: CallContext, log: AuditLog) {
+  const keys = call.kernel.keys;
+  const trustedKeys = keys ? new Map(keys.list().flatMap((k) => (keys.publicKey(k.keyId) ? [[k.keyId, keys.publicKey(k.keyId)!] as const] : []))) : undefined;
+  const report = log.verify({ trustedKeys });
+  call.evidence.chainOk = report.ok;
+  return { ok: report.ok, records: report.records, firstSeq: report.firstSeq, lastSeq: report.lastSeq, checkpoints: report.checkpoints, signedThrough: report.signedThrough, summary: report.summary };
+}

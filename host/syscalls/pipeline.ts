@@ -3,8 +3,9 @@
 // Decoding belongs to the door (proto, JSON, plain object); the rest happens here.
 import type { z } from 'zod';
 import type { Kernel } from '../kernel.ts';
-import { Code, SyscallError, permissionDenied, unauthenticated, invalidArgument } from './errors.ts';
+import { Code, SyscallError, permissionDenied, unauthenticated, invalidArgument, resourceExhausted } from './errors.ts';
 import { nextRequestId, randomHex, timeOrderedHex } from './ids.ts';
+import { metadataProblem } from './metadata.ts';
 import type { AuditEntry, CallContext, Door, Principal, SyscallRow } from './types.ts';
 
 export interface CallMeta {
@@ -18,6 +19,8 @@ export interface CallMeta {
   traceparent?: string;
   deadline?: number;
   taskId?: string;
+  /** Where the call came from (the remote address, for network doors): refused calls without a valid token are counted per source. */
+  source?: string;
 }
 
 const ANONYMOUS: Principal = Object.freeze({ id: 'anonymous', kind: 'anonymous' }) as Principal;
@@ -26,13 +29,15 @@ const TRACEPARENT = /^[0-9a-f]{2}-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]{2}$/;
 
 export async function invoke(kernel: Kernel, row: SyscallRow, request: unknown, meta: CallMeta): Promise<unknown> {
   const started = performance.now();
-  const tp = meta.traceparent ? TRACEPARENT.exec(meta.traceparent.trim()) : null;
+  // Metadata the kernel refuses is not used, not even in the call's audit record.
+  const problem = metadataProblem(meta);
+  const tp = !problem && meta.traceparent ? TRACEPARENT.exec(meta.traceparent.trim()) : null;
   const call: CallContext = {
     kernel,
     caller: ANONYMOUS,
     syscall: row.name,
     door: meta.door,
-    requestId: meta.requestId || nextRequestId(),
+    requestId: (!problem && meta.requestId) || nextRequestId(),
     traceId: tp ? tp[1] : timeOrderedHex(16),
     spanId: randomHex(8),
     parentSpanId: tp ? tp[2] : undefined,
@@ -45,8 +50,10 @@ export async function invoke(kernel: Kernel, row: SyscallRow, request: unknown, 
   let outcome: AuditEntry['outcome'] = 'ok';
   let policies: string[] | undefined;
   let target = '';
+  let audited = true;
   try {
     call.caller = authenticate(kernel, row, request, meta);
+    if (problem) throw problem;
     const req = validate(row, request);
     const resource = row.resource(req, call);
     target = `${resource.type}::${resource.id}`;
@@ -64,7 +71,16 @@ export async function invoke(kernel: Kernel, row: SyscallRow, request: unknown, 
     }
     return await row.handle(req, call);
   } catch (err) {
-    const e = toSyscallError(kernel, row, call, err);
+    let e = toSyscallError(kernel, row, call, err);
+    // A caller without a valid token is audited one call at a time only up to an allowance per source.
+    const source = meta.source ?? meta.door;
+    if (call.caller.kind === 'anonymous' && !kernel.refusals.admit(source, row.name, meta.door)) {
+      audited = false;
+      e = resourceExhausted(
+        `too many refused calls without a valid token from ${source} this minute (auth.failedPerMinute = ${kernel.config.auth.failedPerMinute}); ` +
+          `until ${new Date(kernel.refusals.resetsAt).toISOString()} they are refused and only counted; send a valid bearer token (\`camos token create --agent <id>\`)`,
+      );
+    }
     code = e.code;
     message = e.message;
     if (outcome === 'ok') outcome = 'error';
@@ -72,7 +88,7 @@ export async function invoke(kernel: Kernel, row: SyscallRow, request: unknown, 
     throw e;
   } finally {
     const durationUs = (performance.now() - started) * 1000;
-    kernel.auditSink.record({
+    if (audited) kernel.auditSink.record({
       time: Date.now(),
       caller: call.caller.id,
       callerKind: call.caller.kind,

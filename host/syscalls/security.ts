@@ -1,7 +1,7 @@
 // Signing and secure channels: thin handlers over host/crypto.
 import { z } from 'zod';
 import { CHANNEL_PROTOCOL } from '../crypto/channel.ts';
-import { HYBRID_ALGORITHM, TPM_HYBRID_ALGORITHM, encodeSignature } from '../crypto/index.ts';
+import { HYBRID_ALGORITHM, SIGNING_PURPOSE, TPM_HYBRID_ALGORITHM, encodeSignature } from '../crypto/index.ts';
 import type { Kernel } from '../kernel.ts';
 import { invalidArgument, unavailable } from './errors.ts';
 import type { SyscallDef } from './types.ts';
@@ -28,7 +28,8 @@ export const tpmSign: SyscallDef<{ data: Buffer; keyId: string; algorithm: strin
     if (info && req.algorithm && req.algorithm !== 'hybrid' && req.algorithm !== info.algorithm) {
       throw invalidArgument(`key ${keyId} signs with ${info.algorithm}, not ${req.algorithm}; leave algorithm empty or name that one`);
     }
-    const r = await keys.sign(req.data, keyId);
+    // Signed for its own purpose: a caller's bytes never sign as a handshake or a checkpoint.
+    const r = await keys.sign(SIGNING_PURPOSE.tpmSign, req.data, keyId);
     const s = r.signature;
     Object.assign(call.evidence, { keyId: r.keyId, algorithm: r.algorithm, backend: r.backend, bytes: req.data.length });
     return {

@@ -54,6 +54,9 @@ export const table: readonly SyscallRow[] = [
   row(30, 'sys_token_list', 'TokenList', 'supporting', kernel.tokenList),
   row(31, 'sys_nl_query', 'NlQuery', 'supporting', observability.nlQuery),
   row(32, 'sys_trace_get', 'TraceGet', 'supporting', observability.traceGet),
+  row(33, 'sys_task_list', 'TaskList', 'supporting', tasks.taskList),
+  row(34, 'sys_context_list', 'ContextList', 'supporting', context.contextList),
+  row(35, 'sys_audit_query', 'AuditQuery', 'supporting', observability.auditQuery),
 ];
 
 /** Other spellings accepted for a syscall: the seed's `sys_tmp_sign` (and its RPC `TmpSign`). */

@@ -1,8 +1,8 @@
 // Agents and tasks: thin handlers over the agent registry (host/agents) and the
 // scheduler (host/scheduler).
 import { z } from 'zod';
-import { AGENT_STATUSES, type AgentStatus } from '../agents/index.ts';
-import { newTaskId, type Decision } from '../scheduler/index.ts';
+import { AGENT_STATUSES, type Agent, type AgentStatus } from '../agents/index.ts';
+import { TASK_STATES, newTaskId, type Decision, type TaskState } from '../scheduler/index.ts';
 import { notFound, permissionDenied, unavailable } from './errors.ts';
 import type { CallContext, SyscallDef } from './types.ts';
 
@@ -181,19 +181,23 @@ export const agentRegister: SyscallDef<{
   action: 'agent_register',
   resource: (req) => ({ type: 'Agent', id: req.agentId }),
   handle: (req, call) => {
-    if (call.caller.kind !== 'admin') {
+    const registry = agents(call);
+    const existed = !!registry.get(req.agentId);
+    let a: Agent;
+    if (call.caller.kind === 'admin') a = registry.register({ ...req, status: req.status || undefined });
+    else {
       if (req.agentId !== call.caller.id) throw permissionDenied(`agent '${call.caller.id}' may register only itself, not '${req.agentId}'`);
-      // Groups are what policies grant by, so an agent may not choose its own.
+      // What policies and the scheduler go by is the admin's to set; an agent's capabilities are claims.
       const privileged: string[] = (['trust', 'shareWeight', 'quotaRate', 'quotaBurst'] as const).filter((f) => req[f] !== undefined);
       if (req.groups.length) privileged.push('groups');
+      if (req.status) privileged.push('status');
       if (privileged.length) throw permissionDenied(`only the admin may set ${privileged.map((f) => f.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)).join(', ')}`);
+      a = registry.claim({ agentId: req.agentId, capabilities: req.capabilities, metadata: req.metadata });
     }
-    const registry = agents(call);
-    const previous = registry.get(req.agentId);
-    const existed = !!previous;
-    const groups = call.caller.kind === 'admin' ? req.groups : (previous?.groups ?? []);
-    const a = registry.register({ ...req, groups, status: req.status || undefined });
-    Object.assign(call.evidence, { agentId: a.agentId, created: !existed, trust: a.trust, shareWeight: a.shareWeight, quotaRate: a.quotaRate, quotaBurst: a.quotaBurst, status: a.status });
+    Object.assign(call.evidence, {
+      agentId: a.agentId, created: !existed, registeredBy: a.registeredBy, capabilities: a.capabilities.length, claimedCapabilities: a.claimedCapabilities.length,
+      trust: a.trust, shareWeight: a.shareWeight, quotaRate: a.quotaRate, quotaBurst: a.quotaBurst, status: a.status,
+    });
     return { agentId: a.agentId };
   },
 };
@@ -202,5 +206,41 @@ export const agentList: SyscallDef<{ status: '' | AgentStatus }> = {
   schema: z.object({ status: STATUS.default('') }),
   action: 'agent_list',
   resource: () => ({ type: 'Agent', id: '*' }),
-  handle: (req, call) => ({ agents: agents(call).list({ status: req.status || undefined }) }),
+  handle: (req, call) => {
+    const s = call.kernel.scheduler;
+    const counts = new Map<string, Record<string, number>>();
+    for (const t of s?.tasks() ?? []) {
+      const c = counts.get(t.agentId) ?? {};
+      c[t.state] = (c[t.state] ?? 0) + 1;
+      counts.set(t.agentId, c);
+    }
+    return {
+      agents: agents(call)
+        .list({ status: req.status || undefined })
+        .map((a) => {
+          const c = counts.get(a.agentId) ?? {};
+          return { ...a, bucketTokens: s?.bucket(a.agentId)?.tokens ?? a.quotaBurst, tasksQueued: c.queued ?? 0, tasksRunning: (c.running ?? 0) + (c.assigned ?? 0), tasksFailed: c.failed ?? 0 };
+        }),
+    };
+  },
+};
+
+export const taskList: SyscallDef<{ state: '' | TaskState; agentId: string; limit: number }> = {
+  schema: z.object({
+    state: z.union([z.literal(''), z.enum(TASK_STATES)], `state is one of ${TASK_STATES.join(', ')} (or empty: every state)`).default(''),
+    agentId: z.union([z.literal(''), AGENT_ID]).default(''),
+    limit: z.number().int().min(0).max(1000, 'limit is at most 1000').default(0),
+  }),
+  action: 'task_list',
+  resource: () => ({ type: 'Task', id: '*' }),
+  // An agent sees the tasks it submitted or handles (as with sys_task_status); the admin all.
+  handle: (req, call) => {
+    if (call.caller.kind !== 'admin' && req.agentId && req.agentId !== call.caller.id) throw permissionDenied(`agent '${call.caller.id}' may list only its own tasks, not agent '${req.agentId}''s`);
+    const agentId = call.caller.kind === 'admin' ? req.agentId : call.caller.id;
+    const s = scheduler(call);
+    const tasks = s.list({ state: req.state || undefined, agentId: agentId || undefined, limit: req.limit || 100 });
+    const { weights, agingPerSecond, preemptMargin, queued, running } = s.standing();
+    call.evidence.returned = tasks.length;
+    return { tasks, queued, running, weights, agingPerSecond, preemptMargin };
+  },
 };

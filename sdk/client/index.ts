@@ -130,6 +130,9 @@ export class CamosClient {
   tokenList = (r: T.TokenListRequest = {}, o?: CallOptions) => this.call<T.TokenListResponse__Output>('tokenList', r, o);
   nlQuery = (r: T.NlQueryRequest, o?: CallOptions) => this.call<T.NlQueryResponse__Output>('nlQuery', r, o);
   traceGet = (r: T.TraceGetRequest, o?: CallOptions) => this.call<T.TraceGetResponse__Output>('traceGet', r, o);
+  taskList = (r: T.TaskListRequest = {}, o?: CallOptions) => this.call<T.TaskListResponse__Output>('taskList', r, o);
+  contextList = (r: T.ContextListRequest = {}, o?: CallOptions) => this.call<T.ContextListResponse__Output>('contextList', r, o);
+  auditQuery = (r: T.AuditQueryRequest = {}, o?: CallOptions) => this.call<T.AuditQueryResponse__Output>('auditQuery', r, o);
 
   /** Sends a raw SyscallRequest (e.g. a sealed call) and resolves with the raw SyscallResponse. */
   raw(request: SyscallRequest, opts: CallOptions = {}): Promise<SyscallResponse__Output> {

@@ -10,11 +10,18 @@ import type { AlternativeOption as _cam_os_AlternativeOption, AlternativeOption_
 import type { ArbitrateRequest as _cam_os_ArbitrateRequest, ArbitrateRequest__Output as _cam_os_ArbitrateRequest__Output } from './cam_os/ArbitrateRequest.ts';
 import type { ArbitrateResponse as _cam_os_ArbitrateResponse, ArbitrateResponse__Output as _cam_os_ArbitrateResponse__Output } from './cam_os/ArbitrateResponse.ts';
 import type { ArbitrationResult as _cam_os_ArbitrationResult, ArbitrationResult__Output as _cam_os_ArbitrationResult__Output } from './cam_os/ArbitrationResult.ts';
+import type { AuditChainStatus as _cam_os_AuditChainStatus, AuditChainStatus__Output as _cam_os_AuditChainStatus__Output } from './cam_os/AuditChainStatus.ts';
+import type { AuditQueryRequest as _cam_os_AuditQueryRequest, AuditQueryRequest__Output as _cam_os_AuditQueryRequest__Output } from './cam_os/AuditQueryRequest.ts';
+import type { AuditQueryResponse as _cam_os_AuditQueryResponse, AuditQueryResponse__Output as _cam_os_AuditQueryResponse__Output } from './cam_os/AuditQueryResponse.ts';
+import type { AuditRecordInfo as _cam_os_AuditRecordInfo, AuditRecordInfo__Output as _cam_os_AuditRecordInfo__Output } from './cam_os/AuditRecordInfo.ts';
 import type { CommitTaskRequest as _cam_os_CommitTaskRequest, CommitTaskRequest__Output as _cam_os_CommitTaskRequest__Output } from './cam_os/CommitTaskRequest.ts';
 import type { CommitTaskResponse as _cam_os_CommitTaskResponse, CommitTaskResponse__Output as _cam_os_CommitTaskResponse__Output } from './cam_os/CommitTaskResponse.ts';
 import type { ComponentHealth as _cam_os_ComponentHealth, ComponentHealth__Output as _cam_os_ComponentHealth__Output } from './cam_os/ComponentHealth.ts';
 import type { ContextDeleteRequest as _cam_os_ContextDeleteRequest, ContextDeleteRequest__Output as _cam_os_ContextDeleteRequest__Output } from './cam_os/ContextDeleteRequest.ts';
 import type { ContextDeleteResponse as _cam_os_ContextDeleteResponse, ContextDeleteResponse__Output as _cam_os_ContextDeleteResponse__Output } from './cam_os/ContextDeleteResponse.ts';
+import type { ContextKeyInfo as _cam_os_ContextKeyInfo, ContextKeyInfo__Output as _cam_os_ContextKeyInfo__Output } from './cam_os/ContextKeyInfo.ts';
+import type { ContextListRequest as _cam_os_ContextListRequest, ContextListRequest__Output as _cam_os_ContextListRequest__Output } from './cam_os/ContextListRequest.ts';
+import type { ContextListResponse as _cam_os_ContextListResponse, ContextListResponse__Output as _cam_os_ContextListResponse__Output } from './cam_os/ContextListResponse.ts';
 import type { ContextReadRequest as _cam_os_ContextReadRequest, ContextReadRequest__Output as _cam_os_ContextReadRequest__Output } from './cam_os/ContextReadRequest.ts';
 import type { ContextReadResponse as _cam_os_ContextReadResponse, ContextReadResponse__Output as _cam_os_ContextReadResponse__Output } from './cam_os/ContextReadResponse.ts';
 import type { ContextRestoreRequest as _cam_os_ContextRestoreRequest, ContextRestoreRequest__Output as _cam_os_ContextRestoreRequest__Output } from './cam_os/ContextRestoreRequest.ts';
@@ -32,6 +39,7 @@ import type { ContextWriteResponse as _cam_os_ContextWriteResponse, ContextWrite
 import type { DriverInfo as _cam_os_DriverInfo, DriverInfo__Output as _cam_os_DriverInfo__Output } from './cam_os/DriverInfo.ts';
 import type { DriverInvokeRequest as _cam_os_DriverInvokeRequest, DriverInvokeRequest__Output as _cam_os_DriverInvokeRequest__Output } from './cam_os/DriverInvokeRequest.ts';
 import type { DriverInvokeResponse as _cam_os_DriverInvokeResponse, DriverInvokeResponse__Output as _cam_os_DriverInvokeResponse__Output } from './cam_os/DriverInvokeResponse.ts';
+import type { DriverLimits as _cam_os_DriverLimits, DriverLimits__Output as _cam_os_DriverLimits__Output } from './cam_os/DriverLimits.ts';
 import type { DriverListRequest as _cam_os_DriverListRequest, DriverListRequest__Output as _cam_os_DriverListRequest__Output } from './cam_os/DriverListRequest.ts';
 import type { DriverListResponse as _cam_os_DriverListResponse, DriverListResponse__Output as _cam_os_DriverListResponse__Output } from './cam_os/DriverListResponse.ts';
 import type { DriverLoadRequest as _cam_os_DriverLoadRequest, DriverLoadRequest__Output as _cam_os_DriverLoadRequest__Output } from './cam_os/DriverLoadRequest.ts';
@@ -70,6 +78,9 @@ import type { SyscallRequest as _cam_os_SyscallRequest, SyscallRequest__Output a
 import type { SyscallResponse as _cam_os_SyscallResponse, SyscallResponse__Output as _cam_os_SyscallResponse__Output } from './cam_os/SyscallResponse.ts';
 import type { SyscallServiceClient as _cam_os_SyscallServiceClient, SyscallServiceDefinition as _cam_os_SyscallServiceDefinition } from './cam_os/SyscallService.ts';
 import type { Task as _cam_os_Task, Task__Output as _cam_os_Task__Output } from './cam_os/Task.ts';
+import type { TaskListEntry as _cam_os_TaskListEntry, TaskListEntry__Output as _cam_os_TaskListEntry__Output } from './cam_os/TaskListEntry.ts';
+import type { TaskListRequest as _cam_os_TaskListRequest, TaskListRequest__Output as _cam_os_TaskListRequest__Output } from './cam_os/TaskListRequest.ts';
+import type { TaskListResponse as _cam_os_TaskListResponse, TaskListResponse__Output as _cam_os_TaskListResponse__Output } from './cam_os/TaskListResponse.ts';
 import type { TaskReport as _cam_os_TaskReport, TaskReport__Output as _cam_os_TaskReport__Output } from './cam_os/TaskReport.ts';
 import type { TaskRollbackRequest as _cam_os_TaskRollbackRequest, TaskRollbackRequest__Output as _cam_os_TaskRollbackRequest__Output } from './cam_os/TaskRollbackRequest.ts';
 import type { TaskRollbackResponse as _cam_os_TaskRollbackResponse, TaskRollbackResponse__Output as _cam_os_TaskRollbackResponse__Output } from './cam_os/TaskRollbackResponse.ts';
@@ -104,11 +115,18 @@ export interface ProtoGrpcType {
     ArbitrateRequest: MessageTypeDefinition<_cam_os_ArbitrateRequest, _cam_os_ArbitrateRequest__Output>
     ArbitrateResponse: MessageTypeDefinition<_cam_os_ArbitrateResponse, _cam_os_ArbitrateResponse__Output>
     ArbitrationResult: MessageTypeDefinition<_cam_os_ArbitrationResult, _cam_os_ArbitrationResult__Output>
+    AuditChainStatus: MessageTypeDefinition<_cam_os_AuditChainStatus, _cam_os_AuditChainStatus__Output>
+    AuditQueryRequest: MessageTypeDefinition<_cam_os_AuditQueryRequest, _cam_os_AuditQueryRequest__Output>
+    AuditQueryResponse: MessageTypeDefinition<_cam_os_AuditQueryResponse, _cam_os_AuditQueryResponse__Output>
+    AuditRecordInfo: MessageTypeDefinition<_cam_os_AuditRecordInfo, _cam_os_AuditRecordInfo__Output>
     CommitTaskRequest: MessageTypeDefinition<_cam_os_CommitTaskRequest, _cam_os_CommitTaskRequest__Output>
     CommitTaskResponse: MessageTypeDefinition<_cam_os_CommitTaskResponse, _cam_os_CommitTaskResponse__Output>
     ComponentHealth: MessageTypeDefinition<_cam_os_ComponentHealth, _cam_os_ComponentHealth__Output>
     ContextDeleteRequest: MessageTypeDefinition<_cam_os_ContextDeleteRequest, _cam_os_ContextDeleteRequest__Output>
     ContextDeleteResponse: MessageTypeDefinition<_cam_os_ContextDeleteResponse, _cam_os_ContextDeleteResponse__Output>
+    ContextKeyInfo: MessageTypeDefinition<_cam_os_ContextKeyInfo, _cam_os_ContextKeyInfo__Output>
+    ContextListRequest: MessageTypeDefinition<_cam_os_ContextListRequest, _cam_os_ContextListRequest__Output>
+    ContextListResponse: MessageTypeDefinition<_cam_os_ContextListResponse, _cam_os_ContextListResponse__Output>
     ContextReadRequest: MessageTypeDefinition<_cam_os_ContextReadRequest, _cam_os_ContextReadRequest__Output>
     ContextReadResponse: MessageTypeDefinition<_cam_os_ContextReadResponse, _cam_os_ContextReadResponse__Output>
     ContextRestoreRequest: MessageTypeDefinition<_cam_os_ContextRestoreRequest, _cam_os_ContextRestoreRequest__Output>
@@ -126,6 +144,7 @@ export interface ProtoGrpcType {
     DriverInfo: MessageTypeDefinition<_cam_os_DriverInfo, _cam_os_DriverInfo__Output>
     DriverInvokeRequest: MessageTypeDefinition<_cam_os_DriverInvokeRequest, _cam_os_DriverInvokeRequest__Output>
     DriverInvokeResponse: MessageTypeDefinition<_cam_os_DriverInvokeResponse, _cam_os_DriverInvokeResponse__Output>
+    DriverLimits: MessageTypeDefinition<_cam_os_DriverLimits, _cam_os_DriverLimits__Output>
     DriverListRequest: MessageTypeDefinition<_cam_os_DriverListRequest, _cam_os_DriverListRequest__Output>
     DriverListResponse: MessageTypeDefinition<_cam_os_DriverListResponse, _cam_os_DriverListResponse__Output>
     DriverLoadRequest: MessageTypeDefinition<_cam_os_DriverLoadRequest, _cam_os_DriverLoadRequest__Output>
@@ -164,6 +183,9 @@ export interface ProtoGrpcType {
     SyscallResponse: MessageTypeDefinition<_cam_os_SyscallResponse, _cam_os_SyscallResponse__Output>
     SyscallService: SubtypeConstructor<typeof grpc.Client, _cam_os_SyscallServiceClient> & { service: _cam_os_SyscallServiceDefinition }
     Task: MessageTypeDefinition<_cam_os_Task, _cam_os_Task__Output>
+    TaskListEntry: MessageTypeDefinition<_cam_os_TaskListEntry, _cam_os_TaskListEntry__Output>
+    TaskListRequest: MessageTypeDefinition<_cam_os_TaskListRequest, _cam_os_TaskListRequest__Output>
+    TaskListResponse: MessageTypeDefinition<_cam_os_TaskListResponse, _cam_os_TaskListResponse__Output>
     TaskReport: MessageTypeDefinition<_cam_os_TaskReport, _cam_os_TaskReport__Output>
     TaskRollbackRequest: MessageTypeDefinition<_cam_os_TaskRollbackRequest, _cam_os_TaskRollbackRequest__Output>
     TaskRollbackResponse: MessageTypeDefinition<_cam_os_TaskRollbackResponse, _cam_os_TaskRollbackResponse__Output>

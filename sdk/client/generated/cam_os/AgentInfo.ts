@@ -13,6 +13,12 @@ export interface AgentInfo {
   'status'?: (string);
   'groups'?: (string)[];
   'registeredAt'?: (number | string | Long);
+  'claimedCapabilities'?: (string)[];
+  'registeredBy'?: (string);
+  'bucketTokens'?: (number | string);
+  'tasksQueued'?: (number);
+  'tasksRunning'?: (number);
+  'tasksFailed'?: (number);
 }
 
 export interface AgentInfo__Output {
@@ -26,4 +32,10 @@ export interface AgentInfo__Output {
   'status': (string);
   'groups': (string)[];
   'registeredAt': (number);
+  'claimedCapabilities': (string)[];
+  'registeredBy': (string);
+  'bucketTokens': (number);
+  'tasksQueued': (number);
+  'tasksRunning': (number);
+  'tasksFailed': (number);
 }

@@ -1,5 +1,6 @@
 // Original file: proto/cam_os.proto
 
+import type { DriverLimits as _cam_os_DriverLimits, DriverLimits__Output as _cam_os_DriverLimits__Output } from '../cam_os/DriverLimits.ts';
 import type { Long } from '@grpc/proto-loader';
 
 export interface DriverInfo {
@@ -12,6 +13,10 @@ export interface DriverInfo {
   'calls'?: (number | string | Long);
   'description'?: (string);
   'size'?: (number | string | Long);
+  'errors'?: (number | string | Long);
+  'p50Ms'?: (number | string);
+  'p99Ms'?: (number | string);
+  'limits'?: (_cam_os_DriverLimits | null);
 }
 
 export interface DriverInfo__Output {
@@ -24,4 +29,8 @@ export interface DriverInfo__Output {
   'calls': (number);
   'description': (string);
   'size': (number);
+  'errors': (number);
+  'p50Ms': (number);
+  'p99Ms': (number);
+  'limits': (_cam_os_DriverLimits__Output | null);
 }

@@ -9,6 +9,8 @@ export interface HealthCheckResponse {
   'timestamp'?: (number | string | Long);
   'version'?: (string);
   'uptimeMs'?: (number | string | Long);
+  'caller'?: (string);
+  'callerKind'?: (string);
 }
 
 export interface HealthCheckResponse__Output {
@@ -17,4 +19,6 @@ export interface HealthCheckResponse__Output {
   'timestamp': (number);
   'version': (string);
   'uptimeMs': (number);
+  'caller': (string);
+  'callerKind': (string);
 }

@@ -32,6 +32,9 @@ import type { TokenRevokeRequest as _cam_os_TokenRevokeRequest, TokenRevokeReque
 import type { TokenListRequest as _cam_os_TokenListRequest, TokenListRequest__Output as _cam_os_TokenListRequest__Output } from '../cam_os/TokenListRequest.ts';
 import type { NlQueryRequest as _cam_os_NlQueryRequest, NlQueryRequest__Output as _cam_os_NlQueryRequest__Output } from '../cam_os/NlQueryRequest.ts';
 import type { TraceGetRequest as _cam_os_TraceGetRequest, TraceGetRequest__Output as _cam_os_TraceGetRequest__Output } from '../cam_os/TraceGetRequest.ts';
+import type { TaskListRequest as _cam_os_TaskListRequest, TaskListRequest__Output as _cam_os_TaskListRequest__Output } from '../cam_os/TaskListRequest.ts';
+import type { ContextListRequest as _cam_os_ContextListRequest, ContextListRequest__Output as _cam_os_ContextListRequest__Output } from '../cam_os/ContextListRequest.ts';
+import type { AuditQueryRequest as _cam_os_AuditQueryRequest, AuditQueryRequest__Output as _cam_os_AuditQueryRequest__Output } from '../cam_os/AuditQueryRequest.ts';
 import type { SealedCall as _cam_os_SealedCall, SealedCall__Output as _cam_os_SealedCall__Output } from '../cam_os/SealedCall.ts';
 
 export interface SyscallRequest {
@@ -71,8 +74,11 @@ export interface SyscallRequest {
   'tokenList'?: (_cam_os_TokenListRequest | null);
   'nlQuery'?: (_cam_os_NlQueryRequest | null);
   'traceGet'?: (_cam_os_TraceGetRequest | null);
+  'taskList'?: (_cam_os_TaskListRequest | null);
+  'contextList'?: (_cam_os_ContextListRequest | null);
+  'auditQuery'?: (_cam_os_AuditQueryRequest | null);
   'sealed'?: (_cam_os_SealedCall | null);
-  'call'?: "arbitrate"|"commitTask"|"taskRollback"|"queryPolicy"|"explainAction"|"contextRead"|"contextWrite"|"contextSnapshot"|"contextRestore"|"tpmSign"|"verifyManifest"|"establishSecureChannel"|"emitTrace"|"emitMetric"|"healthCheck"|"agentRegister"|"agentList"|"taskStatus"|"contextVersionList"|"contextDelete"|"contextSnapshotList"|"policyUpdate"|"policyGet"|"driverLoad"|"driverUnload"|"driverList"|"driverInvoke"|"tokenCreate"|"tokenRevoke"|"tokenList"|"nlQuery"|"traceGet"|"sealed";
+  'call'?: "arbitrate"|"commitTask"|"taskRollback"|"queryPolicy"|"explainAction"|"contextRead"|"contextWrite"|"contextSnapshot"|"contextRestore"|"tpmSign"|"verifyManifest"|"establishSecureChannel"|"emitTrace"|"emitMetric"|"healthCheck"|"agentRegister"|"agentList"|"taskStatus"|"contextVersionList"|"contextDelete"|"contextSnapshotList"|"policyUpdate"|"policyGet"|"driverLoad"|"driverUnload"|"driverList"|"driverInvoke"|"tokenCreate"|"tokenRevoke"|"tokenList"|"nlQuery"|"traceGet"|"taskList"|"contextList"|"auditQuery"|"sealed";
 }
 
 export interface SyscallRequest__Output {
@@ -112,6 +118,9 @@ export interface SyscallRequest__Output {
   'tokenList'?: (_cam_os_TokenListRequest__Output | null);
   'nlQuery'?: (_cam_os_NlQueryRequest__Output | null);
   'traceGet'?: (_cam_os_TraceGetRequest__Output | null);
+  'taskList'?: (_cam_os_TaskListRequest__Output | null);
+  'contextList'?: (_cam_os_ContextListRequest__Output | null);
+  'auditQuery'?: (_cam_os_AuditQueryRequest__Output | null);
   'sealed'?: (_cam_os_SealedCall__Output | null);
-  'call'?: "arbitrate"|"commitTask"|"taskRollback"|"queryPolicy"|"explainAction"|"contextRead"|"contextWrite"|"contextSnapshot"|"contextRestore"|"tpmSign"|"verifyManifest"|"establishSecureChannel"|"emitTrace"|"emitMetric"|"healthCheck"|"agentRegister"|"agentList"|"taskStatus"|"contextVersionList"|"contextDelete"|"contextSnapshotList"|"policyUpdate"|"policyGet"|"driverLoad"|"driverUnload"|"driverList"|"driverInvoke"|"tokenCreate"|"tokenRevoke"|"tokenList"|"nlQuery"|"traceGet"|"sealed";
+  'call'?: "arbitrate"|"commitTask"|"taskRollback"|"queryPolicy"|"explainAction"|"contextRead"|"contextWrite"|"contextSnapshot"|"contextRestore"|"tpmSign"|"verifyManifest"|"establishSecureChannel"|"emitTrace"|"emitMetric"|"healthCheck"|"agentRegister"|"agentList"|"taskStatus"|"contextVersionList"|"contextDelete"|"contextSnapshotList"|"policyUpdate"|"policyGet"|"driverLoad"|"driverUnload"|"driverList"|"driverInvoke"|"tokenCreate"|"tokenRevoke"|"tokenList"|"nlQuery"|"traceGet"|"taskList"|"contextList"|"auditQuery"|"sealed";
 }

@@ -32,6 +32,9 @@ import type { TokenRevokeResponse as _cam_os_TokenRevokeResponse, TokenRevokeRes
 import type { TokenListResponse as _cam_os_TokenListResponse, TokenListResponse__Output as _cam_os_TokenListResponse__Output } from '../cam_os/TokenListResponse.ts';
 import type { NlQueryResponse as _cam_os_NlQueryResponse, NlQueryResponse__Output as _cam_os_NlQueryResponse__Output } from '../cam_os/NlQueryResponse.ts';
 import type { TraceGetResponse as _cam_os_TraceGetResponse, TraceGetResponse__Output as _cam_os_TraceGetResponse__Output } from '../cam_os/TraceGetResponse.ts';
+import type { TaskListResponse as _cam_os_TaskListResponse, TaskListResponse__Output as _cam_os_TaskListResponse__Output } from '../cam_os/TaskListResponse.ts';
+import type { ContextListResponse as _cam_os_ContextListResponse, ContextListResponse__Output as _cam_os_ContextListResponse__Output } from '../cam_os/ContextListResponse.ts';
+import type { AuditQueryResponse as _cam_os_AuditQueryResponse, AuditQueryResponse__Output as _cam_os_AuditQueryResponse__Output } from '../cam_os/AuditQueryResponse.ts';
 import type { SealedCall as _cam_os_SealedCall, SealedCall__Output as _cam_os_SealedCall__Output } from '../cam_os/SealedCall.ts';
 
 export interface SyscallResponse {
@@ -71,8 +74,11 @@ export interface SyscallResponse {
   'tokenList'?: (_cam_os_TokenListResponse | null);
   'nlQuery'?: (_cam_os_NlQueryResponse | null);
   'traceGet'?: (_cam_os_TraceGetResponse | null);
+  'taskList'?: (_cam_os_TaskListResponse | null);
+  'contextList'?: (_cam_os_ContextListResponse | null);
+  'auditQuery'?: (_cam_os_AuditQueryResponse | null);
   'sealed'?: (_cam_os_SealedCall | null);
-  'result'?: "arbitrate"|"commitTask"|"taskRollback"|"queryPolicy"|"explainAction"|"contextRead"|"contextWrite"|"contextSnapshot"|"contextRestore"|"tpmSign"|"verifyManifest"|"establishSecureChannel"|"emitTrace"|"emitMetric"|"healthCheck"|"agentRegister"|"agentList"|"taskStatus"|"contextVersionList"|"contextDelete"|"contextSnapshotList"|"policyUpdate"|"policyGet"|"driverLoad"|"driverUnload"|"driverList"|"driverInvoke"|"tokenCreate"|"tokenRevoke"|"tokenList"|"nlQuery"|"traceGet"|"sealed";
+  'result'?: "arbitrate"|"commitTask"|"taskRollback"|"queryPolicy"|"explainAction"|"contextRead"|"contextWrite"|"contextSnapshot"|"contextRestore"|"tpmSign"|"verifyManifest"|"establishSecureChannel"|"emitTrace"|"emitMetric"|"healthCheck"|"agentRegister"|"agentList"|"taskStatus"|"contextVersionList"|"contextDelete"|"contextSnapshotList"|"policyUpdate"|"policyGet"|"driverLoad"|"driverUnload"|"driverList"|"driverInvoke"|"tokenCreate"|"tokenRevoke"|"tokenList"|"nlQuery"|"traceGet"|"taskList"|"contextList"|"auditQuery"|"sealed";
 }
 
 export interface SyscallResponse__Output {
@@ -112,6 +118,9 @@ export interface SyscallResponse__Output {
   'tokenList'?: (_cam_os_TokenListResponse__Output | null);
   'nlQuery'?: (_cam_os_NlQueryResponse__Output | null);
   'traceGet'?: (_cam_os_TraceGetResponse__Output | null);
+  'taskList'?: (_cam_os_TaskListResponse__Output | null);
+  'contextList'?: (_cam_os_ContextListResponse__Output | null);
+  'auditQuery'?: (_cam_os_AuditQueryResponse__Output | null);
   'sealed'?: (_cam_os_SealedCall__Output | null);
-  'result'?: "arbitrate"|"commitTask"|"taskRollback"|"queryPolicy"|"explainAction"|"contextRead"|"contextWrite"|"contextSnapshot"|"contextRestore"|"tpmSign"|"verifyManifest"|"establishSecureChannel"|"emitTrace"|"emitMetric"|"healthCheck"|"agentRegister"|"agentList"|"taskStatus"|"contextVersionList"|"contextDelete"|"contextSnapshotList"|"policyUpdate"|"policyGet"|"driverLoad"|"driverUnload"|"driverList"|"driverInvoke"|"tokenCreate"|"tokenRevoke"|"tokenList"|"nlQuery"|"traceGet"|"sealed";
+  'result'?: "arbitrate"|"commitTask"|"taskRollback"|"queryPolicy"|"explainAction"|"contextRead"|"contextWrite"|"contextSnapshot"|"contextRestore"|"tpmSign"|"verifyManifest"|"establishSecureChannel"|"emitTrace"|"emitMetric"|"healthCheck"|"agentRegister"|"agentList"|"taskStatus"|"contextVersionList"|"contextDelete"|"contextSnapshotList"|"policyUpdate"|"policyGet"|"driverLoad"|"driverUnload"|"driverList"|"driverInvoke"|"tokenCreate"|"tokenRevoke"|"tokenList"|"nlQuery"|"traceGet"|"taskList"|"contextList"|"auditQuery"|"sealed";
 }

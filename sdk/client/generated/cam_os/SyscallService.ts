@@ -8,10 +8,14 @@ import type { AgentRegisterRequest as _cam_os_AgentRegisterRequest, AgentRegiste
 import type { AgentRegisterResponse as _cam_os_AgentRegisterResponse, AgentRegisterResponse__Output as _cam_os_AgentRegisterResponse__Output } from '../cam_os/AgentRegisterResponse.ts';
 import type { ArbitrateRequest as _cam_os_ArbitrateRequest, ArbitrateRequest__Output as _cam_os_ArbitrateRequest__Output } from '../cam_os/ArbitrateRequest.ts';
 import type { ArbitrateResponse as _cam_os_ArbitrateResponse, ArbitrateResponse__Output as _cam_os_ArbitrateResponse__Output } from '../cam_os/ArbitrateResponse.ts';
+import type { AuditQueryRequest as _cam_os_AuditQueryRequest, AuditQueryRequest__Output as _cam_os_AuditQueryRequest__Output } from '../cam_os/AuditQueryRequest.ts';
+import type { AuditQueryResponse as _cam_os_AuditQueryResponse, AuditQueryResponse__Output as _cam_os_AuditQueryResponse__Output } from '../cam_os/AuditQueryResponse.ts';
 import type { CommitTaskRequest as _cam_os_CommitTaskRequest, CommitTaskRequest__Output as _cam_os_CommitTaskRequest__Output } from '../cam_os/CommitTaskRequest.ts';
 import type { CommitTaskResponse as _cam_os_CommitTaskResponse, CommitTaskResponse__Output as _cam_os_CommitTaskResponse__Output } from '../cam_os/CommitTaskResponse.ts';
 import type { ContextDeleteRequest as _cam_os_ContextDeleteRequest, ContextDeleteRequest__Output as _cam_os_ContextDeleteRequest__Output } from '../cam_os/ContextDeleteRequest.ts';
 import type { ContextDeleteResponse as _cam_os_ContextDeleteResponse, ContextDeleteResponse__Output as _cam_os_ContextDeleteResponse__Output } from '../cam_os/ContextDeleteResponse.ts';
+import type { ContextListRequest as _cam_os_ContextListRequest, ContextListRequest__Output as _cam_os_ContextListRequest__Output } from '../cam_os/ContextListRequest.ts';
+import type { ContextListResponse as _cam_os_ContextListResponse, ContextListResponse__Output as _cam_os_ContextListResponse__Output } from '../cam_os/ContextListResponse.ts';
 import type { ContextReadRequest as _cam_os_ContextReadRequest, ContextReadRequest__Output as _cam_os_ContextReadRequest__Output } from '../cam_os/ContextReadRequest.ts';
 import type { ContextReadResponse as _cam_os_ContextReadResponse, ContextReadResponse__Output as _cam_os_ContextReadResponse__Output } from '../cam_os/ContextReadResponse.ts';
 import type { ContextRestoreRequest as _cam_os_ContextRestoreRequest, ContextRestoreRequest__Output as _cam_os_ContextRestoreRequest__Output } from '../cam_os/ContextRestoreRequest.ts';
@@ -52,6 +56,8 @@ import type { QueryPolicyRequest as _cam_os_QueryPolicyRequest, QueryPolicyReque
 import type { QueryPolicyResponse as _cam_os_QueryPolicyResponse, QueryPolicyResponse__Output as _cam_os_QueryPolicyResponse__Output } from '../cam_os/QueryPolicyResponse.ts';
 import type { SyscallRequest as _cam_os_SyscallRequest, SyscallRequest__Output as _cam_os_SyscallRequest__Output } from '../cam_os/SyscallRequest.ts';
 import type { SyscallResponse as _cam_os_SyscallResponse, SyscallResponse__Output as _cam_os_SyscallResponse__Output } from '../cam_os/SyscallResponse.ts';
+import type { TaskListRequest as _cam_os_TaskListRequest, TaskListRequest__Output as _cam_os_TaskListRequest__Output } from '../cam_os/TaskListRequest.ts';
+import type { TaskListResponse as _cam_os_TaskListResponse, TaskListResponse__Output as _cam_os_TaskListResponse__Output } from '../cam_os/TaskListResponse.ts';
 import type { TaskRollbackRequest as _cam_os_TaskRollbackRequest, TaskRollbackRequest__Output as _cam_os_TaskRollbackRequest__Output } from '../cam_os/TaskRollbackRequest.ts';
 import type { TaskRollbackResponse as _cam_os_TaskRollbackResponse, TaskRollbackResponse__Output as _cam_os_TaskRollbackResponse__Output } from '../cam_os/TaskRollbackResponse.ts';
 import type { TaskStatusRequest as _cam_os_TaskStatusRequest, TaskStatusRequest__Output as _cam_os_TaskStatusRequest__Output } from '../cam_os/TaskStatusRequest.ts';
@@ -97,6 +103,15 @@ export interface SyscallServiceClient extends grpc.Client {
   arbitrate(argument: _cam_os_ArbitrateRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_cam_os_ArbitrateResponse__Output>): grpc.ClientUnaryCall;
   arbitrate(argument: _cam_os_ArbitrateRequest, callback: grpc.requestCallback<_cam_os_ArbitrateResponse__Output>): grpc.ClientUnaryCall;
   
+  AuditQuery(argument: _cam_os_AuditQueryRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_cam_os_AuditQueryResponse__Output>): grpc.ClientUnaryCall;
+  AuditQuery(argument: _cam_os_AuditQueryRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_cam_os_AuditQueryResponse__Output>): grpc.ClientUnaryCall;
+  AuditQuery(argument: _cam_os_AuditQueryRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_cam_os_AuditQueryResponse__Output>): grpc.ClientUnaryCall;
+  AuditQuery(argument: _cam_os_AuditQueryRequest, callback: grpc.requestCallback<_cam_os_AuditQueryResponse__Output>): grpc.ClientUnaryCall;
+  auditQuery(argument: _cam_os_AuditQueryRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_cam_os_AuditQueryResponse__Output>): grpc.ClientUnaryCall;
+  auditQuery(argument: _cam_os_AuditQueryRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_cam_os_AuditQueryResponse__Output>): grpc.ClientUnaryCall;
+  auditQuery(argument: _cam_os_AuditQueryRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_cam_os_AuditQueryResponse__Output>): grpc.ClientUnaryCall;
+  auditQuery(argument: _cam_os_AuditQueryRequest, callback: grpc.requestCallback<_cam_os_AuditQueryResponse__Output>): grpc.ClientUnaryCall;
+  
   CommitTask(argument: _cam_os_CommitTaskRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_cam_os_CommitTaskResponse__Output>): grpc.ClientUnaryCall;
   CommitTask(argument: _cam_os_CommitTaskRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_cam_os_CommitTaskResponse__Output>): grpc.ClientUnaryCall;
   CommitTask(argument: _cam_os_CommitTaskRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_cam_os_CommitTaskResponse__Output>): grpc.ClientUnaryCall;
@@ -114,6 +129,15 @@ export interface SyscallServiceClient extends grpc.Client {
   contextDelete(argument: _cam_os_ContextDeleteRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_cam_os_ContextDeleteResponse__Output>): grpc.ClientUnaryCall;
   contextDelete(argument: _cam_os_ContextDeleteRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_cam_os_ContextDeleteResponse__Output>): grpc.ClientUnaryCall;
   contextDelete(argument: _cam_os_ContextDeleteRequest, callback: grpc.requestCallback<_cam_os_ContextDeleteResponse__Output>): grpc.ClientUnaryCall;
+  
+  ContextList(argument: _cam_os_ContextListRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_cam_os_ContextListResponse__Output>): grpc.ClientUnaryCall;
+  ContextList(argument: _cam_os_ContextListRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_cam_os_ContextListResponse__Output>): grpc.ClientUnaryCall;
+  ContextList(argument: _cam_os_ContextListRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_cam_os_ContextListResponse__Output>): grpc.ClientUnaryCall;
+  ContextList(argument: _cam_os_ContextListRequest, callback: grpc.requestCallback<_cam_os_ContextListResponse__Output>): grpc.ClientUnaryCall;
+  contextList(argument: _cam_os_ContextListRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_cam_os_ContextListResponse__Output>): grpc.ClientUnaryCall;
+  contextList(argument: _cam_os_ContextListRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_cam_os_ContextListResponse__Output>): grpc.ClientUnaryCall;
+  contextList(argument: _cam_os_ContextListRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_cam_os_ContextListResponse__Output>): grpc.ClientUnaryCall;
+  contextList(argument: _cam_os_ContextListRequest, callback: grpc.requestCallback<_cam_os_ContextListResponse__Output>): grpc.ClientUnaryCall;
   
   ContextRead(argument: _cam_os_ContextReadRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_cam_os_ContextReadResponse__Output>): grpc.ClientUnaryCall;
   ContextRead(argument: _cam_os_ContextReadRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_cam_os_ContextReadResponse__Output>): grpc.ClientUnaryCall;
@@ -291,6 +315,15 @@ export interface SyscallServiceClient extends grpc.Client {
   session(metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientDuplexStream<_cam_os_SyscallRequest, _cam_os_SyscallResponse__Output>;
   session(options?: grpc.CallOptions): grpc.ClientDuplexStream<_cam_os_SyscallRequest, _cam_os_SyscallResponse__Output>;
   
+  TaskList(argument: _cam_os_TaskListRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_cam_os_TaskListResponse__Output>): grpc.ClientUnaryCall;
+  TaskList(argument: _cam_os_TaskListRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_cam_os_TaskListResponse__Output>): grpc.ClientUnaryCall;
+  TaskList(argument: _cam_os_TaskListRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_cam_os_TaskListResponse__Output>): grpc.ClientUnaryCall;
+  TaskList(argument: _cam_os_TaskListRequest, callback: grpc.requestCallback<_cam_os_TaskListResponse__Output>): grpc.ClientUnaryCall;
+  taskList(argument: _cam_os_TaskListRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_cam_os_TaskListResponse__Output>): grpc.ClientUnaryCall;
+  taskList(argument: _cam_os_TaskListRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_cam_os_TaskListResponse__Output>): grpc.ClientUnaryCall;
+  taskList(argument: _cam_os_TaskListRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_cam_os_TaskListResponse__Output>): grpc.ClientUnaryCall;
+  taskList(argument: _cam_os_TaskListRequest, callback: grpc.requestCallback<_cam_os_TaskListResponse__Output>): grpc.ClientUnaryCall;
+  
   TaskRollback(argument: _cam_os_TaskRollbackRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_cam_os_TaskRollbackResponse__Output>): grpc.ClientUnaryCall;
   TaskRollback(argument: _cam_os_TaskRollbackRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_cam_os_TaskRollbackResponse__Output>): grpc.ClientUnaryCall;
   TaskRollback(argument: _cam_os_TaskRollbackRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_cam_os_TaskRollbackResponse__Output>): grpc.ClientUnaryCall;
@@ -381,9 +414,13 @@ export interface SyscallServiceHandlers extends grpc.UntypedServiceImplementatio
   
   Arbitrate: grpc.handleUnaryCall<_cam_os_ArbitrateRequest__Output, _cam_os_ArbitrateResponse>;
   
+  AuditQuery: grpc.handleUnaryCall<_cam_os_AuditQueryRequest__Output, _cam_os_AuditQueryResponse>;
+  
   CommitTask: grpc.handleUnaryCall<_cam_os_CommitTaskRequest__Output, _cam_os_CommitTaskResponse>;
   
   ContextDelete: grpc.handleUnaryCall<_cam_os_ContextDeleteRequest__Output, _cam_os_ContextDeleteResponse>;
+  
+  ContextList: grpc.handleUnaryCall<_cam_os_ContextListRequest__Output, _cam_os_ContextListResponse>;
   
   ContextRead: grpc.handleUnaryCall<_cam_os_ContextReadRequest__Output, _cam_os_ContextReadResponse>;
   
@@ -425,6 +462,8 @@ export interface SyscallServiceHandlers extends grpc.UntypedServiceImplementatio
   
   Session: grpc.handleBidiStreamingCall<_cam_os_SyscallRequest__Output, _cam_os_SyscallResponse>;
   
+  TaskList: grpc.handleUnaryCall<_cam_os_TaskListRequest__Output, _cam_os_TaskListResponse>;
+  
   TaskRollback: grpc.handleUnaryCall<_cam_os_TaskRollbackRequest__Output, _cam_os_TaskRollbackResponse>;
   
   TaskStatus: grpc.handleUnaryCall<_cam_os_TaskStatusRequest__Output, _cam_os_TaskStatusResponse>;
@@ -449,8 +488,10 @@ export interface SyscallServiceDefinition extends grpc.ServiceDefinition {
   AgentList: MethodDefinition<_cam_os_AgentListRequest, _cam_os_AgentListResponse, _cam_os_AgentListRequest__Output, _cam_os_AgentListResponse__Output>
   AgentRegister: MethodDefinition<_cam_os_AgentRegisterRequest, _cam_os_AgentRegisterResponse, _cam_os_AgentRegisterRequest__Output, _cam_os_AgentRegisterResponse__Output>
   Arbitrate: MethodDefinition<_cam_os_ArbitrateRequest, _cam_os_ArbitrateResponse, _cam_os_ArbitrateRequest__Output, _cam_os_ArbitrateResponse__Output>
+  AuditQuery: MethodDefinition<_cam_os_AuditQueryRequest, _cam_os_AuditQueryResponse, _cam_os_AuditQueryRequest__Output, _cam_os_AuditQueryResponse__Output>
   CommitTask: MethodDefinition<_cam_os_CommitTaskRequest, _cam_os_CommitTaskResponse, _cam_os_CommitTaskRequest__Output, _cam_os_CommitTaskResponse__Output>
   ContextDelete: MethodDefinition<_cam_os_ContextDeleteRequest, _cam_os_ContextDeleteResponse, _cam_os_ContextDeleteRequest__Output, _cam_os_ContextDeleteResponse__Output>
+  ContextList: MethodDefinition<_cam_os_ContextListRequest, _cam_os_ContextListResponse, _cam_os_ContextListRequest__Output, _cam_os_ContextListResponse__Output>
   ContextRead: MethodDefinition<_cam_os_ContextReadRequest, _cam_os_ContextReadResponse, _cam_os_ContextReadRequest__Output, _cam_os_ContextReadResponse__Output>
   ContextRestore: MethodDefinition<_cam_os_ContextRestoreRequest, _cam_os_ContextRestoreResponse, _cam_os_ContextRestoreRequest__Output, _cam_os_ContextRestoreResponse__Output>
   ContextSnapshot: MethodDefinition<_cam_os_ContextSnapshotRequest, _cam_os_ContextSnapshotResponse, _cam_os_ContextSnapshotRequest__Output, _cam_os_ContextSnapshotResponse__Output>
@@ -471,6 +512,7 @@ export interface SyscallServiceDefinition extends grpc.ServiceDefinition {
   PolicyUpdate: MethodDefinition<_cam_os_PolicyUpdateRequest, _cam_os_PolicyUpdateResponse, _cam_os_PolicyUpdateRequest__Output, _cam_os_PolicyUpdateResponse__Output>
   QueryPolicy: MethodDefinition<_cam_os_QueryPolicyRequest, _cam_os_QueryPolicyResponse, _cam_os_QueryPolicyRequest__Output, _cam_os_QueryPolicyResponse__Output>
   Session: MethodDefinition<_cam_os_SyscallRequest, _cam_os_SyscallResponse, _cam_os_SyscallRequest__Output, _cam_os_SyscallResponse__Output>
+  TaskList: MethodDefinition<_cam_os_TaskListRequest, _cam_os_TaskListResponse, _cam_os_TaskListRequest__Output, _cam_os_TaskListResponse__Output>
   TaskRollback: MethodDefinition<_cam_os_TaskRollbackRequest, _cam_os_TaskRollbackResponse, _cam_os_TaskRollbackRequest__Output, _cam_os_TaskRollbackResponse__Output>
   TaskStatus: MethodDefinition<_cam_os_TaskStatusRequest, _cam_os_TaskStatusResponse, _cam_os_TaskStatusRequest__Output, _cam_os_TaskStatusResponse__Output>
   TmpSign: MethodDefinition<_cam_os_TpmSignRequest, _cam_os_TpmSignResponse, _cam_os_TpmSignRequest__Output, _cam_os_TpmSignResponse__Output>

@@ -1,0 +1,15 @@
+// Original file: proto/cam_os.proto
+
+import type { Long } from '@grpc/proto-loader';
+
+export interface DriverLimits {
+  'memoryPages'?: (number | string | Long);
+  'timeoutMs'?: (number | string | Long);
+  'maxOutputBytes'?: (number | string | Long);
+}
+
+export interface DriverLimits__Output {
+  'memoryPages': (number);
+  'timeoutMs': (number);
+  'maxOutputBytes': (number);
+}
