@@ -340,7 +340,7 @@ export class QuestionAnswerer {
         const updates = res.records.filter((r) => r.syscall === 'driver.loaded');
         const lastUpdate = updates.at(-1);
         return reply(
-          `Driver ${e.driver}${lastUpdate ? ` was last ${ev(lastUpdate).previous ? 'updated' : 'loaded'} at ${at(lastUpdate.time)} (${ev(lastUpdate).previous ? `${ev(lastUpdate).previous} to ` : ''}${ev(lastUpdate).driver ?? lastUpdate.target.slice(8)})` : ' has no recorded load'}. Its history ${within}: ${res.records.map(line).join('; ')}.${scope.driverEvents ? now : ''}`,
+          `Driver ${e.driver}${lastUpdate ? ` was last ${ev(lastUpdate).previous ? 'updated' : 'loaded'} at ${at(lastUpdate.time)} (${ev(lastUpdate).previous ? `${ev(lastUpdate).previous} to ` : ''}${ev(lastUpdate).driver ?? lastUpdate.target.slice(8)})` : ' has no recorded load'}. Its history ${within}: ${res.records.map(line).join('; ')}.${now}`,
           res.records,
           `${res.sql}; kernel.drivers.list()`,
         );

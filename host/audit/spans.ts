@@ -19,6 +19,8 @@ export interface SpanRecord {
   source: 'kernel' | 'agent';
 }
 
+type SpanRow = { trace_id: string; span_id: string; parent_span_id: string | null; operation: string; start_ms: number; duration_ms: number; status: string; tags: string; agent: string };
+
 export class SpanStore {
   private readonly insert;
   private readonly byTrace;
@@ -60,8 +62,8 @@ export class SpanStore {
       status: r.outcome === 'ok' ? 'ok' : 'error',
       source: 'kernel',
     }));
-    const rows = (this.byTrace.all(traceId) as { agent: string }[]).filter((s) => scope.all || scope.callers.includes(s.agent));
-    const agent: SpanRecord[] = (rows as { trace_id: string; span_id: string; parent_span_id: string | null; operation: string; start_ms: number; duration_ms: number; status: string; tags: string; agent: string }[]).map((s) => ({
+    const rows = (this.byTrace.all(traceId) as SpanRow[]).filter((s) => scope.all || scope.callers.includes(s.agent));
+    const agent: SpanRecord[] = rows.map((s) => ({
       traceId: s.trace_id,
       spanId: s.span_id,
       parentSpanId: s.parent_span_id ?? '',
