@@ -160,7 +160,7 @@ export class QuestionAnswerer {
       namespaces,
       drivers,
       syscalls: this.live.syscalls ?? [],
-      keyNamespaces: (key) => namespaces.filter((ns) => this.versionsOf(ns, key)?.length || this.audit.writesOf(ns, key, 1, scope).records.length),
+      keyNamespaces: (key) => namespaces.filter((ns) => this.versionsOf(ns, key, scope)?.length || this.audit.writesOf(ns, key, 1, scope).records.length),
       taskExists: (id) => this.audit.query({ taskId: id, scope, limit: 1 }).records.length > 0 || this.audit.query({ target: `Task::${id}`, scope, limit: 1 }).records.length > 0,
     };
   }
@@ -181,7 +181,13 @@ export class QuestionAnswerer {
       .join(' ');
   }
 
-  private versionsOf(ns: string, key: string) {
+  /**
+   * A key's live versions, newest first, when the caller may read its namespace (which shows
+   * them anyway); a namespace it only made calls on ("why couldn't I write to finance?")
+   * shows it nothing of what others wrote there.
+   */
+  private versionsOf(ns: string, key: string, scope: AuditScope) {
+    if (!scope.all && !scope.namespaces.includes(ns)) return undefined;
     try {
       return this.live.versions?.(ns, key);
     } catch {
@@ -257,7 +263,7 @@ export class QuestionAnswerer {
         const ns = e.namespace!;
         const key = e.key!;
         const res = this.audit.writesOf(ns, key, 100, scope);
-        const live = this.versionsOf(ns, key);
+        const live = this.versionsOf(ns, key, scope);
         if (live?.length) {
           const latest = live[0];
           return reply(`${ns}/${key} was last written by ${latest.author} (version ${latest.version} at ${at(latest.timestamp)}); all writers: ${[...new Set(live.map((v) => v.author))].join(', ')}.`, res.records, `kernel.context.versions('${ns}', '${key}'); ${res.sql}`);

@@ -113,6 +113,13 @@ describe('what agent-c learns of agent-a', () => {
     const t = await askAs(withA, 'Why was agent-b throttled?', 'agent-b');
     assert.match(t.answer, /agent-b was throttled 6 times/);
   });
+
+  test('a namespace agent-c was denied tells it nothing of the keys others wrote there', async () => {
+    await withA.call('sys_context_write', { namespace: 'finance', key: 'salaries', data: Buffer.from('42') });
+    const said = async (key: string) => JSON.stringify(await askAs(withA, `Who wrote finance/${key}?`)).replaceAll(key, '<key>');
+    assert.equal(await said('salaries'), await said('no-such-key'));
+    assert.doesNotMatch(await said('salaries'), /admin/);
+  });
 });
 
 describe('explanations, traces, policy text and health', () => {
