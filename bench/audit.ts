@@ -67,7 +67,7 @@ try {
   // 1. Append cost: the same cheap syscall with the audit log and with a sink that drops records.
   const kernel = await createKernel({ config: { dataDir: join(dir, 'kernel'), logLevel: 'silent' } });
   const audit = kernel.audit!;
-  const drop = { record: () => undefined };
+  const drop = { record: () => undefined, committed: () => Promise.resolve(), refusal: () => undefined };
   const call = () => kernel.call('sys_health_check', {}, { agent: 'bench' });
   for (let i = 0; i < 2000; i++) await call();
   const per = { with: [] as number[], without: [] as number[] };

@@ -141,7 +141,7 @@ await drain(own);
 const inProcessMs = performance.now() - t3;
 own.close();
 // The scheduler alone: no staging and a no-op audit sink (what the two cost is the difference).
-const bare = await createScheduler({ config: kernel.config.scheduler, agents: kernel.agents!, runner: () => echo, context: () => undefined, audit: () => ({ record() {} }) });
+const bare = await createScheduler({ config: kernel.config.scheduler, agents: kernel.agents!, runner: () => echo, context: () => undefined, audit: () => ({ record() {}, committed: () => Promise.resolve(), refusal: () => undefined }) });
 const t4 = performance.now();
 for (let i = 0; i < FLOOD; i++) bare.commit(spec, 'admin');
 await drain(bare);

@@ -172,9 +172,12 @@ try {
     plots.latency.series.push({ label: `${target}, ${call}, window ${window}`, stats: r.lat });
     plots.throughput.bars.push({ label: `Session stream, ${target}, ${call}, window ${window}`, value: Math.round(r.rate) });
   };
+  // A call that changes something: answered once its write and its audit record are on disk (docs/audit.md).
+  const write: MakeReq = (id) => ({ requestId: id, contextWrite: { namespace: 'bench', key: `w${Number(id) % 100}`, data: Buffer.alloc(64, 2) } });
   for (const window of [8, 64]) {
     addStream('kernel', 'sys_health_check (summary)', window, await withCpu(kpid, N, () => sessionThroughput(kernel.port, kernel.token, health, window)));
     addStream('kernel', cheapName, window, await withCpu(kpid, N, () => sessionThroughput(kernel.port, kernel.token, cheap, window)));
+    if (contextWorks) addStream('kernel', 'sys_context_write (64 B)', window, await withCpu(kpid, N / 4, () => sessionThroughput(kernel.port, kernel.token, write, window, N / 4)));
     addStream('echo server', 'HealthCheck echo', window, await withCpu(epid, N, () => sessionThroughput(echo.port, undefined, health, window)));
   }
   const seconds = quick ? 1 : 3;

@@ -10,6 +10,7 @@ import { openContextStore, type ContextStore } from './context/index.ts';
 import { openAudit, type AuditLog, type Telemetry } from './audit/index.ts';
 import { IdentityStore, Refusals } from './identity/index.ts';
 import { createLogger, type Logger } from './observe/log.ts';
+import { diskFree, fileDescriptors, memory, MIN_FREE_BYTES } from './observe/machine.ts';
 import { KernelMetrics } from './observe/metrics.ts';
 import { openDrivers, type DriverRuntime } from './drivers/index.ts';
 import { openPolicyEngine, type PolicyEngine } from './policy/index.ts';
@@ -19,6 +20,7 @@ import { unavailable, unimplemented } from './syscalls/errors.ts';
 import { invoke, type CallMeta } from './syscalls/pipeline.ts';
 import { lookup, table } from './syscalls/table.ts';
 import type { AuditEntry, AuditSink, Authorizer, Principal, SyscallRow } from './syscalls/types.ts';
+import { lockDataDir, tightenModes, type DataDirLock } from './data-dir.ts';
 import { fromRoot } from './root.ts';
 import { idleHelperThreads } from './threads.mjs';
 
@@ -38,6 +40,8 @@ export interface Component {
 
 export interface HealthReport {
   status: 'ok' | 'degraded' | 'down';
+  /** The components not ok (degraded or down). */
+  degraded: string[];
   components: Record<string, ComponentHealth>;
   timestamp: number;
   version: string;
@@ -90,16 +94,28 @@ export class Kernel {
   scheduler?: Scheduler;
   private readonly components: Component[] = [];
   private closing?: Promise<void>;
+  private readonly lock: DataDirLock;
 
   constructor(config: Config, log: Logger) {
     this.config = config;
     this.log = log;
     this.dataDir = resolve(config.dataDir);
     mkdirSync(this.dataDir, { recursive: true, mode: 0o700 });
-    this.identity = new IdentityStore(this.dataDir);
+    this.lock = lockDataDir(this.dataDir);
+    try {
+      const widened = tightenModes(this.dataDir);
+      if (widened.length) {
+        const list = widened.map((w) => `${w.path} (was ${w.mode.toString(8).padStart(4, '0')})`).join(', ');
+        log.warn({ widened }, `data directory files were readable by others; now owner-only (0700 directories, 0600 files): ${list}`);
+      }
+      this.identity = new IdentityStore(this.dataDir);
+    } catch (e) {
+      this.lock.release();
+      throw e;
+    }
     this.refusals = new Refusals({ perMinute: config.auth.failedPerMinute, record: (e) => this.auditSink.record(e) });
     // Until the audit log exists, the audit stage writes one structured log line per call.
-    this.auditSink = { record: (e: AuditEntry) => this.log.info({ audit: e }, `${e.syscall} ${e.outcome}`) };
+    this.auditSink = { record: (e: AuditEntry) => this.log.info({ audit: e }, `${e.syscall} ${e.outcome}`), committed: () => Promise.resolve(), refusal: () => undefined };
   }
 
   /** Adds a subsystem to health reports and shutdown (closed in reverse order). */
@@ -171,10 +187,10 @@ export class Kernel {
   private lastReport?: HealthReport;
 
   /** The summary status, from a full report at most 500 ms old (probes may call it often). */
-  async healthSummary(): Promise<Pick<HealthReport, 'status' | 'timestamp' | 'version' | 'uptimeMs'>> {
+  async healthSummary(): Promise<Pick<HealthReport, 'status' | 'degraded' | 'timestamp' | 'version' | 'uptimeMs'>> {
     const now = Date.now();
     if (!this.lastReport || now - this.lastReport.timestamp > 500) await this.health();
-    return { status: this.lastReport!.status, timestamp: now, version: this.version, uptimeMs: now - this.startedAt };
+    return { status: this.lastReport!.status, degraded: this.lastReport!.degraded, timestamp: now, version: this.version, uptimeMs: now - this.startedAt };
   }
 
   async health(): Promise<HealthReport> {
@@ -188,27 +204,37 @@ export class Kernel {
     }
     const statuses = Object.values(components).map((c) => c.status);
     const status = statuses.includes('down') ? 'down' : statuses.includes('degraded') ? 'degraded' : 'ok';
-    this.lastReport = { status, components, timestamp: Date.now(), version: this.version, uptimeMs: Date.now() - this.startedAt };
+    const degraded = Object.entries(components).filter(([, c]) => c.status !== 'ok').map(([name]) => name);
+    this.lastReport = { status, degraded, components, timestamp: Date.now(), version: this.version, uptimeMs: Date.now() - this.startedAt };
     return this.lastReport;
   }
 
   private ownHealth(): ComponentHealth {
-    const mem = process.memoryUsage();
+    const mem = memory();
     let writable = true;
     try {
       accessSync(this.dataDir, constants.W_OK);
     } catch {
       writable = false;
     }
+    const free = diskFree(this.dataDir);
+    const fds = fileDescriptors();
+    const problems = [
+      ...(writable ? [] : ['the data directory is not writable']),
+      ...(free !== undefined && free < MIN_FREE_BYTES ? [`the disk holding the data directory has ${free} bytes free`] : []),
+      ...(fds && (fds.exhausted || (fds.limit && fds.open >= 0.95 * fds.limit)) ? [`${fds.exhausted ? 'every' : `${fds.open} of ${fds.limit}`} file descriptors in use`] : []),
+    ];
     return {
-      status: writable ? 'ok' : 'degraded',
+      status: problems.length ? 'degraded' : 'ok',
       details: {
+        ...(problems.length ? { problems: problems.join('; ') } : {}),
         version: this.version,
         uptime_ms: String(Date.now() - this.startedAt),
         data_dir: this.dataDir,
         data_dir_writable: String(writable),
-        rss_bytes: String(mem.rss),
-        heap_used_bytes: String(mem.heapUsed),
+        ...(free !== undefined ? { data_dir_free_bytes: String(free) } : {}),
+        ...(fds ? { open_files: String(fds.open), ...(fds.limit ? { open_files_limit: String(fds.limit) } : {}) } : {}),
+        ...mem,
         node: process.version,
         pid: String(process.pid),
         syscalls: String(this.table.length),
@@ -226,6 +252,7 @@ export class Kernel {
           this.log.error({ err: e, component: c.name }, 'component failed to close');
         }
       }
+      this.lock.release();
       this.log.flush?.();
     })();
     return this.closing;
@@ -260,7 +287,7 @@ export async function createKernel(opts: KernelOptions = {}): Promise<Kernel> {
     kernel.register({ name: 'channels', health: () => ({ status: 'ok', details: { open: String(channels.size) } }), close: () => channels.close() });
     const context = openContextStore({ path: join(kernel.dataDir, 'context.db'), ...config.context });
     kernel.context = context;
-    kernel.register({ name: 'context', health: () => ({ status: 'ok', details: context.details() }), close: () => context.close() });
+    kernel.register({ name: 'context', health: () => context.health(), close: () => context.close() });
     openAudit(kernel);
     // After the audit log, so that it closes first: its last summaries go into the log.
     kernel.register({ name: 'auth', health: () => kernel.refusals.health(), close: () => kernel.refusals.close() });
@@ -277,6 +304,9 @@ export async function createKernel(opts: KernelOptions = {}): Promise<Kernel> {
     kernel.drivers = await openDrivers(kernel);
     // Registered after the drivers so that it closes first: no task is dispatched to a closed pool.
     kernel.register({ name: 'scheduler', health: () => scheduler.health(), close: () => scheduler.close() });
+    // The files the subsystems made just now (SQLite creates a database 0644, its -wal and -shm
+    // files as the database); from the next start on they are made 0600.
+    tightenModes(kernel.dataDir);
   } catch (e) {
     await kernel.close();
     throw e;

@@ -19,7 +19,7 @@ before(async () => {
   // Many calls here are refused for their token on purpose: past auth.failedPerMinute they would be RESOURCE_EXHAUSTED.
   k = await startKernel({ maxMessageBytes: 64 * 1024, drivers: { loadExamples: false }, auth: { failedPerMinute: 100_000 } });
   const original = k.kernel.auditSink;
-  k.kernel.auditSink = { record: (e) => (audit.push(e), original.record(e)) };
+  k.kernel.auditSink = { record: (e) => (audit.push(e), original.record(e)), committed: () => original.committed(), refusal: () => original.refusal() };
 });
 after(() => k.stop());
 

@@ -112,7 +112,7 @@ test("log lines go to the kernel log and metrics to the kernel's registry, label
 test('timeouts and traps are recorded in the audit trail as driver events', async () => {
   const recorded: string[] = [];
   const sink = kernel.auditSink;
-  kernel.auditSink = { record: (e) => (recorded.push(`${e.syscall} ${e.target}`), sink.record(e)) };
+  kernel.auditSink = { record: (e) => (recorded.push(`${e.syscall} ${e.target}`), sink.record(e)), committed: () => sink.committed(), refusal: () => sink.refusal() };
   try {
     await call('x').catch(() => undefined);
     await call('l', { timeoutMs: 50 }).catch(() => undefined);

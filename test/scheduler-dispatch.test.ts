@@ -67,7 +67,7 @@ function setup(config: Partial<SchedulerConfig> & Record<string, unknown> = {}, 
     agents,
     runner: () => runner,
     context: () => undefined,
-    audit: () => ({ record: (e) => events.push(e) }),
+    audit: () => ({ record: (e) => events.push(e), committed: () => Promise.resolve(), refusal: () => undefined }),
     heapModule: module,
     clock: () => clock.now,
   });

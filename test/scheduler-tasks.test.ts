@@ -25,7 +25,7 @@ before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'camos-tasks-'));
   kernel = await createKernel({ config: { dataDir: dir, logLevel: 'silent', drivers: { loadExamples: false, poolSize: 2 } } });
   const sink = kernel.auditSink;
-  kernel.auditSink = { record: (e) => (audit.push(e), sink.record(e)) };
+  kernel.auditSink = { record: (e) => (audit.push(e), sink.record(e)), committed: () => sink.committed(), refusal: () => sink.refusal() };
   const core = await buildProbe();
   const publisher = generateHybridKeyPair();
   kernel.drivers!.trust.add(publisher.publicKey, 'test publisher');

@@ -9,6 +9,15 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 
+/** What an agent id may be. */
+export const AGENT_ID = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/;
+export const AGENT_ID_RULE = 'an agent id is 1-128 of [A-Za-z0-9_.:-], starting with a letter or digit';
+/**
+ * The kernel's own principals (the admin token, callers without a token, the kernel in its
+ * records): an agent by one of these names would be merged with them in records and answers.
+ */
+export const RESERVED_AGENT_IDS: readonly string[] = ['admin', 'anonymous', 'kernel'];
+
 export type AgentStatus = 'active' | 'idle' | 'suspended';
 export const AGENT_STATUSES: readonly AgentStatus[] = ['active', 'idle', 'suspended'];
 

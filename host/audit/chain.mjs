@@ -20,7 +20,8 @@ export const chainHash = (prevHash, fields) => sha256hex(chainBytes(prevHash, fi
  * Runs one batch inside the caller's transaction: chains and inserts `chain.rows`
  * ([seq, ...hashed fields], stored as [seq, ...fields, prev_hash, hash]), then `ops`.
  * Returns the new tail hash and the [seq, hash] pairs at which checkpoints are due.
- * The writer thread and the main thread's fallback share it.
+ * The rows are left as they came, so that a batch can be tried again after its
+ * transaction failed. The writer thread and the main thread's fallback share it.
  */
 export function appendBatch(prepare, prevHash, chain, ops) {
   const due = [];
@@ -30,15 +31,19 @@ export function appendBatch(prepare, prevHash, chain, ops) {
     const at = new Set(chain.checkpointAt);
     for (const row of chain.rows) {
       // chainHash(prev, row.slice(1)) without copying the row: [prev, ...fields] is the row
-      // with prev in seq's place. The row is this batch's own (cloned to the writer thread,
-      // or the main thread's fallback, which does not reuse it).
+      // with prev in seq's place, and seq put back before the insert.
       const seq = row[0];
       row[0] = prev;
       const hash = sha256hex(JSON.stringify(row));
       row[0] = seq;
+      const n = row.length;
       row.push(prev, hash);
-      insert.run(row);
-      if (at.has(row[0])) due.push([row[0], hash]);
+      try {
+        insert.run(row);
+      } finally {
+        row.length = n; // as it came, so that a batch whose transaction failed can be tried again
+      }
+      if (at.has(seq)) due.push([seq, hash]);
       prev = hash;
     }
   }

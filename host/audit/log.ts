@@ -2,8 +2,16 @@
 // only pushes onto an in-memory buffer; a short timer (or a full buffer) numbers the
 // batch and hands it to a writer thread, which chains (hashes) and inserts it in one
 // transaction, in order. Reads first wait for the writer to catch up.
-// Clean shutdown writes everything and signs a final checkpoint; SIGKILL loses at most
-// the records buffered or in the writer's hands since the last written batch.
+//
+// The rule (docs/audit.md): the record of a call that changes something is on disk
+// (synchronous=FULL) before the call is answered (`committed()`: one transaction for all
+// such calls of a turn of the event loop, a group commit); the record of a call that
+// changes nothing is written within audit.flushIntervalMs, so SIGKILL loses at most those.
+// A log that cannot be written (a full disk, an I/O error, a corrupt file) keeps what it
+// could not write and tries again; meanwhile `refusal()` says why, and the pipeline refuses
+// every call that would change something. Past audit.maxPendingRecords held in memory, the
+// records of calls that change nothing are counted, not kept, and the count is written as
+// an `audit.records_lost` record once the log can be written again.
 import { MessageChannel, receiveMessageOnPort, type MessagePort, type Worker } from 'node:worker_threads';
 import { startThread } from '../threads.mjs';
 import type { Statement } from 'better-sqlite3';
@@ -11,7 +19,9 @@ import type { HybridPublicKey, HybridSignature } from '../crypto/hybrid.ts';
 import { publicKeyToJson, signatureToJson } from '../crypto/hybrid.ts';
 import { Checkpointer } from '../context/checkpointer.ts';
 import type { Logger } from '../observe/log.ts';
+import { Code, storageCause, unavailable } from '../syscalls/errors.ts';
 import type { AuditEntry, AuditSink } from '../syscalls/types.ts';
+import { anchorPathOf, checkLogAtStart, readAnchorOrError, writeAnchor } from './anchor.ts';
 import { appendBatch, type ChainBatch } from './chain.mjs';
 import { GENESIS, fromRow, rowOf, type AuditRecord, type AuditRow } from './record.ts';
 import { checkpointMessage, openAuditDb, type CheckpointRow, type Db } from './schema.ts';
@@ -37,6 +47,8 @@ export interface AuditConfig {
 export interface CheckpointSigner {
   identity(): HybridPublicKey;
   sign(data: Uint8Array, keyId?: string): Promise<{ keyId: string; algorithm: string; signature: HybridSignature; backend: string }>;
+  /** Every key the kernel has had (checkpoints are checked against these at start). */
+  allPublicKeys(): Map<string, HybridPublicKey>;
 }
 
 /** A filter over records; every field optional. Times are unix ms, inclusive. */
@@ -87,7 +99,36 @@ const CHECKPOINTER_AFTER_RECORDS = 4096;
 /** One transaction's worth of statements: SQL and the parameter rows to run it with. */
 type Ops = [sql: string, rows: unknown[][]][];
 
-type WriterReply = { type: 'error'; message: string } | { type: 'checkpoints'; due: [number, string][] };
+type WriterReply =
+  | { type: 'checkpoints'; due: [number, string][] }
+  | { type: 'committed'; through: number }
+  | { type: 'stalled'; code: string; message: string }
+  | { type: 'resumed' }
+  | { type: 'lost'; batches: number; records: number };
+
+/** Why the log cannot be written, since when. */
+interface Stall {
+  code: string;
+  message: string;
+  since: number;
+}
+
+/** Callers of committed() waiting for one batch. */
+interface Waiter {
+  resolve(): void;
+  reject(e: Error): void;
+}
+
+/** Records not kept while the log could not be written. */
+interface Lost {
+  records: number;
+  from: number;
+  to: number;
+  cause: string;
+}
+
+/** How often the main thread tries again to write batches that failed, when the writer thread is gone. */
+const RETRY_MS = 500;
 
 
 export class AuditLog implements AuditSink {
@@ -104,6 +145,7 @@ export class AuditLog implements AuditSink {
   private closed = false;
   private dropped = 0;
   private failures = 0;
+  private signFailed = false;
   /** Names already in the names table, by kind. */
   private readonly names = new Map<string, Set<string>>();
   private readonly statements = new Map<string, Statement<any[]>>();
@@ -112,13 +154,27 @@ export class AuditLog implements AuditSink {
   /** Copies the writer's log into the database file, so that the writer never waits on that fsync. */
   private readonly checkpointer: Checkpointer;
   private readonly replies: MessagePort;
-  /** Batches done by the writer thread, in shared memory (index 0). */
-  private readonly progress = new Int32Array(new SharedArrayBuffer(4));
+  /** [0] batches written by the writer thread, [1] 1 while it is stalled (shared memory). */
+  private readonly progress = new Int32Array(new SharedArrayBuffer(8));
   private posted = 0;
   private postedRecords = 0;
   /** Batches handed to the writer thread and not yet written, at most, before record() callers wait (from maxPendingRecords). */
   private readonly maxBatchesInFlight: number;
   private writerAlive = true;
+  /** Why the log cannot be written now. */
+  private stall?: Stall;
+  /** Waiting for the next batch posted (committed() calls since the last post). */
+  private nextWaiters: Waiter[] = [];
+  /** Waiting for a posted batch to be on disk, oldest batch first. */
+  private readonly batchWaiters: { batch: number; waiters: Waiter[] }[] = [];
+  /** Checkpoints whose rows are in a posted batch: their anchor is written once it is on disk. */
+  private readonly pendingAnchors: { batch: number; cp: CheckpointRow }[] = [];
+  /** Batches the main thread could not write while the writer thread is gone, oldest first. */
+  private held: [ChainBatch | undefined, Ops, boolean][] = [];
+  private retryTimer?: NodeJS.Timeout;
+  private lost?: Lost;
+  private lostTotal = 0;
+  private readonly anchorPath: string;
   private readonly onExit = () => this.flushAtExit();
   private retentionTimer?: NodeJS.Timeout;
   /** Called after each written batch (the tracer exports syscall spans from here). */
@@ -127,10 +183,12 @@ export class AuditLog implements AuditSink {
   constructor(
     path: string,
     readonly config: AuditConfig,
-    private readonly deps: { log: Logger; signer: () => CheckpointSigner | undefined },
+    private readonly deps: { log: Logger; signer: () => CheckpointSigner | undefined; keysExisted?: boolean },
   ) {
     this.path = path;
+    this.anchorPath = anchorPathOf(path);
     this.maxBatchesInFlight = Math.max(1, Math.floor((config.maxPendingRecords ?? 131_072) / config.batchSize));
+    const start = checkLogAtStart(path, { trustedKeys: deps.signer()?.allPublicKeys(), log: deps.log, keysExisted: deps.keysExisted ?? false });
     this.db = openAuditDb(path);
     const last = this.db.prepare('SELECT seq, hash FROM records ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string } | undefined;
     const cp = this.db.prepare('SELECT seq, hash, final FROM checkpoints ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string; final: number } | undefined;
@@ -142,8 +200,8 @@ export class AuditLog implements AuditSink {
       const { due } = appendBatch((sql) => this.statement(sql), this.tailHash(), chain, ops);
       for (const [seq, hash] of due) this.sign(seq, hash, false);
     });
-    // Replies (checkpoints due, failures) come on their own port, which waitForWriter drains
-    // synchronously, so that a checkpoint is never signed after the final one.
+    // Replies (checkpoints due, commits, stalls) come on their own port, which waitForWriter
+    // drains synchronously, so that a checkpoint is never signed after the final one.
     const { port1, port2 } = new MessageChannel();
     this.replies = port1;
     port1.on('message', (m: WriterReply) => this.onReply(m));
@@ -158,17 +216,19 @@ export class AuditLog implements AuditSink {
     this.writer.unref();
     this.writer.on('error', (err) => {
       this.failures++;
-      this.writerAlive = false;
+      this.writerGone();
       this.deps.log.error({ err }, 'audit writer thread failed; writing on the main thread');
     });
-    this.writer.on('exit', () => (this.writerAlive = false));
+    this.writer.on('exit', () => this.writerGone());
     process.on('exit', this.onExit);
     // Restarts are recorded, so a forged record after a shutdown checkpoint stands out.
     this.record({
       time: Date.now(), caller: 'kernel', callerKind: 'admin', syscall: 'audit.opened', door: 'kernel', target: 'Kernel::audit',
       outcome: 'ok', code: 0, requestId: '', traceId: '', spanId: '', durationUs: 0,
-      evidence: { previousSeq: this.lastSeq, cleanShutdown: cp?.final === 1 && cp.seq === this.lastSeq },
+      evidence: { previousSeq: this.lastSeq, cleanShutdown: cp?.final === 1 && cp.seq === this.lastSeq, ...start.evidence },
     });
+    // A log begun in place of a rejected or missing one, or found without an anchor, is anchored at once.
+    if (start.reanchor) setImmediate(() => void this.checkpoint(false));
     if (config.retentionDays > 0) {
       this.applyRetention();
       this.retentionTimer = setInterval(() => this.applyRetention(), 3_600_000).unref();
@@ -181,6 +241,10 @@ export class AuditLog implements AuditSink {
       this.dropped++;
       return;
     }
+    if (this.buffer.length >= (this.config.maxPendingRecords ?? 131_072) && this.refusal()) {
+      this.loseRecord(entry);
+      return;
+    }
     this.buffer.push(entry);
     this.rows.push(rowOf(entry));
     if (this.buffer.length >= this.config.batchSize) {
@@ -191,7 +255,32 @@ export class AuditLog implements AuditSink {
     } else this.timer ??= setTimeout(() => this.post(), this.config.flushIntervalMs);
   }
 
-  /** Writes every buffered record and waits until it is on disk; returns how many there were. */
+  /**
+   * Resolves once every record made so far is on disk: the batch that holds them is posted
+   * at the end of this turn of the event loop and committed with fsync, one transaction for
+   * every caller of the turn. Rejects with UNAVAILABLE when the log cannot be written.
+   */
+  committed(): Promise<void> {
+    const why = this.refusal();
+    if (why) return Promise.reject(unavailable(why));
+    return new Promise((resolve, reject) => {
+      this.nextWaiters.push({ resolve, reject });
+      if (!this.immediate) {
+        this.immediate = true;
+        setImmediate(() => this.post());
+      }
+    });
+  }
+
+  /** Why the log cannot take records now (undefined when it can): the pipeline refuses calls that change something meanwhile. */
+  refusal(): string | undefined {
+    // The writer sets its flag before its message arrives: read the message when they disagree.
+    if ((Atomics.load(this.progress, 1) === 1) !== (this.stall !== undefined) && this.writerAlive) this.drainReplies();
+    if (!this.stall) return undefined;
+    return `the audit log cannot be written: ${storageCause(this.stall.code, this.path) ?? `${this.stall.code}: ${this.stall.message}`} (since ${new Date(this.stall.since).toISOString()})`;
+  }
+
+  /** Writes every buffered record and waits until it is on disk (or the log is stalled); returns how many there were. */
   flush(): number {
     const n = this.post();
     this.waitForWriter();
@@ -203,6 +292,12 @@ export class AuditLog implements AuditSink {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     this.immediate = false;
+    if (this.refusal()) {
+      // Kept until the log can be written again (resumed()); waiters are answered at once.
+      this.rejectWaiters();
+      return 0;
+    }
+    if (this.lost) this.recordLost();
     const batch = this.buffer;
     if (!batch.length || !this.db.open) return 0;
     const rows = this.rows;
@@ -222,64 +317,166 @@ export class AuditLog implements AuditSink {
     const ops: Ops = [];
     if (names.length) ops.push([INSERT_NAME, names]);
     if (keys.length) ops.push([INSERT_KEY, keys]);
-    this.write({ sql: INSERT_RECORD, rows, checkpointAt }, ops);
+    const waiters = this.nextWaiters;
+    this.nextWaiters = [];
+    const n = this.write({ sql: INSERT_RECORD, rows, checkpointAt }, ops, waiters.length > 0);
+    this.await(n, waiters);
     this.onBatch?.(batch);
     return batch.length;
   }
 
-  private write(chain: ChainBatch | undefined, ops: Ops): void {
+  /** Hands a batch to the writer thread (returns its number), or writes it here (returns 0; -1 when it is held to be tried again). */
+  private write(chain: ChainBatch | undefined, ops: Ops, durable: boolean): number {
     if (this.writerAlive) {
       this.posted++;
-      this.writer.postMessage({ type: 'write', batch: this.posted, chain, ops });
+      this.writer.postMessage({ type: 'write', batch: this.posted, chain, ops, durable });
       if ((this.postedRecords += chain?.rows.length ?? 0) >= CHECKPOINTER_AFTER_RECORDS) this.checkpointer.start();
       // Backpressure: when the writer falls far behind, wait for it rather than queue without bound.
-      while (this.writerAlive && this.posted - Atomics.load(this.progress, 0) > this.maxBatchesInFlight) {
+      while (this.writerAlive && !Atomics.load(this.progress, 1) && this.posted - Atomics.load(this.progress, 0) > this.maxBatchesInFlight) {
         Atomics.wait(this.progress, 0, Atomics.load(this.progress, 0), 1000);
       }
-      return;
+      return this.posted;
     }
-    try {
-      this.writeDirect(chain, ops);
-    } catch (err) {
-      this.failures++;
-      this.deps.log.error({ err }, 'audit log batch could not be written');
+    this.held.push([chain, ops, durable]);
+    this.writeHeld();
+    return this.held.length ? -1 : 0;
+  }
+
+  /** Writes here, in order, the batches the writer thread is gone for; on failure, keeps them and tries again later. */
+  private writeHeld(): void {
+    clearTimeout(this.retryTimer);
+    while (this.held.length) {
+      const [chain, ops, durable] = this.held[0];
+      try {
+        if (durable) this.db.pragma('synchronous = FULL');
+        this.writeDirect(chain, ops);
+      } catch (err) {
+        this.stalled({ code: String((err as { code?: unknown }).code ?? 'ERROR'), message: (err as Error).message, since: this.stall?.since ?? Date.now() });
+        this.retryTimer = setTimeout(() => this.writeHeld(), RETRY_MS).unref();
+        return;
+      } finally {
+        if (durable) this.db.pragma('synchronous = NORMAL');
+      }
+      this.held.shift();
     }
+    if (this.stall) this.resumed();
+  }
+
+  /** Callers of committed() wait for batch n (0: already written here). */
+  private await(n: number, waiters: Waiter[]): void {
+    if (!waiters.length) return;
+    if (n > 0 && !this.stall) this.batchWaiters.push({ batch: n, waiters });
+    else if (n === 0 && !this.stall) for (const w of waiters) w.resolve();
+    else for (const w of waiters) w.reject(unavailable(this.refusal() ?? 'the audit log cannot be written'));
+  }
+
+  private rejectWaiters(): void {
+    const error = unavailable(this.refusal() ?? 'the audit log cannot be written');
+    for (const w of this.nextWaiters) w.reject(error);
+    this.nextWaiters = [];
+    for (const b of this.batchWaiters.splice(0)) for (const w of b.waiters) w.reject(error);
+  }
+
+  private writerGone(): void {
+    if (!this.writerAlive) return;
+    this.writerAlive = false;
+    // What the thread held is gone with it; callers waiting for it are told so.
+    this.rejectWaiters();
   }
 
   /** The hash the next record chains from: the newest record's, else the newest checkpoint's. */
   private tailHash(): string {
-    const last = this.statement('SELECT hash FROM records ORDER BY seq DESC LIMIT 1').get() as { hash: string } | undefined;
-    if (last) return last.hash;
-    const cp = this.statement('SELECT hash FROM checkpoints ORDER BY seq DESC LIMIT 1').get() as { hash: string } | undefined;
-    return cp?.hash ?? GENESIS;
+    return this.storedTail()?.hash ?? GENESIS;
   }
 
-  /** Blocks until the writer thread has done every batch posted so far (reads need it). */
+  /** The newest record stored (or, in a log pruned to its last checkpoint, that checkpoint). */
+  private storedTail(): { seq: number; hash: string } | undefined {
+    return (
+      (this.statement('SELECT seq, hash FROM records ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string } | undefined) ??
+      (this.statement('SELECT seq, hash FROM checkpoints ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string } | undefined)
+    );
+  }
+
+  /** Blocks until the writer thread has done every batch posted so far, or has stalled (reads need it). */
   private waitForWriter(): void {
-    while (this.writerAlive) {
+    while (this.writerAlive && !Atomics.load(this.progress, 1)) {
       const done = Atomics.load(this.progress, 0);
       if (done >= this.posted) break;
       Atomics.wait(this.progress, 0, done, 1000);
     }
+    this.drainReplies();
+  }
+
+  private drainReplies(): void {
     for (let m = receiveMessageOnPort(this.replies); m; m = receiveMessageOnPort(this.replies)) this.onReply(m.message as WriterReply);
   }
 
   private onReply(m: WriterReply): void {
-    if (m.type === 'checkpoints') {
-      for (const [seq, hash] of m.due) this.sign(seq, hash, false);
-      return;
+    switch (m.type) {
+      case 'checkpoints':
+        for (const [seq, hash] of m.due) this.sign(seq, hash, false);
+        return;
+      case 'committed':
+        while (this.batchWaiters.length && this.batchWaiters[0].batch <= m.through) for (const w of this.batchWaiters.shift()!.waiters) w.resolve();
+        while (this.pendingAnchors.length && this.pendingAnchors[0].batch <= m.through) this.anchor(this.pendingAnchors.shift()!.cp);
+        return;
+      case 'stalled':
+        this.stalled({ code: m.code, message: m.message, since: this.stall?.since ?? Date.now() });
+        return;
+      case 'resumed':
+        this.resumed();
+        return;
+      case 'lost':
+        this.lostTotal += m.records;
+        this.deps.log.error({ records: m.records, cause: this.refusal() }, `${m.records} audit records could not be written before shutdown and are lost`);
+        return;
     }
+  }
+
+  private stalled(stall: Stall): void {
+    const first = !this.stall || this.stall.code !== stall.code;
+    this.stall = stall;
     this.failures++;
-    this.deps.log.error({ error: m.message }, 'audit log batch could not be written');
+    if (first) this.deps.log.error({ code: stall.code, error: stall.message, path: this.path }, `${this.refusal()}; calls that change something are refused until it can be written, and the records are kept and written then`);
+    this.rejectWaiters();
+  }
+
+  private resumed(): void {
+    if (!this.stall) return;
+    this.deps.log.warn({ path: this.path, stalledMs: Date.now() - this.stall.since }, 'the audit log can be written again; calls that change something are served again');
+    this.stall = undefined;
+    if (this.buffer.length || this.lost) setImmediate(() => this.post());
+  }
+
+  private loseRecord(e: Entry): void {
+    this.lostTotal++;
+    if (this.lost) {
+      this.lost.records++;
+      this.lost.to = e.time;
+    } else this.lost = { records: 1, from: e.time, to: e.time, cause: this.refusal() ?? '' };
+  }
+
+  /** The records not kept while the log could not be written, as one record of their own. */
+  private recordLost(): void {
+    const lost = this.lost!;
+    this.lost = undefined;
+    const entry: Entry = {
+      time: Date.now(), caller: 'kernel', callerKind: 'admin', syscall: 'audit.records_lost', door: 'kernel', target: 'Kernel::audit',
+      outcome: 'error', code: Code.DATA_LOSS, message: `${lost.records} records of calls that changed nothing were not kept while ${lost.cause}`,
+      requestId: '', traceId: '', spanId: '', durationUs: 0, evidence: { records: lost.records, from: lost.from, to: lost.to },
+    };
+    this.buffer.push(entry);
+    this.rows.push(rowOf(entry));
   }
 
   // On process exit the writer thread may already be gone: wait briefly, then write here.
   private flushAtExit(): void {
     if (this.writerAlive) {
       const deadline = Date.now() + 1000;
-      while (Atomics.load(this.progress, 0) < this.posted && Date.now() < deadline) Atomics.wait(this.progress, 0, Atomics.load(this.progress, 0), 100);
+      while (Atomics.load(this.progress, 0) < this.posted && !Atomics.load(this.progress, 1) && Date.now() < deadline) Atomics.wait(this.progress, 0, Atomics.load(this.progress, 0), 100);
     }
     this.writerAlive = false;
+    this.stall = undefined;
     this.post();
   }
 
@@ -320,10 +517,15 @@ export class AuditLog implements AuditSink {
     return { records: rows.map(fromRow), sql: withParams(sql, [namespace, key, ...(visible?.params ?? []), limit]) };
   }
 
-  /** Signs a checkpoint at the newest record with the kernel key; a no-op without a key store. */
+  /**
+   * Signs a checkpoint at the newest record stored, with the kernel key; a no-op without a
+   * key store, or while the log cannot be written (records it still holds are not vouched for).
+   */
   checkpoint(final: boolean): Promise<void> {
     this.flush();
-    return this.lastSeq === 0 ? this.signing : this.sign(this.lastSeq, this.tailHash(), final);
+    const tail = this.storedTail();
+    if (!tail || this.refusal()) return this.signing;
+    return this.sign(tail.seq, tail.hash, final && tail.seq === this.lastSeq);
   }
 
   private sign(seq: number, hash: string, final: boolean): Promise<void> {
@@ -335,13 +537,33 @@ export class AuditLog implements AuditSink {
       try {
         const signed = await signer.sign(checkpointMessage(seq, hash, time, final));
         if (!this.db.open) return;
-        this.write(undefined, [[INSERT_CHECKPOINT, [[seq, hash, time, final ? 1 : 0, signed.keyId, signed.algorithm, signed.backend, JSON.stringify(signatureToJson(signed.signature)), JSON.stringify(publicKeyToJson(signer.identity()))]]]]);
+        const cp: CheckpointRow = {
+          seq, hash, time, final: final ? 1 : 0, key_id: signed.keyId, algorithm: signed.algorithm, backend: signed.backend,
+          signature: JSON.stringify(signatureToJson(signed.signature)), public_key: JSON.stringify(publicKeyToJson(signer.identity())),
+        };
+        const n = this.write(undefined, [[INSERT_CHECKPOINT, [[cp.seq, cp.hash, cp.time, cp.final, cp.key_id, cp.algorithm, cp.backend, cp.signature, cp.public_key]]]], true);
+        // The anchor follows the checkpoint once its row is on disk.
+        if (n > 0) this.pendingAnchors.push({ batch: n, cp });
+        else if (n === 0) this.anchor(cp);
+        this.signFailed = false;
       } catch (err) {
         this.failures++;
+        this.signFailed = true;
         this.deps.log.error({ err, seq }, 'audit checkpoint could not be signed');
       }
     });
     return this.signing;
+  }
+
+  /** Copies a checkpoint on disk to the anchor file, and to the log, for whoever keeps a copy off this machine. */
+  private anchor(cp: CheckpointRow): void {
+    try {
+      writeAnchor(this.anchorPath, cp);
+      this.deps.log.info({ seq: cp.seq, hash: cp.hash, keyId: cp.key_id, final: cp.final === 1 }, `audit checkpoint at record ${cp.seq}: ${cp.hash}`);
+    } catch (err) {
+      this.failures++;
+      this.deps.log.error({ err, path: this.anchorPath }, 'the audit anchor could not be written; the next checkpoint tries again');
+    }
   }
 
   query(q: AuditQuery): QueryResult {
@@ -386,9 +608,10 @@ export class AuditLog implements AuditSink {
     return (this.statement('SELECT name FROM names WHERE kind = ?').all(kind) as { name: string }[]).map((r) => r.name);
   }
 
+  /** Verifies the whole log, and that it holds what its anchor says (a missing anchor was looked into at start). */
   verify(opts?: VerifyOptions): VerifyReport {
     this.flush();
-    return verifyAuditDb(this.db, opts);
+    return verifyAuditDb(this.db, { anchor: readAnchorOrError(this.anchorPath) ?? undefined, ...opts });
   }
 
   /** The SQLite handle, for the span store that shares the file. */
@@ -418,15 +641,18 @@ export class AuditLog implements AuditSink {
   }
 
   health() {
+    const cause = this.refusal();
     return {
-      status: this.failures ? ('degraded' as const) : ('ok' as const),
+      status: cause || this.signFailed ? ('degraded' as const) : ('ok' as const),
       details: {
         file: this.path,
         records: String(this.lastSeq),
+        writable: cause ?? 'yes',
         buffered: String(this.buffer.length),
         pending_batches: String(this.posted - Atomics.load(this.progress, 0)),
         last_checkpoint: String(this.lastCheckpointSeq),
-        signing: this.deps.signer() ? 'kernel key' : 'no key store: checkpoints are not signed',
+        signing: this.deps.signer() ? (this.signFailed ? 'kernel key: the last checkpoint could not be signed' : 'kernel key') : 'no key store: checkpoints are not signed',
+        records_lost: String(this.lostTotal),
         write_failures: String(this.failures),
         dropped_after_close: String(this.dropped),
       },
@@ -439,14 +665,21 @@ export class AuditLog implements AuditSink {
     this.flush();
     this.closed = true;
     if (this.retentionTimer) clearInterval(this.retentionTimer);
+    clearTimeout(this.retryTimer);
     process.off('exit', this.onExit);
     await this.checkpoint(true);
     this.waitForWriter();
+    const unwritten = this.buffer.length + this.held.reduce((n, [chain]) => n + (chain?.rows.length ?? 0), 0);
+    if (unwritten) {
+      this.lostTotal += unwritten;
+      this.deps.log.error({ records: unwritten, cause: this.refusal() }, `${unwritten} audit records could not be written before shutdown and are lost`);
+    }
     if (this.writerAlive) {
       const exited = new Promise((resolve) => this.writer.once('exit', resolve));
       this.writer.ref(); // keep the process up until the thread has closed the database
       this.writer.postMessage({ type: 'close' });
       await exited;
+      this.drainReplies();
     }
     this.replies.close();
     this.checkpointer.close();

@@ -58,6 +58,13 @@ function needsReplacer(v: unknown, depth = 0): boolean {
 const evidenceJson = (ev: unknown): string => (needsReplacer(ev) ? JSON.stringify(ev, replacer) : JSON.stringify(ev));
 
 /**
+ * A text column as SQLite stores it. A lone surrogate has no UTF-8 form: SQLite stores
+ * U+FFFD in its place, so it is replaced before the hash is taken, and the hash covers the
+ * stored text. JSON columns need nothing: JSON.stringify writes a lone surrogate as \uXXXX.
+ */
+const text = (s: string) => (s.isWellFormed() ? s : s.toWellFormed());
+
+/**
  * [seq, ...the entry's hashed fields in HASHED order] with seq 0, for the log to number:
  * what the writer thread chains and stores. One array literal, since this runs for every
  * record on the main thread.
@@ -66,19 +73,19 @@ export function rowOf(e: AuditEntry): unknown[] {
   return [
     0,
     Math.trunc(e.time),
-    e.caller,
+    text(e.caller),
     e.callerKind,
-    e.syscall,
+    text(e.syscall),
     e.door,
-    e.target ?? '',
+    text(e.target ?? ''),
     e.outcome,
     e.code,
-    e.message ?? null,
-    e.requestId ?? '',
-    e.traceId ?? '',
-    e.spanId ?? '',
-    e.parentSpanId ?? null,
-    e.taskId ?? null,
+    e.message == null ? null : text(e.message),
+    text(e.requestId ?? ''),
+    text(e.traceId ?? ''),
+    text(e.spanId ?? ''),
+    e.parentSpanId == null ? null : text(e.parentSpanId),
+    e.taskId == null ? null : text(e.taskId),
     Math.round((e.durationUs ?? 0) * 1000) / 1000,
     e.policies?.length ? JSON.stringify(e.policies) : null,
     evidenceJson(e.evidence ?? {}),

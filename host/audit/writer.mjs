@@ -5,6 +5,13 @@
 // It counts the batches done in shared memory so the main thread can wait for them, and
 // sends back the hashes at which checkpoints are due. Plain JavaScript, so the thread
 // starts without a TypeScript loader.
+//
+// A batch marked durable (it holds the record of a call that changed something) is
+// committed with synchronous=FULL, so it is on disk before the main thread answers that
+// call ("committed"). A transaction that fails (a full disk, an I/O error) stalls the
+// writer: it keeps that batch and every later one, in order, tries them again every
+// RETRY_MS, and says so ("stalled", then "resumed"): no record is skipped, and the chain
+// never has a gap.
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { BACKGROUND_CHECKPOINT_PRAGMAS, reportCommit } from '../context/wal.mjs';
@@ -15,12 +22,14 @@ import { appendBatch } from './chain.mjs';
 // thread catches up (the main thread waits for it past AuditLog's bound on pending records).
 lowerPriority(workerData.nice);
 
+const RETRY_MS = 500;
 const db = new Database(workerData.path, { timeout: 5000 });
 db.pragma('journal_mode = WAL');
 db.pragma('synchronous = NORMAL');
+let full = false;
 for (const p of BACKGROUND_CHECKPOINT_PRAGMAS) db.pragma(p);
 const checkpoints = new Int32Array(workerData.checkpoints);
-const progress = new Int32Array(workerData.progress); // [0] batches done (written or failed)
+const progress = new Int32Array(workerData.progress); // [0] batches written, [1] 1 while stalled
 const replies = workerData.replies; // a MessagePort the main thread can also drain synchronously
 let lastHash = workerData.lastHash;
 const statements = new Map();
@@ -30,13 +39,27 @@ const prepared = (sql) => {
   return s;
 };
 
+/** Sets how the next transaction commits: FULL (fsync of the log) for a durable batch. */
+function syncFor(durable) {
+  if (durable === full) return;
+  db.pragma(durable ? 'synchronous = FULL' : 'synchronous = NORMAL');
+  full = durable;
+}
+
 // Batches waiting in the queue when one is taken are written in the same transaction (up
 // to MAX_COALESCED): under load, fewer and larger commits, each record cheaper. Each is
 // taken from the port only when the one before it is written, so that one batch's rows at
-// a time are alive (a collection then copies little).
+// a time are alive (a collection then copies little). A durable batch found behind batches
+// committed without fsync waits for a transaction of its own (`carried`).
 const MAX_COALESCED = 8;
 let taken = [];
+let carried;
 let closing = false;
+/** While stalled: the batches not yet written, oldest first. */
+let held = [];
+let stalledCode = '';
+let retryTimer;
+
 const write = db.transaction((first) => {
   let prev = lastHash;
   const due = [];
@@ -45,7 +68,11 @@ const write = db.transaction((first) => {
       closing = true; // the main thread sends it last, once every batch is done
       break;
     }
-    taken.push(msg.batch);
+    if (msg.durable && !full) {
+      carried = msg;
+      break;
+    }
+    taken.push(msg);
     const done = appendBatch(prepared, prev, msg.chain, msg.ops);
     prev = done.prev;
     for (const d of done.due) due.push(d);
@@ -53,23 +80,86 @@ const write = db.transaction((first) => {
   return { prev, due };
 });
 
-parentPort.on('message', (first) => {
-  taken = [];
-  try {
-    const { prev, due } = write(first);
-    lastHash = prev;
-    if (taken.length) reportCommit(checkpoints);
-    if (due.length) replies.postMessage({ type: 'checkpoints', due });
-  } catch (err) {
-    for (const batch of taken) replies.postMessage({ type: 'error', batch, message: String(err?.message ?? err) });
+const writeAll = db.transaction((msgs) => {
+  let prev = lastHash;
+  const due = [];
+  for (const msg of msgs) {
+    const done = appendBatch(prepared, prev, msg.chain, msg.ops);
+    prev = done.prev;
+    for (const d of done.due) due.push(d);
   }
-  if (taken.length) {
-    Atomics.add(progress, 0, taken.length);
-    Atomics.notify(progress, 0);
-  }
-  if (closing) {
-    db.close();
-    replies.close();
-    parentPort.close();
-  }
+  return { prev, due };
 });
+
+function written(msgs, prev, due) {
+  lastHash = prev;
+  if (!msgs.length) return;
+  reportCommit(checkpoints);
+  Atomics.add(progress, 0, msgs.length);
+  Atomics.notify(progress, 0);
+  if (due.length) replies.postMessage({ type: 'checkpoints', due });
+  if (msgs.some((m) => m.durable)) replies.postMessage({ type: 'committed', through: Atomics.load(progress, 0) });
+}
+
+function stall(err, msgs) {
+  held = msgs;
+  const code = String(err?.code ?? 'ERROR');
+  if (Atomics.load(progress, 1) === 0 || code !== stalledCode) replies.postMessage({ type: 'stalled', code, message: String(err?.message ?? err) });
+  stalledCode = code;
+  Atomics.store(progress, 1, 1);
+  Atomics.notify(progress, 1);
+  if (!closing) retryTimer = setTimeout(retry, RETRY_MS);
+}
+
+function retry() {
+  retryTimer = undefined;
+  const msgs = held;
+  try {
+    syncFor(msgs.some((m) => m.durable));
+    const { prev, due } = writeAll(msgs);
+    held = [];
+    stalledCode = '';
+    Atomics.store(progress, 1, 0);
+    written(msgs, prev, due);
+    replies.postMessage({ type: 'resumed' });
+  } catch (err) {
+    stall(err, msgs);
+  }
+}
+
+function run(first) {
+  let msg = first;
+  while (msg) {
+    if (Atomics.load(progress, 1)) {
+      if (msg.type === 'close') closing = true;
+      else held.push(msg);
+      break;
+    }
+    taken = [];
+    carried = undefined;
+    try {
+      syncFor(msg.durable === true);
+      const { prev, due } = write(msg);
+      written(taken, prev, due);
+    } catch (err) {
+      stall(err, carried ? [...taken, carried] : taken);
+      break;
+    }
+    msg = carried;
+  }
+  if (closing) close();
+}
+
+function close() {
+  clearTimeout(retryTimer);
+  if (Atomics.load(progress, 1)) retry();
+  if (Atomics.load(progress, 1)) {
+    const records = held.reduce((n, m) => n + (m.chain?.rows.length ?? 0), 0);
+    replies.postMessage({ type: 'lost', batches: held.length, records });
+  }
+  db.close();
+  replies.close();
+  parentPort.close();
+}
+
+parentPort.on('message', run);

@@ -1,10 +1,10 @@
 // camos ask | audit verify | audit export | trace
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { chrono } from '../audit/chrono.ts';
 import type { Command } from 'commander';
 import { loadConfig } from '../config/index.ts';
-import { publicKeyFromJson, type HybridPublicKey, type HybridPublicKeyJson } from '../crypto/hybrid.ts';
+import { publicKeyFromJson, type HybridPublicKey } from '../crypto/hybrid.ts';
 import { SyscallError, codeName } from '../syscalls/errors.ts';
 import { connect } from './client.ts';
 import { connectionOptions, withConnection } from './common.ts';
@@ -25,11 +25,10 @@ async function openAuditFile(dataDir: string) {
 }
 
 /** The kernel's public keys from <data-dir>/keys.json, so checkpoints are checked against them. */
-function kernelKeys(dataDir: string): Map<string, HybridPublicKey> | undefined {
-  const path = join(dataDir, 'keys.json');
-  if (!existsSync(path)) return undefined;
-  const file = JSON.parse(readFileSync(path, 'utf8')) as { keys?: { keyId: string; publicKey: HybridPublicKeyJson }[] };
-  return new Map((file.keys ?? []).map((k) => [k.keyId, publicKeyFromJson(k.publicKey)]));
+async function kernelKeys(dataDir: string): Promise<Map<string, HybridPublicKey> | undefined> {
+  if (!existsSync(join(dataDir, 'keys.json'))) return undefined;
+  const { KeyStore } = await import('../crypto/keystore.ts');
+  return new Map(KeyStore.inspect(dataDir).map((k) => [k.keyId, publicKeyFromJson(k.publicKey)]));
 }
 
 /** "2026-11-26", "2026-11-26T15:00Z", "1795700000000", "yesterday 3pm", "2 hours ago". */
@@ -75,17 +74,28 @@ export function register(program: Command): void {
   const audit = program.command('audit').description('the hash-chained audit log in <data-dir>/audit.db');
   audit
     .command('verify')
-    .description('walk the hash chain and signed checkpoints; report the first record altered, removed or inserted')
+    .description('walk the hash chain, the signed checkpoints and the anchor; report every record altered, removed or inserted')
     .option('-d, --data-dir <dir>', 'data directory (default ./.camos, or CAMOS_DATA_DIR)')
     .option('--json', 'print the report as JSON')
     .action(async (opts) => {
-      const { verifyAuditDb } = await auditLib();
+      const { verifyAuditDb, readAnchorOrError } = await auditLib();
       const dataDir = dataDirOf(opts);
       const db = await openAuditFile(dataDir);
       try {
-        const report = verifyAuditDb(db, { trustedKeys: kernelKeys(dataDir) });
-        console.log(opts.json ? JSON.stringify(report, null, 2) : report.summary);
+        const trustedKeys = await kernelKeys(dataDir);
+        // An anchor is expected where a kernel ran (its keys are there); a log copied on its own is checked without.
+        const anchor = readAnchorOrError(join(dataDir, 'audit.anchor')) ?? (trustedKeys ? null : undefined);
+        const report = verifyAuditDb(db, { trustedKeys, anchor });
+        if (opts.json) console.log(JSON.stringify(report, null, 2));
+        else {
+          console.log(report.summary);
+          if (report.problems.length > 1 || report.omitted) for (const p of report.problems) console.log(`  ${p.kind} at record ${p.seq}: ${p.message}`);
+          if (report.omitted) console.log(`  ... and ${report.omitted} more`);
+        }
         if (!report.ok) process.exitCode = 1;
+      } catch (e) {
+        console.error(`camos: ${(e as Error).message}`);
+        process.exitCode = 2;
       } finally {
         db.close();
       }

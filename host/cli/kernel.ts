@@ -26,7 +26,14 @@ export function register(program: Command): void {
       }
       const { createKernel } = await import('../kernel.ts');
       const { serve } = await import('../doors/index.ts');
-      const kernel = await createKernel({ config });
+      let kernel: Awaited<ReturnType<typeof createKernel>>;
+      try {
+        kernel = await createKernel({ config });
+      } catch (e) {
+        // A start refused (the data directory in use, a corrupt token or key file) is said, not thrown.
+        console.error(`camos: cannot start: ${(e as Error).message}`);
+        process.exit(1);
+      }
       const doors = await serve(kernel);
       process.on('unhandledRejection', (err) => kernel.log.error({ err }, 'unhandled rejection (kept running)'));
       let stopping = false;

@@ -33,6 +33,25 @@ export const ConfigSchema = z
      * driver workers leave; 'normal' leaves them as Node.js made them.
      */
     helperThreads: z.enum(['idle', 'normal']).default('idle'),
+    /** The doors' shared listener (host/doors): timeouts and limits, for HTTP/1.1 and HTTP/2 (gRPC) alike. */
+    doors: z
+      .object({
+        /** A new connection must show which protocol it speaks, and an HTTP/1.1 request send all its headers, within this long (slowloris). */
+        headersTimeoutMs: z.number().int().min(100).default(10_000),
+        /** An HTTP/1.1 request must arrive in full (headers and body) within this long. */
+        requestTimeoutMs: z.number().int().min(100).default(60_000),
+        /** An HTTP/1.1 connection without traffic, or an HTTP/2 connection without a call open, is closed after this long. */
+        idleTimeoutMs: z.number().int().min(100).default(120_000),
+        /** Connections open at once, at most: more are closed as they come. Lowered at start to fit the process's file-descriptor limit. */
+        maxConnections: z.number().int().min(1).default(4096),
+        /** Requests one Session stream may have in flight, from arrival until their answer is written out: past it the stream is not read. */
+        sessionMaxInflight: z.number().int().min(1).default(64),
+        /** Bytes of answers one Session stream may have waiting for its client to read them: past it the stream is not read. */
+        sessionMaxBufferedBytes: z.number().int().min(1024).default(4 * 1024 * 1024),
+      })
+      .strict()
+      .refine((d) => d.requestTimeoutMs >= d.headersTimeoutMs, { message: 'requestTimeoutMs must be at least headersTimeoutMs', path: ['requestTimeoutMs'] })
+      .prefault({}),
     /** Callers without a valid token (host/identity). */
     auth: z
       .object({
@@ -83,7 +102,9 @@ export const ConfigSchema = z
         /**
          * Records handed to the writer thread and not yet on disk, at most: a burst is absorbed
          * up to here (about 40 MB), then callers wait for the writer. Also what an audit query
-         * may wait for, and what SIGKILL loses at most.
+         * may wait for, what SIGKILL loses at most of the records of calls that change nothing,
+         * and what is kept in memory while the log cannot be written (past it, such records are
+         * counted in an `audit.records_lost` record instead).
          */
         maxPendingRecords: z.number().int().min(1).default(131_072),
         /**

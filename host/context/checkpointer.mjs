@@ -9,29 +9,43 @@ import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { lowerPriority } from '../threads.mjs';
 
-// [0] commits reported (-1: close), [1] 1 once closed, [2] stays 0 (sleeping on it)
+// [0] commits reported (-1: close), [1] 1 once closed, [2] stays 0 (sleeping on it), [3] 1 while checkpoints fail
 const state = new Int32Array(workerData.state);
 // Bookkeeping, as the audit writer: syscalls and drivers get the cores first.
 lowerPriority(workerData.nice);
 const GAP_MS = 10; // each checkpoint fsyncs the database file; at most 100 a second
+// A checkpoint that fails (a full disk, out of file descriptors) is tried again after this
+// long: the log keeps the pages meanwhile, and the writers go on.
+const RETRY_MS = 1000;
 let db;
+let failing = '';
 try {
-  db = new Database(workerData.path, { timeout: 5000 });
   let done = 0;
   let last = -GAP_MS;
   for (;;) {
     const seen = Atomics.load(state, 0);
     if (seen < 0) break;
-    if (seen === done) {
+    if (seen === done && !failing) {
       Atomics.wait(state, 0, seen); // until the next commit (or close)
       continue;
     }
-    const pause = last + GAP_MS - performance.now();
+    const pause = (failing ? RETRY_MS : GAP_MS) + last - performance.now();
     if (pause > 0) Atomics.wait(state, 2, 0, pause); // close wakes this too
     done = Atomics.load(state, 0);
     if (done < 0) break;
-    db.pragma('wal_checkpoint(PASSIVE)');
     last = performance.now();
+    try {
+      db ??= new Database(workerData.path, { timeout: 5000 });
+      db.pragma('wal_checkpoint(PASSIVE)');
+      if (failing) parentPort.postMessage({ type: 'recovered' });
+      failing = '';
+      Atomics.store(state, 3, 0);
+    } catch (err) {
+      const code = String(err?.code ?? 'ERROR');
+      if (code !== failing) parentPort.postMessage({ type: 'failing', code, message: String(err?.message ?? err) });
+      failing = code;
+      Atomics.store(state, 3, 1);
+    }
   }
 } finally {
   // Whatever happened, the main thread's close() must not wait for us in vain.

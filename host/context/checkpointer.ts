@@ -12,17 +12,42 @@ export { BACKGROUND_CHECKPOINT_PRAGMAS } from './wal.mjs';
 const NICE = 10;
 
 export class Checkpointer {
-  /** [0] commits reported (-1: close), [1] 1 once the thread has closed, [2] the thread's sleep word. */
-  readonly state = new Int32Array(new SharedArrayBuffer(12));
+  /** [0] commits reported (-1: close), [1] 1 once the thread has closed, [2] the thread's sleep word, [3] 1 while its checkpoints fail. */
+  readonly state = new Int32Array(new SharedArrayBuffer(16));
   private worker?: Worker;
+  private startFailedAt = 0;
+  /** Why the last checkpoint (or the thread's start) failed; undefined once one succeeds. */
+  failure?: string;
 
   constructor(private readonly path: string) {}
 
-  /** Starts the thread (the first commit does, if nothing did before). */
+  /**
+   * Starts the thread (the first commit does, if nothing did before). A thread that cannot
+   * start (out of file descriptors) is tried again at a later commit, at most once a second;
+   * until then the committing connection's own autocheckpoint bounds the log.
+   */
   start(): void {
-    if (this.worker) return;
-    this.worker = startThread(new URL('./checkpointer.mjs', import.meta.url), { nice: NICE, workerData: { path: this.path, state: this.state.buffer } });
-    this.worker.unref();
+    if (this.worker || Date.now() - this.startFailedAt < 1000) return;
+    let w: Worker;
+    try {
+      w = startThread(new URL('./checkpointer.mjs', import.meta.url), { nice: NICE, workerData: { path: this.path, state: this.state.buffer } });
+    } catch (err) {
+      this.startFailedAt = Date.now();
+      this.failure = `the checkpointer thread of ${this.path} cannot start: ${(err as Error).message}`;
+      return;
+    }
+    this.failure = undefined;
+    w.on('message', (m: { type: 'failing'; code: string; message: string } | { type: 'recovered' }) => {
+      this.failure = m.type === 'failing' ? `checkpointing ${this.path} fails (${m.code}: ${m.message}); retried every second` : undefined;
+    });
+    w.on('error', (err) => {
+      this.failure = `the checkpointer thread of ${this.path} failed: ${err.message}`;
+    });
+    w.on('exit', () => {
+      if (this.worker === w) this.worker = undefined;
+    });
+    w.unref();
+    this.worker = w;
   }
 
   /** Reports a commit: the log has grown. */
@@ -33,7 +58,9 @@ export class Checkpointer {
 
   /** Stops the thread (it finishes a checkpoint under way); call before the last connection closes. */
   close(): void {
-    if (!this.worker) return;
+    const w = this.worker;
+    if (!w) return;
+    this.worker = undefined;
     Atomics.store(this.state, 0, -1);
     Atomics.notify(this.state, 0);
     Atomics.notify(this.state, 2);

@@ -140,8 +140,8 @@ export interface ContextStore {
   prune(): number;
   /** Bytes held by a namespace's retained versions (what its quota counts). */
   usage(ns: string): number;
-  /** Facts for the health report. */
-  details(): Record<string, string>;
+  /** The store's health: degraded while writes fail for want of the machine (a full disk, an I/O error), with the cause. */
+  health(): { status: 'ok' | 'degraded'; details: Record<string, string> };
   close(): void;
 }
 

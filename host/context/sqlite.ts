@@ -4,7 +4,7 @@
 // the namespace as of a seq: the newest version of each key with seq <= the snapshot's.
 import { createHash, randomBytes } from 'node:crypto';
 import Database from 'better-sqlite3';
-import { SyscallError, failedPrecondition, notFound, resourceExhausted } from '../syscalls/errors.ts';
+import { SyscallError, dataLoss, failedPrecondition, notFound, resourceExhausted, storageFault } from '../syscalls/errors.ts';
 import type {
   CommittedWrite,
   ContextOptions,
@@ -77,6 +77,7 @@ interface Queued {
 }
 
 const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+const EMPTY = Buffer.alloc(0);
 const asBuffer = (v: Uint8Array) => (Buffer.isBuffer(v) ? v : Buffer.from(v.buffer, v.byteOffset, v.byteLength));
 /** Metadata as canonical JSON (sorted keys), so that equal maps compare equal as text. */
 const metadataJson = (m: Record<string, string> = {}) => JSON.stringify(Object.fromEntries(Object.entries(m).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))));
@@ -114,6 +115,8 @@ class SqliteContextStore implements ContextStore {
   private flushScheduled = false;
   /** The checkpointer thread (checkpointer.ts), started by the first commit. */
   private readonly checkpointer?: Checkpointer;
+  /** Why the last write failed for want of the machine (a full disk, an I/O error); cleared by the next commit. */
+  private writeFault?: SyscallError;
 
   constructor(opts: ContextOptions) {
     this.opts = opts;
@@ -133,9 +136,6 @@ class SqliteContextStore implements ContextStore {
     this.sql = {
       head: db.prepare<[string, string], HeadRow>('SELECT version, seq, deleted FROM heads WHERE ns = ? AND key = ?'),
       latest: db.prepare<[string, string], VersionRow>(`SELECT ${WITH_VALUE} FROM heads h JOIN versions v ON v.seq = h.seq WHERE h.ns = ? AND h.key = ?`),
-      latestValue: db.prepare<[string, string], { value: Buffer | null; deleted: 0 | 1 }>(
-        `SELECT ${VALUE}, v.deleted FROM heads h JOIN versions v ON v.seq = h.seq WHERE h.ns = ? AND h.key = ?`,
-      ),
       atVersion: db.prepare<[string, string, number], VersionRow>(`SELECT ${WITH_VALUE} FROM versions v WHERE ns = ? AND key = ? AND version = ?`),
       asOf: db.prepare<[string, string, number], VersionRow>(
         // Newest first along (ns, key, version): a key's versions are written in time order.
@@ -233,7 +233,8 @@ class SqliteContextStore implements ContextStore {
         for (const [ns, bytes] of added) this.sql.addUsage.run(ns, bytes);
       });
     } catch (error) {
-      for (const q of batch) q.reject(error);
+      const e = this.fault(error);
+      for (const q of batch) q.reject(e);
       return;
     }
     batch.forEach((q, i) => {
@@ -348,7 +349,7 @@ class SqliteContextStore implements ContextStore {
       if (!row) throw notFound(`${ns}/${key} does not exist`);
       if (row.deleted) throw notFound(`${ns}/${key} was deleted at version ${row.version}`, { deletedAtVersion: row.version });
     }
-    const entry = entryOf(row);
+    const entry = entryOf(this.checked(row));
     if (latest) this.remember(slot(ns, key), entry);
     return entry;
   }
@@ -455,8 +456,8 @@ class SqliteContextStore implements ContextStore {
       if (value) checkValue(ns, key, value, this.opts.maxValueBytes);
     },
     latest: (ns, key) => {
-      const row = this.sql.latestValue.get(ns, key);
-      return row && !row.deleted ? (row.value ?? Buffer.alloc(0)) : undefined;
+      const row = this.sql.latest.get(ns, key);
+      return row && !row.deleted ? (this.checked(row).value ?? EMPTY) : undefined;
     },
     commitStaged: (id, who, writes) => this.commitStaged(id, who, writes),
   };
@@ -519,21 +520,49 @@ class SqliteContextStore implements ContextStore {
   /** One immediate transaction (or a savepoint inside the caller's). */
   private tx<T>(fn: () => T): T {
     if (this.db.inTransaction) return this.run(fn) as T;
-    const result = this.run.immediate(fn) as T;
+    let result: T;
+    try {
+      result = this.run.immediate(fn) as T;
+    } catch (error) {
+      throw this.fault(error);
+    }
+    this.writeFault = undefined;
     this.checkpointer?.committed();
     return result;
+  }
+
+  /** A failed write as the caller sees it: the machine's fault (remembered for health) in words, else as it was. */
+  private fault(error: unknown): unknown {
+    const fault = storageFault(error, this.opts.path);
+    if (!fault) return error;
+    this.writeFault = fault;
+    return fault;
+  }
+
+  /** The bytes of a version read from the file, checked against the hash stored with them. */
+  private checked(row: VersionRow): VersionRow {
+    if (!row.deleted && sha256(row.value ?? EMPTY) !== row.hash) {
+      throw dataLoss(`${row.ns}/${row.key} version ${row.version} is corrupt in ${this.opts.path}: its bytes no longer match their SHA-256 ${row.hash}; restore it from a snapshot or a backup`, { version: row.version, storedHash: row.hash });
+    }
+    return row;
   }
 
   private savepoint<T>(fn: () => T): T {
     return this.run(fn) as T;
   }
 
-  details(): Record<string, string> {
+  health() {
+    const problem = this.writeFault?.message ?? this.checkpointer?.failure;
     return {
-      path: this.opts.path,
-      journal_mode: String(this.db.pragma('journal_mode', { simple: true })),
-      schema_version: String(this.db.pragma('user_version', { simple: true })),
-      queued_writes: String(this.queue.length),
+      status: problem ? ('degraded' as const) : ('ok' as const),
+      details: {
+        path: this.opts.path,
+        journal_mode: String(this.db.pragma('journal_mode', { simple: true })),
+        schema_version: String(this.db.pragma('user_version', { simple: true })),
+        queued_writes: String(this.queue.length),
+        writable: this.writeFault ? this.writeFault.message : 'yes',
+        ...(this.checkpointer?.failure ? { checkpointer: this.checkpointer.failure } : {}),
+      },
     };
   }
 

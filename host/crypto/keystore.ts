@@ -76,6 +76,22 @@ export interface KeyStoreOptions {
 /** A decrypted, usable active key. */
 type Signer = { keyId: string; software?: HybridKeyPair; mldsaSecret?: Uint8Array; tpmHandle?: string };
 
+/** keys.json, checked for its shape: a file that is not one fails start with its name, not a TypeError. */
+function readKeyFile(path: string): KeyFile {
+  let file: KeyFile;
+  try {
+    file = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    throw new Error(`${path} cannot be read as the kernel's key store (${(e as Error).message}); restore it from a backup (without it the kernel's identity and its signatures are lost)`);
+  }
+  if (file?.version !== 1) throw new Error(`${path}: unsupported key file version ${JSON.stringify(file?.version)}; restore it from a backup`);
+  const bad = Array.isArray(file.keys) ? file.keys.findIndex((k) => typeof k?.keyId !== 'string' || typeof k.status !== 'string' || !k.publicKey || !k.secret) : -1;
+  if (!Array.isArray(file.keys) || bad >= 0 || typeof file.kdf?.name !== 'string') {
+    throw new Error(`${path} is not a valid key store (${!Array.isArray(file.keys) ? "it has no 'keys' list" : bad >= 0 ? `key entry ${bad} is incomplete` : "it has no 'kdf'"}); restore it from a backup`);
+  }
+  return file;
+}
+
 export class KeyStore {
   readonly path: string;
   private readonly masterKeyPath: string;
@@ -85,6 +101,8 @@ export class KeyStore {
   private signer?: Signer;
   private readonly publicKeys = new Map<string, HybridPublicKey>();
   private tpmClient?: Tpm;
+  /** True when this open made keys.json (a data directory no kernel had used). */
+  created = false;
 
   private constructor(private readonly opts: KeyStoreOptions) {
     this.path = join(opts.dataDir, 'keys.json');
@@ -102,6 +120,7 @@ export class KeyStore {
       ks.file = { version: 1, kdf, keys: [] };
       ks.file.keys.push(await ks.newKey(opts.backend));
       ks.save();
+      ks.created = true;
     } else {
       ks.load();
       const kdf = ks.file.kdf;
@@ -118,7 +137,7 @@ export class KeyStore {
   static inspect(dataDir: string): (KeyInfo & { publicKey: HybridPublicKeyJson })[] {
     const path = join(dataDir, 'keys.json');
     if (!existsSync(path)) throw new Error(`${path} does not exist: start the kernel once with this data directory to create its keys`);
-    return (JSON.parse(readFileSync(path, 'utf8')) as KeyFile).keys.map(({ secret: _s, ...rest }) => rest);
+    return readKeyFile(path).keys.map(({ secret: _s, ...rest }) => rest);
   }
 
   /** The kernel's own signing key (the active one). */
@@ -130,6 +149,12 @@ export class KeyStore {
   publicKey(keyId: string): HybridPublicKey | undefined {
     this.refresh();
     return this.publicKeys.get(keyId);
+  }
+
+  /** The public half of every key the kernel has had, by key id (retired and revoked ones too: they signed its past). */
+  allPublicKeys(): Map<string, HybridPublicKey> {
+    this.refresh();
+    return new Map(this.publicKeys);
   }
 
   list(): KeyInfo[] {
@@ -266,11 +291,19 @@ export class KeyStore {
 
   private load(): void {
     const st = statSync(this.path);
-    this.file = JSON.parse(readFileSync(this.path, 'utf8')) as KeyFile;
-    if (this.file.version !== 1) throw new Error(`${this.path}: unsupported key file version ${this.file.version}`);
+    const file = readKeyFile(this.path);
+    const publicKeys = new Map<string, HybridPublicKey>();
+    for (const k of file.keys) {
+      try {
+        publicKeys.set(k.keyId, publicKeyFromJson(k.publicKey));
+      } catch (e) {
+        throw new Error(`${this.path}: the public key of ${k.keyId} cannot be read (${(e as Error).message}); restore the file from a backup`);
+      }
+    }
+    this.file = file;
     this.stamp = `${st.ino}:${st.mtimeMs}:${st.size}`;
     this.publicKeys.clear();
-    for (const k of this.file.keys) this.publicKeys.set(k.keyId, publicKeyFromJson(k.publicKey));
+    for (const [id, k] of publicKeys) this.publicKeys.set(id, k);
   }
 
   /** Re-reads keys.json when another process (the CLI) changed it. */

@@ -30,6 +30,15 @@ export const encode = (typeName: string, value: unknown): Uint8Array => {
   return type.encode(type.fromObject(value as Record<string, unknown>)).finish();
 };
 
+/**
+ * A string that is valid Unicode, or INVALID_ARGUMENT: a lone surrogate (JSON's "\ud800")
+ * has no UTF-8 form, and would be stored altered (SQLite writes U+FFFD in its place).
+ */
+function wellFormed(v: string, where: string): string {
+  if (v.isWellFormed()) return v;
+  throw invalidArgument(`field '${where.toWellFormed()}' is not valid Unicode: it holds a lone surrogate (a \\uD800-\\uDFFF escape without its pair)`);
+}
+
 function check(type: protobuf.Type, value: unknown, path: string): Record<string, unknown> {
   if (value === null || typeof value !== 'object' || Array.isArray(value) || Buffer.isBuffer(value)) {
     throw invalidArgument(`${path ? `field '${path}'` : 'the request body'} must be a JSON object (message ${type.name})`);
@@ -49,7 +58,7 @@ function checkField(field: protobuf.Field, v: unknown, where: string): unknown {
   if (field.map) {
     if (typeof v !== 'object' || Array.isArray(v)) throw invalidArgument(`field '${where}' must be an object (a map)`);
     const out: Record<string, unknown> = {};
-    for (const [k, item] of Object.entries(v as Record<string, unknown>)) out[k] = checkScalarOrMessage(field, item, `${where}.${k}`);
+    for (const [k, item] of Object.entries(v as Record<string, unknown>)) out[wellFormed(k, `${where} (a key)`)] = checkScalarOrMessage(field, item, `${where}.${k}`);
     return out;
   }
   if (field.repeated) {
@@ -65,7 +74,7 @@ function checkScalarOrMessage(field: protobuf.Field, v: unknown, where: string):
   if (field.resolvedType) return v; // enum: protobufjs accepts names and numbers
   if (t === 'string') {
     if (typeof v !== 'string') throw invalidArgument(`field '${where}' must be a string`);
-    return v;
+    return wellFormed(v, where);
   }
   if (t === 'bool') {
     if (typeof v !== 'boolean') throw invalidArgument(`field '${where}' must be true or false`);

@@ -35,6 +35,8 @@ export function createGrpcDoor(kernel: Kernel): GrpcDoor {
   const server = new grpc.Server({
     'grpc.max_receive_message_length': maxBytes,
     'grpc.max_send_message_length': maxBytes,
+    // A connection without a call open is sent GOAWAY and closed after this long.
+    'grpc.max_connection_idle_ms': kernel.config.doors.idleTimeoutMs,
   });
 
   const definition = packageDefinition[SERVICE] as grpc.ServiceDefinition;

@@ -1,8 +1,9 @@
 // The HTTP/1.1 door: POST /v1/<syscall> (proto3 JSON in and out, through the same
 // pipeline), POST /nl/query, GET /healthz, GET /metrics, and the console's files (console.ts).
+import { isUtf8 } from 'node:buffer';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Kernel } from '../kernel.ts';
-import { Code, SyscallError, codeName, resourceExhausted } from '../syscalls/errors.ts';
+import { Code, SyscallError, codeName, invalidArgument, resourceExhausted } from '../syscalls/errors.ts';
 import { HeaderTooLarge } from '../syscalls/metadata.ts';
 import { lookup } from '../syscalls/table.ts';
 import { fromPlain, toJson } from './codec.ts';
@@ -34,21 +35,40 @@ export const httpStatusOf = (code: number) => HTTP_STATUS[code] ?? 500;
 class BodyTooLarge extends Error {}
 
 export function createHttpDoor(kernel: Kernel): Server {
+  const { headersTimeoutMs, requestTimeoutMs, idleTimeoutMs } = kernel.config.doors;
   const serveConsole = consoleRoute();
-  const server = createServer((req, res) => {
-    route(kernel, req, res, serveConsole).catch((err) => sendError(res, err));
-  });
-  server.keepAliveTimeout = 5000;
+  const server = createServer(
+    {
+      headersTimeout: headersTimeoutMs,
+      requestTimeout: requestTimeoutMs,
+      keepAliveTimeout: Math.min(5000, idleTimeoutMs),
+      // How often Node looks for requests past those timeouts (its default, 30 s, would add up to that much to each).
+      connectionsCheckingInterval: Math.max(50, Math.min(1000, headersTimeoutMs / 4)),
+    },
+    (req, res) => {
+      route(kernel, req, res, serveConsole).catch((err) => sendError(res, err));
+    },
+  );
+  server.timeout = idleTimeoutMs;
+  // The doors hand this server its connections ('connection') instead of listen(): Node starts
+  // the tracking that enforces headersTimeout and requestTimeout (and that closeIdleConnections
+  // uses) on 'listening', so it is told so here.
+  server.emit('listening');
   return server;
 }
 
 async function route(kernel: Kernel, req: IncomingMessage, res: ServerResponse, serveConsole: ReturnType<typeof consoleRoute>): Promise<void> {
-  const url = new URL(req.url ?? '/', 'http://camos');
-  const path = url.pathname;
+  let path: string;
+  try {
+    path = new URL(req.url ?? '/', 'http://camos').pathname;
+  } catch {
+    return sendError(res, invalidArgument(`the request target ${JSON.stringify(req.url)} is not a URL path`));
+  }
   if (serveConsole(req, res, path)) return;
   if (req.method === 'GET' && path === '/healthz') {
+    // 200 while the kernel serves (ok, or degraded: some calls refused, named in `degraded`), 503 when a component is down.
     const report = await kernel.healthSummary();
-    return sendJson(res, report.status === 'down' ? 503 : 200, { status: report.status, version: report.version, uptimeMs: report.uptimeMs });
+    return sendJson(res, report.status === 'down' ? 503 : 200, { status: report.status, degraded: report.degraded, version: report.version, uptimeMs: report.uptimeMs });
   }
   if (req.method === 'GET' && path === '/metrics') {
     const text = await kernel.metrics.text();
@@ -56,7 +76,12 @@ async function route(kernel: Kernel, req: IncomingMessage, res: ServerResponse, 
     res.end(text);
     return;
   }
-  const syscall = path.startsWith('/v1/') ? decodeURIComponent(path.slice(4)) : path === '/nl/query' ? 'sys_nl_query' : undefined;
+  let syscall: string | undefined;
+  try {
+    syscall = path.startsWith('/v1/') ? decodeURIComponent(path.slice(4)) : path === '/nl/query' ? 'sys_nl_query' : undefined;
+  } catch {
+    return sendError(res, invalidArgument(`${path} is not a valid percent-encoded path; syscalls are POST /v1/<syscall>`));
+  }
   if (!syscall) return sendJson(res, 404, { code: Code.NOT_FOUND, status: 'NOT_FOUND', message: `no route for ${req.method} ${path}; syscalls are POST /v1/<syscall>, plus POST /nl/query, GET /healthz, GET /metrics` });
   if (req.method !== 'POST') {
     res.setHeader('allow', 'POST');
@@ -74,6 +99,8 @@ async function route(kernel: Kernel, req: IncomingMessage, res: ServerResponse, 
   }
   let json: unknown = {};
   if (body.length) {
+    // Not decoded with replacement characters: a body that is not UTF-8 is refused, not altered.
+    if (!isUtf8(body)) return sendError(res, invalidArgument('request body is not valid UTF-8'));
     try {
       json = JSON.parse(body.toString('utf8'));
     } catch (e) {

@@ -3,6 +3,7 @@
 import { createServer, type Server as NetServer, type Socket } from 'node:net';
 import * as grpc from '@grpc/grpc-js';
 import type { Kernel } from '../kernel.ts';
+import { fileDescriptors } from '../observe/machine.ts';
 import { createGrpcDoor } from './grpc.ts';
 import { createHttpDoor } from './http.ts';
 
@@ -15,9 +16,13 @@ export interface Doors {
 
 const PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n');
 
+/** File descriptors kept out of the connection cap: the kernel's own files, threads and the connections it makes. */
+const FD_RESERVE = 256;
+
 export async function serve(kernel: Kernel, opts: { host?: string; port?: number } = {}): Promise<Doors> {
   const host = opts.host ?? kernel.config.host;
   const port = opts.port ?? kernel.config.port;
+  const limits = kernel.config.doors;
   const grpcDoor = createGrpcDoor(kernel);
   const injector = grpcDoor.server.createConnectionInjector(grpc.ServerCredentials.createInsecure());
   const http = createHttpDoor(kernel);
@@ -27,6 +32,11 @@ export async function serve(kernel: Kernel, opts: { host?: string; port?: number
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => socket.destroy());
+    // Until its first bytes say which protocol it speaks, a connection has headersTimeoutMs;
+    // then the protocol's own timeouts hold (http.ts; grpc.ts for HTTP/2).
+    const silent = () => socket.destroy();
+    socket.setTimeout(limits.headersTimeoutMs);
+    socket.once('timeout', silent);
     let head = Buffer.alloc(0);
     const onReadable = () => {
       let chunk: Buffer | null;
@@ -36,12 +46,26 @@ export async function serve(kernel: Kernel, opts: { host?: string; port?: number
       const isH2 = head.subarray(0, n).equals(PREFACE.subarray(0, n));
       if (isH2 && n < PREFACE.length) return; // wait for the rest of the preface
       socket.off('readable', onReadable);
+      socket.off('timeout', silent);
+      socket.setTimeout(0);
       socket.unshift(head);
       if (isH2) injector.injectConnection(socket);
       else http.emit('connection', socket);
     };
     socket.on('readable', onReadable);
   });
+  listener.maxConnections = connectionCap(kernel);
+  // Past the cap Node closes a new connection at once ('drop'); said at most once a minute.
+  let dropped = 0;
+  let saidAt = 0;
+  listener.on('drop', () => {
+    dropped++;
+    if (Date.now() - saidAt < 60_000) return;
+    saidAt = Date.now();
+    kernel.log.warn({ dropped, maxConnections: listener.maxConnections }, `${listener.maxConnections} connections are open (doors.maxConnections): new ones are closed at once (${dropped} so far); idle ones close after doors.idleTimeoutMs`);
+  });
+  // A failed accept (out of file descriptors) is the machine's, not the listener's: it goes on listening.
+  listener.on('error', (err) => kernel.log.warn({ err }, `accepting a connection failed: ${err.message}`));
 
   await new Promise<void>((resolve, reject) => {
     listener.once('error', reject);
@@ -50,6 +74,7 @@ export async function serve(kernel: Kernel, opts: { host?: string; port?: number
       resolve();
     });
   });
+
   const address = listener.address();
   const boundPort = typeof address === 'object' && address ? address.port : port;
   kernel.log.info({ host, port: boundPort }, `camos listening on ${host}:${boundPort} (gRPC and HTTP)`);
@@ -77,10 +102,21 @@ export async function serve(kernel: Kernel, opts: { host?: string; port?: number
         });
         injector.destroy();
         http.closeAllConnections();
+        http.close(); // stops its connection checks (it never listened itself)
         for (const s of sockets) s.destroy();
         await kernel.close();
       })();
       return closing;
     },
   };
+}
+
+/** doors.maxConnections, lowered to what the process's descriptor limit leaves (ulimit -n less FD_RESERVE). */
+function connectionCap(kernel: Kernel): number {
+  const wanted = kernel.config.doors.maxConnections;
+  const limit = fileDescriptors()?.limit;
+  if (!limit || limit - FD_RESERVE >= wanted) return wanted;
+  const cap = Math.max(16, limit - FD_RESERVE);
+  kernel.log.warn({ wanted, cap, fileLimit: limit }, `doors.maxConnections is ${wanted}, but the process may open only ${limit} files (ulimit -n): at most ${cap} connections are taken`);
+  return cap;
 }

@@ -1,13 +1,17 @@
 // The Session stream: any syscall, multiplexed by request_id over one bidirectional
 // stream. Calls run concurrently; each answer carries its request id and status code.
+// Backpressure: the stream is not read while doors.sessionMaxInflight requests are in
+// flight (from arrival until their answer is written out to the connection) or
+// doors.sessionMaxBufferedBytes of answers wait for the client to read them, so a client
+// that sends without reading holds the kernel to that much (HTTP/2 flow control then stops
+// its sends).
 import type * as grpc from '@grpc/grpc-js';
 import type { Kernel } from '../kernel.ts';
 import { Code, SyscallError, deadlineExceeded, invalidArgument, unimplemented } from '../syscalls/errors.ts';
 import { lookup } from '../syscalls/table.ts';
 import { encode } from './codec.ts';
 import { metaString, peerAddress } from './grpc.ts';
-import { messageType } from './proto.ts';
-import { MalformedMessage } from './wire.ts';
+import { decodeOrExplain, MalformedMessage } from './wire.ts';
 
 type Req = Record<string, unknown> & { requestId: string; authorization: string; timeoutMs: number; traceparent: string; call?: string };
 type Res = Record<string, unknown>;
@@ -20,16 +24,37 @@ export function handleSession(kernel: Kernel, call: grpc.ServerDuplexStream<unkn
   const streamToken = metaString(call.metadata, 'authorization');
   const streamTraceparent = metaString(call.metadata, 'traceparent');
   const source = peerAddress(call);
+  const { sessionMaxInflight, sessionMaxBufferedBytes } = kernel.config.doors;
   let inflight = 0;
+  let buffered = 0;
   let ended = false;
   const unwatch = new Set<() => void>();
 
-  const send = (res: Res) => {
-    if (!call.writable || call.destroyed) return;
-    call.write(res);
+  // Reads while under both bounds, pauses past either.
+  const flow = () => {
+    const over = inflight >= sessionMaxInflight || buffered > sessionMaxBufferedBytes;
+    if (over && !call.isPaused()) call.pause();
+    else if (!over && call.isPaused()) call.resume();
+  };
+  /** Writes an answer; `done` runs once it is written out to the connection (or the stream is gone). */
+  const send = (res: Res, done?: () => void) => {
+    if (!call.writable || call.destroyed) return done?.();
+    const bytes = sizeOf(res);
+    buffered += bytes;
+    call.write(res, () => {
+      buffered -= bytes;
+      done?.();
+      flow();
+    });
+    flow();
   };
   const maybeEnd = () => {
     if (ended && inflight === 0 && unwatch.size === 0 && call.writable) call.end();
+  };
+  // The request leaves the count once its answer is written out.
+  const answered = () => {
+    inflight--;
+    maybeEnd();
   };
 
   const run = async (req: Req): Promise<Res> => {
@@ -54,13 +79,15 @@ export function handleSession(kernel: Kernel, call: grpc.ServerDuplexStream<unkn
   const runSealed = async (sealed: SealedCall): Promise<Res> => {
     const channels = kernel.channels;
     if (!channels) throw unimplemented('sealed calls are not available: this kernel has no secure channels');
-    const inner = messageType('SyscallRequest').decode(channels.openSealed(sealed.channelId, sealed));
-    const innerReq = messageType('SyscallRequest').toObject(inner, { longs: Number, enums: String, bytes: Buffer as never, defaults: true, arrays: true, objects: true, oneofs: true }) as Req;
+    // Checked as strictly as a request off the wire (wire.ts).
+    const innerReq = decodeOrExplain('SyscallRequest', Buffer.from(channels.openSealed(sealed.channelId, sealed)));
+    if (innerReq instanceof MalformedMessage) throw invalidArgument(`the sealed request: ${innerReq.message}`);
+    const inner = innerReq as Req;
     let answer: Res;
     try {
-      answer = { requestId: innerReq.requestId, code: Code.OK, message: '', final: true, ...(await run(innerReq)) };
+      answer = { requestId: inner.requestId, code: Code.OK, message: '', final: true, ...(await run(inner)) };
     } catch (err) {
-      answer = { requestId: innerReq.requestId, ...errorFields(err) };
+      answer = { requestId: inner.requestId, ...errorFields(err) };
     }
     return { sealed: channels.seal(sealed.channelId, encode('SyscallResponse', answer)) };
   };
@@ -102,15 +129,11 @@ export function handleSession(kernel: Kernel, call: grpc.ServerDuplexStream<unkn
     }
     const r = req as Req;
     inflight++;
-    run(r)
-      .then(
-        (result) => send({ requestId: r.requestId, code: Code.OK, message: '', final: true, ...result }),
-        (err) => send({ requestId: r.requestId, ...errorFields(err) }),
-      )
-      .finally(() => {
-        inflight--;
-        maybeEnd();
-      });
+    flow();
+    run(r).then(
+      (result) => send({ requestId: r.requestId, code: Code.OK, message: '', final: true, ...result }, answered),
+      (err) => send({ requestId: r.requestId, ...errorFields(err) }, answered),
+    );
   });
   call.on('end', () => {
     ended = true;
@@ -123,6 +146,17 @@ export function handleSession(kernel: Kernel, call: grpc.ServerDuplexStream<unkn
   call.on('cancelled', cleanup);
   call.on('error', cleanup);
   call.on('close', cleanup);
+}
+
+/** About how many bytes an answer takes: its byte and string fields, which are what can be large. */
+function sizeOf(v: unknown, depth = 0): number {
+  if (typeof v === 'string') return v.length;
+  if (v instanceof Uint8Array) return v.byteLength;
+  if (typeof v !== 'object' || v === null || depth > 6) return 8;
+  let n = 16;
+  if (Array.isArray(v)) for (const x of v) n += sizeOf(x, depth + 1);
+  else for (const k in v) n += sizeOf((v as Record<string, unknown>)[k], depth + 1);
+  return n;
 }
 
 function errorFields(err: unknown): Res {

@@ -1,7 +1,8 @@
 // Binary protobuf decoding that never throws into grpc-js (which would answer INTERNAL):
 // a malformed message becomes a value the door answers with INVALID_ARGUMENT, naming the
 // field where decoding broke. protobufjs itself is lenient (it reads a truncated string
-// as a short one), so the wire format is walked first, strictly.
+// as a short one, and invalid UTF-8 as U+FFFD), so the wire format is walked first, strictly.
+import { isUtf8 } from 'node:buffer';
 import protobuf from 'protobufjs';
 import { messageType } from './proto.ts';
 
@@ -53,14 +54,38 @@ function check(type: protobuf.Type, buf: Uint8Array, depth: number): string | un
         const body = buf.subarray(reader.pos, reader.pos + len);
         reader.pos += len;
         const inner = field?.resolvedType && 'fields' in field.resolvedType ? (field.resolvedType as protobuf.Type) : undefined;
-        if (inner && !field!.map) {
+        if (field?.map) {
+          const bad = mapEntryProblem(field as unknown as protobuf.MapField, body);
+          if (bad) return `${nameOf(field, id)}: ${bad}`;
+        } else if (inner) {
           const deeper = check(inner, body, depth + 1);
           if (deeper) return `${nameOf(field, id)}: ${deeper}`;
-        }
+        } else if (field?.type === 'string' && !isUtf8(body)) return `${nameOf(field, id)} is not valid UTF-8 (at byte ${start})`;
       } else reader.skipType(wire);
     } catch {
       return `${nameOf(field, id)} is truncated (starts at byte ${start}, message is ${buf.length} bytes)`;
     }
+  }
+  return undefined;
+}
+
+/** A map entry's string key or value that is not UTF-8 (entries are key #1, value #2; a message value is checked by its decoding). */
+function mapEntryProblem(field: protobuf.MapField, entry: Uint8Array): string | undefined {
+  const reader = protobuf.Reader.create(entry);
+  try {
+    while (reader.pos < reader.len) {
+      const tag = reader.uint32();
+      const id = tag >>> 3;
+      if ((tag & 7) !== 2) {
+        reader.skipType(tag & 7);
+        continue;
+      }
+      const bytes = reader.bytes();
+      const type = id === 1 ? field.keyType : id === 2 ? field.type : undefined;
+      if (type === 'string' && !isUtf8(bytes)) return `a ${id === 1 ? 'key' : 'value'} is not valid UTF-8`;
+    }
+  } catch {
+    return 'an entry is truncated';
   }
   return undefined;
 }

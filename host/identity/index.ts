@@ -25,6 +25,24 @@ export interface TokenInfo {
   description: string;
 }
 
+/** The records of a token file; a file that is not one fails start, named, rather than losing every token. */
+function readTokenFile(file: string): TokenRecord[] {
+  let tokens: unknown;
+  try {
+    tokens = JSON.parse(readFileSync(file, 'utf8')).tokens;
+  } catch (e) {
+    throw new Error(`${file} cannot be read as the kernel's token file (${(e as Error).message}); restore it from a backup, or move it aside to start with no agent tokens (a new admin token is then made)`);
+  }
+  const bad = Array.isArray(tokens) ? tokens.findIndex((r) => !isTokenRecord(r)) : -1;
+  if (!Array.isArray(tokens) || bad >= 0) {
+    throw new Error(`${file} is not a valid token file (${Array.isArray(tokens) ? `entry ${bad} is not a token record` : "it has no 'tokens' list"}); restore it from a backup, or move it aside to start with no agent tokens`);
+  }
+  return tokens;
+}
+
+const isTokenRecord = (r: any): r is TokenRecord =>
+  typeof r === 'object' && r !== null && typeof r.tokenId === 'string' && typeof r.agentId === 'string' && (r.kind === 'admin' || r.kind === 'agent') && /^[0-9a-f]{64}$/.test(r.hash) && typeof r.revoked === 'boolean';
+
 const TOKEN = /^camos_([a-z0-9]{12})_([A-Za-z0-9_-]{43})$/;
 const sha256 = (s: string) => createHash('sha256').update(s).digest();
 
@@ -38,9 +56,7 @@ export class IdentityStore {
   constructor(dataDir: string) {
     this.file = join(dataDir, 'tokens.json');
     this.adminTokenPath = join(dataDir, 'admin.token');
-    if (existsSync(this.file)) {
-      for (const r of JSON.parse(readFileSync(this.file, 'utf8')).tokens as TokenRecord[]) this.records.set(r.tokenId, r);
-    }
+    if (existsSync(this.file)) for (const r of readTokenFile(this.file)) this.records.set(r.tokenId, r);
   }
 
   /** Creates the admin token on first start; returns true when it was created now. */

@@ -262,16 +262,25 @@ const uid = (e: EntityUid) => `${e.type}::${JSON.stringify(e.id)}`;
 
 const ENTITY = /^([A-Za-z_][A-Za-z0-9_]*)::(?:"((?:[^"\\]|\\.)*)"|(.+))$/;
 
-function parseEntity(text: string): EntityUid | undefined {
+/** Type::"id" (the id a JSON string body) or Type::id; `field` names the request field in an error. */
+function parseEntity(text: string, field: string): EntityUid | undefined {
   const m = ENTITY.exec(text.trim());
   if (!m) return undefined;
-  return { type: m[1], id: m[2] !== undefined ? JSON.parse(`"${m[2]}"`) : m[3] };
+  if (m[2] === undefined) return { type: m[1], id: m[3] };
+  let id: string | undefined;
+  try {
+    id = JSON.parse(`"${m[2]}"`);
+  } catch {
+    // falls through to the refusal
+  }
+  if (id === undefined || !id.isWellFormed()) throw invalidArgument(`field '${field}': the quoted id in ${JSON.stringify(text)} is not a valid JSON string (a bad escape, a stray quote or a lone surrogate)`);
+  return { type: m[1], id };
 }
 
 export function parsePrincipal(text: string): EntityUid {
   const t = text.trim();
   if (!t) throw invalidArgument("field 'principal': name a principal, e.g. agent-b, admin, anonymous or Agent::\"agent-b\"");
-  const e = parseEntity(t);
+  const e = parseEntity(t, 'principal');
   if (e) {
     if (!['Agent', 'Admin', 'Anonymous'].includes(e.type)) throw invalidArgument(`field 'principal': '${e.type}' is not a principal type (Agent, Admin, Anonymous)`);
     return e;
@@ -283,7 +292,7 @@ export function parsePrincipal(text: string): EntityUid {
 
 export function parseAction(text: string): string {
   const t = text.trim();
-  const e = parseEntity(t);
+  const e = parseEntity(t, 'action');
   const action = (e && e.type === 'Action' ? e.id : t).replace(/^sys_/, '');
   if (action === 'tmp_sign') return 'tpm_sign';
   if (!ACTIONS.includes(action)) throw invalidArgument(`field 'action': unknown action '${text}'; actions are the syscall names without "sys_": ${ACTIONS.join(', ')}`);
@@ -292,7 +301,7 @@ export function parseAction(text: string): string {
 
 export function parseResource(text: string, action: string): EntityUid {
   const t = text.trim();
-  const e = parseEntity(t);
+  const e = parseEntity(t, 'resource');
   if (e) return e;
   const types = resourceTypesOf(action);
   if (!t) throw invalidArgument(`field 'resource': name a resource, e.g. ${types[0] ?? 'Namespace'}::"<id>"`);

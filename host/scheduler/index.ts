@@ -569,6 +569,9 @@ export class Scheduler {
     }
     if (out) {
       try {
+        // A change the audit log cannot record is not made (docs/audit.md).
+        const refusal = staging && this.deps.audit().refusal();
+        if (refusal) throw new SyscallError(Code.UNAVAILABLE, `task '${r.id}': its writes are not committed: ${refusal}`);
         r.writes = staging?.commit() ?? [];
         r.output = out.output;
         this.addLoad(r.handler, -1);

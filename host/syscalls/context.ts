@@ -23,6 +23,7 @@ const ReadSchema = z
 export const contextRead: SyscallDef<z.infer<typeof ReadSchema>> = {
   schema: ReadSchema,
   action: 'context_read',
+  readOnly: () => true,
   resource: inNamespace,
   handle: (req, call) => {
     const e = store(call).read(req.namespace, req.key, { version: req.version, asOf: req.asOf });
@@ -90,6 +91,7 @@ const SnapshotListSchema = z.object({ namespace });
 export const contextSnapshotList: SyscallDef<z.infer<typeof SnapshotListSchema>> = {
   schema: SnapshotListSchema,
   action: 'context_snapshot_list',
+  readOnly: () => true,
   resource: inNamespace,
   handle: (req, call) => ({ snapshots: store(call).listSnapshots(req.namespace) }),
 };
@@ -158,6 +160,7 @@ const asVersion = (v: VersionRecord) => ({
 export const contextVersionList: SyscallDef<z.infer<typeof VersionListSchema>> = {
   schema: VersionListSchema,
   action: 'context_version_list',
+  readOnly: () => true,
   resource: inNamespace,
   handle: (req, call) => {
     const before = decodeToken(req.pageToken, req.namespace, req.key);
@@ -182,6 +185,7 @@ const ListSchema = z.object({
 export const contextList: SyscallDef<z.infer<typeof ListSchema>> = {
   schema: ListSchema,
   action: 'context_list',
+  readOnly: () => true,
   // Without a namespace it lists the namespaces, each one filtered by the caller's context_read grant.
   resource: (req) => (req.namespace ? { type: 'Namespace', id: req.namespace } : { type: 'Kernel', id: 'context' }),
   handle: async (req, call) => {

@@ -21,6 +21,7 @@ export const verifyManifest: SyscallDef<{ manifestData: Uint8Array; signature: U
     module: bytes.refine((b) => b.length > 0, 'module is required (the component or core module the manifest describes)'),
   }),
   action: 'verify_manifest',
+  readOnly: () => true,
   resource: (req) => ({ type: 'Driver', id: loadTarget({ manifestPath: '', manifestData: req.manifestData }) }),
   handle: (req, call) => {
     const trust = call.kernel.drivers?.trust ?? new TrustStore(call.kernel.dataDir);
@@ -76,6 +77,7 @@ export const driverUnload: SyscallDef<{ name: string; version: string }> = {
 export const driverList: SyscallDef<Record<string, never>> = {
   schema: z.object({}),
   action: 'driver_list',
+  readOnly: () => true,
   resource: () => ({ type: 'Driver', id: '*' }),
   handle: (_req, call) => ({ drivers: runtime(call).list() }),
 };

@@ -49,3 +49,28 @@ export const unimplemented = (m: string) => new SyscallError(Code.UNIMPLEMENTED,
 export const deadlineExceeded = (m: string, d?: Record<string, unknown>) => new SyscallError(Code.DEADLINE_EXCEEDED, m, d);
 export const unavailable = (m: string) => new SyscallError(Code.UNAVAILABLE, m);
 export const internal = (m: string) => new SyscallError(Code.INTERNAL, m);
+export const dataLoss = (m: string, d?: Record<string, unknown>) => new SyscallError(Code.DATA_LOSS, m, d);
+
+/**
+ * What a storage error (SQLite's SQLITE_* codes, Node's E* codes) says about the machine, in
+ * words, or undefined when it is not one (a bug, answered as INTERNAL). `what` names the file.
+ */
+export function storageCause(code: string, what: string): string | undefined {
+  if (code === 'SQLITE_FULL' || code === 'ENOSPC' || code === 'EDQUOT') return `the disk holding ${what} is full`;
+  if (code === 'EMFILE' || code === 'ENFILE' || code === 'SQLITE_CANTOPEN') return `${what} cannot be opened (${code}: out of file descriptors, or the file is gone)`;
+  if (code.startsWith('SQLITE_IOERR') || code === 'EIO') return `reading or writing ${what} failed (${code}: an I/O error)`;
+  if (code.startsWith('SQLITE_READONLY') || code === 'EROFS' || code === 'EACCES' || code === 'EPERM') return `${what} cannot be written (${code})`;
+  if (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB') return `${what} is corrupt (${code})`;
+  if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) return `${what} is locked by another connection (${code})`;
+  if (code === 'SQLITE_NOMEM' || code === 'ENOMEM') return `the kernel is out of memory (${code})`;
+  return undefined;
+}
+
+/** A storage error as the caller sees it: a full disk is RESOURCE_EXHAUSTED, any other fault of the machine UNAVAILABLE. */
+export function storageFault(err: unknown, what: string): SyscallError | undefined {
+  const code = (err as { code?: unknown } | null)?.code;
+  const cause = typeof code === 'string' ? storageCause(code, (err as { path?: string }).path ?? what) : undefined;
+  if (!cause) return undefined;
+  const message = `${cause}: the kernel refuses what it cannot store until that is fixed, and serves reads meanwhile`;
+  return code === 'SQLITE_FULL' || code === 'ENOSPC' || code === 'EDQUOT' ? resourceExhausted(message) : unavailable(message);
+}

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { notFound, permissionDenied } from './errors.ts';
 import { permits } from './permits.ts';
+import { AGENT_ID } from './tasks.ts';
 import type { CallContext, SyscallDef } from './types.ts';
 
 const kernelResource = () => ({ type: 'Kernel', id: 'camos' });
@@ -9,6 +10,7 @@ const kernelResource = () => ({ type: 'Kernel', id: 'camos' });
 export const healthCheck: SyscallDef<{ detailed: boolean }> = {
   schema: z.object({ detailed: z.boolean().default(false) }),
   action: 'health_check',
+  readOnly: () => true,
   resource: kernelResource,
   // The summary is open so that probes need no token; the detailed report (paths, memory,
   // counts of every subsystem) needs a health_detail grant, which only the admin has by default.
@@ -22,7 +24,6 @@ export const healthCheck: SyscallDef<{ detailed: boolean }> = {
   },
 };
 
-const AGENT_ID = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/, 'an agent id is 1-128 of [A-Za-z0-9_.:-], starting with a letter or digit');
 
 function requireAdmin(call: CallContext, what: string) {
   if (call.caller.kind !== 'admin') throw permissionDenied(`only the admin token may ${what}`);
@@ -57,6 +58,7 @@ export const tokenRevoke: SyscallDef<{ tokenId: string; agentId: string }> = {
 export const tokenList: SyscallDef<Record<string, never>> = {
   schema: z.object({}),
   action: 'token_list',
+  readOnly: () => true,
   resource: kernelResource,
   handle: (_req, call) => {
     requireAdmin(call, 'list tokens');

@@ -37,6 +37,7 @@ const ExplainSchema = z
 export const explainAction: SyscallDef<z.infer<typeof ExplainSchema>> = {
   schema: ExplainSchema,
   action: 'explain_action',
+  readOnly: () => true,
   resource: (req) => (req.taskId ? { type: 'Task', id: req.taskId } : { type: 'Trace', id: req.traceId || req.actionId }),
   handle: async (req, call) => {
     const ex = explain(auditLog(call), { taskId: req.taskId || undefined, actionId: req.actionId || undefined, traceId: req.traceId || undefined }, await scopeFor(call));
@@ -98,6 +99,7 @@ const EmitMetricSchema = z.object({
 export const emitMetric: SyscallDef<z.infer<typeof EmitMetricSchema>> = {
   schema: EmitMetricSchema,
   action: 'emit_metric',
+  readOnly: () => true,
   resource: (req) => ({ type: 'Metric', id: req.name }),
   handle: (req, call) => {
     const metricId = telemetry(call).metrics.emit(call.caller.id, { name: req.name, value: req.value, unit: req.unit, tags: req.tags, type: req.type || 'gauge' });
@@ -111,6 +113,7 @@ const TraceGetSchema = z.object({ traceId: z.string().regex(TRACE_ID, 'a trace i
 export const traceGet: SyscallDef<z.infer<typeof TraceGetSchema>> = {
   schema: TraceGetSchema,
   action: 'trace_get',
+  readOnly: () => true,
   resource: (req) => ({ type: 'Trace', id: req.traceId }),
   handle: async (req, call) => {
     const spans = telemetry(call).spans.trace(req.traceId, await scopeFor(call));
@@ -125,6 +128,7 @@ const NlQuerySchema = z.object({ query: z.string().trim().min(1, 'ask a question
 export const nlQuery: SyscallDef<z.infer<typeof NlQuerySchema>> = {
   schema: NlQuerySchema,
   action: 'nl_query',
+  readOnly: () => true,
   resource: () => ({ type: 'Kernel', id: 'audit' }),
   handle: async (req, call) => {
     const answer = await answererFor(call.kernel, auditLog(call)).ask(req.query, { scope: await scopeFor(call) });
@@ -150,6 +154,7 @@ const AuditQuerySchema = z.object({
 export const auditQuery: SyscallDef<z.infer<typeof AuditQuerySchema>> = {
   schema: AuditQuerySchema,
   action: 'audit_query',
+  readOnly: () => true,
   resource: () => ({ type: 'Kernel', id: 'audit' }),
   handle: async (req, call) => {
     // The records a caller may read, as for questions and explanations (host/audit/scope.ts).

@@ -3,7 +3,7 @@
 // Decoding belongs to the door (proto, JSON, plain object); the rest happens here.
 import type { z } from 'zod';
 import type { Kernel } from '../kernel.ts';
-import { Code, SyscallError, permissionDenied, unauthenticated, invalidArgument, resourceExhausted } from './errors.ts';
+import { Code, SyscallError, invalidArgument, permissionDenied, resourceExhausted, storageFault, unauthenticated, unavailable } from './errors.ts';
 import { nextRequestId, randomHex, timeOrderedHex } from './ids.ts';
 import { metadataProblem } from './metadata.ts';
 import type { AuditEntry, CallContext, Door, Principal, SyscallRow } from './types.ts';
@@ -50,11 +50,14 @@ export async function invoke(kernel: Kernel, row: SyscallRow, request: unknown, 
   let outcome: AuditEntry['outcome'] = 'ok';
   let policies: string[] | undefined;
   let target = '';
+  let result: unknown;
+  let changes = true;
   let audited = true;
   try {
     call.caller = authenticate(kernel, row, request, meta);
     if (problem) throw problem;
     const req = validate(row, request);
+    changes = !row.readOnly?.(req);
     const resource = row.resource(req, call);
     target = `${resource.type}::${resource.id}`;
     const decision = await kernel.authorizer.authorize({
@@ -69,7 +72,10 @@ export async function invoke(kernel: Kernel, row: SyscallRow, request: unknown, 
       outcome = 'denied';
       throw permissionDenied(decision.reason || `${call.caller.id} may not ${row.action} on ${target}`);
     }
-    return await row.handle(req, call);
+    // A change the audit log cannot record is not made.
+    const refusal = changes ? kernel.auditSink.refusal() : undefined;
+    if (refusal) throw unavailable(`${row.name} is refused: ${refusal}`);
+    result = await row.handle(req, call);
   } catch (err) {
     let e = toSyscallError(kernel, row, call, err);
     // A caller without a valid token is audited one call at a time only up to an allowance per source.
@@ -109,6 +115,13 @@ export async function invoke(kernel: Kernel, row: SyscallRow, request: unknown, 
     });
     kernel.metrics.observe(row.name, code, durationUs / 1e6);
   }
+  // The record of a change is on disk before the change is acknowledged (docs/audit.md).
+  if (changes) {
+    await kernel.auditSink.committed().catch((e: SyscallError) => {
+      throw unavailable(`${row.name} was done, but its audit record is not on disk (${e.message}); it stays, and its record is written once the log can be`);
+    });
+  }
+  return result;
 }
 
 function authenticate(kernel: Kernel, row: SyscallRow, request: unknown, meta: CallMeta): Principal {
@@ -143,6 +156,12 @@ export function describeIssues(message: string, error: z.ZodError): string {
 
 function toSyscallError(kernel: Kernel, row: SyscallRow, call: CallContext, err: unknown): SyscallError {
   if (err instanceof SyscallError) return err;
+  // A full disk or a faulty file in whatever store the handler wrote (tokens, agents, policies).
+  const fault = storageFault(err, `a file in ${kernel.dataDir}`);
+  if (fault) {
+    kernel.log.warn({ err, requestId: call.requestId, syscall: row.name }, fault.message);
+    return fault;
+  }
   // A handler that throws anything else is a bug: the stack goes to the log only.
   kernel.log.error({ err, requestId: call.requestId, syscall: row.name }, 'syscall handler failed');
   return new SyscallError(Code.INTERNAL, `internal error in ${row.name} (correlation id ${call.requestId}); the kernel log has the details`);

@@ -32,6 +32,7 @@ export const queryPolicy: SyscallDef<QueryPolicyReq> = {
       message: 'ask with query ("agent-b context_write finance") or with all of principal, action and resource',
     }),
   action: 'query_policy',
+  readOnly: () => true,
   resource: (req) => ({ type: 'Policy', id: req.policyId || 'current' }),
   handle: (req, call) => {
     // Fields given one by one override the words of the text query.
@@ -82,6 +83,7 @@ export const policyUpdate: SyscallDef<{ policyId: string; policyData: string; me
 export const policyGet: SyscallDef<{ version: number }> = {
   schema: z.object({ version: z.number().int().min(0, 'version is 0 (the current set) or a stored version').default(0) }),
   action: 'policy_get',
+  readOnly: () => true,
   resource: (req) => ({ type: 'Policy', id: req.version ? `v${req.version}` : 'current' }),
   handle: (req, call) => {
     const e = engine(call);

@@ -1,12 +1,16 @@
 // Agents and tasks: thin handlers over the agent registry (host/agents) and the
 // scheduler (host/scheduler).
 import { z } from 'zod';
-import { AGENT_STATUSES, type Agent, type AgentStatus } from '../agents/index.ts';
+import { AGENT_ID as AGENT_ID_PATTERN, AGENT_ID_RULE, AGENT_STATUSES, RESERVED_AGENT_IDS, type Agent, type AgentStatus } from '../agents/index.ts';
 import { TASK_STATES, newTaskId, type Decision, type TaskState } from '../scheduler/index.ts';
 import { notFound, permissionDenied, unavailable } from './errors.ts';
 import type { CallContext, SyscallDef } from './types.ts';
 
-const AGENT_ID = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/, 'an agent id is 1-128 of [A-Za-z0-9_.:-], starting with a letter or digit');
+/** An agent id a registration or a new token may name. */
+export const AGENT_ID = z
+  .string()
+  .regex(AGENT_ID_PATTERN, AGENT_ID_RULE)
+  .refine((id) => !RESERVED_AGENT_IDS.includes(id), `${RESERVED_AGENT_IDS.map((id) => `'${id}'`).join(', ')} are the kernel's own principals, reserved: choose another agent id`);
 const TASK_ID = z.string().regex(/^([A-Za-z0-9][A-Za-z0-9_.:-]{0,127})?$/, 'a task id is 1-128 of [A-Za-z0-9_.:-], starting with a letter or digit (or empty: the kernel picks one)');
 const unit = z.number().min(0).max(1);
 
@@ -63,6 +67,7 @@ function decisionEvidence(d: Decision) {
 export const arbitrate: SyscallDef<{ task: TaskInput; policyId: string; context: Record<string, string> }> = {
   schema: z.object({ task: taskRequired, policyId: z.string().default(''), context: z.record(z.string(), z.string()).default({}) }),
   action: 'arbitrate',
+  readOnly: () => true,
   resource: (req) => ({ type: 'Task', id: req.task.id || '*' }),
   handle: (req, call) => {
     const agentId = submitter(call, req.task.agentId);
@@ -142,6 +147,8 @@ export const taskStatus: SyscallDef<{ taskId: string; watch: boolean; report: Re
       .default(null),
   }),
   action: 'task_status',
+  // A handler's report of its task's outcome changes the task; a status read does not.
+  readOnly: (req) => !req.report,
   resource: (req) => ({ type: 'Task', id: req.taskId }),
   // Unary calls answer the current status; the Session door streams changes when watch is set.
   handle: (req, call) => {
@@ -205,6 +212,7 @@ export const agentRegister: SyscallDef<{
 export const agentList: SyscallDef<{ status: '' | AgentStatus }> = {
   schema: z.object({ status: STATUS.default('') }),
   action: 'agent_list',
+  readOnly: () => true,
   resource: () => ({ type: 'Agent', id: '*' }),
   handle: (req, call) => {
     const s = call.kernel.scheduler;
@@ -232,6 +240,7 @@ export const taskList: SyscallDef<{ state: '' | TaskState; agentId: string; limi
     limit: z.number().int().min(0).max(1000, 'limit is at most 1000').default(0),
   }),
   action: 'task_list',
+  readOnly: () => true,
   resource: () => ({ type: 'Task', id: '*' }),
   // An agent sees the tasks it submitted or handles (as with sys_task_status); the admin all.
   handle: (req, call) => {

@@ -45,6 +45,12 @@ export interface SyscallDef<Req = any, Res = any> {
   resource(req: Req, call: CallContext): Resource;
   /** Callable without a token (health summary). */
   open?(req: Req): boolean;
+  /**
+   * The call changes nothing the kernel keeps: it is answered before its audit record is on
+   * disk, and served while the audit log cannot be written. Absent, a call is taken to
+   * change something (its record is on disk before its answer).
+   */
+  readOnly?(req: Req): boolean;
   handle(req: Req, call: CallContext): Promise<Res> | Res;
 }
 
@@ -100,4 +106,8 @@ export interface AuditEntry {
 /** The audit stage's hook; the audit log replaces the default. */
 export interface AuditSink {
   record(entry: AuditEntry): void;
+  /** Resolves once every record so far is on disk; rejects (UNAVAILABLE) when the log cannot be written. */
+  committed(): Promise<void>;
+  /** Why the log cannot take records now, undefined when it can: calls that change something are refused meanwhile. */
+  refusal(): string | undefined;
 }

@@ -85,7 +85,7 @@ const throttle = (time: number, taskId: string, agent = 'agent-b') =>
 /** A task's life as the scheduler records it: its agent as caller, no trace. */
 const task = (time: number, agent: string, id: string, syscall: string, evidence: Record<string, unknown> = {}, more: Partial<AuditEntry> = {}) => entry(time, agent, syscall, `Task::${id}`, { taskId: id, requestId: id, evidence, ...more });
 
-export function recordScenario(sink: AuditSink): void {
+export function recordScenario(sink: Pick<AuditSink, 'record'>): void {
   n = 0;
   const R = (e: AuditEntry) => sink.record(e);
   const write = (time: number, who: string, ns: string, key: string, version: number, hash: string, bytes: number) =>
