@@ -7,6 +7,16 @@ import { z } from 'zod';
 import { ContextConfigSchema } from '../context/config.ts';
 import { SchedulerConfigSchema } from '../scheduler/config.ts';
 
+/** True when Node.js knows `tz` as an IANA time zone. */
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export const ConfigSchema = z
   .object({
     host: z.string().min(1).default('127.0.0.1'),
@@ -102,6 +112,14 @@ export const ConfigSchema = z
          * syscall path and catch up after a burst. 0 = the kernel's priority.
          */
         writerNice: z.number().int().min(0).max(19).default(10),
+      })
+      .strict()
+      .prefault({}),
+    /** Questions in plain English (host/audit/ask.ts). */
+    nl: z
+      .object({
+        /** IANA time zone in which questions' times are read and answers' times printed ("Europe/Berlin"); empty = the system's. */
+        timeZone: z.string().refine((tz) => tz === '' || isTimeZone(tz), 'an IANA time zone such as "Europe/Berlin" or "UTC"').default(''),
       })
       .strict()
       .prefault({}),
