@@ -26,7 +26,14 @@ export function register(program: Command): void {
       }
       const { createKernel } = await import('../kernel.ts');
       const { serve } = await import('../doors/index.ts');
-      const kernel = await createKernel({ config });
+      let kernel;
+      try {
+        kernel = await createKernel({ config });
+      } catch (e) {
+        // What stops a start (a key store it cannot read, a crypto backend that cannot load) is said in one line.
+        console.error(`camos: cannot start: ${(e as Error).message}`);
+        process.exit(1);
+      }
       const doors = await serve(kernel);
       process.on('unhandledRejection', (err) => kernel.log.error({ err }, 'unhandled rejection (kept running)'));
       let stopping = false;
