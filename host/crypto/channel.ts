@@ -8,7 +8,7 @@
 //   secret        = ML-KEM shared secret (32) || X25519 shared secret (32)
 //   transcript    = "camos-channel-v1\0" || lp(peer id) || lp(client share) || lp(kernel share)
 //                   || lp(channel id) || u64 expires_at || u32 rekey_after || lp(key id) || lp(cipher)
-//                   (lp = u32be length || bytes); signed with camos-sign-v2 for purpose
+//                   (lp = u32be length || bytes); signed with camos-sign-v3 for purpose
 //                   "camos-channel-handshake" (signing.ts), which sys_tpm_sign cannot sign for
 //   traffic key   = HKDF-SHA-256(secret, salt = SHA-256(transcript), info = "camos-channel-v1 c2s key"|"s2c key", 32)
 //   static iv     = HKDF-SHA-256(same, info = "... c2s iv"|"s2c iv", 12)
