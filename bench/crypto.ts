@@ -6,7 +6,8 @@
 //   - secure channel establishment, in process and over gRPC;
 //   - a cold hot-load of a 100 KiB signed driver (verify + compile + first call);
 //   - the main thread's stalls while the key store signs, wherever each backend signs, and
-//     where it could sign instead (noble on the main thread; pqclean on a thread);
+//     where it could sign instead (noble on the main thread; pqclean on a thread), and what
+//     a signing thread's start adds to the first signature after it stopped;
 //   - seal + open of a record, and a sealed health check against an unsealed one.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,6 +16,7 @@ import { Worker } from 'node:worker_threads';
 import { ChannelHandshake, ChannelTable, KeyStore, SIGNING_PURPOSE, choosePqBackend, pq } from '../host/crypto/index.ts';
 import { PQ_BACKENDS, type PqBackendName } from '../host/crypto/config.ts';
 import { generateHybridKeyPair, hybridSign } from '../host/crypto/hybrid.ts';
+import { SignThread } from '../host/crypto/sign-thread.ts';
 import { createKernel, serve } from '../host/index.ts';
 import { CamosClient } from '../sdk/client/index.ts';
 import { SecureChannel } from '../sdk/client/channel.ts';
@@ -147,6 +149,16 @@ try {
     ['ML-DSA-65 sign 1 KiB on the main thread', 'pqclean', () => pq().mlDsa65.sign(small, onMain.mldsaSecret)],
   ]);
   await pqcleanThread.terminate();
+  // What a signing thread costs the first signature after it stopped for want of work: its start.
+  const firstOnThread: number[] = [];
+  for (let i = 0; i < (quick ? 3 : 10); i++) {
+    const thread = new SignThread();
+    const t = performance.now();
+    await thread.sign(small, onMain.mldsaSecret);
+    firstOnThread.push(performance.now() - t);
+    await thread.close();
+  }
+  add('first signature on a signing thread that is not running (thread start + sign)', 'noble', firstOnThread);
 
   const hs = new ChannelHandshake('bench');
   const answer = await table.establish('bench', hs.share, 'bench');
