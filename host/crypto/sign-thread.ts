@@ -1,7 +1,7 @@
 // ML-DSA-65 signing on a thread of its own, for the noble backend only (pq.ts): one
 // signature is 10–50 ms of JavaScript (the scheme retries until a candidate passes its
 // bounds), which on the kernel's main thread would stall every syscall in flight, at each
-// audit checkpoint, channel handshake and sys_tpm_sign. PQClean's C signs in about 0.6 ms
+// audit checkpoint, channel handshake and sys_tpm_sign. PQClean's C signs in under a millisecond
 // and needs no thread (docs/BENCHMARKS.md, "crypto"). The thread starts with the first
 // signature and stops after a while without one, so an idle kernel does not keep it.
 import type { Worker } from 'node:worker_threads';
