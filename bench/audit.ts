@@ -1,16 +1,21 @@
 // Audit benchmarks: the cost the audit log adds to a syscall, the latency of an
-// explanation for a task with 20 linked records, and of plain-English questions over a
-// 1,000,000-record log. `npm run bench -- audit [--json]`; `--records N` for a smaller log.
+// explanation for a task with 20 linked records, of plain-English questions over a
+// 1,000,000-record log (as the admin, and as an agent whose scope the SQL applies), and
+// the language model's cost: a real kernel's settled memory before and after its first
+// question, and that question's latency (NLP.js loads and trains then).
+// `npm run bench -- audit [--json]`; `--records N` for a smaller log.
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AuditLog, QuestionAnswerer, explain } from '../host/audit/index.ts';
+import { AuditLog, QuestionAnswerer, explain, scopeOf } from '../host/audit/index.ts';
 import { toRow } from '../host/audit/record.ts';
 import { openAuditDb } from '../host/audit/schema.ts';
 import { createKernel } from '../host/kernel.ts';
 import { createLogger } from '../host/observe/log.ts';
 import type { AuditEntry } from '../host/syscalls/types.ts';
 import { report, stats, type Row } from './lib.ts';
+import { root, settledRss, startKernel } from './_process.ts';
 
 const arg = (name: string, dflt: number) => {
   const i = process.argv.indexOf(name);
@@ -24,6 +29,41 @@ const extra: Record<string, unknown> = {};
 const us = (ms: number) => Math.round(ms * 1000 * 100) / 100;
 
 try {
+  // 0. The language model in a real kernel (alone, before anything else runs): settled RSS
+  // idle, the first question (loads NLP.js, trains on host/audit/nl-train.json), the next.
+  {
+    const k = await startKernel();
+    try {
+      const idle = await settledRss(k.child.pid!, 90_000);
+      const ask = async (query: string) => {
+        const t0 = performance.now();
+        const res = await fetch(`http://127.0.0.1:${k.port}/nl/query`, { method: 'POST', headers: { authorization: `Bearer ${k.token}` }, body: JSON.stringify({ query }) });
+        if (!res.ok) throw new Error(`nl/query: ${res.status} ${await res.text()}`);
+        await res.json();
+        return performance.now() - t0;
+      };
+      const first = await ask('Which agents hit their rate limit today?');
+      const later: number[] = [];
+      for (const q of ['Why was agent-b throttled last night?', 'What happened at 05:57?', 'When was the router driver last updated?', 'Which tasks failed today?', 'Is the kernel healthy?']) later.push(await ask(q));
+      const next = stats(later);
+      const asked = await settledRss(k.child.pid!, 90_000);
+      rows.push({ case: 'language model: first question in a kernel (load NLP.js + train)', n: 1, p50_us: us(first), p99_us: '' });
+      rows.push({ case: 'language model: later questions in that kernel (HTTP, small log)', n: next.n, p50_us: us(next.p50), p99_us: us(next.max) });
+      extra.kernelIdleRssMB = Math.round(idle.mb * 10) / 10;
+      extra.kernelRssAfterQuestionsMB = Math.round(asked.mb * 10) / 10;
+      extra.languageModelRssMB = Math.round((asked.mb - idle.mb) * 10) / 10;
+      extra.languageModelLoadsOn = 'the first question (an idle kernel holds none of it)';
+      // The parts alone, each after a full GC, in a fresh process (bench/_nl-model.ts).
+      const parts = JSON.parse(execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', 'bench/_nl-model.ts'], { cwd: root, encoding: 'utf8' }));
+      extra.nlpjsLoadAndTrain = parts.nlpjs;
+      extra.chronoLoad = parts.chrono;
+    } finally {
+      k.child.kill('SIGTERM');
+      await new Promise((r) => k.child.once('exit', r));
+      rmSync(k.dataDir, { recursive: true, force: true });
+    }
+  }
+
   // 1. Append cost: the same cheap syscall with the audit log and with a sink that drops records.
   const kernel = await createKernel({ config: { dataDir: join(dir, 'kernel'), logLevel: 'silent' } });
   const audit = kernel.audit!;
@@ -126,7 +166,17 @@ try {
   const ex = time(() => explain(big, { taskId: 'bench-task' }), 200);
   rows.push({ case: `sys_explain_action, task with 20 records (${RECORDS} in log)`, n: 200, p50_us: us(ex.p50), p99_us: us(ex.p99) });
 
-  const answerer = new QuestionAnswerer(big, {});
+  const timeAsync = async (fn: () => Promise<unknown>, n: number) => {
+    const s: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const t0 = performance.now();
+      await fn();
+      s.push(performance.now() - t0);
+    }
+    return stats(s);
+  };
+  const answerer = new QuestionAnswerer(big, {}, { timeZone: 'UTC' });
+  await answerer.ask('help'); // the classifier trains on the first question: measured above, not here
   const questions = [
     'Why did agent-7 get throttled last night?',
     'What did agent-42 do in the last hour?',
@@ -139,11 +189,20 @@ try {
   ];
   const all: number[] = [];
   for (const q of questions) {
-    const s = time(() => answerer.ask(q), 20);
+    const s = await timeAsync(() => answerer.ask(q), 20);
     all.push(s.p50);
     rows.push({ case: `ask: ${q}`, n: 20, p50_us: us(s.p50), p99_us: us(s.p99) });
   }
   extra.nlQueryP50OfQuestionsMs = Math.round(stats(all).p50 * 100) / 100;
+  // The same questions as agent-7, who may read only its own records and namespace ns-7.
+  const agentScope = await scopeOf({ id: 'agent-7', kind: 'agent' }, (action, r) => action === 'context_read' && r.id === 'ns-7', { agents: big.knownNames('agent'), namespaces: big.knownNames('namespace') });
+  const scoped: number[] = [];
+  for (const q of questions) {
+    const s = await timeAsync(() => answerer.ask(q, { scope: agentScope }), 20);
+    scoped.push(s.p50);
+    rows.push({ case: `ask as agent-7: ${q}`, n: 20, p50_us: us(s.p50), p99_us: us(s.p99) });
+  }
+  extra.nlQueryP50OfQuestionsAsAgentMs = Math.round(stats(scoped).p50 * 100) / 100;
   await big.close();
 } finally {
   rmSync(dir, { recursive: true, force: true });

@@ -19,9 +19,7 @@ import { Worker } from 'node:worker_threads';
 import createPlugin from '@extism/extism';
 import { Piscina } from 'piscina';
 import { createKernel } from '../host/index.ts';
-import { ml_dsa65 } from '@noble/post-quantum/ml-dsa.js';
-import { generateHybridKeyPair, hybridSign, mldsaVerify } from '../host/crypto/hybrid.ts';
-import { manifestText, sha256Digest, signManifest } from '../host/drivers/manifest.ts';
+import { generateHybridKeyPair } from '../host/crypto/hybrid.ts';
 import { DriverPool } from '../host/drivers/pool.ts';
 import { inspectCoreModule } from '../host/drivers/wasm.ts';
 import { now } from '../host/drivers/worker-state.mjs';
@@ -29,6 +27,7 @@ import { createLogger } from '../host/observe/log.ts';
 import { threadExecArgv } from '../host/threads.mjs';
 import { DriverPool as LegacyPool } from './legacy-pool/pool.ts';
 import { buildFixture } from '../test/fixtures/probe.ts';
+import { buildEcho, echoManifest, withPayload } from './_driver.ts';
 import { report, stats, type Row, type Stats } from './lib.ts';
 
 const quick = process.argv.includes('--quick');
@@ -42,7 +41,7 @@ const row = (name: string, s: Stats, unit = 'us'): Row => ({ measurement: name, 
 const inUs = (samplesMs: number[]) => stats(samplesMs.map(us));
 
 // Built as the SDK builds drivers: the memory is imported from the host (env.memory).
-const echo = await buildFixture('bench/drivers/echo.as.ts', ['--maximumMemory', '4', '--importMemory']);
+const echo = await buildEcho();
 const echoMemory = inspectCoreModule(echo).imports.find((i) => i.kind === 'memory')!.memory!;
 const memorySpec = { initial: echoMemory.initialPages, maximum: echoMemory.maximumPages ?? 4 };
 const extismEcho = await buildFixture('bench/extism/echo.as.ts', ['--maximumMemory', '4']);
@@ -112,21 +111,7 @@ const kernel = await createKernel({ config: { dataDir: dir, logLevel: 'silent', 
 const runtime = kernel.drivers!;
 const key = generateHybridKeyPair();
 runtime.trust.add(key.publicKey, 'bench publisher');
-const manifestFor = (name: string, version: string, module: Uint8Array) =>
-  manifestText(
-    signManifest(
-      {
-        name,
-        version,
-        description: 'startup benchmark echo',
-        world: 'camos:driver/driver@0.1.0',
-        capabilities: { imports: [], context: { read: [], write: [] } },
-        limits: { maxMemoryPages: 4, timeoutMs: 1000, maxOutputBytes: 65536 },
-        digest: sha256Digest(module),
-      },
-      key,
-    ),
-  );
+const manifestFor = (name: string, version: string, module: Uint8Array) => echoManifest(key, name, version, module);
 await runtime.load({ manifest: manifestFor('echo', '1.0.0', echo), module: echo });
 for (let i = 0; i < 500; i++) await kernel.call('sys_driver_invoke', { name: 'echo', input });
 
@@ -276,15 +261,7 @@ const afterIdle: number[] = [];
 }
 rows.push(row('piscina pool: first call after idle (it starts a thread), 1 KiB', inUs(afterIdle)));
 
-// 3. Cold hot-load of a 100 KiB signed driver: a fresh digest every round (a custom section
-// carrying 100 KiB of payload, numbered), so neither the verdict cache nor V8 helps.
-const withPayload = (core: Uint8Array, round: number): Uint8Array => {
-  const name = new TextEncoder().encode('camos-bench-payload');
-  const payload = new Uint8Array(100 * 1024).map((_, i) => (i * 31 + round) & 0xff);
-  new DataView(payload.buffer).setUint32(0, round);
-  const body = [...leb(name.length), ...name, ...payload];
-  return new Uint8Array([...core, 0, ...leb(body.length), ...body]);
-};
+// 3. Cold hot-load of a 100 KiB signed driver: a fresh digest every round (bench/_driver.ts).
 const prepared = Array.from({ length: COLD }, (_, i) => {
   const module = withPayload(echo, i);
   return { module, manifest: manifestFor('big', `2.0.${i}`, module) };
@@ -301,36 +278,9 @@ for (const p of prepared) {
   await runtime.unload('big', driver.version);
 }
 const coldLoad = inUs(cold);
-// What a cold load cannot avoid: one ML-DSA-65 verification of a manifest-sized message,
-// measured alone. The kernel's verifier (host/crypto/mldsa65.ts) with the publisher's key
-// already expanded (every load after its first), with a key it has not seen (the first),
-// and @noble/post-quantum's pure-JavaScript verify, which it replaced, for reference.
-const mldsaAlone: number[] = [];
-const mldsaFreshKey: number[] = [];
-const mldsaNoble: number[] = [];
-{
-  const message = new TextEncoder().encode(prepared[0].manifest);
-  const signature = hybridSign(key, message);
-  const timed = (into: number[], ok: () => boolean) => {
-    const t = performance.now();
-    if (!ok()) throw new Error('ML-DSA-65 did not verify');
-    into.push(performance.now() - t);
-  };
-  for (let i = 0; i < COLD; i++) {
-    timed(mldsaAlone, () => mldsaVerify(signature.mldsa, message, key.publicKey.mldsa));
-    timed(mldsaNoble, () => ml_dsa65.verify(signature.mldsa, message, key.publicKey.mldsa));
-  }
-  for (let i = 0; i < (quick ? 10 : 50); i++) {
-    const fresh = generateHybridKeyPair();
-    const sig = hybridSign(fresh, message);
-    timed(mldsaFreshKey, () => mldsaVerify(sig.mldsa, message, fresh.publicKey.mldsa));
-  }
-}
+// ML-DSA-65 verification alone, by backend: `npm run bench -- crypto`.
 rows.push(row(`cold hot-load of a ${Math.round(prepared[0].module.length / 1024)} KiB signed driver: verify + compile`, inUs(verifyCompile)));
 rows.push(row(`cold hot-load of a ${Math.round(prepared[0].module.length / 1024)} KiB signed driver: verify + compile + first call`, coldLoad));
-rows.push(row('ML-DSA-65 verification alone (part of every cold load), publisher key expanded', inUs(mldsaAlone)));
-rows.push(row('ML-DSA-65 verification alone, a key not seen before (expansion included)', inUs(mldsaFreshKey)));
-rows.push(row('ML-DSA-65 verification alone, @noble/post-quantum (before)', inUs(mldsaNoble)));
 await kernel.close();
 rmSync(dir, { recursive: true, force: true });
 
@@ -401,13 +351,3 @@ report('startup (drivers)', rows, {
   },
 }, plots);
 
-function leb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n) b |= 0x80;
-    out.push(b);
-  } while (n);
-  return out;
-}

@@ -5,7 +5,7 @@ import { accessSync, constants, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadConfig, type Config, type ConfigInput, type LoadOptions } from './config/index.ts';
 import { fromPlain } from './doors/codec.ts';
-import { ChannelTable, KeyStore } from './crypto/index.ts';
+import { ChannelTable, KeyStore, choosePqBackend } from './crypto/index.ts';
 import { openContextStore, type ContextStore } from './context/index.ts';
 import { openAudit, type AuditLog, type Telemetry } from './audit/index.ts';
 import { IdentityStore, Refusals } from './identity/index.ts';
@@ -274,6 +274,8 @@ export async function createKernel(opts: KernelOptions = {}): Promise<Kernel> {
   if (kernel.identity.ensureAdmin()) log.info({ path: kernel.identity.adminTokenPath }, `admin token created at ${kernel.identity.adminTokenPath}`);
   try {
     // Subsystems, in dependency order (each sets its field on the kernel and registers itself).
+    const pq = choosePqBackend(config.crypto.backend);
+    if (pq.fallback) log.warn({ 'crypto.backend': pq.backend.name }, pq.fallback);
     const keys = await KeyStore.open({ dataDir: kernel.dataDir, ...config.keys, env: process.env });
     kernel.keys = keys;
     kernel.register({ name: 'keys', health: () => keys.health() });

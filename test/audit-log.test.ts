@@ -63,7 +63,7 @@ function verify(dataDir: string) {
 describe('audit log', () => {
   test('records every syscall with caller, outcome, ids and a link to the previous record', async () => {
     const k = kernel;
-    await k.call('sys_health_check', { detailed: true }, { agent: 'agent-a', traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' });
+    await k.call('sys_health_check', {}, { agent: 'agent-a', traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' });
     await assert.rejects(k.call('sys_trace_get', { traceId: 'nope' }, { agent: 'agent-a' }));
     const { records } = k.audit!.query({ caller: 'agent-a' });
     assert.deepEqual(records.map((r) => [r.syscall, r.outcome, r.code]), [['sys_health_check', 'ok', 0], ['sys_trace_get', 'error', 3]]);

@@ -45,23 +45,55 @@ const rejectsWith = (p: Promise<unknown>, code: number, message: RegExp) =>
   assert.rejects(p, (e: any) => e.code === code && message.test(e.message));
 
 describe('sys_explain_action', () => {
-  test('explains a task from its recorded chain, in order, with confidence 1', async () => {
+  test('explains a task in causal order, request to outcome, leaving out a later status check', async () => {
     const ex = await kernel.call('sys_explain_action', { taskId: '7' });
     assert.deepEqual(
       ex.records.map((r: any) => r.kind),
-      ['arbitrated', 'submitted', 'authorized', 'queued', 'dispatched', 'failed', 'retried', 'dispatched', 'failed'],
+      ['arbitrated', 'submitted', 'authorized', 'queued', 'dispatched', 'retried', 'dispatched', 'failed'],
     );
     assert.equal(ex.confidence, 1);
-    assert.match(ex.explanation, /router \(confidence 0\.82\); ranked alternatives: router 0\.82, summarizer 0\.41/);
+    assert.match(ex.explanation, /assigned it to router@1\.0\.0 \(confidence 0\.82\); ranked alternatives: summarizer@0\.2\.0 0\.41/);
+    assert.match(ex.explanation, /authorized by policy submit-tasks; running it on driver router@1\.0\.0 by policy agent-a-uses-router/);
     assert.match(ex.explanation, /Outcome: failed/);
-    assert.match(ex.explanation, /confidence is 1: nothing here is inferred/);
-    assert.equal(ex.reasoningChain.length, ex.records.length);
+    assert.doesNotMatch(ex.explanation, /task_status/);
+    assert.deepEqual(ex.reasoningChain.map((s: string) => s.split(':')[0].replace(/^\d+\. /, '')), ['request', 'request', 'authorization', 'scheduling', 'run', 'run', 'run', 'outcome']);
   });
 
-  test('explains a throttled submission with the bucket state', async () => {
-    const ex = await kernel.call('sys_explain_action', { taskId: '90' });
-    assert.deepEqual(ex.records.map((r: any) => r.kind), ['submitted', 'throttled']);
+  test('a submission whose record was written after the kernel queued the task still comes first', async () => {
+    const at = Date.parse('2025-03-13T10:00:00Z');
+    const base = { callerKind: 'agent' as const, target: 'Task::late', taskId: 'late', outcome: 'ok' as const, code: 0, requestId: 'late', spanId: '', evidence: {} };
+    kernel.auditSink.record({ ...base, time: at + 1, caller: 'agent-a', syscall: 'task.queued', door: 'kernel', traceId: '', durationUs: 0 });
+    kernel.auditSink.record({ ...base, time: at + 2, caller: 'agent-a', syscall: 'task.dispatched', door: 'kernel', traceId: '', durationUs: 0, evidence: { driver: 'router@1.1.0', attempt: 1 } });
+    kernel.auditSink.record({ ...base, time: at + 3, caller: 'agent-a', syscall: 'sys_commit_task', door: 'grpc', traceId: 'cd'.repeat(16), durationUs: 3000, policies: ['submit-tasks'] });
+    kernel.auditSink.record({ ...base, time: at + 4, caller: 'agent-a', syscall: 'task.succeeded', door: 'kernel', traceId: '', durationUs: 0 });
+    const ex = await kernel.call('sys_explain_action', { taskId: 'late' });
+    assert.deepEqual(ex.records.map((r: any) => r.kind), ['submitted', 'authorized', 'queued', 'dispatched', 'succeeded']);
+  });
+
+  test('a refusal at the authorize stage gives the default-deny reason the policy engine recorded', async () => {
+    const ex = await kernel.call('sys_explain_action', { taskId: '42' });
+    assert.deepEqual(ex.records.map((r: any) => r.kind), ['submitted', 'denied']);
+    assert.match(ex.explanation, /it was denied: no policy permits Agent::"agent-c" to commit_task on Task::"42" \(policy set v1 denies by default\)/);
+    assert.equal(ex.confidence, 1);
+  });
+
+  test('explains a throttled submission, found by its task id, with the bucket state', async () => {
+    const ex = await kernel.call('sys_explain_action', { taskId: 'b-sum-4' });
+    assert.deepEqual(ex.records.map((r: any) => r.kind), ['submitted', 'authorized', 'throttled']);
     assert.match(ex.explanation, /held 0\.20 of 5 tokens/);
+    assert.equal(ex.confidence, 1);
+  });
+
+  test('the confidence says how much of the chain is recorded', async () => {
+    const finished = await kernel.call('sys_explain_action', { taskId: 'a-nightly' });
+    assert.equal(finished.confidence, 1);
+    const base = { caller: 'agent-b', callerKind: 'agent' as const, door: 'kernel' as const, target: 'Task::orphan', taskId: 'orphan', outcome: 'ok' as const, code: 0, requestId: 'orphan', traceId: '', spanId: '', durationUs: 0 };
+    kernel.auditSink.record({ ...base, time: Date.parse('2025-03-13T11:00:00Z'), syscall: 'task.dispatched', evidence: { driver: 'router@1.1.0', attempt: 1 } });
+    const running = await kernel.call('sys_explain_action', { taskId: 'orphan' });
+    assert.equal(running.confidence, 0.2);
+    assert.match(running.explanation, /no record of the submission, of the authorization, of the scheduling, of the outcome\), so the confidence is 0\.20/);
+    kernel.auditSink.record({ ...base, time: Date.parse('2025-03-13T11:00:01Z'), syscall: 'task.failed', outcome: 'error', code: 13, evidence: { error: 'trap' } });
+    assert.equal((await kernel.call('sys_explain_action', { taskId: 'orphan' })).confidence, 0.4);
   });
 
   test('an action id widens to the task it belongs to', async () => {
@@ -71,24 +103,27 @@ describe('sys_explain_action', () => {
   });
 
   test('a trace id finds the records of that trace', async () => {
-    await kernel.call('sys_health_check', { detailed: true }, { agent: 'agent-x', traceparent: `00-${TRACE}-00f067aa0ba902b7-01` });
+    await kernel.call('sys_health_check', { detailed: true }, { traceparent: `00-${TRACE}-00f067aa0ba902b7-01` });
     const ex = await kernel.call('sys_explain_action', { traceId: TRACE });
     assert.equal(ex.records[0].syscall, 'sys_health_check');
-    assert.equal(ex.records[0].caller, 'agent-x');
+    assert.equal(ex.records[0].caller, 'admin');
   });
 
   test('an unknown id is NOT_FOUND and no id at all is INVALID_ARGUMENT', async () => {
-    await rejectsWith(kernel.call('sys_explain_action', { taskId: 'no-such-task' }), Code.NOT_FOUND, /no audit record mentions task 'no-such-task'/);
+    await rejectsWith(kernel.call('sys_explain_action', { taskId: 'no-such-task' }), Code.NOT_FOUND, /no audit record you may read mentions task 'no-such-task'/);
     await rejectsWith(kernel.call('sys_explain_action', {}), Code.INVALID_ARGUMENT, /task_id, action_id .* or trace_id/);
   });
 });
 
 describe('sys_nl_query', () => {
-  test('answers from the audit log with evidence and the query it ran', async () => {
+  test('answers from the audit log with evidence, the query it ran and the plan it read', async () => {
     const a = await kernel.call('sys_nl_query', { query: 'Why was task 42 denied?' });
     assert.equal(a.understood, true);
-    assert.equal(a.intent, 'why_task_denied');
-    assert.match(a.answer, /forbid-untrusted/);
+    assert.equal(a.intent, 'explain_task');
+    assert.deepEqual(a.interpretation.entities, [{ kind: 'task', value: '42' }]);
+    assert.deepEqual(a.interpretation.filters, { outcome: 'denied' });
+    assert.match(a.answer, /^I read this as: what happened to task 42 \(denied\), in the whole audit log\. Task 42 was denied/);
+    assert.match(a.answer, /policy set v1 denies by default/);
     assert.ok(a.evidence.length >= 1);
     assert.match(a.queryRan, /task_id = '42'/);
   });
@@ -111,7 +146,7 @@ describe('traces', () => {
   });
 
   test('an unknown trace is NOT_FOUND and a malformed id INVALID_ARGUMENT', async () => {
-    await rejectsWith(kernel.call('sys_trace_get', { traceId: 'f'.repeat(32) }), Code.NOT_FOUND, /no span of trace/);
+    await rejectsWith(kernel.call('sys_trace_get', { traceId: 'f'.repeat(32) }), Code.NOT_FOUND, /no span of trace .* that you may read/);
     await rejectsWith(kernel.call('sys_trace_get', { traceId: 'xyz' }), Code.INVALID_ARGUMENT, /32 lowercase hex/);
   });
 
@@ -162,10 +197,15 @@ describe('doors and CLI', () => {
     doors = await serve(kernel, { host: '127.0.0.1', port: 0 });
     const token = kernel.identity.adminToken();
     const res = await fetch(`http://127.0.0.1:${doors.port}/nl/query`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: JSON.stringify({ query: 'Which tasks failed yesterday?' }) });
-    const body = (await res.json()) as { answer: string; intent: string };
+    const body = (await res.json()) as { answer: string; intent: string; interpretation: { intent: string; window: { since: string; until: string; timeZone: string; described: string } } };
     assert.equal(body.intent, 'failed_tasks');
+    assert.equal(body.interpretation.intent, 'failed_tasks');
+    assert.equal(body.interpretation.window.timeZone, kernel.config.nl.timeZone || Intl.DateTimeFormat().resolvedOptions().timeZone);
+    assert.ok(Number(body.interpretation.window.until) - Number(body.interpretation.window.since) === 86_400_000, JSON.stringify(body.interpretation));
+    assert.ok(body.answer.startsWith(`I read this as: which tasks failed, ${body.interpretation.window.described}.`), body.answer);
     const cli = (...args: string[]) => promisify(execFile)(process.execPath, ['bin/camos.mjs', ...args, '--address', `127.0.0.1:${doors!.port}`, '--data-dir', dir], { cwd: join(import.meta.dirname, '..') });
     const asked = await cli('ask', 'Why', 'was', 'task', '42', 'denied?');
+    assert.match(asked.stdout, /^I read this as: what happened to task 42 \(denied\)/);
     assert.match(asked.stdout, /Task 42 was denied/);
     assert.match(asked.stdout, /query: SELECT/);
     await kernel.call('sys_emit_trace', { traceId: TRACE, operation: 'plan.search', duration: 3 }, { agent: 'agent-a' });

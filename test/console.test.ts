@@ -242,6 +242,14 @@ describe('the console in Chromium', { skip: noBrowser }, () => {
     await done(tab);
   });
 
+  test("an agent's overview shows the kernel's status without the details it needs a health_detail grant for", async () => {
+    const tab = await signIn((await api('sys_token_create', { agentId: 'agent-b' })).json.token);
+    await tab.page.waitForSelector('[data-testid=kernel-status]');
+    await tab.page.waitForSelector('[data-testid=health-summary-only]');
+    assert.equal(await tab.page.locator('.cards').count(), 0);
+    await done(tab);
+  });
+
   test('a policy test shows the decision and the determining policy', async () => {
     const tab = await signIn(k.adminToken);
     const { page } = tab;

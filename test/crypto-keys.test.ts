@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { ml_dsa65 } from '@noble/post-quantum/ml-dsa.js';
 import { createKernel } from '../host/index.ts';
-import { KeyStore, SIGNING_PURPOSE, type KeyStoreOptions } from '../host/crypto/index.ts';
+import { KeyStore, SIGNING_PURPOSE, choosePqBackend, type KeyStoreOptions } from '../host/crypto/index.ts';
+import { PQ_BACKENDS } from '../host/crypto/config.ts';
 import { edPublicKeyObject } from '../host/crypto/hybrid.ts';
 import { Code, SyscallError } from '../host/syscalls/errors.ts';
 
@@ -73,17 +74,22 @@ test('a passphrase from the environment (scrypt) replaces the master key file an
   assert.equal(await again.verify(P, data, signed.signature), true);
 });
 
-test('signatures follow camos-sign-v2: both halves over "camos-sign-v2\\0" || purpose || "\\0" || SHA-512(data), ML-DSA with the purpose as context, checkable without camos', async () => {
-  const ks = await KeyStore.open(opts(tempDir()));
-  const big = Buffer.alloc(1 << 20, 0xab);
-  const { signature, keyId } = await ks.sign(P, big);
-  const pub = ks.publicKey(keyId)!;
-  const m = Buffer.concat([Buffer.from('camos-sign-v2\0camos-tpm-sign\0'), createHash('sha512').update(big).digest()]);
-  assert.equal(m.length, 93);
-  assert.equal(ml_dsa65.verify(signature.mldsa, m, pub.mldsa, { context: Buffer.from('camos-tpm-sign') }), true);
-  assert.equal(ml_dsa65.verify(signature.mldsa, m, pub.mldsa), false, 'the context is part of the ML-DSA-65 signature');
-  assert.equal(nodeVerify(null, m, edPublicKeyObject(pub.ed25519), signature.ed25519), true);
-});
+for (const backend of PQ_BACKENDS) {
+  test(`signatures follow camos-sign-v3 (backend ${backend}): both halves over "camos-sign-v3\\0" || purpose || "\\0" || SHA-512(data), ML-DSA with the empty context, checkable without camos`, async () => {
+    choosePqBackend(backend);
+    const ks = await KeyStore.open(opts(tempDir()));
+    const big = Buffer.alloc(1 << 20, 0xab);
+    const { signature, keyId } = await ks.sign(P, big);
+    const pub = ks.publicKey(keyId)!;
+    const m = Buffer.concat([Buffer.from('camos-sign-v3\0camos-tpm-sign\0'), createHash('sha512').update(big).digest()]);
+    assert.equal(m.length, 93);
+    assert.equal(ml_dsa65.verify(signature.mldsa, m, pub.mldsa), true);
+    assert.equal(ml_dsa65.verify(signature.mldsa, m, pub.mldsa, { context: Buffer.from('camos-tpm-sign') }), false, 'the purpose is in M, not in the FIPS 204 context');
+    assert.equal(nodeVerify(null, m, edPublicKeyObject(pub.ed25519), signature.ed25519), true);
+    assert.equal(ks.health().details['crypto.backend'], backend);
+  });
+}
+after(() => choosePqBackend(undefined));
 
 test('a signature made for one purpose verifies for no other', async () => {
   const ks = await KeyStore.open(opts(tempDir()));

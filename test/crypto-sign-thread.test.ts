@@ -1,5 +1,6 @@
 // ML-DSA-65 signing on its own thread (host/crypto/sign-thread.ts): what the key store's
-// signatures (sys_tpm_sign, audit checkpoints) are made with, off the main thread.
+// signatures (sys_tpm_sign, audit checkpoints) are made with, off the main thread, on the
+// noble backend; on pqclean they are made on the main thread, with no thread at all.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -54,24 +55,28 @@ test('a bad secret key is a clear error, and the thread goes on signing', async 
   await t.close();
 });
 
-test('the kernel signs on the thread: sys_tpm_sign and the audit checkpoint at shutdown', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'camos-signthread-'));
-  try {
-    const kernel = await createKernel({ config: { dataDir: dir, logLevel: 'silent' } });
-    let closed = false;
+for (const backend of ['noble', 'pqclean'] as const) {
+  const onThread = backend === 'noble';
+  test(`with crypto.backend ${backend}, the kernel signs ${onThread ? 'on the thread' : 'without it'}: sys_tpm_sign and the audit checkpoint at shutdown`, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'camos-signthread-'));
     try {
-      const before = signThread.stats.signed;
-      const data = Buffer.from('off the main thread');
-      const r = await kernel.call('sys_tpm_sign', { data });
-      assert.equal(signThread.stats.signed, before + 1);
-      assert.equal(await kernel.keys!.verify(SIGNING_PURPOSE.tpmSign, data, decodeSignature(r.signature, r.keyId)), true);
-      await kernel.close(); // signs the final audit checkpoint
-      closed = true;
-      assert.equal(signThread.stats.signed, before + 2, 'the final checkpoint was signed on the thread');
+      const kernel = await createKernel({ config: { dataDir: dir, logLevel: 'silent', crypto: { backend } } });
+      let closed = false;
+      try {
+        const before = { ...signThread.stats };
+        const data = Buffer.from('off the main thread');
+        const r = await kernel.call('sys_tpm_sign', { data });
+        assert.equal(signThread.stats.signed, before.signed + (onThread ? 1 : 0));
+        assert.equal(await kernel.keys!.verify(SIGNING_PURPOSE.tpmSign, data, decodeSignature(r.signature, r.keyId)), true);
+        await kernel.close(); // signs the final audit checkpoint
+        closed = true;
+        assert.equal(signThread.stats.signed, before.signed + (onThread ? 2 : 0), 'the final checkpoint');
+        if (!onThread) assert.equal(signThread.stats.started, before.started, 'no signing thread started');
+      } finally {
+        if (!closed) await kernel.close();
+      }
     } finally {
-      if (!closed) await kernel.close();
+      rmSync(dir, { recursive: true, force: true });
     }
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+  });
+}

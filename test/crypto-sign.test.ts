@@ -22,9 +22,8 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-// camos-sign-v2 for sys_tpm_sign's purpose, rebuilt here from docs/crypto.md.
-const message = (data: Buffer) => Buffer.concat([Buffer.from('camos-sign-v2\0camos-tpm-sign\0'), createHash('sha512').update(data).digest()]);
-const context = Buffer.from('camos-tpm-sign');
+// camos-sign-v3 for sys_tpm_sign's purpose, rebuilt here from docs/crypto.md.
+const message = (data: Buffer) => Buffer.concat([Buffer.from('camos-sign-v3\0camos-tpm-sign\0'), createHash('sha512').update(data).digest()]);
 const P = SIGNING_PURPOSE.tpmSign;
 const code = (c: number) => (e: SyscallError) => e.code === c;
 
@@ -37,7 +36,7 @@ test('sys_tpm_sign signs with the active key and names the key, the algorithms a
   assert.equal(r.backend, 'software');
   assert.equal(r.pqSignature.length, 3309);
   assert.equal(r.classicalSignature.length, 64);
-  assert.equal(ml_dsa65.verify(r.pqSignature, message(data), pub.mldsa, { context }), true);
+  assert.equal(ml_dsa65.verify(r.pqSignature, message(data), pub.mldsa), true);
   assert.equal(nodeVerify(null, message(data), edPublicKeyObject(pub.ed25519), r.classicalSignature), true);
 });
 

@@ -85,9 +85,8 @@ after(() => {
 });
 
 const P = SIGNING_PURPOSE.tpmSign;
-// camos-sign-v2 for sys_tpm_sign's purpose, rebuilt here from docs/crypto.md.
-const message = (data: Uint8Array) => Buffer.concat([Buffer.from('camos-sign-v2\0camos-tpm-sign\0'), createHash('sha512').update(data).digest()]);
-const context = Buffer.from('camos-tpm-sign');
+// camos-sign-v3 for sys_tpm_sign's purpose, rebuilt here from docs/crypto.md.
+const message = (data: Uint8Array) => Buffer.concat([Buffer.from('camos-sign-v3\0camos-tpm-sign\0'), createHash('sha512').update(data).digest()]);
 
 /** r || s (IEEE P1363) to the DER SEQUENCE { INTEGER r, INTEGER s } that OpenSSL also reads. */
 function p1363ToDer(sig: Uint8Array): Buffer {
@@ -113,7 +112,7 @@ test('a TPM-backed key signs: ECDSA P-256 verifies with node:crypto (P1363 and D
   const key = p256PublicKeyObject(pub.p256!);
   assert.equal(nodeVerify('sha256', message(data), { key, dsaEncoding: 'ieee-p1363' }, r.signature.p256!), true);
   assert.equal(nodeVerify('sha256', message(data), key, p1363ToDer(r.signature.p256!)), true);
-  assert.equal(ml_dsa65.verify(r.signature.mldsa, message(data), pub.mldsa, { context }), true);
+  assert.equal(ml_dsa65.verify(r.signature.mldsa, message(data), pub.mldsa), true);
   assert.equal(await ks.verify(P, data, r.signature), true);
   assert.equal(await ks.verify(P, Buffer.from('something else'), r.signature), false);
 });
@@ -128,7 +127,7 @@ test('sys_tpm_sign on a kernel configured with keys.backend tpm answers backend 
     assert.equal(r.algorithm, 'ML-DSA-65+ECDSA-P256');
     const pub = kernel.keys!.publicKey(r.keyId)!;
     assert.equal(nodeVerify('sha256', message(data), { key: p256PublicKeyObject(pub.p256!), dsaEncoding: 'ieee-p1363' }, r.classicalSignature), true);
-    assert.equal(ml_dsa65.verify(r.pqSignature, message(data), pub.mldsa, { context }), true);
+    assert.equal(ml_dsa65.verify(r.pqSignature, message(data), pub.mldsa), true);
     assert.equal(await kernel.keys!.verify(P, data, decodeSignature(r.signature, r.keyId)), true);
   } finally {
     await kernel.close();

@@ -60,3 +60,15 @@ test("CAMOS_HELPER_THREADS sets helperThreads ('idle' by default); another value
   assert.equal(loadConfig({ cwd: dir(), env: { CAMOS_HELPER_THREADS: 'normal' } }).helperThreads, 'normal');
   assert.throws(() => loadConfig({ cwd: dir(), env: { CAMOS_HELPER_THREADS: 'sometimes' } }), /helperThreads.*"idle"\|"normal"/);
 });
+
+test('crypto.backend is unset by default; the file sets it, CAMOS_CRYPTO_BACKEND overrides it; another value is refused with the choices', () => {
+  assert.equal(loadConfig({ cwd: dir(), env: {} }).crypto.backend, undefined);
+  const d = dir();
+  writeFileSync(join(d, 'camos.config.json'), JSON.stringify({ crypto: { backend: 'pqclean' } }));
+  assert.equal(loadConfig({ cwd: d, env: {} }).crypto.backend, 'pqclean');
+  assert.equal(loadConfig({ cwd: d, env: { CAMOS_CRYPTO_BACKEND: 'noble' } }).crypto.backend, 'noble');
+  assert.throws(() => loadConfig({ cwd: dir(), env: { CAMOS_CRYPTO_BACKEND: 'openssl' } }), (e: Error) => e instanceof ConfigError && /the environment \(CAMOS_\*\): field 'crypto\.backend'.*"pqclean"\|"noble"/.test(e.message));
+  writeFileSync(join(d, 'camos.config.json'), JSON.stringify({ crypto: { backend: 'liboqs' } }));
+  assert.throws(() => loadConfig({ cwd: d, env: {} }), /camos\.config\.json: field 'crypto\.backend'/);
+  rmSync(d, { recursive: true });
+});

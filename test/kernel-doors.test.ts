@@ -142,11 +142,11 @@ describe('tokens', () => {
   test('an agent token works until it is revoked', async () => {
     const created = await k.unary('TokenCreate', { agentId: 'agent-a', description: 'test' });
     assert.match(created.token, /^camos_/);
-    const health = await k.unary('HealthCheck', { detailed: true }, created.token);
-    assert.equal(health.status, 'ok');
+    const answer = await k.unary('QueryPolicy', { query: 'agent-a context_read agent-a' }, created.token);
+    assert.equal(answer.allowed, true);
     const revoked = await k.unary('TokenRevoke', { tokenId: created.tokenId });
     assert.equal(revoked.revoked, 1);
-    await assert.rejects(k.unary('HealthCheck', { detailed: true }, created.token), (e: any) => e.code === grpc.status.UNAUTHENTICATED && /revoked/.test(e.details));
+    await assert.rejects(k.unary('QueryPolicy', { query: 'agent-a context_read agent-a' }, created.token), (e: any) => e.code === grpc.status.UNAUTHENTICATED && /revoked/.test(e.details));
   });
 
   test('tokens are stored hashed, never in clear', async () => {

@@ -49,13 +49,14 @@ describe('camos start and the CLI', () => {
     const created = await camos(['token', 'create', '--agent', 'agent-cli', '--address', address, '--data-dir', dataDir]);
     assert.equal(created.code, 0, created.stderr);
     const { token, tokenId } = JSON.parse(created.stdout);
-    const asAgent = await camos(['call', 'sys_health_check', '{"detailed": true}', '--address', address, '--token', token]);
+    const asAgent = await camos(['call', 'sys_health_check', '{}', '--address', address, '--token', token]);
     assert.equal(asAgent.code, 0, asAgent.stderr);
+    assert.equal(JSON.parse(asAgent.stdout).caller, 'agent-cli');
     const list = JSON.parse((await camos(['token', 'list', '--address', address, '--data-dir', dataDir])).stdout);
     assert.ok(list.tokens.some((t: any) => t.tokenId === tokenId && t.agentId === 'agent-cli' && !t.revoked));
     const revoked = await camos(['token', 'revoke', tokenId, '--address', address, '--data-dir', dataDir]);
     assert.equal(revoked.code, 0, revoked.stderr);
-    const denied = await camos(['call', 'sys_health_check', '{"detailed": true}', '--address', address, '--token', token]);
+    const denied = await camos(['call', 'sys_health_check', '{}', '--address', address, '--token', token]);
     assert.equal(denied.code, 1);
     assert.match(denied.stderr, /UNAUTHENTICATED/);
   });

@@ -16,7 +16,9 @@ export { AuditLog, exportRecords, type AuditConfig, type AuditQuery, type QueryR
 export { verifyAuditDb, type VerifyReport, type VerifyProblem } from './verify.ts';
 export { readAnchorOrError } from './anchor.ts';
 export { explain, type Explanation, type EvidenceRecord } from './explain.ts';
-export { QuestionAnswerer, CAPABILITIES, parseRange, type Answer, type LiveState } from './ask.ts';
+export { QuestionAnswerer, CAPABILITIES, type Answer, type LiveState, type Interpretation } from './ask.ts';
+export { ALL, scopeOf, type AuditScope, type Permits } from './scope.ts';
+export { intentClassifier, trainingCorpus, INTENTS } from './understand.ts';
 export { SpanStore, type SpanRecord } from './spans.ts';
 export { openAuditDb } from './schema.ts';
 export type { AuditRecord } from './record.ts';
@@ -35,6 +37,8 @@ export function liveState(kernel: Kernel): LiveState {
     drivers: kernel.drivers ? () => kernel.drivers!.list() : undefined,
     namespaces: kernel.context ? () => kernel.context!.namespaces() : undefined,
     versions: kernel.context ? (ns, key) => kernel.context!.versions(ns, key).versions : undefined,
+    health: () => kernel.health(),
+    syscalls: kernel.table.map((r) => r.name),
   };
 }
 
@@ -85,5 +89,5 @@ function refusingSink(cause: string): AuditSink {
   return { record: () => undefined, committed: () => Promise.reject(unavailable(cause)), refusal: () => cause };
 }
 
-/** A question answerer over this kernel's audit log and live state. */
-export const answererFor = (kernel: Kernel, audit: AuditLog) => new QuestionAnswerer(audit, liveState(kernel));
+/** A question answerer over this kernel's audit log and live state, in its configured time zone. */
+export const answererFor = (kernel: Kernel, audit: AuditLog) => new QuestionAnswerer(audit, liveState(kernel), { timeZone: kernel.config.nl.timeZone });

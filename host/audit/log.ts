@@ -26,6 +26,7 @@ import { appendBatch, type ChainBatch } from './chain.mjs';
 import { GENESIS, fromRow, rowOf, type AuditRecord, type AuditRow } from './record.ts';
 import { checkpointMessage, openAuditDb, type CheckpointRow, type Db } from './schema.ts';
 import { verifyAuditDb, type VerifyOptions, type VerifyReport } from './verify.ts';
+import { scopeWhere, type AuditScope } from './scope.ts';
 
 export interface AuditConfig {
   /** Sign a checkpoint every this many records (and on shutdown). */
@@ -66,6 +67,10 @@ export interface AuditQuery {
   targetPrefix?: string;
   /** Only records numbered below this one (paging back through the log). */
   beforeSeq?: number;
+  /** One record by number. */
+  seq?: number;
+  /** Only the records this caller may read (scope.ts). */
+  scope?: AuditScope;
   limit?: number;
   order?: 'asc' | 'desc';
 }
@@ -518,11 +523,12 @@ export class AuditLog implements AuditSink {
   }
 
   /** The records that wrote namespace/key, newest first. */
-  writesOf(namespace: string, key: string, limit = 100): QueryResult {
+  writesOf(namespace: string, key: string, limit = 100, scope?: AuditScope): QueryResult {
     this.flush();
-    const sql = 'SELECT r.* FROM key_writes w JOIN records r ON r.seq = w.seq WHERE w.namespace = ? AND w.key = ? ORDER BY w.seq DESC LIMIT ?';
-    const rows = this.statement(sql).all(namespace, key, limit) as AuditRow[];
-    return { records: rows.map(fromRow), sql: sql.replace('?', `'${namespace.replace(/'/g, "''")}'`).replace('?', `'${key.replace(/'/g, "''")}'`).replace('?', String(limit)) };
+    const visible = scope ? scopeWhere(scope, 'r.') : undefined;
+    const sql = `SELECT r.* FROM key_writes w JOIN records r ON r.seq = w.seq WHERE w.namespace = ? AND w.key = ?${visible ? ` AND ${visible.sql}` : ''} ORDER BY w.seq DESC LIMIT ?`;
+    const rows = this.statement(sql).all(namespace, key, ...(visible?.params ?? []), limit) as AuditRow[];
+    return { records: rows.map(fromRow), sql: withParams(sql, [namespace, key, ...(visible?.params ?? []), limit]) };
   }
 
   /**
@@ -576,43 +582,31 @@ export class AuditLog implements AuditSink {
 
   query(q: AuditQuery): QueryResult {
     this.flush();
-    const where: string[] = [];
-    const params: (string | number)[] = [];
-    const eq = (col: string, v: string | number | undefined) => {
-      if (v === undefined) return;
-      where.push(`${col} = ?`);
-      params.push(v);
-    };
-    if (q.since !== undefined) (where.push('time >= ?'), params.push(q.since));
-    if (q.until !== undefined) (where.push('time <= ?'), params.push(q.until));
-    if (q.beforeSeq !== undefined) (where.push('seq < ?'), params.push(q.beforeSeq));
-    eq('caller', q.caller);
-    eq('outcome', q.outcome);
-    eq('code', q.code);
-    eq('task_id', q.taskId);
-    if (q.traceId !== undefined) {
-      where.push(q.traceId ? "trace_id = ? AND trace_id != ''" : 'trace_id = ?'); // see records_trace_set
-      params.push(q.traceId);
-    }
-    eq('request_id', q.requestId);
-    eq('target', q.target);
-    if (q.syscalls?.length) {
-      where.push(`syscall IN (${q.syscalls.map(() => '?').join(', ')})`);
-      params.push(...q.syscalls);
-    }
-    if (q.targetPrefix) {
-      // A range on the indexed column instead of LIKE (which would not use the index).
-      where.push('target >= ? AND target < ?');
-      params.push(q.targetPrefix, `${q.targetPrefix}\uffff`);
-    }
-    const sql = `SELECT * FROM records${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY time ${q.order === 'desc' ? 'DESC' : 'ASC'}, seq ${q.order === 'desc' ? 'DESC' : 'ASC'} LIMIT ${Math.max(1, Math.min(q.limit ?? 100, 10_000))}`;
+    const { where, params } = filterOf(q);
+    const sql = `SELECT * FROM records${where} ORDER BY time ${q.order === 'desc' ? 'DESC' : 'ASC'}, seq ${q.order === 'desc' ? 'DESC' : 'ASC'} LIMIT ${Math.max(1, Math.min(q.limit ?? 100, 10_000))}`;
     const rows = this.statement(sql).all(...params) as AuditRow[];
-    let i = 0;
-    const shown = sql.replace(/\?/g, () => {
-      const p = params[i++];
-      return typeof p === 'number' ? String(p) : `'${String(p).replace(/'/g, "''")}'`;
-    });
-    return { records: rows.map(fromRow), sql: shown };
+    return { records: rows.map(fromRow), sql: withParams(sql, params) };
+  }
+
+  /** Counts and durations of the records a query selects, in all or per caller or syscall (largest count first). */
+  summarize(q: AuditQuery, by?: 'caller' | 'syscall'): { groups: { key: string; count: number; avgUs: number; maxUs: number }[]; sql: string } {
+    this.flush();
+    const { where, params } = filterOf(q);
+    const key = by ?? "''";
+    const sql = `SELECT ${key} AS key, COUNT(*) AS count, AVG(duration_us) AS avgUs, MAX(duration_us) AS maxUs FROM records${where}${by ? ` GROUP BY ${by} ORDER BY count DESC LIMIT ${Math.max(1, Math.min(q.limit ?? 100, 10_000))}` : ''}`;
+    const groups = (this.statement(sql).all(...params) as { key: string; count: number; avgUs: number | null; maxUs: number | null }[])
+      .filter((g) => g.count > 0)
+      .map((g) => ({ key: g.key, count: g.count, avgUs: g.avgUs ?? 0, maxUs: g.maxUs ?? 0 }));
+    return { groups, sql: withParams(sql, params) };
+  }
+
+  /** True when one of these agents made a call on `target`. */
+  touched(callers: readonly string[], target: string): boolean {
+    this.flush();
+    if (!callers.length) return false;
+    // "+target": look through the callers' records (their index), not all of the target's.
+    const sql = `SELECT 1 FROM records WHERE caller IN (${callers.map(() => '?').join(', ')}) AND caller_kind = 'agent' AND +target = ? LIMIT 1`;
+    return this.statement(sql).get(...callers, target) !== undefined;
   }
 
   /** One record by sequence number. */
@@ -715,6 +709,55 @@ export class AuditLog implements AuditSink {
     }
     return s;
   }
+}
+
+/** The WHERE clause of a query and its parameters. */
+function filterOf(q: AuditQuery): { where: string; params: (string | number)[] } {
+  const where: string[] = [];
+  const params: (string | number)[] = [];
+  const eq = (col: string, v: string | number | undefined) => {
+    if (v === undefined) return;
+    where.push(`${col} = ?`);
+    params.push(v);
+  };
+  if (q.since !== undefined) (where.push('time >= ?'), params.push(q.since));
+  if (q.until !== undefined) (where.push('time <= ?'), params.push(q.until));
+  if (q.beforeSeq !== undefined) (where.push('seq < ?'), params.push(q.beforeSeq));
+  eq('seq', q.seq);
+  eq('caller', q.caller);
+  eq('outcome', q.outcome);
+  eq('code', q.code);
+  eq('task_id', q.taskId);
+  if (q.traceId !== undefined) {
+    where.push(q.traceId ? "trace_id = ? AND trace_id != ''" : 'trace_id = ?'); // see records_trace_set
+    params.push(q.traceId);
+  }
+  eq('request_id', q.requestId);
+  eq('target', q.target);
+  if (q.syscalls?.length) {
+    where.push(`syscall IN (${q.syscalls.map(() => '?').join(', ')})`);
+    params.push(...q.syscalls);
+  }
+  if (q.targetPrefix) {
+    // A range on the indexed column instead of LIKE (which would not use the index).
+    where.push('target >= ? AND target < ?');
+    params.push(q.targetPrefix, `${q.targetPrefix}\uffff`);
+  }
+  if (q.scope && !q.scope.all) {
+    const visible = scopeWhere(q.scope);
+    where.push(visible.sql);
+    params.push(...visible.params);
+  }
+  return { where: where.length ? ` WHERE ${where.join(' AND ')}` : '', params };
+}
+
+/** The SQL with its parameters written in, for answers that show their work. */
+function withParams(sql: string, params: readonly (string | number)[]): string {
+  let i = 0;
+  return sql.replace(/\?/g, () => {
+    const p = params[i++];
+    return typeof p === 'number' ? String(p) : `'${String(p).replace(/'/g, "''")}'`;
+  });
 }
 
 /** Records from `since` (unix ms) onwards, oldest first, read straight from a database file. */

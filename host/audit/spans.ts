@@ -3,6 +3,7 @@
 // id, span id, parent and duration). A trace is both, ordered by start time.
 import type { AuditLog } from './log.ts';
 import type { Db } from './schema.ts';
+import { ALL, type AuditScope } from './scope.ts';
 
 export interface SpanRecord {
   traceId: string;
@@ -17,6 +18,8 @@ export interface SpanRecord {
   status: string;
   source: 'kernel' | 'agent';
 }
+
+type SpanRow = { trace_id: string; span_id: string; parent_span_id: string | null; operation: string; start_ms: number; duration_ms: number; status: string; tags: string; agent: string };
 
 export class SpanStore {
   private readonly insert;
@@ -37,8 +40,9 @@ export class SpanStore {
     this.insert.run(span.traceId, span.spanId, span.parentSpanId || null, span.operation, span.timestamp, span.duration, span.status, JSON.stringify(span.tags), agent);
   }
 
-  trace(traceId: string): SpanRecord[] {
-    const kernel: SpanRecord[] = this.audit.query({ traceId, limit: 10_000 }).records.map((r) => ({
+  /** The spans of a trace the scope lets through: kernel spans of visible records, agents' spans of visible callers. */
+  trace(traceId: string, scope: AuditScope = ALL): SpanRecord[] {
+    const kernel: SpanRecord[] = this.audit.query({ traceId, scope, limit: 10_000 }).records.map((r) => ({
       traceId: r.traceId,
       spanId: r.spanId,
       parentSpanId: r.parentSpanId ?? '',
@@ -58,7 +62,8 @@ export class SpanStore {
       status: r.outcome === 'ok' ? 'ok' : 'error',
       source: 'kernel',
     }));
-    const agent: SpanRecord[] = (this.byTrace.all(traceId) as { trace_id: string; span_id: string; parent_span_id: string | null; operation: string; start_ms: number; duration_ms: number; status: string; tags: string; agent: string }[]).map((s) => ({
+    const rows = (this.byTrace.all(traceId) as SpanRow[]).filter((s) => scope.all || scope.callers.includes(s.agent));
+    const agent: SpanRecord[] = rows.map((s) => ({
       traceId: s.trace_id,
       spanId: s.span_id,
       parentSpanId: s.parent_span_id ?? '',

@@ -30,7 +30,7 @@ export function register(program: Command): void {
       try {
         kernel = await createKernel({ config });
       } catch (e) {
-        // A start refused (the data directory in use, a corrupt token or key file) is said, not thrown.
+        // A start refused (the data directory in use, a corrupt token or key file, a crypto backend that cannot load) is said in one line.
         console.error(`camos: cannot start: ${(e as Error).message}`);
         process.exit(1);
       }

@@ -5,7 +5,18 @@ import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { ContextConfigSchema } from '../context/config.ts';
+import { CryptoConfigSchema } from '../crypto/config.ts';
 import { SchedulerConfigSchema } from '../scheduler/config.ts';
+
+/** True when Node.js knows `tz` as an IANA time zone. */
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 export const ConfigSchema = z
   .object({
@@ -75,6 +86,8 @@ export const ConfigSchema = z
       })
       .strict()
       .prefault({}),
+    /** The post-quantum library (host/crypto/pq.ts). */
+    crypto: CryptoConfigSchema.prefault({}),
     /** Versioned context memory (host/context). */
     context: ContextConfigSchema.prefault({}),
     scheduler: SchedulerConfigSchema.prefault({}),
@@ -102,6 +115,14 @@ export const ConfigSchema = z
          * syscall path and catch up after a burst. 0 = the kernel's priority.
          */
         writerNice: z.number().int().min(0).max(19).default(10),
+      })
+      .strict()
+      .prefault({}),
+    /** Questions in plain English (host/audit/ask.ts). */
+    nl: z
+      .object({
+        /** IANA time zone in which questions' times are read and answers' times printed ("Europe/Berlin"); empty = the system's. */
+        timeZone: z.string().refine((tz) => tz === '' || isTimeZone(tz), 'an IANA time zone such as "Europe/Berlin" or "UTC"').default(''),
       })
       .strict()
       .prefault({}),
@@ -181,8 +202,8 @@ export const ConfigSchema = z
 export type Config = z.infer<typeof ConfigSchema>;
 export type ConfigInput = z.input<typeof ConfigSchema>;
 
-/** Environment variables and the config field each sets. */
-const ENV: Record<string, { field: keyof Config; type: 'string' | 'number' }> = {
+/** Environment variables and the config field each sets ('section.field' for one inside a section). */
+const ENV: Record<string, { field: keyof Config | `${keyof Config}.${string}`; type: 'string' | 'number' }> = {
   CAMOS_HOST: { field: 'host', type: 'string' },
   CAMOS_PORT: { field: 'port', type: 'number' },
   CAMOS_DATA_DIR: { field: 'dataDir', type: 'string' },
@@ -190,6 +211,7 @@ const ENV: Record<string, { field: keyof Config; type: 'string' | 'number' }> = 
   CAMOS_LOG_LEVEL: { field: 'logLevel', type: 'string' },
   CAMOS_SHUTDOWN_GRACE_MS: { field: 'shutdownGraceMs', type: 'number' },
   CAMOS_HELPER_THREADS: { field: 'helperThreads', type: 'string' },
+  CAMOS_CRYPTO_BACKEND: { field: 'crypto.backend', type: 'string' },
 };
 
 export class ConfigError extends Error {}
@@ -227,11 +249,14 @@ export function loadConfig(opts: LoadOptions = {}): Config {
   for (const [name, { field, type }] of Object.entries(ENV)) {
     const v = env[name];
     if (v === undefined || v === '') continue;
+    let value: unknown = v;
     if (type === 'number') {
-      const n = Number(v);
-      if (!Number.isFinite(n)) throw new ConfigError(`environment variable ${name}=${JSON.stringify(v)} is not a number (sets '${field}')`);
-      fromEnv[field] = n;
-    } else fromEnv[field] = v;
+      value = Number(v);
+      if (!Number.isFinite(value)) throw new ConfigError(`environment variable ${name}=${JSON.stringify(v)} is not a number (sets '${field}')`);
+    }
+    // A field inside a section keeps the section's other fields from the file.
+    const [section, inner] = field.split('.');
+    fromEnv[section] = inner ? { ...(fromFile[section] as object), ...(fromEnv[section] as object), [inner]: value } : value;
   }
   const envCheck = ConfigSchema.partial().safeParse(fromEnv);
   if (!envCheck.success) throw new ConfigError(explain(envCheck.error, 'the environment (CAMOS_*)'));

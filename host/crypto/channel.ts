@@ -8,7 +8,7 @@
 //   secret        = ML-KEM shared secret (32) || X25519 shared secret (32)
 //   transcript    = "camos-channel-v1\0" || lp(peer id) || lp(client share) || lp(kernel share)
 //                   || lp(channel id) || u64 expires_at || u32 rekey_after || lp(key id) || lp(cipher)
-//                   (lp = u32be length || bytes); signed with camos-sign-v2 for purpose
+//                   (lp = u32be length || bytes); signed with camos-sign-v3 for purpose
 //                   "camos-channel-handshake" (signing.ts), which sys_tpm_sign cannot sign for
 //   traffic key   = HKDF-SHA-256(secret, salt = SHA-256(transcript), info = "camos-channel-v1 c2s key"|"s2c key", 32)
 //   static iv     = HKDF-SHA-256(same, info = "... c2s iv"|"s2c iv", 12)
@@ -17,15 +17,15 @@
 // A receiver takes only the next sequence number: a replayed, reordered or altered record is
 // refused, and a refused record does not advance the channel.
 import { createCipheriv, createDecipheriv, createHash, createPublicKey, diffieHellman, generateKeyPairSync, hkdfSync, randomBytes, type KeyObject } from 'node:crypto';
-import { ml_kem768 } from '@noble/post-quantum/ml-kem.js';
 import { Code, SyscallError } from '../syscalls/errors.ts';
 import type { HybridPublicKey, HybridSignature } from './hybrid.ts';
+import { MLKEM768, pq } from './pq.ts';
 import { SIGNING_PURPOSE, decodeSignature, encodeSignature, verifySigned, type SigningPurpose } from './signing.ts';
 
 export const CHANNEL_PROTOCOL = 'camos-channel-v1';
 export const CHANNEL_CIPHER = 'AES-256-GCM';
-const MLKEM_PK = 1184;
-const MLKEM_CT = 1088;
+const MLKEM_PK = MLKEM768.publicKey;
+const MLKEM_CT = MLKEM768.cipherText;
 const X25519_PK = 32;
 export const CLIENT_SHARE_BYTES = MLKEM_PK + X25519_PK;
 export const KERNEL_SHARE_BYTES = MLKEM_CT + X25519_PK;
@@ -290,7 +290,7 @@ export class ChannelTable {
   private async answer(peerId: string, clientShare: Uint8Array, owner: string, shares: string[]): Promise<EstablishAnswer> {
     let kem: { cipherText: Uint8Array; sharedSecret: Uint8Array };
     try {
-      kem = ml_kem768.encapsulate(clientShare.subarray(0, MLKEM_PK));
+      kem = pq().mlKem768.encapsulate(clientShare.subarray(0, MLKEM_PK));
     } catch (e) {
       throw refuse(Code.INVALID_ARGUMENT, `ephemeral_public_key: the ML-KEM-768 encapsulation key is not valid (${(e as Error).message})`);
     }
@@ -376,7 +376,7 @@ export class ChannelHandshake {
   private readonly xPrivate: KeyObject;
 
   constructor(readonly peerId: string) {
-    const kem = ml_kem768.keygen(randomBytes(64));
+    const kem = pq().mlKem768.keygen();
     const x = x25519Pair();
     this.kemSecret = kem.secretKey;
     this.xPrivate = x.privateKey;
@@ -406,7 +406,7 @@ export class ChannelHandshake {
       ok = false;
     }
     if (!ok) throw new Error('the kernel\'s handshake signature does not verify over this transcript: the exchange was altered (man in the middle?) or signed by another key');
-    const ss = ml_kem768.decapsulate(answer.ephemeralPublicKey.subarray(0, MLKEM_CT), this.kemSecret);
+    const ss = pq().mlKem768.decapsulate(answer.ephemeralPublicKey.subarray(0, MLKEM_CT), this.kemSecret);
     const xs = x25519Shared(this.xPrivate, answer.ephemeralPublicKey.subarray(MLKEM_CT));
     return new ChannelEnd(answer.channelId, 'client', Buffer.concat([ss, xs]), t, Number(answer.expiresAt), answer.rekeyAfter, this.peerId, now);
   }

@@ -1,9 +1,8 @@
-// Hybrid signatures: ML-DSA-65 (FIPS 204, @noble/post-quantum) and a classical half,
+// Hybrid signatures: ML-DSA-65 (FIPS 204, from the process's backend, pq.ts) and a classical half,
 // Ed25519 (node:crypto) or, for keys held in a TPM 2.0, ECDSA P-256. A signature is both
 // halves; it verifies only when both do. Keys and signatures travel as base64 in JSON.
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, sign as edSign, verify as edVerify, type KeyObject } from 'node:crypto';
-import { ml_dsa65 } from '@noble/post-quantum/ml-dsa.js';
-import { verifyMldsa65 } from './mldsa65.ts';
+import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign as edSign, verify as edVerify, type KeyObject } from 'node:crypto';
+import { pq } from './pq.ts';
 
 export const HYBRID_ALGORITHM = 'ML-DSA-65+Ed25519';
 /** ML-DSA-65 in software with an ECDSA P-256 key that never leaves a TPM. */
@@ -41,23 +40,23 @@ export function keyIdOf(mldsa: Uint8Array, ed25519: Uint8Array): string {
 }
 
 export function generateHybridKeyPair(): HybridKeyPair {
-  const pq = ml_dsa65.keygen(randomBytes(32));
+  const mldsa = pq().mlDsa65.keygen();
   const ed = generateKeyPairSync('ed25519');
   const edRaw = ed.publicKey.export({ format: 'der', type: 'spki' }).subarray(ED_SPKI_PREFIX.length);
   return {
-    publicKey: { keyId: keyIdOf(pq.publicKey, edRaw), mldsa: pq.publicKey, ed25519: new Uint8Array(edRaw) },
-    mldsaSecret: pq.secretKey,
+    publicKey: { keyId: keyIdOf(mldsa.publicKey, edRaw), mldsa: mldsa.publicKey, ed25519: new Uint8Array(edRaw) },
+    mldsaSecret: mldsa.secretKey,
     ed25519Secret: ed.privateKey,
   };
 }
 
 export function hybridSign(key: HybridKeyPair, message: Uint8Array): HybridSignature {
-  return withEd25519(key, message, ml_dsa65.sign(message, key.mldsaSecret));
+  return withEd25519(key, message, pq().mlDsa65.sign(message, key.mldsaSecret));
 }
 
-/** hybridSign with the ML-DSA-65 half made by `mldsaSign` (the kernel's: on its signing thread, sign-thread.ts). */
-export async function hybridSignWith(key: HybridKeyPair, message: Uint8Array, mldsaSign: (message: Uint8Array, secretKey: Uint8Array) => Promise<Uint8Array>): Promise<HybridSignature> {
-  return withEd25519(key, message, await mldsaSign(message, key.mldsaSecret));
+/** hybridSign without holding the calling thread while the ML-DSA-65 half is made (the key store's). */
+export async function hybridSignAsync(key: HybridKeyPair, message: Uint8Array): Promise<HybridSignature> {
+  return withEd25519(key, message, await pq().mlDsa65.signAsync(message, key.mldsaSecret));
 }
 
 function withEd25519(key: HybridKeyPair, message: Uint8Array, mldsa: Uint8Array): HybridSignature {
@@ -71,31 +70,17 @@ export interface HybridVerdict {
   ed25519: boolean;
 }
 
-/** `context` is the ML-DSA-65 half's FIPS 204 context (the kernel's signatures have one per purpose, signing.ts). */
-export function hybridVerify(pub: HybridPublicKey, message: Uint8Array, sig: HybridSignature, context?: Uint8Array): HybridVerdict {
+export function hybridVerify(pub: HybridPublicKey, message: Uint8Array, sig: HybridSignature): HybridVerdict {
   if ((pub.algorithm ?? HYBRID_ALGORITHM) !== sig.algorithm) return { valid: false, mldsa: false, ed25519: false };
   const ed = classicalVerify(pub, message, sig);
-  const pq = mldsaVerify(sig.mldsa, message, pub.mldsa, context);
-  return { valid: ed && pq, mldsa: pq, ed25519: ed };
+  const mldsa = pq().mlDsa65.verify(sig.mldsa, message, pub.mldsa);
+  return { valid: ed && mldsa, mldsa, ed25519: ed };
 }
 
 /** The classical half alone (Ed25519, or ECDSA P-256 for ML-DSA-65+ECDSA-P256); false when malformed. */
 function classicalVerify(pub: HybridPublicKey, message: Uint8Array, sig: HybridSignature): boolean {
   try {
     return sig.algorithm === TPM_HYBRID_ALGORITHM ? verifyP256(pub.p256, message, sig.p256) : edVerify(null, message, edKeyOf(pub.ed25519), sig.ed25519);
-  } catch {
-    return false;
-  }
-}
-
-/**
- * The ML-DSA-65 half alone; false when malformed. Verification uses mldsa65.ts (native
- * SHAKE, each public key expanded once: under a millisecond against noble's 3 to 5 ms);
- * keys and signatures still come from @noble/post-quantum.
- */
-export function mldsaVerify(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array, context?: Uint8Array): boolean {
-  try {
-    return verifyMldsa65(signature, message, publicKey, context);
   } catch {
     return false;
   }

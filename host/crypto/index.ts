@@ -1,5 +1,6 @@
 // Keys, signatures and secure channels. The kernel sees `KeyStore` (kernel.keys) and
 // `ChannelTable` (kernel.channels); everything else in this folder is theirs.
+export { choosePqBackend, pq } from './pq.ts';
 export { KeyStore, type Backend, type KeyInfo, type KeyStoreOptions, type SignResult } from './keystore.ts';
 export { SIGNING_PURPOSE, signedForm, verifySigned, encodeSignature, decodeSignature, type SigningPurpose } from './signing.ts';
 export { HYBRID_ALGORITHM, TPM_HYBRID_ALGORITHM, hybridVerify, type HybridAlgorithm, type HybridPublicKey, type HybridSignature } from './hybrid.ts';

@@ -3,17 +3,16 @@
 // is active (the kernel identity); rotation makes a new one and retires the old one to
 // verification only; revocation stops a key from verifying at all. The file is re-read
 // when it changes on disk, so `camos key rotate` is seen by a running kernel.
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { ml_dsa65 } from '@noble/post-quantum/ml-dsa.js';
 import { failedPrecondition, notFound, unavailable } from '../syscalls/errors.ts';
 import { deriveKek, newScryptKdf, open, seal, writeAtomic, type KdfRecord, type Sealed } from './at-rest.ts';
 import {
   HYBRID_ALGORITHM,
   TPM_HYBRID_ALGORITHM,
   generateHybridKeyPair,
-  hybridSignWith,
+  hybridSignAsync,
   keyIdOf,
   keyPairFromJson,
   keyPairToJson,
@@ -25,7 +24,7 @@ import {
   type HybridPublicKeyJson,
   type HybridSignature,
 } from './hybrid.ts';
-import { signThread } from './sign-thread.ts';
+import { pq } from './pq.ts';
 import { signedForm, verifySigned, type SigningPurpose } from './signing.ts';
 import { Tpm, TpmError } from './tpm.ts';
 
@@ -174,19 +173,17 @@ export class KeyStore {
       throw failedPrecondition(`key ${rec.keyId} is ${rec.status}${rec.reason ? ` (${rec.reason})` : ''}: it can no longer sign; the active key is ${this.active().keyId}`);
     }
     const signer = this.unlockActive();
-    const { message, context } = signedForm(purpose, data);
-    // ML-DSA-65 halves are made on the signing thread: 10–50 ms of CPU each.
-    const mldsaSign = (m: Uint8Array, secretKey: Uint8Array) => signThread.sign(m, secretKey, context);
+    const message = signedForm(purpose, data);
     let signature: HybridSignature;
     if (signer.software) {
-      signature = await hybridSignWith(signer.software, message, mldsaSign);
+      signature = await hybridSignAsync(signer.software, message);
     } else {
       const p256 = await this.tpm()
         .sign(signer.tpmHandle!, createHash('sha256').update(message).digest())
         .catch((e: Error) => {
           throw e instanceof TpmError ? unavailable(`key ${rec.keyId}: ${e.message}`) : e;
         });
-      signature = { keyId: rec.keyId, algorithm: TPM_HYBRID_ALGORITHM, mldsa: await mldsaSign(message, signer.mldsaSecret!), ed25519: new Uint8Array(0), p256 };
+      signature = { keyId: rec.keyId, algorithm: TPM_HYBRID_ALGORITHM, mldsa: await pq().mlDsa65.signAsync(message, signer.mldsaSecret!), ed25519: new Uint8Array(0), p256 };
     }
     return { keyId: rec.keyId, algorithm: rec.algorithm, signature, backend: rec.backend };
   }
@@ -233,7 +230,7 @@ export class KeyStore {
     const active = this.active();
     return {
       status: 'ok' as const,
-      details: { active_key: active.keyId, algorithm: active.algorithm, backend: active.backend, keys: String(this.file.keys.length), encryption: this.file.kdf.name },
+      details: { active_key: active.keyId, algorithm: active.algorithm, backend: active.backend, keys: String(this.file.keys.length), encryption: this.file.kdf.name, 'crypto.backend': pq().name },
     };
   }
 
@@ -263,11 +260,11 @@ export class KeyStore {
       const { publicKey, ...secret } = keyPairToJson(pair);
       return { keyId: pair.publicKey.keyId, algorithm: HYBRID_ALGORITHM, backend, status: 'active', createdAt, publicKey, secret: seal(this.kek, Buffer.from(JSON.stringify(secret)), pair.publicKey.keyId) };
     }
-    const pq = ml_dsa65.keygen(randomBytes(32));
+    const mldsa = pq().mlDsa65.keygen();
     const tpmKey = await this.tpm().createKey();
-    const keyId = keyIdOf(pq.publicKey, tpmKey.point);
-    const publicKey = publicKeyToJson({ keyId, algorithm: TPM_HYBRID_ALGORITHM, mldsa: pq.publicKey, ed25519: new Uint8Array(0), p256: tpmKey.point });
-    const secret = seal(this.kek, Buffer.from(JSON.stringify({ mldsaSecret: Buffer.from(pq.secretKey).toString('base64') })), keyId);
+    const keyId = keyIdOf(mldsa.publicKey, tpmKey.point);
+    const publicKey = publicKeyToJson({ keyId, algorithm: TPM_HYBRID_ALGORITHM, mldsa: mldsa.publicKey, ed25519: new Uint8Array(0), p256: tpmKey.point });
+    const secret = seal(this.kek, Buffer.from(JSON.stringify({ mldsaSecret: Buffer.from(mldsa.secretKey).toString('base64') })), keyId);
     return { keyId, algorithm: TPM_HYBRID_ALGORITHM, backend, status: 'active', createdAt, tpmHandle: tpmKey.handle, publicKey, secret };
   }
 

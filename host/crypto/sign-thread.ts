@@ -1,9 +1,9 @@
-// ML-DSA-65 signing on a thread of its own. One signature is 10–50 ms of JavaScript (the
-// scheme retries until a candidate passes its bounds); on the kernel's main thread that
-// would stall every syscall in flight, at each audit checkpoint and each sys_tpm_sign.
-// The thread starts with the first signature and stops after a while without one, so an
-// idle kernel does not keep it. Ed25519 and ECDSA halves stay where they are: native, and
-// about 50 µs.
+// ML-DSA-65 signing on a thread of its own, for the noble backend only (pq.ts): one
+// signature is 10–50 ms of JavaScript (the scheme retries until a candidate passes its
+// bounds), which on the kernel's main thread would stall every syscall in flight, at each
+// audit checkpoint, channel handshake and sys_tpm_sign. PQClean's C signs in under a millisecond
+// and needs no thread (docs/BENCHMARKS.md, "crypto"). The thread starts with the first
+// signature and stops after a while without one, so an idle kernel does not keep it.
 import type { Worker } from 'node:worker_threads';
 import { startThread } from '../threads.mjs';
 
@@ -28,15 +28,15 @@ export class SignThread {
     private readonly nice = 0,
   ) {}
 
-  /** ML-DSA-65 over `message` with a 4,032-byte secret key and a FIPS 204 context; resolves to the 3,309-byte signature. */
-  sign(message: Uint8Array, secretKey: Uint8Array, context: Uint8Array = new Uint8Array(0)): Promise<Uint8Array> {
+  /** ML-DSA-65 over `message` (empty context) with a 4,032-byte secret key; resolves to the 3,309-byte signature. */
+  sign(message: Uint8Array, secretKey: Uint8Array): Promise<Uint8Array> {
     const worker = this.thread();
     const id = ++this.next;
     clearTimeout(this.idleTimer);
     worker.ref(); // a signature asked for (the final audit checkpoint, say) keeps the process up
     return new Promise<Uint8Array>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      worker.postMessage({ id, message, secretKey, context });
+      worker.postMessage({ id, message, secretKey });
     });
   }
 

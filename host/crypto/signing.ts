@@ -1,16 +1,17 @@
 // What a kernel key signs, and how a signature travels as one byte string.
 //
-// Construction (camos-sign-v2): every signature the kernel makes is for one purpose, and
+// Construction (camos-sign-v3): every signature the kernel makes is for one purpose, and
 // the purpose is part of what is signed, so that a signature made for one purpose never
 // verifies for another. `sys_tpm_sign` signs whatever a caller sends, under its own
 // purpose; no caller can ask for a channel handshake's or an audit checkpoint's. The input
 // of any size is hashed first with SHA-512, and both halves sign
-//     M = "camos-sign-v2" || 0x00 || purpose || 0x00 || SHA-512(data)
-// - ML-DSA-65 (FIPS 204, pure) over M, with the purpose as its context string as well;
+//     M = "camos-sign-v3" || 0x00 || purpose || 0x00 || SHA-512(data)
+// - ML-DSA-65 (FIPS 204, pure, empty context) over M;
 // - Ed25519 (RFC 8032, pure) over M, or, for TPM-held keys, ECDSA P-256 over SHA-256(M).
-//   (Node's Ed25519 takes no context, RFC 8032's Ed25519ctx: the purpose is in M instead.)
-// A verifier recomputes M and checks both halves with any FIPS 204 / RFC 8032 / P-256
-// library.
+// The purpose is in M, not in a context string: neither the pqclean binding (ML-DSA) nor
+// Node's Ed25519 takes one (camos-sign-v2 gave it to ML-DSA as its context as well, which
+// only noble could make). A verifier recomputes M and checks both halves with any FIPS 204 /
+// RFC 8032 / P-256 library.
 import { createHash } from 'node:crypto';
 import { HYBRID_ALGORITHM, TPM_HYBRID_ALGORITHM, hybridVerify, type HybridPublicKey, type HybridSignature, type HybridVerdict } from './hybrid.ts';
 
@@ -25,21 +26,16 @@ export const SIGNING_PURPOSE = {
 } as const;
 export type SigningPurpose = (typeof SIGNING_PURPOSE)[keyof typeof SIGNING_PURPOSE];
 
-const VERSION = Buffer.from('camos-sign-v2\0', 'latin1');
+const VERSION = Buffer.from('camos-sign-v3\0', 'latin1');
 
-/** What both halves sign for `purpose` (M above), and the ML-DSA-65 context. */
-export function signedForm(purpose: SigningPurpose, data: Uint8Array): { message: Uint8Array; context: Uint8Array } {
-  const context = Buffer.from(purpose, 'latin1');
-  return {
-    message: new Uint8Array(Buffer.concat([VERSION, context, Buffer.from([0]), createHash('sha512').update(data).digest()])),
-    context: new Uint8Array(context),
-  };
+/** What both halves sign for `purpose` (M above). */
+export function signedForm(purpose: SigningPurpose, data: Uint8Array): Uint8Array {
+  return new Uint8Array(Buffer.concat([VERSION, Buffer.from(purpose, 'latin1'), Buffer.from([0]), createHash('sha512').update(data).digest()]));
 }
 
 /** Both halves of `signature` over `data`, signed for `purpose` by `pub`. */
 export function verifySigned(purpose: SigningPurpose, pub: HybridPublicKey, data: Uint8Array, signature: HybridSignature): HybridVerdict {
-  const { message, context } = signedForm(purpose, data);
-  return hybridVerify(pub, message, signature, context);
+  return hybridVerify(pub, signedForm(purpose, data), signature);
 }
 
 /**

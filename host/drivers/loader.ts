@@ -23,7 +23,7 @@ export interface LoadOutcome {
 export interface LoadOptions {
   /** Where the load came from (a manifest path, 'example'), kept with the driver. */
   origin?: string;
-  /** Record driver.loaded / driver.refused in the audit log (loads that are not syscalls). */
+  /** Record driver.refused in the audit log (a refusal that is no syscall's own error). Every load is recorded as driver.loaded. */
   audit?: boolean;
 }
 
@@ -94,6 +94,7 @@ export async function loadDriver(runtime: DriverRuntime, trust: TrustStore, sour
     if (!verdict.valid || !m || !verdict.core) {
       throw failedPrecondition(`driver '${label}' refused: ${verdict.reasons.join('; ')}`, { driver: label, digest: verdict.digest, verdict: 'refused', reasons: verdict.reasons });
     }
+    const previous = runtime.list().filter((d) => d.name === m.name && d.version !== m.version).map((d) => d.version).pop();
     const driver = await runtime.install({
       name: m.name,
       version: m.version,
@@ -110,7 +111,7 @@ export async function loadDriver(runtime: DriverRuntime, trust: TrustStore, sour
       size: module.length,
       origin: opts.origin ?? origin,
     });
-    if (opts.audit) runtime.event('driver.loaded', label, Code.OK, undefined, { digest: verdict.digest, publisher: m.publisher, origin: opts.origin ?? origin });
+    runtime.event('driver.loaded', label, Code.OK, undefined, { version: m.version, ...(previous ? { previous } : {}), digest: verdict.digest, publisher: m.publisher, origin: opts.origin ?? origin });
     return { driver, verdict };
   } catch (e) {
     const err = e instanceof SyscallError ? e : invalidArgument(`driver '${label}' could not be read: ${(e as Error).message}`);

@@ -325,6 +325,7 @@ export class DriverRuntime {
       targets.map((d) => (d.inflight === 0 ? undefined : new Promise<void>((resolve) => (d.drained = resolve)))),
     );
     for (const d of targets) this.kernel.log.info({ driver: d.ref }, `driver ${d.ref} unloaded`);
+    for (const d of targets) this.event('driver.unloaded', d, Code.OK, undefined, { version: d.version, remaining: [...(this.drivers.get(name)?.keys() ?? [])] });
     return targets.map(info);
   }
 

@@ -81,7 +81,6 @@ export class DriverWatcher {
     const { name, version } = parseRef(ref);
     if (!this.runtime.has(ref)) return;
     await this.runtime.unload(name, version);
-    this.runtime.event('driver.unloaded', ref, 0, undefined, { origin: path });
   }
 
   async close(): Promise<void> {

@@ -205,7 +205,7 @@ export class Scheduler {
     if (this.closed) throw new SyscallError(Code.UNAVAILABLE, 'the scheduler is shutting down');
     const agent = this.submitter(agentId);
     const now = this.clock();
-    const id = spec.id || `task-${timeOrderedHex(10)}`;
+    const id = spec.id || newTaskId();
     if (this.records.has(id)) throw failedPrecondition(`field 'task.id': a task with id '${id}' already exists; use a new id or leave it empty`);
     if (spec.deadline && spec.deadline <= now) {
       throw invalidArgument(`field 'task.deadline': ${new Date(spec.deadline).toISOString()} is in the past (now ${new Date(now).toISOString()})`);
@@ -248,7 +248,7 @@ export class Scheduler {
       const bucket = q.bucket.state(now);
       throw resourceExhausted(
         `agent '${agent.agentId}' is over its quota (${bucket.tokens} of ${bucket.burst} tokens left, refilling at ${bucket.rate}/s; next token in ${bucket.refillInMs} ms)`,
-        { throttled: true, agentId: agent.agentId, bucket },
+        { throttled: true, agentId: agent.agentId, taskId: id, bucket },
       );
     }
     const record: TaskRecord = {
@@ -746,6 +746,9 @@ export class Scheduler {
     });
   }
 }
+
+/** A task id for a submission that names none: time-ordered, so its index grows at its end. */
+export const newTaskId = () => `task-${timeOrderedHex(10)}`;
 
 /** The scheduler as createKernel opens it: the heap module built (or loaded from build/) first. */
 export async function createScheduler(deps: Omit<SchedulerDeps, 'heapModule'>): Promise<Scheduler> {

@@ -1,6 +1,7 @@
 // The kernel's own rows: health and identity.
 import { z } from 'zod';
 import { notFound, permissionDenied } from './errors.ts';
+import { permits } from './permits.ts';
 import { AGENT_ID } from './tasks.ts';
 import type { CallContext, SyscallDef } from './types.ts';
 
@@ -11,10 +12,16 @@ export const healthCheck: SyscallDef<{ detailed: boolean }> = {
   action: 'health_check',
   readOnly: () => true,
   resource: kernelResource,
-  // The summary is open so that probes need no token; the detailed report is not.
+  // The summary is open so that probes need no token; the detailed report (paths, memory,
+  // counts of every subsystem) needs a health_detail grant, which only the admin has by default.
   open: (req) => !req?.detailed,
   // The caller fields let a client (the console) learn whom its token stands for.
-  handle: async (req, call) => ({ ...(await (req.detailed ? call.kernel.health() : call.kernel.healthSummary())), caller: call.caller.id, callerKind: call.caller.kind }),
+  handle: async (req, call) => {
+    if (req.detailed && !(await permits(call, 'health_detail', kernelResource()))) {
+      throw permissionDenied(`${call.caller.id} may not read the detailed health report (it needs a health_detail grant); the summary (detailed=false) is open`);
+    }
+    return { ...(await (req.detailed ? call.kernel.health() : call.kernel.healthSummary())), caller: call.caller.id, callerKind: call.caller.kind };
+  },
 };
 
 

@@ -2,10 +2,11 @@
 import { randomBytes } from 'node:crypto';
 import { SpanKind } from '@opentelemetry/api';
 import { z } from 'zod';
-import { answererFor, explain, type Telemetry } from '../audit/index.ts';
+import { answererFor, explain, scopeOf, type AuditScope, type Telemetry } from '../audit/index.ts';
 import type { AuditLog } from '../audit/index.ts';
 import { LABEL_NAME, METRIC_NAME } from '../observe/agent-metrics.ts';
 import { notFound, permissionDenied, unavailable } from './errors.ts';
+import { permits } from './permits.ts';
 import type { CallContext, SyscallDef } from './types.ts';
 
 const auditLog = (call: CallContext): AuditLog => {
@@ -16,6 +17,15 @@ const telemetry = (call: CallContext): Telemetry => {
   if (!call.kernel.telemetry) throw unavailable('telemetry is not open in this kernel (it opens with the audit log)');
   return call.kernel.telemetry;
 };
+
+/** What the caller may read of the audit log (host/audit/scope.ts), as the policy engine says. */
+function scopeFor(call: CallContext): Promise<AuditScope> {
+  const audit = auditLog(call);
+  return scopeOf(call.caller, (action, resource) => permits(call, action, resource), {
+    agents: [...(call.kernel.agents?.list().map((a) => a.agentId) ?? []), ...audit.knownNames('agent')],
+    namespaces: [...(call.kernel.context?.namespaces() ?? []), ...audit.knownNames('namespace')],
+  });
+}
 
 const TRACE_ID = /^[0-9a-f]{32}$/;
 const id = (name: string) => z.string().max(256, `${name} is at most 256 characters`).default('');
@@ -29,8 +39,8 @@ export const explainAction: SyscallDef<z.infer<typeof ExplainSchema>> = {
   action: 'explain_action',
   readOnly: () => true,
   resource: (req) => (req.taskId ? { type: 'Task', id: req.taskId } : { type: 'Trace', id: req.traceId || req.actionId }),
-  handle: (req, call) => {
-    const ex = explain(auditLog(call), { taskId: req.taskId || undefined, actionId: req.actionId || undefined, traceId: req.traceId || undefined });
+  handle: async (req, call) => {
+    const ex = explain(auditLog(call), { taskId: req.taskId || undefined, actionId: req.actionId || undefined, traceId: req.traceId || undefined }, await scopeFor(call));
     call.evidence.records = ex.records.length;
     return ex;
   },
@@ -105,9 +115,9 @@ export const traceGet: SyscallDef<z.infer<typeof TraceGetSchema>> = {
   action: 'trace_get',
   readOnly: () => true,
   resource: (req) => ({ type: 'Trace', id: req.traceId }),
-  handle: (req, call) => {
-    const spans = telemetry(call).spans.trace(req.traceId);
-    if (!spans.length) throw notFound(`no span of trace ${req.traceId} is recorded (spans older than the audit retention are pruned)`);
+  handle: async (req, call) => {
+    const spans = telemetry(call).spans.trace(req.traceId, await scopeFor(call));
+    if (!spans.length) throw notFound(`no span of trace ${req.traceId} that you may read is recorded (spans older than the audit retention are pruned)`);
     call.evidence.spans = spans.length;
     return { spans };
   },
@@ -120,8 +130,8 @@ export const nlQuery: SyscallDef<z.infer<typeof NlQuerySchema>> = {
   action: 'nl_query',
   readOnly: () => true,
   resource: () => ({ type: 'Kernel', id: 'audit' }),
-  handle: (req, call) => {
-    const answer = answererFor(call.kernel, auditLog(call)).ask(req.query);
+  handle: async (req, call) => {
+    const answer = await answererFor(call.kernel, auditLog(call)).ask(req.query, { scope: await scopeFor(call) });
     Object.assign(call.evidence, { intent: answer.intent, understood: answer.understood, evidenceRecords: answer.evidence.length });
     return answer;
   },
@@ -146,15 +156,16 @@ export const auditQuery: SyscallDef<z.infer<typeof AuditQuerySchema>> = {
   action: 'audit_query',
   readOnly: () => true,
   resource: () => ({ type: 'Kernel', id: 'audit' }),
-  handle: (req, call) => {
-    const admin = call.caller.kind === 'admin';
-    // An agent sees the records of its own calls, not what others did.
-    if (!admin && req.caller && req.caller !== call.caller.id) throw permissionDenied(`agent '${call.caller.id}' may query only its own audit records, not '${req.caller}''s`);
-    if (!admin && req.verify) throw permissionDenied('only the admin may verify the audit chain (it reads every record)');
+  handle: async (req, call) => {
+    // The records a caller may read, as for questions and explanations (host/audit/scope.ts).
+    const scope = await scopeFor(call);
+    if (!scope.all && req.caller && !scope.callers.includes(req.caller)) throw permissionDenied(`${call.caller.id} may not read the audit records of '${req.caller}' (that needs an audit_read grant on Agent::"${req.caller}")`);
+    if (!scope.all && req.verify) throw permissionDenied('only the admin (or an audit_read grant on Kernel::"audit") may verify the audit chain: it reads every record');
     const log = auditLog(call);
     const limit = req.limit || 100;
     const found = log.query({
-      caller: admin ? req.caller || undefined : call.caller.id,
+      scope,
+      caller: req.caller || undefined,
       syscalls: req.syscalls,
       outcome: req.outcome || undefined,
       code: req.code || undefined,

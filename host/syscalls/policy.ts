@@ -71,6 +71,7 @@ export const policyUpdate: SyscallDef<{ policyId: string; policyData: string; me
   action: 'policy_update',
   resource: (req) => ({ type: 'Policy', id: req.policyId || 'current' }),
   handle: (req, call) => {
+    call.evidence.previousVersion = engine(call).version();
     const { stored, warnings } = engine(call).update({ text: req.policyData, author: call.caller.id, policyId: req.policyId, metadata: req.metadata });
     call.evidence.policyVersion = stored.version;
     call.evidence.policyId = stored.policyId;

@@ -2,7 +2,7 @@
 // scheduler (host/scheduler).
 import { z } from 'zod';
 import { AGENT_ID as AGENT_ID_PATTERN, AGENT_ID_RULE, AGENT_STATUSES, RESERVED_AGENT_IDS, type Agent, type AgentStatus } from '../agents/index.ts';
-import { TASK_STATES, type Decision, type TaskState } from '../scheduler/index.ts';
+import { TASK_STATES, newTaskId, type Decision, type TaskState } from '../scheduler/index.ts';
 import { notFound, permissionDenied, unavailable } from './errors.ts';
 import type { CallContext, SyscallDef } from './types.ts';
 
@@ -99,12 +99,14 @@ export const commitTask: SyscallDef<{ task: TaskInput; agentId: string }> = {
   resource: (req) => ({ type: 'Task', id: req.task.id || '*' }),
   handle: (req, call) => {
     const agentId = submitter(call, req.task.agentId, req.agentId);
-    const out = scheduler(call).commit(req.task, agentId, (provider, handler) => {
+    // Named before anything can refuse it, so that a throttle's record names its task too.
+    call.taskId = req.task.id || newTaskId();
+    const out = scheduler(call).commit({ ...req.task, id: call.taskId }, agentId, (provider, handler) => {
       if (provider !== 'driver' || !call.kernel.policy) return;
       const d = call.kernel.policy.authorize({ principal: call.caller, action: 'driver_invoke', resource: { type: 'Driver', id: handler }, syscall: 'sys_commit_task', request: req });
       if (!d.allowed) throw permissionDenied(`a task on driver '${handler}' needs a driver_invoke grant: ${d.reason}`, { handler, policies: d.policies });
+      call.evidence.driverPolicies = d.policies;
     });
-    call.taskId = out.taskId;
     Object.assign(call.evidence, { taskId: out.taskId, agentId, handler: out.handler }, out.decision && decisionEvidence(out.decision));
     return { taskId: out.taskId, commitId: call.requestId, commitTimestamp: out.queuedAt, state: out.state };
   },

@@ -166,7 +166,7 @@ describe('the anchor', () => {
       const key = generateHybridKeyPair();
       const time = Date.now();
       // Any signature: the key is what gives it away.
-      const signature = hybridSign(key, signedForm(SIGNING_PURPOSE.auditCheckpoint, checkpointMessage(last.seq, last.hash, time, true)).message);
+      const signature = hybridSign(key, signedForm(SIGNING_PURPOSE.auditCheckpoint, checkpointMessage(last.seq, last.hash, time, true)));
       forged = { seq: last.seq, hash: last.hash, time, final: 1, key_id: key.publicKey.keyId, algorithm: 'ML-DSA-65+Ed25519', backend: 'software', signature: JSON.stringify(signatureToJson(signature)), public_key: JSON.stringify(publicKeyToJson(key.publicKey)) };
     });
     writeFileSync(join(dir, 'audit.anchor'), JSON.stringify(forged));

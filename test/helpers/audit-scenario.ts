@@ -1,99 +1,152 @@
-// A scripted day of a kernel, recorded through the audit sink exactly as the pipeline and
-// the scheduler/driver subsystems record it (syscall records and the contract's kernel
-// events), with the live state (agents, drivers, namespaces) that goes with it.
+// A scripted day of a kernel in Europe/Berlin, recorded through the audit sink as the
+// pipeline and the scheduler/driver subsystems record it (syscall records and kernel
+// events), with the live state (agents, drivers, namespaces, key versions) that goes with
+// it: three agents, agent-b throttled six times (agent-a once), agent-c denied a write to finance and a
+// task, writes in team and research, three failed tasks, router hot-swapped from 1.0.0 to
+// 1.1.0, one policy update. Asked at 06:00 the next morning.
 import type { LiveState } from '../../host/audit/index.ts';
 import type { AuditEntry, AuditSink } from '../../host/syscalls/types.ts';
 
-/** "Now" for the scenario: 15:00 local time on a fixed day. */
-export const NOW = new Date(2025, 2, 12, 15, 0, 0);
+export const TIME_ZONE = 'Europe/Berlin';
+/** "Now" for the scenario: 06:00 on Wednesday 12 March 2025, Berlin time (UTC+1). */
+export const NOW = new Date('2025-03-12T06:00:00+01:00');
 
-const at = (dayOffset: number, hour: number, minute = 0) => new Date(2025, 2, 12 + dayOffset, hour, minute, 0).getTime();
+/** A Berlin wall-clock time on the 11th (day -1) or the 12th (day 0). */
+export const at = (day: -1 | 0, hour: number, minute = 0) => Date.parse(`2025-03-${day === -1 ? 11 : 12}T${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}:00+01:00`);
+
+/** What agent-a keeps to itself: no other agent's question may reveal any of it. */
+export const AGENT_A_SECRETS = ['secret-plan', 'password123', 'cafe'.repeat(16), 'snap-a-0001', 'a-nightly', 'a-burst', 'tok-admin-a'];
+
+const versions: Record<string, { version: number; author: string; timestamp: number }[]> = {
+  'team/plans/today': [
+    { version: 2, author: 'agent-b', timestamp: at(-1, 12) },
+    { version: 1, author: 'agent-a', timestamp: at(-1, 9) },
+  ],
+  'research/notes': [{ version: 1, author: 'agent-b', timestamp: at(-1, 11, 3) }],
+  'research/summary': [{ version: 1, author: 'agent-b', timestamp: at(-1, 14, 10) }],
+  'agent-a/secret-plan': [{ version: 1, author: 'agent-a', timestamp: at(-1, 9, 30) }],
+};
 
 export const live: LiveState = {
   agents: () => [
     { agentId: 'agent-a', status: 'active' },
     { agentId: 'agent-b', status: 'active' },
-    { agentId: 'planner', status: 'idle' },
-    { agentId: 'scraper', status: 'suspended' },
+    { agentId: 'agent-c', status: 'idle' },
   ],
   drivers: () => [
-    { name: 'router', version: '1.0.0', calls: 12 },
+    { name: 'router', version: '1.1.0', calls: 12 },
     { name: 'summarizer', version: '0.2.0', calls: 3 },
   ],
-  namespaces: () => ['team', 'research'],
+  namespaces: () => ['agent-a', 'finance', 'research', 'team'],
+  versions: (ns, key) => {
+    const v = versions[`${ns}/${key}`];
+    if (!v) throw new Error(`no key ${ns}/${key}`);
+    return v;
+  },
+  health: () => ({ status: 'ok', components: { audit: { status: 'ok', details: { records: '61', file: '/var/lib/camos/audit.db' } }, drivers: { status: 'degraded', details: { memory_mb: '900' } } } }),
 };
 
 let n = 0;
+/** One record as the pipeline writes it; kernel events (door 'kernel') as the scheduler and driver runtime do. */
 function entry(time: number, caller: string, syscall: string, target: string, more: Partial<AuditEntry> = {}): AuditEntry {
   n++;
-  // Task events carry the task's agent as caller (as the scheduler records them); driver events the kernel.
   const kernelEvent = !syscall.startsWith('sys_');
+  const byKernel = syscall.startsWith('driver.') || caller === 'kernel';
   return {
     time,
-    caller: syscall.startsWith('driver.') ? 'kernel' : caller,
-    callerKind: syscall.startsWith('driver.') ? 'admin' : 'agent',
+    caller: byKernel ? 'kernel' : caller,
+    callerKind: byKernel || caller === 'admin' ? 'admin' : 'agent',
     syscall,
-    door: kernelEvent ? 'kernel' : 'inprocess',
+    door: kernelEvent ? 'kernel' : 'grpc',
     target,
     outcome: 'ok',
     code: 0,
     requestId: `req-${n}`,
-    traceId: more.taskId ? `f${more.taskId.padStart(31, "0")}` : n.toString(16).padStart(32, "a"),
-    spanId: n.toString(16).padStart(16, '0'),
+    traceId: kernelEvent && !byKernel ? '' : n.toString(16).padStart(32, 'a'),
+    spanId: kernelEvent && !byKernel ? '' : n.toString(16).padStart(16, '0'),
     durationUs: 40,
     evidence: {},
     ...more,
   };
 }
 
-const throttle = (time: number, taskId: string) =>
-  entry(time, 'agent-b', 'sys_commit_task', `Task::${taskId}`, {
+/** A submission refused by an agent's token bucket: the scheduler names the task it refused. */
+const throttle = (time: number, taskId: string, agent = 'agent-b') =>
+  entry(time, agent, 'sys_commit_task', `Task::${taskId}`, {
     taskId,
     outcome: 'error',
     code: 8,
-    message: `agent-b is over its rate limit: 0.2 tokens left, next token in 800 ms`,
-    policies: ['permit-team-agents'],
-    evidence: { throttled: true, bucket: { tokens: 0.2, rate: 1, burst: 5, refillInMs: 800 } },
+    message: `agent '${agent}' is over its quota (0.2 of 5 tokens left, refilling at 1/s; next token in 800 ms)`,
+    policies: ['submit-tasks'],
+    evidence: { throttled: true, agentId: agent, taskId, bucket: { tokens: 0.2, rate: 1, burst: 5, refillInMs: 800 } },
+    durationUs: 95,
   });
 
-export function recordScenario(sink: AuditSink): void {
+/** A task's life as the scheduler records it: its agent as caller, no trace. */
+const task = (time: number, agent: string, id: string, syscall: string, evidence: Record<string, unknown> = {}, more: Partial<AuditEntry> = {}) => entry(time, agent, syscall, `Task::${id}`, { taskId: id, requestId: id, evidence, ...more });
+
+export function recordScenario(sink: Pick<AuditSink, 'record'>): void {
+  n = 0;
   const R = (e: AuditEntry) => sink.record(e);
-  const write = (time: number, who: string, ns: string, key: string, version: number) =>
-    R(entry(time, who, 'sys_context_write', `Namespace::${ns}`, { evidence: { key, version, hash: 'ab'.repeat(32), bytes: 10 } }));
-  // Yesterday
-  write(at(-1, 10), 'agent-b', 'research', 'old/draft', 1);
-  write(at(-1, 16), 'agent-a', 'research', 'summary', 1);
-  R(entry(at(-1, 17), 'agent-a', 'sys_commit_task', 'Task::9', { taskId: '9', policies: ['permit-team-agents'] }));
-  R(entry(at(-1, 17, 1), 'agent-a', 'task.failed', 'Task::9', { taskId: '9', evidence: { driver: 'summarizer@0.2.0', attempt: 1, error: 'output over cap (1048576 bytes)' } }));
-  R(throttle(at(-1, 23), '90'));
-  R(throttle(at(-1, 23, 30), '91'));
-  // Today
-  R(throttle(at(0, 2), '92'));
-  R(entry(at(0, 8), 'kernel', 'driver.loaded', 'Driver::router', { evidence: { driver: 'router@1.0.0', digest: 'sha256:aa' } }));
-  R(entry(at(0, 8, 5), 'kernel', 'driver.refused', 'Driver::evil', { outcome: 'error', code: 7, evidence: { driver: 'evil@0.1.0', error: 'signature does not verify' } }));
-  write(at(0, 9), 'agent-a', 'team', 'plans/today', 1);
-  const t7 = { taskId: '7' };
-  R(entry(at(0, 10), 'agent-a', 'sys_arbitrate', 'Task::7', { ...t7, evidence: { decisionId: 'd-7', assigned: 'router', confidence: 0.82, alternatives: [{ id: 'router', score: 0.82 }, { id: 'summarizer', score: 0.41 }] } }));
-  R(entry(at(0, 10, 1), 'agent-a', 'sys_commit_task', 'Task::7', { ...t7, policies: ['permit-team-agents'], evidence: { queued: true } }));
-  R(entry(at(0, 10, 2), 'agent-a', 'task.queued', 'Task::7', { ...t7, evidence: { score: 0.71, breakdown: { urgency: 0.9, importance: 0.6, efficiency: 0.5, energy: 0.7, trust: 0.8 } } }));
-  R(entry(at(0, 10, 3), 'agent-a', 'task.dispatched', 'Task::7', { ...t7, evidence: { driver: 'router@1.0.0', attempt: 1 } }));
-  R(entry(at(0, 10, 4), 'agent-a', 'task.failed', 'Task::7', { ...t7, outcome: 'error', code: 13, evidence: { driver: 'router@1.0.0', attempt: 1, error: 'trap: unreachable' } }));
-  R(entry(at(0, 10, 5), 'agent-a', 'task.retried', 'Task::7', { ...t7, evidence: { attempt: 2, error: 'trap: unreachable' } }));
-  R(entry(at(0, 10, 6), 'agent-a', 'task.dispatched', 'Task::7', { ...t7, evidence: { driver: 'router@1.0.0', attempt: 2 } }));
-  R(entry(at(0, 10, 11), 'agent-a', 'task.failed', 'Task::7', { ...t7, outcome: 'error', code: 4, evidence: { driver: 'router@1.0.0', attempt: 2, error: 'timeout after 5000 ms' } }));
-  const t8 = { taskId: '8' };
-  R(entry(at(0, 11), 'agent-b', 'sys_commit_task', 'Task::8', { ...t8, policies: ['permit-team-agents'] }));
-  R(entry(at(0, 11, 1), 'agent-b', 'task.queued', 'Task::8', { ...t8, evidence: { score: 0.55 } }));
-  R(entry(at(0, 11, 2), 'agent-b', 'task.dispatched', 'Task::8', { ...t8, evidence: { driver: 'summarizer@0.2.0', attempt: 1 } }));
-  R(entry(at(0, 11, 3), 'agent-b', 'task.succeeded', 'Task::8', { ...t8, evidence: { driver: 'summarizer@0.2.0', attempt: 1, keysWritten: ['research/notes'] } }));
-  write(at(0, 12), 'agent-b', 'team', 'plans/today', 2);
-  R(entry(at(0, 13), 'agent-c', 'sys_commit_task', 'Task::42', { taskId: '42', outcome: 'denied', code: 7, policies: ['forbid-untrusted'], message: 'agent-c may not commit_task on Task::42: trust 0.2 is below 0.5' }));
-  R(entry(at(0, 14, 10), 'agent-a', 'sys_context_read', 'Namespace::team', { evidence: { version: 2 } }));
-  R(entry(at(0, 14, 20), 'agent-a', 'sys_context_read', 'Namespace::research', { evidence: { version: 1 } }));
-  R(entry(at(0, 14, 30), 'agent-a', 'sys_driver_invoke', 'Driver::router', { evidence: { driver: 'router@1.0.0' } }));
-  R(entry(at(0, 14, 40), 'agent-a', 'sys_policy_update', 'Policy::camos', { outcome: 'denied', code: 7, policies: ['admin-only-policy'], message: 'agent-a may not policy_update on Policy::camos' }));
-  const t43 = { taskId: '43' };
-  R(entry(at(0, 14, 50), 'agent-a', 'sys_commit_task', 'Task::43', { ...t43, policies: ['permit-team-agents'] }));
-  R(entry(at(0, 14, 51), 'agent-a', 'task.queued', 'Task::43', { ...t43, evidence: { score: 0.6 } }));
-  R(entry(at(0, 14, 52), 'agent-a', 'task.dispatched', 'Task::43', { ...t43, evidence: { driver: 'router@1.0.0', attempt: 1 } }));
+  const write = (time: number, who: string, ns: string, key: string, version: number, hash: string, bytes: number) =>
+    R(entry(time, who, 'sys_context_write', `Namespace::${ns}`, { evidence: { namespace: ns, key, version, hash, bytes }, durationUs: 310 }));
+
+  // Yesterday morning: the kernel starts with its drivers.
+  R(entry(at(-1, 8), 'kernel', 'driver.loaded', 'Driver::router@1.0.0', { evidence: { driver: 'router@1.0.0', version: '1.0.0', digest: 'sha256:aa', origin: 'drivers/router.json' } }));
+  R(entry(at(-1, 8, 1), 'kernel', 'driver.loaded', 'Driver::summarizer@0.2.0', { evidence: { driver: 'summarizer@0.2.0', version: '0.2.0', digest: 'sha256:bb' } }));
+  R(entry(at(-1, 8, 30), 'kernel', 'driver.refused', 'Driver::evil@0.1.0', { outcome: 'error', code: 9, message: "driver 'evil@0.1.0' refused: signature does not verify", evidence: { driver: 'evil@0.1.0', reasons: ['signature does not verify'] } }));
+  write(at(-1, 9), 'agent-a', 'team', 'plans/today', 1, 'ab'.repeat(32), 120);
+  // agent-a's own namespace: nobody else may learn of it.
+  write(at(-1, 9, 30), 'agent-a', 'agent-a', 'secret-plan', 1, 'cafe'.repeat(16), 11);
+  R(entry(at(-1, 9, 40), 'agent-a', 'sys_context_snapshot', 'Namespace::agent-a', { evidence: { namespace: 'agent-a', snapshotId: 'snap-a-0001', keys: 1 } }));
+  R(entry(at(-1, 9, 45), 'agent-a', 'sys_context_read', 'Namespace::agent-a', { evidence: { key: 'secret-plan', version: 1, value: 'password123' } }));
+  // Task 7 (agent-a) on router 1.0.0: two attempts, both failed.
+  R(entry(at(-1, 10), 'agent-a', 'sys_arbitrate', 'Task::7', { evidence: { decisionId: 'd-7', assigned: 'router@1.0.0', provider: 'driver', confidence: 0.82, alternatives: [{ id: 'summarizer@0.2.0', provider: 'driver', score: 0.41, reason: 'lower capability match' }] }, durationUs: 900 }));
+  R(entry(at(-1, 10, 1), 'agent-a', 'sys_commit_task', 'Task::7', { taskId: '7', policies: ['submit-tasks'], evidence: { taskId: '7', agentId: 'agent-a', handler: 'router@1.0.0', driverPolicies: ['agent-a-uses-router'] }, durationUs: 450 }));
+  R(task(at(-1, 10, 2), 'agent-a', '7', 'task.queued', { score: 0.71, breakdown: { urgency: 0.9, importance: 0.6, efficiency: 0.5, energy: 0.7, trust: 0.8 } }));
+  R(task(at(-1, 10, 3), 'agent-a', '7', 'task.dispatched', { driver: 'router@1.0.0', attempt: 1 }));
+  R(task(at(-1, 10, 4), 'agent-a', '7', 'task.retried', { attempt: 2, error: 'trap: unreachable' }));
+  R(task(at(-1, 10, 5), 'agent-a', '7', 'task.dispatched', { driver: 'router@1.0.0', attempt: 2 }));
+  R(task(at(-1, 10, 10), 'agent-a', '7', 'task.failed', { driver: 'router@1.0.0', attempt: 2, error: 'timeout after 5000 ms', code: 4 }, { outcome: 'error', code: 4, message: 'timeout after 5000 ms' }));
+  // Task 8 (agent-b) on summarizer: succeeded, wrote research/notes.
+  R(entry(at(-1, 11), 'agent-b', 'sys_commit_task', 'Task::8', { taskId: '8', policies: ['submit-tasks'], evidence: { taskId: '8', agentId: 'agent-b', handler: 'summarizer@0.2.0' }, durationUs: 420 }));
+  R(task(at(-1, 11, 1), 'agent-b', '8', 'task.queued', { score: 0.55 }));
+  R(task(at(-1, 11, 2), 'agent-b', '8', 'task.dispatched', { driver: 'summarizer@0.2.0', attempt: 1 }));
+  R(task(at(-1, 11, 3), 'agent-b', '8', 'task.succeeded', { driver: 'summarizer@0.2.0', attempt: 1, keysWritten: ['research/notes'] }));
+  // agent-a over its quota once, before noon.
+  R(throttle(at(-1, 11, 45), 'a-burst', 'agent-a'));
+  // A status check of agent-a's after the fact: not a cause of anything.
+  R(entry(at(-1, 11, 30), 'agent-a', 'sys_task_status', 'Task::7', { taskId: '7', evidence: { state: 'failed' } }));
+  write(at(-1, 12), 'agent-b', 'team', 'plans/today', 2, 'cd'.repeat(32), 140);
+  // agent-c is denied at the authorize stage: the handler never ran, so no task id column.
+  R(entry(at(-1, 13), 'agent-c', 'sys_commit_task', 'Task::42', { outcome: 'denied', code: 7, policies: [], message: 'no policy permits Agent::"agent-c" to commit_task on Task::"42" (policy set v1 denies by default)' }));
+  R(entry(at(-1, 14), 'agent-c', 'sys_context_write', 'Namespace::finance', { outcome: 'denied', code: 7, policies: [], message: 'no policy permits Agent::"agent-c" to context_write on Namespace::"finance" (policy set v1 denies by default)' }));
+  write(at(-1, 14, 10), 'agent-b', 'research', 'summary', 1, 'ef'.repeat(32), 300);
+  R(entry(at(-1, 14, 40), 'agent-a', 'sys_policy_update', 'Policy::current', { outcome: 'denied', code: 7, policies: ['suspended-agents'], message: 'forbidden by policy "suspended-agents"' }));
+  R(entry(at(-1, 15), 'admin', 'sys_policy_update', 'Policy::current', { evidence: { policyVersion: 2, policyId: 'team-rules', previousVersion: 1 } }));
+  R(entry(at(-1, 15, 5), 'admin', 'sys_token_create', 'Agent::agent-a', { evidence: { tokenId: 'tok-admin-a' } }));
+  // The router is hot-swapped from 1.0.0 to 1.1.0 (a new manifest in the watched directory).
+  R(entry(at(-1, 16), 'kernel', 'driver.loaded', 'Driver::router@1.1.0', { evidence: { driver: 'router@1.1.0', version: '1.1.0', previous: '1.0.0', digest: 'sha256:cc', origin: 'drivers/router.json' } }));
+  R(entry(at(-1, 16), 'kernel', 'driver.unloaded', 'Driver::router@1.0.0', { evidence: { driver: 'router@1.0.0', version: '1.0.0', remaining: ['1.1.0'] } }));
+  // Task 43 (agent-c) fails on summarizer.
+  R(entry(at(-1, 17, 30), 'agent-c', 'sys_commit_task', 'Task::43', { taskId: '43', policies: ['submit-tasks'], evidence: { taskId: '43', agentId: 'agent-c', handler: 'summarizer@0.2.0' }, durationUs: 380 }));
+  R(task(at(-1, 17, 31), 'agent-c', '43', 'task.queued', { score: 0.4 }));
+  R(task(at(-1, 17, 32), 'agent-c', '43', 'task.dispatched', { driver: 'summarizer@0.2.0', attempt: 1 }));
+  R(task(at(-1, 17, 33), 'agent-c', '43', 'task.failed', { driver: 'summarizer@0.2.0', attempt: 1, error: 'output over cap (1048576 bytes)' }, { outcome: 'error', code: 13, message: 'output over cap (1048576 bytes)' }));
+  // The evening and the night: agent-b over its quota six times.
+  R(entry(at(-1, 18, 30), 'agent-a', 'sys_context_read', 'Namespace::team', { evidence: { key: 'plans/today', version: 2 } }));
+  R(throttle(at(-1, 19), 'b-sum-1'));
+  R(throttle(at(-1, 20, 30), 'b-sum-2'));
+  R(throttle(at(-1, 22), 'b-sum-3'));
+  R(throttle(at(-1, 23, 30), 'b-sum-4'));
+  R(entry(at(0, 1), 'agent-a', 'sys_driver_invoke', 'Driver::router', { evidence: { driver: 'router@1.1.0', durationMs: 2.1, inputBytes: 64, outputBytes: 80 }, durationUs: 2600 }));
+  R(throttle(at(0, 2, 30), 'b-sum-5'));
+  // agent-a's nightly task fails on the new router.
+  R(entry(at(0, 3), 'agent-a', 'sys_commit_task', 'Task::a-nightly', { taskId: 'a-nightly', policies: ['submit-tasks'], evidence: { taskId: 'a-nightly', agentId: 'agent-a', handler: 'router@1.1.0' }, durationUs: 400 }));
+  R(task(at(0, 3, 1), 'agent-a', 'a-nightly', 'task.queued', { score: 0.5 }));
+  R(task(at(0, 3, 2), 'agent-a', 'a-nightly', 'task.dispatched', { driver: 'router@1.1.0', attempt: 1 }));
+  R(task(at(0, 3, 7), 'agent-a', 'a-nightly', 'task.failed', { driver: 'router@1.1.0', attempt: 1, error: 'trap: out of bounds memory access' }, { outcome: 'error', code: 13, message: 'trap: out of bounds memory access' }));
+  R(entry(at(0, 5, 50), 'agent-a', 'sys_health_check', 'Kernel::camos', { durationUs: 60 }));
+  R(throttle(at(0, 5, 57), 'b-sum-6'));
+  R(entry(at(0, 5, 58), 'agent-c', 'sys_context_read', 'Namespace::research', { evidence: { key: 'notes', version: 1 }, durationUs: 150 }));
 }

@@ -1,7 +1,7 @@
 // Health of every component (sys_health_check), and live charts from GET /metrics: calls/s,
 // errors/s and p99 latency per syscall, each point the rate over the last poll interval.
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { call, metricsText } from '../api.ts';
+import { ApiError, call, metricsText } from '../api.ts';
 import { LineChart } from '../chart.tsx';
 import { parseMetrics, rates, type Sample, type SyscallRate } from '../metrics.ts';
 import { ErrorNote, Show, num, time, usePoll } from '../ui.tsx';
@@ -102,8 +102,27 @@ function ComponentCard({ name, c }: { name: string; c: Component }) {
 // The components an operator looks at first: the driver pool, the audit writer, federation once it exists.
 const FIRST = ['kernel', 'drivers', 'audit', 'federation'];
 
+/**
+ * The detailed report needs a health_detail grant (the admin's unless a policy gives it);
+ * refused once, the page asks for the summary from then on.
+ */
+function useHealth() {
+  const detailed = useRef(true);
+  return usePoll(async () => {
+    if (detailed.current) {
+      try {
+        return await call('sys_health_check', { detailed: true });
+      } catch (e) {
+        if (!(e instanceof ApiError && e.status === 'PERMISSION_DENIED')) throw e;
+        detailed.current = false;
+      }
+    }
+    return call('sys_health_check', {});
+  }, POLL_MS);
+}
+
 export function Overview() {
-  const health = usePoll(() => call('sys_health_check', { detailed: true }), POLL_MS);
+  const health = useHealth();
   const { points, error } = useMetricHistory();
   return (
     <>
@@ -115,7 +134,13 @@ export function Overview() {
               <p class="summary">
                 kernel <span class={`badge status-${h.status}`} data-testid="kernel-status">{h.status}</span> version {h.version}, up {Math.round(Number(h.uptimeMs) / 1000)} s (as of {time(h.timestamp)})
               </p>
-              <div class="cards">{names.map((n) => <ComponentCard key={n} name={n} c={h.components[n]} />)}</div>
+              {names.length ? (
+                <div class="cards">{names.map((n) => <ComponentCard key={n} name={n} c={h.components[n]} />)}</div>
+              ) : (
+                <p class="muted" data-testid="health-summary-only">
+                  The components' details need a health_detail grant.
+                </p>
+              )}
             </>
           );
         }}

@@ -57,8 +57,12 @@ import type { ExplainActionRequest as _cam_os_ExplainActionRequest, ExplainActio
 import type { ExplainActionResponse as _cam_os_ExplainActionResponse, ExplainActionResponse__Output as _cam_os_ExplainActionResponse__Output } from './cam_os/ExplainActionResponse.ts';
 import type { HealthCheckRequest as _cam_os_HealthCheckRequest, HealthCheckRequest__Output as _cam_os_HealthCheckRequest__Output } from './cam_os/HealthCheckRequest.ts';
 import type { HealthCheckResponse as _cam_os_HealthCheckResponse, HealthCheckResponse__Output as _cam_os_HealthCheckResponse__Output } from './cam_os/HealthCheckResponse.ts';
+import type { NlEntity as _cam_os_NlEntity, NlEntity__Output as _cam_os_NlEntity__Output } from './cam_os/NlEntity.ts';
+import type { NlInterpretation as _cam_os_NlInterpretation, NlInterpretation__Output as _cam_os_NlInterpretation__Output } from './cam_os/NlInterpretation.ts';
 import type { NlQueryRequest as _cam_os_NlQueryRequest, NlQueryRequest__Output as _cam_os_NlQueryRequest__Output } from './cam_os/NlQueryRequest.ts';
 import type { NlQueryResponse as _cam_os_NlQueryResponse, NlQueryResponse__Output as _cam_os_NlQueryResponse__Output } from './cam_os/NlQueryResponse.ts';
+import type { NlUnresolved as _cam_os_NlUnresolved, NlUnresolved__Output as _cam_os_NlUnresolved__Output } from './cam_os/NlUnresolved.ts';
+import type { NlWindow as _cam_os_NlWindow, NlWindow__Output as _cam_os_NlWindow__Output } from './cam_os/NlWindow.ts';
 import type { PolicyGetRequest as _cam_os_PolicyGetRequest, PolicyGetRequest__Output as _cam_os_PolicyGetRequest__Output } from './cam_os/PolicyGetRequest.ts';
 import type { PolicyGetResponse as _cam_os_PolicyGetResponse, PolicyGetResponse__Output as _cam_os_PolicyGetResponse__Output } from './cam_os/PolicyGetResponse.ts';
 import type { PolicyUpdateRequest as _cam_os_PolicyUpdateRequest, PolicyUpdateRequest__Output as _cam_os_PolicyUpdateRequest__Output } from './cam_os/PolicyUpdateRequest.ts';
@@ -158,8 +162,12 @@ export interface ProtoGrpcType {
     ExplainActionResponse: MessageTypeDefinition<_cam_os_ExplainActionResponse, _cam_os_ExplainActionResponse__Output>
     HealthCheckRequest: MessageTypeDefinition<_cam_os_HealthCheckRequest, _cam_os_HealthCheckRequest__Output>
     HealthCheckResponse: MessageTypeDefinition<_cam_os_HealthCheckResponse, _cam_os_HealthCheckResponse__Output>
+    NlEntity: MessageTypeDefinition<_cam_os_NlEntity, _cam_os_NlEntity__Output>
+    NlInterpretation: MessageTypeDefinition<_cam_os_NlInterpretation, _cam_os_NlInterpretation__Output>
     NlQueryRequest: MessageTypeDefinition<_cam_os_NlQueryRequest, _cam_os_NlQueryRequest__Output>
     NlQueryResponse: MessageTypeDefinition<_cam_os_NlQueryResponse, _cam_os_NlQueryResponse__Output>
+    NlUnresolved: MessageTypeDefinition<_cam_os_NlUnresolved, _cam_os_NlUnresolved__Output>
+    NlWindow: MessageTypeDefinition<_cam_os_NlWindow, _cam_os_NlWindow__Output>
     PolicyGetRequest: MessageTypeDefinition<_cam_os_PolicyGetRequest, _cam_os_PolicyGetRequest__Output>
     PolicyGetResponse: MessageTypeDefinition<_cam_os_PolicyGetResponse, _cam_os_PolicyGetResponse__Output>
     PolicyUpdateRequest: MessageTypeDefinition<_cam_os_PolicyUpdateRequest, _cam_os_PolicyUpdateRequest__Output>
