@@ -161,18 +161,39 @@ for (const p of Object.values(pools)) {
 }
 
 // The two pools alternate, in halves, so that neither gets the machine's quieter minutes.
-const e2e = { piscina: [] as number[], legacy: [] as number[] };
-for (let round = 0; round < 2; round++) {
-  for (const name of ['piscina', 'legacy'] as const) {
-    seat.pool = pools[name];
-    await paced(WARM_PACED / 2, invokeEcho);
-    e2e[name].push(...(await paced(N / 2, invokeEcho)));
+async function alternated(op: () => Promise<unknown>, halves: (op: () => Promise<unknown>) => Promise<number[]>) {
+  const out = { piscina: [] as number[], legacy: [] as number[] };
+  for (let round = 0; round < 2; round++) {
+    for (const name of ['piscina', 'legacy'] as const) {
+      seat.pool = pools[name];
+      out[name].push(...(await halves(op)));
+    }
   }
+  seat.pool = piscinaPool;
+  return { piscina: inUs(out.piscina), legacy: inUs(out.legacy) };
 }
-const endToEnd = inUs(e2e.piscina);
-const endToEndLegacy = inUs(e2e.legacy);
+const pacedHalf = async (op: () => Promise<unknown>) => {
+  await paced(WARM_PACED / 2, op);
+  return paced(N / 2, op);
+};
+const e2e = await alternated(invokeEcho, pacedHalf);
+const endToEnd = e2e.piscina;
+const endToEndLegacy = e2e.legacy;
 rows.push(row('end-to-end sys_driver_invoke in-process, 1 KiB, 1,000 calls/s: piscina pool', endToEnd));
 rows.push(row('end-to-end sys_driver_invoke in-process, 1 KiB, 1,000 calls/s: the pool before piscina', endToEndLegacy));
+// The pools alone at that pace: runtime.invoke, no syscall pipeline and no audit record.
+const pooled = await alternated(() => runtime.invoke('echo', input), pacedHalf);
+rows.push(row('driver call through the pool alone (runtime.invoke), 1 KiB, 1,000 calls/s: piscina pool', pooled.piscina));
+rows.push(row('driver call through the pool alone (runtime.invoke), 1 KiB, 1,000 calls/s: the pool before piscina', pooled.legacy));
+
+// The floor of the end-to-end rows in the kernel: a syscall that changes something and runs
+// no driver (sys_emit_trace), paced the same way: the pipeline, and its audit record on disk
+// before the answer (docs/audit.md).
+{
+  const emit = () => kernel.call('sys_emit_trace', { operation: 'bench.floor' });
+  await paced(WARM_PACED, emit);
+  rows.push(row('floor: sys_emit_trace in-process (pipeline + audit record on disk, no driver), 1,000 calls/s', inUs(await paced(N, emit))));
+}
 
 // The floor under that row on this machine: a bare worker thread (no kernel, no pool) that
 // instantiates the same module and answers, paced the same way. Its p99 is thread wake-ups
@@ -202,7 +223,7 @@ let bareRoundTrip: Stats;
   rows.push(row('bare worker round trip (no kernel): post, instantiate, answer, 1 KiB, 1,000 calls/s', bareRoundTrip));
   await bare.terminate();
   // The same through piscina (a task with a signal, as the driver pool sends): its own floor.
-  const bareP = new Piscina({ filename: fileURLToPath(new URL('./drivers/bare-piscina.mjs', import.meta.url)), minThreads: 1, maxThreads: 1, execArgv: threadExecArgv(), workerData: { module: echoModule, memorySpec }, recordTiming: false });
+  const bareP = new Piscina({ filename: fileURLToPath(new URL('./drivers/bare-piscina.mjs', import.meta.url)), minThreads: 1, maxThreads: 1, atomics: 'disabled', execArgv: threadExecArgv(), workerData: { module: echoModule, memorySpec }, recordTiming: false });
   const signal = new AbortController().signal;
   const piscinaTrip = () => bareP.run(input, { signal });
   for (let i = 0; i < 500; i++) await piscinaTrip();
@@ -212,37 +233,27 @@ let bareRoundTrip: Stats;
 }
 
 // The same calls back to back (closed loop): the latency of one call with no backlog.
-const serial = { piscina: [] as number[], legacy: [] as number[] };
-for (const name of ['piscina', 'legacy'] as const) {
-  seat.pool = pools[name];
-  for (let i = 0; i < N; i++) {
+const backToBack = async (op: () => Promise<unknown>) => {
+  const lat: number[] = [];
+  for (let i = 0; i < N / 2; i++) {
     const t = performance.now();
-    await kernel.call('sys_driver_invoke', { name: 'echo', input });
-    serial[name].push(performance.now() - t);
+    await op();
+    lat.push(performance.now() - t);
   }
-}
-const serialSeconds = serial.piscina.reduce((a, b) => a + b, 0) / 1000;
-const serialSecondsLegacy = serial.legacy.reduce((a, b) => a + b, 0) / 1000;
-const e2eSerialStats = inUs(serial.piscina);
+  return lat;
+};
+const serial = await alternated(invokeEcho, backToBack);
+const e2eSerialStats = serial.piscina;
+const callsPerSecond = (s: Stats) => Math.round(1e6 / s.mean);
 rows.push(row('end-to-end sys_driver_invoke in-process, 1 KiB, back to back: piscina pool', e2eSerialStats));
-rows.push(row('end-to-end sys_driver_invoke in-process, 1 KiB, back to back: the pool before piscina', inUs(serial.legacy)));
+rows.push(row('end-to-end sys_driver_invoke in-process, 1 KiB, back to back: the pool before piscina', serial.legacy));
 
 // Warm calls back to back through the runtime (the pool, no syscall pipeline), for the Extism comparison.
-const warmOf = async (name: keyof typeof pools) => {
-  seat.pool = pools[name];
-  const warm: number[] = [];
-  for (let i = 0; i < N; i++) {
-    const t = performance.now();
-    await runtime.invoke('echo', input);
-    warm.push(performance.now() - t);
-  }
-  return inUs(warm);
-};
-const camosWarm = await warmOf('piscina');
-const camosWarmLegacy = await warmOf('legacy');
+const warm = await alternated(() => runtime.invoke('echo', input), backToBack);
+const camosWarm = warm.piscina;
+const camosWarmLegacy = warm.legacy;
 rows.push(row('camos warm call (runtime.invoke), 1 KiB: piscina pool', camosWarm));
 rows.push(row('camos warm call (runtime.invoke), 1 KiB: the pool before piscina', camosWarmLegacy));
-seat.pool = piscinaPool;
 await legacy.close();
 
 // Lazy threads: no driver thread at idle, so the first call after idle starts one. A
@@ -327,14 +338,16 @@ const plots = {
       { label: 'cold hot-load + first call', stats: coldLoad },
     ],
   },
-  throughput: { unit: 'calls/s', bars: [{ label: 'end-to-end sys_driver_invoke in-process, 1 KiB, back to back', value: Math.round(N / serialSeconds) }] },
+  throughput: { unit: 'calls/s', bars: [{ label: 'end-to-end sys_driver_invoke in-process, 1 KiB, back to back', value: callsPerSecond(e2eSerialStats) }] },
 };
 report('startup (drivers)', rows, {
   failedCalls: failed,
-  'back-to-back end-to-end throughput (calls/s)': { piscina: Math.round(N / serialSeconds), legacy: Math.round(N / serialSecondsLegacy) },
+  'back-to-back end-to-end throughput (calls/s)': { piscina: callsPerSecond(e2eSerialStats), legacy: callsPerSecond(serial.legacy) },
   ratios: {
     'end-to-end at 1,000 calls/s, piscina / the pool before, p50': ratio(endToEnd.p50, endToEndLegacy.p50),
     'end-to-end at 1,000 calls/s, piscina / the pool before, p99': ratio(endToEnd.p99, endToEndLegacy.p99),
+    'the pool alone at 1,000 calls/s, piscina / the pool before, p50': ratio(pooled.piscina.p50, pooled.legacy.p50),
+    'the pool alone at 1,000 calls/s, piscina / the pool before, p99': ratio(pooled.piscina.p99, pooled.legacy.p99),
     'warm call, piscina / the pool before, p50': ratio(camosWarm.p50, camosWarmLegacy.p50),
     'warm call, piscina / the pool before, p99': ratio(camosWarm.p99, camosWarmLegacy.p99),
     'camos cold hot-load (verify+compile+first call) / Extism creation + first call, p50': ratio(coldLoad.p50, extismCreate.p50 + extismFirst.p50),

@@ -16,8 +16,11 @@
 //   runs, when it began and ended, the memory it holds) and a context-read bridge.
 // - A call is stopped (its deadline, or its caller cancelled it) through piscina's signal:
 //   dropped from the queue, or, running, its worker is terminated.
-// - A worker that holds much memory after a call retires: it is terminated at once, since
-//   an idle piscina worker sleeps in Atomics.wait, where no garbage collection runs.
+// - Workers wait for tasks on their event loop (piscina's `atomics: 'disabled'`), not in
+//   Atomics.wait: waking a thread parked in Atomics.wait cost the main thread ~25 us per
+//   call in Atomics.notify, a third of a bare piscina round trip (docs/BENCHMARKS.md, "startup").
+// - A worker that holds much memory after a call retires: it is terminated at once, which
+//   gives all of it back now rather than at the worker's next garbage collection.
 import { fileURLToPath } from 'node:url';
 import type { MessagePort } from 'node:worker_threads';
 import { Piscina } from 'piscina';
@@ -225,6 +228,7 @@ export class DriverPool {
       // A call that found no idle worker keeps its place in the queue.
       stricterFIFO: true,
       recordTiming: false,
+      atomics: 'disabled',
     });
     this.piscina.on('message', (m: { camosDriverWorker?: number; state: SharedArrayBuffer; bridge: MessagePort }) => {
       if (typeof m?.camosDriverWorker === 'number') this.announced(m.camosDriverWorker, m.state, m.bridge);

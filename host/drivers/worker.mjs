@@ -18,9 +18,9 @@ const MAX_METRICS = 256;
 const RESULT_BYTES = 12;
 /**
  * Memory outside V8's heap (a driver's WebAssembly memories, live or not yet collected)
- * above which a worker retires after its call: piscina's idle workers sleep in
- * Atomics.wait, where no garbage collection runs, so a grown memory dropped by a call
- * would stay resident until the worker's next calls (docs/BENCHMARKS.md, "startup").
+ * above which a worker retires after its call: a grown memory dropped by a call stays
+ * resident until the worker's next full garbage collection, which an idle worker may not
+ * run for a long time (docs/BENCHMARKS.md, "startup").
  */
 const RETIRE_ABOVE_BYTES = 64 * 2 ** 20;
 
