@@ -3,16 +3,17 @@
 //      against the host functions), and the worker's whole per-call path (instantiate, lower
 //      the input, handle, lift the output), without the thread hop;
 //   2. an end-to-end call through the kernel in-process (sys_driver_invoke: the pipeline,
-//      the pool, a fresh instance), 1 KiB input, paced at 1,000 calls/s, on the piscina pool
-//      and on the pool before it (bench/legacy-pool/), alternated in one run; the floor
-//      under them (a bare worker, and a bare piscina pool, that instantiate and answer); and
-//      the first call after the piscina pool went idle (it starts a thread);
+//      the pool, a fresh instance), 1 KiB input, paced at 1,000 calls/s; the pool alone
+//      (runtime.invoke); the floors under them (a bare worker, and a bare piscina pool, that
+//      instantiate and answer; a syscall that runs no driver); and the first call after the
+//      pool went idle (it starts a thread). The pool before piscina was measured beside it
+//      until commit 8a5d163 (docs/BENCHMARKS.md, "startup");
 //   3. a cold hot-load of a 100 KiB signed driver: verify (digest + ML-DSA-65 + Ed25519),
 //      compile, first call (the module crosses to a worker); every round is a new digest;
 //   4. the same work as an Extism plug-in through @extism/extism: plugin creation, first
 //      call, warm calls; and the ratios.
 import { mkdtempSync, rmSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -25,7 +26,6 @@ import { inspectCoreModule } from '../host/drivers/wasm.ts';
 import { now } from '../host/drivers/worker-state.mjs';
 import { createLogger } from '../host/observe/log.ts';
 import { threadExecArgv } from '../host/threads.mjs';
-import { DriverPool as LegacyPool } from './legacy-pool/pool.ts';
 import { buildFixture } from '../test/fixtures/probe.ts';
 import { buildEcho, echoManifest, withPayload } from './_driver.ts';
 import { report, stats, type Row, type Stats } from './lib.ts';
@@ -136,56 +136,15 @@ async function paced(n: number, op: () => Promise<unknown>): Promise<number[]> {
 }
 const invokeEcho = () => kernel.call('sys_driver_invoke', { name: 'echo', input });
 
-// The pool before piscina (bench/legacy-pool/, as the kernel configured it: one worker per
-// core, 4 calls per worker, nice 5) behind what the runtime asks of its pool, swapped in
-// for its rows. Its answers get the fields the runtime reads (one more promise per call).
-const legacy = new LegacyPool(availableParallelism(), 4, 5);
-await legacy.warm();
-const legacyAsPool = {
-  maxThreads: legacy.size,
-  maxCallsPerKey: legacy.size * legacy.depth,
-  run(task: Parameters<LegacyPool['run']>[0], reader: Parameters<LegacyPool['run']>[1], deadline: number) {
-    const call = legacy.run(task, reader, Math.max(1, deadline - now()));
-    const answer = call.answer.then((a) => Object.assign(a, { startedAt: call.startedAt() || now(), retired: false }));
-    return { answer, queuedAt: now(), cancel: () => call.cancel(), startedAt: () => call.startedAt(), endedAt: () => call.endedAt() };
-  },
-  stats: () => ({ threads: legacy.size, idleThreads: legacy.idleWorkers(), running: 0, queued: 0, memoryBytes: 0 }),
-  close: () => legacy.close(),
+for (let i = 0; i < 500; i++) await invokeEcho();
+const pacedRun = async (op: () => Promise<unknown>) => {
+  await paced(WARM_PACED, op);
+  return inUs(await paced(N, op));
 };
-const seat = runtime as unknown as { pool: unknown };
-const piscinaPool = seat.pool;
-const pools = { piscina: piscinaPool, legacy: legacyAsPool } as const;
-for (const p of Object.values(pools)) {
-  seat.pool = p;
-  for (let i = 0; i < 500; i++) await invokeEcho();
-}
-
-// The two pools alternate, in halves, so that neither gets the machine's quieter minutes.
-async function alternated(op: () => Promise<unknown>, halves: (op: () => Promise<unknown>) => Promise<number[]>) {
-  const out = { piscina: [] as number[], legacy: [] as number[] };
-  for (let round = 0; round < 2; round++) {
-    for (const name of ['piscina', 'legacy'] as const) {
-      seat.pool = pools[name];
-      out[name].push(...(await halves(op)));
-    }
-  }
-  seat.pool = piscinaPool;
-  return { piscina: inUs(out.piscina), legacy: inUs(out.legacy) };
-}
-const pacedHalf = async (op: () => Promise<unknown>) => {
-  await paced(WARM_PACED / 2, op);
-  return paced(N / 2, op);
-};
-const e2e = await alternated(invokeEcho, pacedHalf);
-const endToEnd = e2e.piscina;
-const endToEndLegacy = e2e.legacy;
-rows.push(row('end-to-end sys_driver_invoke in-process, 1 KiB, 1,000 calls/s: piscina pool', endToEnd));
-rows.push(row('end-to-end sys_driver_invoke in-process, 1 KiB, 1,000 calls/s: the pool before piscina', endToEndLegacy));
-// The pools alone at that pace: runtime.invoke, no syscall pipeline and no audit record.
-const pooled = await alternated(() => runtime.invoke('echo', input), pacedHalf);
-rows.push(row('driver call through the pool alone (runtime.invoke), 1 KiB, 1,000 calls/s: piscina pool', pooled.piscina));
-rows.push(row('driver call through the pool alone (runtime.invoke), 1 KiB, 1,000 calls/s: the pool before piscina', pooled.legacy));
-
+const endToEnd = await pacedRun(invokeEcho);
+rows.push(row('end-to-end sys_driver_invoke in-process, 1 KiB, 1,000 calls/s', endToEnd));
+// The pool alone at that pace: runtime.invoke, no syscall pipeline and no audit record.
+rows.push(row('driver call through the pool alone (runtime.invoke), 1 KiB, 1,000 calls/s', await pacedRun(() => runtime.invoke('echo', input))));
 // The floor of the end-to-end rows in the kernel: a syscall that changes something and runs
 // no driver (sys_emit_trace), paced the same way: the pipeline, and its audit record on disk
 // before the answer (docs/audit.md).
@@ -235,26 +194,20 @@ let bareRoundTrip: Stats;
 // The same calls back to back (closed loop): the latency of one call with no backlog.
 const backToBack = async (op: () => Promise<unknown>) => {
   const lat: number[] = [];
-  for (let i = 0; i < N / 2; i++) {
+  for (let i = 0; i < N; i++) {
     const t = performance.now();
     await op();
     lat.push(performance.now() - t);
   }
-  return lat;
+  return inUs(lat);
 };
-const serial = await alternated(invokeEcho, backToBack);
-const e2eSerialStats = serial.piscina;
+const e2eSerialStats = await backToBack(invokeEcho);
 const callsPerSecond = (s: Stats) => Math.round(1e6 / s.mean);
-rows.push(row('end-to-end sys_driver_invoke in-process, 1 KiB, back to back: piscina pool', e2eSerialStats));
-rows.push(row('end-to-end sys_driver_invoke in-process, 1 KiB, back to back: the pool before piscina', serial.legacy));
+rows.push(row('end-to-end sys_driver_invoke in-process, 1 KiB, back to back', e2eSerialStats));
 
 // Warm calls back to back through the runtime (the pool, no syscall pipeline), for the Extism comparison.
-const warm = await alternated(() => runtime.invoke('echo', input), backToBack);
-const camosWarm = warm.piscina;
-const camosWarmLegacy = warm.legacy;
-rows.push(row('camos warm call (runtime.invoke), 1 KiB: piscina pool', camosWarm));
-rows.push(row('camos warm call (runtime.invoke), 1 KiB: the pool before piscina', camosWarmLegacy));
-await legacy.close();
+const camosWarm = await backToBack(() => runtime.invoke('echo', input));
+rows.push(row('camos warm call (runtime.invoke), 1 KiB', camosWarm));
 
 // Lazy threads: no driver thread at idle, so the first call after idle starts one. A
 // piscina pool of its own with a short idle timeout; each round waits until its thread is gone.
@@ -342,14 +295,8 @@ const plots = {
 };
 report('startup (drivers)', rows, {
   failedCalls: failed,
-  'back-to-back end-to-end throughput (calls/s)': { piscina: callsPerSecond(e2eSerialStats), legacy: callsPerSecond(serial.legacy) },
+  'back-to-back end-to-end throughput (calls/s)': callsPerSecond(e2eSerialStats),
   ratios: {
-    'end-to-end at 1,000 calls/s, piscina / the pool before, p50': ratio(endToEnd.p50, endToEndLegacy.p50),
-    'end-to-end at 1,000 calls/s, piscina / the pool before, p99': ratio(endToEnd.p99, endToEndLegacy.p99),
-    'the pool alone at 1,000 calls/s, piscina / the pool before, p50': ratio(pooled.piscina.p50, pooled.legacy.p50),
-    'the pool alone at 1,000 calls/s, piscina / the pool before, p99': ratio(pooled.piscina.p99, pooled.legacy.p99),
-    'warm call, piscina / the pool before, p50': ratio(camosWarm.p50, camosWarmLegacy.p50),
-    'warm call, piscina / the pool before, p99': ratio(camosWarm.p99, camosWarmLegacy.p99),
     'camos cold hot-load (verify+compile+first call) / Extism creation + first call, p50': ratio(coldLoad.p50, extismCreate.p50 + extismFirst.p50),
     'camos warm call (fresh instance in a worker) / Extism warm call, p50': ratio(camosWarm.p50, extismWarm.p50),
     'camos warm call / Extism warm call, p99': ratio(camosWarm.p99, extismWarm.p99),
@@ -359,7 +306,6 @@ report('startup (drivers)', rows, {
   targets: {
     'warm instantiation p99 < 500 us': instantiate.p99 < 500,
     'end-to-end 1 KiB p99 < 1 ms at 1,000 calls/s': endToEnd.p99 < 1000,
-    'piscina end-to-end p50 and p99 within 1.1x of the pool before': endToEnd.p50 <= 1.1 * endToEndLegacy.p50 && endToEnd.p99 <= 1.1 * endToEndLegacy.p99,
     'cold hot-load of 100 KiB p50 < 5 ms': coldLoad.p50 < 5000,
   },
 }, plots);
