@@ -10,6 +10,8 @@ import { nextRequestId, randomHex, timeOrderedHex } from '../syscalls/ids.ts';
 import type { AuditEntry } from '../syscalls/types.ts';
 import { loadDriver, type LoadOptions, type LoadOutcome, type LoadSource } from './loader.ts';
 import { CallStats } from './call-stats.ts';
+import { WasiCommandRunner, type WasiProgram } from './kinds/wasi-command.ts';
+import type { DriverKind } from './manifest.ts';
 import { checkModule } from './module.ts';
 import { DriverPool, type ContextReader, type PoolCall, type WorkerAnswer } from './pool.ts';
 import { now } from './worker-state.mjs';
@@ -24,6 +26,7 @@ export interface DriverLimits {
 
 /** What loading needs once the manifest has been verified. */
 export interface VerifiedDriver {
+  kind: DriverKind;
   name: string;
   version: string;
   digest: string;
@@ -41,11 +44,15 @@ export interface VerifiedDriver {
   /** Size of the signed artifact (component), bytes. */
   size: number;
   config?: Uint8Array;
+  /** wasi-command: argv[1..] and the whole environment (manifest.ts). */
+  args?: string[];
+  env?: Record<string, string>;
   /** Where it came from (a manifest path), for hot loading and the list. */
   origin?: string;
 }
 
 export interface DriverInfo {
+  kind: DriverKind;
   name: string;
   version: string;
   digest: string;
@@ -95,7 +102,9 @@ interface LoadedDriver extends Omit<VerifiedDriver, 'core' | 'compiled'> {
    * settings (limits, capabilities, namespaces, config) differ.
    */
   key: string;
-  module: WebAssembly.Module;
+  /** A component's compiled core module, run on the pool; or a WASI command's program, run by the runner. */
+  module?: WebAssembly.Module;
+  program?: WasiProgram;
   importedMemory?: { initial: number; maximum: number };
   loadedAt: number;
   calls: number;
@@ -105,6 +114,8 @@ interface LoadedDriver extends Omit<VerifiedDriver, 'core' | 'compiled'> {
   queueWait: { observe(seconds: number): void };
   /** Set by unload: resolves when the last call in flight ends. */
   drained?: () => void;
+  /** No longer callable (unloaded, replaced, withdrawn): its program is released once its calls end. */
+  gone?: boolean;
 }
 
 export interface RuntimeOptions {
@@ -191,6 +202,7 @@ function expire(run: Invocation): void {
 export class DriverRuntime {
   private readonly kernel: Kernel;
   private readonly pool: DriverPool;
+  private readonly wasi = new WasiCommandRunner();
   private readonly defaultTimeoutMs: number;
   private readonly maxTimeoutMs: number;
   private readonly maxMemoryPages: number;
@@ -294,24 +306,38 @@ export class DriverRuntime {
     if (v.limits.memoryPages > this.maxMemoryPages) {
       throw failedPrecondition(`driver '${ref}' asks for ${v.limits.memoryPages} memory pages (limits.maxMemoryPages, ${v.limits.memoryPages * 64} KiB), over this kernel's cap of ${this.maxMemoryPages} pages (drivers.maxMemoryPages)`, { driver: ref, memoryPages: v.limits.memoryPages, maxMemoryPages: this.maxMemoryPages });
     }
-    let module: WebAssembly.Module;
-    try {
-      module = await (v.compiled ?? WebAssembly.compile(v.core as BufferSource));
-    } catch (e) {
-      throw failedPrecondition(`driver '${ref}' is not a valid WebAssembly module: ${(e as Error).message}`);
-    }
-    const importedMemory = checkModule(ref, v.core, module, v.capabilities, v.limits.memoryPages);
+    const runs: Pick<LoadedDriver, 'module' | 'importedMemory' | 'program'> = v.kind === 'wasi-command' ? await this.prepareProgram(ref, v) : await compileComponent(ref, v);
     // The key may have lost trust while the module compiled.
     const key = this.trust.get(v.publisher);
-    if (!key || key.revoked) throw failedPrecondition(`driver '${ref}' refused: its publisher key ${v.publisher} ${key ? 'was revoked' : 'left the trust store'} while it loaded`);
+    if (!key || key.revoked) {
+      if (runs.program) await this.wasi.release(runs.program);
+      throw failedPrecondition(`driver '${ref}' refused: its publisher key ${v.publisher} ${key ? 'was revoked' : 'left the trust store'} while it loaded`);
+    }
     const { core: _core, compiled: _compiled, ...rest } = v;
-    const loaded: LoadedDriver = { ...rest, ref, key: `${ref}#${++this.installs}`, module, importedMemory, loadedAt: Date.now(), calls: 0, stats: new CallStats(), inflight: 0, queueWait: this.queueWait.labels(ref) };
+    const loaded: LoadedDriver = { ...rest, ...runs, ref, key: `${ref}#${++this.installs}`, loadedAt: Date.now(), calls: 0, stats: new CallStats(), inflight: 0, queueWait: this.queueWait.labels(ref) };
     let versions = this.drivers.get(v.name);
     if (!versions) this.drivers.set(v.name, (versions = new Map()));
+    const replaced = versions.get(v.version);
     versions.set(v.version, loaded);
+    if (replaced) this.retire(replaced);
     this.withdrawn.delete(ref);
     this.kernel.log.info({ driver: ref, digest: v.digest, origin: v.origin }, `driver ${ref} loaded`);
     return info(loaded);
+  }
+
+  private async prepareProgram(ref: string, v: VerifiedDriver): Promise<Pick<LoadedDriver, 'program'>> {
+    try {
+      const program = await this.wasi.prepare({ ref, module: v.core, args: v.args ?? [], env: v.env ?? {}, maxOutputBytes: v.limits.maxOutputBytes, log: v.capabilities.includes('log') });
+      return { program };
+    } catch (e) {
+      throw failedPrecondition(`driver '${ref}' could not be prepared as a WASI command: ${String((e as Error).message).split('\n')[0]}`, { driver: ref });
+    }
+  }
+
+  /** A driver no longer callable: a WASI command's sandbox closes when its last call ends. */
+  private retire(d: LoadedDriver): void {
+    d.gone = true;
+    if (d.inflight === 0 && d.program) void this.wasi.release(d.program);
   }
 
   /** Unloads one version, or every version of a name; resolves when their calls in flight have finished. */
@@ -324,6 +350,7 @@ export class DriverRuntime {
     await Promise.all(
       targets.map((d) => (d.inflight === 0 ? undefined : new Promise<void>((resolve) => (d.drained = resolve)))),
     );
+    for (const d of targets) this.retire(d);
     for (const d of targets) this.kernel.log.info({ driver: d.ref }, `driver ${d.ref} unloaded`);
     for (const d of targets) this.event('driver.unloaded', d, Code.OK, undefined, { version: d.version, remaining: [...(this.drivers.get(name)?.keys() ?? [])] });
     return targets.map(info);
@@ -341,6 +368,7 @@ export class DriverRuntime {
     versions!.delete(d.version);
     if (versions!.size === 0) this.drivers.delete(name);
     this.withdrawn.set(d.ref, why);
+    this.retire(d);
     this.kernel.log.warn({ driver: d.ref, publisher: d.publisher }, why);
     return info(d);
   }
@@ -361,10 +389,12 @@ export class DriverRuntime {
       if (opts.signal?.aborted) throw new SyscallError(Code.CANCELLED, `call to driver '${d.ref}' was cancelled before it started`);
       let answer: WorkerAnswer;
       try {
-        run.call = this.pool.run(
+        run.call = d.program
+          ? this.wasi.run(d.program, input)
+          : this.pool.run(
           {
             key: d.key,
-            module: d.module,
+            module: d.module!,
             driver: d.ref,
             input,
             config: d.config,
@@ -395,7 +425,10 @@ export class DriverRuntime {
       d.stats.record(now() - started, ok);
       clearTimeout(run.timer);
       opts.signal?.removeEventListener('abort', run);
-      if (--d.inflight === 0) d.drained?.();
+      if (--d.inflight === 0) {
+        d.drained?.();
+        if (d.gone && d.program) void this.wasi.release(d.program);
+      }
     }
   }
 
@@ -531,8 +564,19 @@ export class DriverRuntime {
       const drained = Promise.all(busy.map((d) => new Promise<void>((resolve) => (d.drained = resolve))));
       await Promise.race([drained, new Promise((resolve) => setTimeout(resolve, graceMs).unref())]);
     }
-    await this.pool.close();
+    await Promise.all([this.pool.close(), this.wasi.close()]);
   }
+}
+
+/** A component's core module, compiled and checked against its grants. */
+async function compileComponent(ref: string, v: VerifiedDriver): Promise<Pick<LoadedDriver, 'module' | 'importedMemory' | 'program'>> {
+  let module: WebAssembly.Module;
+  try {
+    module = await (v.compiled ?? WebAssembly.compile(v.core as BufferSource));
+  } catch (e) {
+    throw failedPrecondition(`driver '${ref}' is not a valid WebAssembly module: ${(e as Error).message}`);
+  }
+  return { module, importedMemory: checkModule(ref, v.core, module, v.capabilities, v.limits.memoryPages) };
 }
 
 const round = (ms: number) => Math.round(ms * 1000) / 1000;
@@ -540,6 +584,7 @@ const mib = (bytes: number) => Math.round(bytes / 2 ** 20);
 
 function info(d: LoadedDriver): DriverInfo {
   return {
+    kind: d.kind,
     name: d.name,
     version: d.version,
     digest: d.digest,
