@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { generateHybridKeyPair } from '../host/crypto/hybrid.ts';
 import { buildDriver } from '../host/drivers/build.ts';
-import { compileC, wasiToolchainMissing } from '../host/drivers/kinds/wasi-build.ts';
+import { buildWasiDriver, compileC, wasiToolchainMissing } from '../host/drivers/kinds/wasi-build.ts';
+import { scaffoldWasiDriver } from '../host/drivers/kinds/wasi-scaffold.ts';
 import { manifestText, sha256Digest, signManifest } from '../host/drivers/manifest.ts';
 import { TrustStore } from '../host/drivers/trust.ts';
 import { Code } from '../host/syscalls/errors.ts';
@@ -72,6 +73,19 @@ describe('wasi-command drivers', { skip: missing }, () => {
     assert.equal(Buffer.from(answer.output).toString(), 'round trip');
     assert.ok(logs.includes('argc=3 greeting=hello home=(unset)'), logs.join('\n'));
     assert.ok(logs.includes('host file: none'), logs.join('\n'));
+  });
+
+  test('a scaffolded C driver (driver new --kind wasi-command --lang c) builds, signs, loads and answers', async () => {
+    const dir = join(tmp, 'greet');
+    scaffoldWasiDriver(dir, 'greet', 'c');
+    const built = buildWasiDriver(dir);
+    const manifest = manifestText(signManifest({ ...built.template, digest: built.digest, module: 'greet.wasm' }, key));
+    await k.unary('DriverLoad', { manifestData: Buffer.from(manifest), module: Buffer.from(built.module) });
+    const answer = await k.unary('DriverInvoke', { name: 'greet', input: Buffer.from('camos') });
+    assert.equal(Buffer.from(answer.output).toString(), 'hello, camos');
+    const empty = await k.unary('DriverInvoke', { name: 'greet', input: Buffer.alloc(0) }).catch((e) => e);
+    assert.equal(empty.code, Code.ABORTED);
+    assert.match(empty.details, /exited with status 1; stderr ends: greet: no name given on stdin/);
   });
 
   test('a module that is not a WASI command (a reactor, no _start) is refused at load', async () => {
