@@ -202,7 +202,7 @@ function expire(run: Invocation): void {
 export class DriverRuntime {
   private readonly kernel: Kernel;
   private readonly pool: DriverPool;
-  private readonly wasi = new WasiCommandRunner();
+  private readonly wasi: WasiCommandRunner;
   private readonly defaultTimeoutMs: number;
   private readonly maxTimeoutMs: number;
   private readonly maxMemoryPages: number;
@@ -229,6 +229,7 @@ export class DriverRuntime {
       nice: opts.workerNice,
       log: kernel.log,
     });
+    this.wasi = new WasiCommandRunner({ maxEnginesPerDriver: opts.maxConcurrentCallsPerDriver });
     this.defaultTimeoutMs = opts.defaultTimeoutMs;
     this.maxTimeoutMs = opts.maxTimeoutMs;
     this.maxMemoryPages = opts.maxMemoryPages;
@@ -545,6 +546,7 @@ export class DriverRuntime {
         max_threads: String(this.pool.maxThreads),
         threads: String(pool.threads),
         idle_threads: String(pool.idleThreads),
+        wasi_engine_threads: String(this.wasi.threads()),
         running_calls: String(pool.running),
         queued_calls: String(pool.queued),
         memory_bytes: String(pool.memoryBytes),

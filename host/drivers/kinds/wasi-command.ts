@@ -1,11 +1,19 @@
-// wasi-command drivers: a WASI preview 1 program run by @wasmer/sdk (its runtime runs
-// guests on worker threads of its own). A call is one run of the program: the input on
-// its stdin, its answer on its stdout, its stderr lines its log lines, a non-zero exit its
-// error with the stderr tail. No network, no files of the host, an environment of the
-// manifest's alone. A call past its time limit or over its output limit is killed.
-import type { Package, Sandbox, Wasmer } from '@wasmer/sdk/node';
+// wasi-command drivers: a WASI preview 1 program run by @wasmer/sdk, one call per run of
+// the program: the input on its stdin, its answer on its stdout, its stderr lines its log
+// lines, a non-zero exit its error with the stderr tail (wasi-engine.mjs). No network, no
+// files of the host, an environment of the manifest's alone.
+//
+// Each driver has engines, threads of the kernel's each hosting an SDK client with the
+// program ready, one call at a time each, started on demand up to its cap and kept warm.
+// A call past its time limit (or cancelled) has its engine terminated, which ends the
+// SDK's guest threads with it: the SDK's own kill() cannot stop a loop that makes no WASI
+// call. The next call starts a new engine.
+import { Worker } from 'node:worker_threads';
+import { workerExecArgv } from '../../threads.mjs';
 import type { PoolCall, WorkerAnswer } from '../pool.ts';
 import { now } from '../worker-state.mjs';
+
+const ENGINE = new URL('./wasi-engine.mjs', import.meta.url);
 
 export interface WasiProgramSpec {
   ref: string;
@@ -18,47 +26,164 @@ export interface WasiProgramSpec {
   log: boolean;
 }
 
-export interface WasiProgram {
-  readonly spec: WasiProgramSpec;
-  readonly pkg: Package;
-  readonly sandbox: Sandbox;
+export interface WasiRunnerOptions {
+  /** Engines (calls at once) of one driver. */
+  maxEnginesPerDriver: number;
 }
 
-/** The most of a program's stderr kept per call: its tail names the failure. */
-const STDERR_TAIL_BYTES = 2048;
-const MAX_LOG_LINES = 64;
-const MAX_LOG_LINE_CHARS = 1024;
+type EngineAnswer = Pick<WorkerAnswer, 'output' | 'error' | 'logs'>;
 
-/** Runs WASI commands; the SDK starts (≈ 80 ms, once) with the first driver of this kind. */
-export class WasiCommandRunner {
-  private wasmer?: Promise<Wasmer>;
+/** One engine thread; `call` is the call it runs, if any. */
+class Engine {
+  readonly worker: Worker;
+  readonly ready: Promise<void>;
+  call?: WasiCall;
+  /** Until its program is ready: not free for a call yet. */
+  starting = true;
+  private calls = 0;
 
-  private client(): Promise<Wasmer> {
-    // No cache: a module comes from its verified bytes, never from a registry or the disk.
-    this.wasmer ??= import('@wasmer/sdk/node').then(({ Wasmer }) => new Wasmer({ cache: false }));
-    return this.wasmer;
+  constructor(spec: WasiProgramSpec, onExit: (engine: Engine) => void) {
+    const { ref: _ref, ...data } = spec;
+    this.worker = new Worker(ENGINE, { workerData: data, execArgv: workerExecArgv() });
+    this.ready = new Promise((resolve, reject) => {
+      this.worker.once('message', (m: { type: string; message?: string }) => (m.type === 'ready' ? resolve() : reject(new Error(m.message))));
+      this.worker.once('error', reject);
+    });
+    this.ready.catch(() => {});
+    this.worker.on('message', (m: { type: string; id?: number; answer?: EngineAnswer }) => {
+      if (m.type === 'answer' && this.call && m.id === this.calls) this.call.settle(m.answer!);
+    });
+    this.worker.on('error', (e) => this.call?.fail(new Error(`its engine failed: ${e.message}`)));
+    this.worker.once('exit', () => {
+      this.call?.fail(new Error('its engine stopped'));
+      onExit(this);
+    });
   }
 
-  /** Compiles the program into a sandbox of its own (no network, only the SDK's in-memory file system). */
-  async prepare(spec: WasiProgramSpec): Promise<WasiProgram> {
-    const wasmer = await this.client();
-    const pkg = await wasmer.packages.load(spec.module);
-    const sandbox = await wasmer.sandboxes.create({ packages: [pkg], network: { mode: 'disabled' }, env: {} });
-    return { spec, pkg, sandbox };
+  start(call: WasiCall, input: Uint8Array): void {
+    this.call = call;
+    this.worker.postMessage({ id: ++this.calls, input });
   }
 
-  run(program: WasiProgram, input: Uint8Array): PoolCall {
-    return new WasiCall(program, input);
+  stop(): Promise<number> {
+    return this.worker.terminate();
+  }
+}
+
+export class WasiProgram {
+  readonly engines = new Set<Engine>();
+  /** Engines terminated whose threads have not exited yet. */
+  readonly stopping = new Set<Engine>();
+  readonly waiting: WasiCall[] = [];
+  closed = false;
+
+  constructor(
+    readonly spec: WasiProgramSpec,
+    private readonly maxEngines: number,
+  ) {}
+
+  /** A new engine, ready (its start compiles the program: a module the SDK refuses fails here). */
+  async startEngine(): Promise<Engine> {
+    const engine = new Engine(this.spec, (e) => (this.engines.delete(e), this.stopping.delete(e)));
+    this.engines.add(engine);
+    try {
+      await engine.ready;
+      engine.starting = false;
+    } catch (e) {
+      this.engines.delete(engine);
+      void engine.stop();
+      throw e;
+    }
+    return engine;
   }
 
-  async release(program: WasiProgram): Promise<void> {
-    await program.sandbox.close().catch(() => {});
+  /** Gives the call an idle engine, or a new one under the cap, or a place in the queue. */
+  dispatch(call: WasiCall): void {
+    if (this.closed) return call.fail(new Error('the driver was unloaded'));
+    for (const e of this.engines) if (!e.call && !e.starting) return this.begin(e, call);
+    if (this.engines.size < this.maxEngines) {
+      // Counted at once: calls dispatched while it starts wait for it or another.
+      const starting = this.startEngine();
+      this.waiting.push(call);
+      starting.then(
+        (e) => this.next(e),
+        (err: Error) => this.waiting.splice(0).forEach((c) => c.fail(new Error(`its engine did not start: ${err.message}`))),
+      );
+      return;
+    }
+    this.waiting.push(call);
+  }
+
+  private begin(engine: Engine, call: WasiCall): void {
+    call.engine = engine;
+    call.started = now();
+    engine.start(call, call.input);
+  }
+
+  /** An engine is free: the first waiting call takes it. */
+  next(engine: Engine): void {
+    engine.call = undefined;
+    const call = this.waiting.shift();
+    if (call) this.begin(engine, call);
+  }
+
+  /** A call stopped before its answer: dropped if it waits, its engine terminated if it runs. */
+  drop(call: WasiCall): void {
+    const at = this.waiting.indexOf(call);
+    if (at >= 0) this.waiting.splice(at, 1);
+    const engine = call.engine;
+    if (engine?.call === call) {
+      engine.call = undefined;
+      this.engines.delete(engine);
+      this.stopping.add(engine);
+      void engine.stop();
+      // A waiting call gets the engine that replaces it.
+      if (this.waiting.length) this.dispatch(this.waiting.shift()!);
+    }
   }
 
   async close(): Promise<void> {
-    const wasmer = this.wasmer;
-    this.wasmer = undefined;
-    if (wasmer) await (await wasmer).close().catch(() => {});
+    this.closed = true;
+    for (const c of this.waiting.splice(0)) c.fail(new Error('the driver was unloaded'));
+    await Promise.all([...this.engines].map((e) => e.stop()));
+    this.engines.clear();
+  }
+}
+
+/** Runs the wasi-command drivers' programs on their engines. */
+export class WasiCommandRunner {
+  private readonly programs = new Set<WasiProgram>();
+
+  constructor(private readonly opts: WasiRunnerOptions) {}
+
+  /** Starts the program's first engine: the SDK compiles it there, so what it refuses is refused at load. */
+  async prepare(spec: WasiProgramSpec): Promise<WasiProgram> {
+    const program = new WasiProgram(spec, this.opts.maxEnginesPerDriver);
+    await program.startEngine();
+    this.programs.add(program);
+    return program;
+  }
+
+  /** Engine threads alive (running, idle, or terminated and not yet exited). */
+  threads(): number {
+    let n = 0;
+    for (const p of this.programs) n += p.engines.size + p.stopping.size;
+    return n;
+  }
+
+  run(program: WasiProgram, input: Uint8Array): PoolCall {
+    const call = new WasiCall(program, input);
+    program.dispatch(call);
+    return call;
+  }
+
+  async release(program: WasiProgram): Promise<void> {
+    this.programs.delete(program);
+    await program.close();
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.programs].map((p) => this.release(p)));
   }
 }
 
@@ -66,99 +191,39 @@ export class WasiCommandRunner {
 class WasiCall implements PoolCall {
   readonly queuedAt = now();
   readonly answer: Promise<WorkerAnswer>;
-  private started = 0;
+  engine?: Engine;
+  started = 0;
   private ended = 0;
-  private kill?: () => Promise<void>;
-  private stop!: (e: Error) => void;
-  private cancelled = false;
+  private resolve!: (a: WorkerAnswer) => void;
+  private reject!: (e: Error) => void;
 
-  constructor(program: WasiProgram, input: Uint8Array) {
-    const stopped = new Promise<never>((_, reject) => (this.stop = reject));
-    this.answer = Promise.race([stopped, this.exec(program, input)]);
+  constructor(
+    private readonly program: WasiProgram,
+    readonly input: Uint8Array,
+  ) {
+    this.answer = new Promise((resolve, reject) => ((this.resolve = resolve), (this.reject = reject)));
     this.answer.catch(() => {});
   }
 
   startedAt = () => this.started;
   endedAt = () => this.ended;
 
+  settle(a: EngineAnswer): void {
+    if (this.ended) return;
+    this.ended = now();
+    this.resolve({ writes: [], metrics: [], retired: false, startedAt: this.started, logs: a.logs, output: a.output, error: a.error });
+    this.program.next(this.engine!);
+  }
+
+  fail(e: Error): void {
+    if (this.ended) return;
+    this.ended = now();
+    this.reject(e);
+  }
+
   cancel(): void {
-    if (this.ended || this.cancelled) return;
-    this.cancelled = true;
-    this.stop(new Error('the call was stopped'));
-    void this.kill?.().catch(() => {});
-  }
-
-  private async exec({ spec, pkg, sandbox }: WasiProgram, input: Uint8Array): Promise<WorkerAnswer> {
-    this.started = now();
-    const answer = (fields: Partial<WorkerAnswer>): WorkerAnswer => {
-      this.ended = now();
-      return { writes: [], logs: [], metrics: [], startedAt: this.started, retired: false, ...fields };
-    };
-    let proc;
-    try {
-      proc = await sandbox.command(pkg, spec.args, { env: spec.env }).spawn({ stdin: 'pipe', stdout: 'pipe', stderr: 'pipe' });
-    } catch (e) {
-      return answer({ error: { code: 'TRAP', message: firstLine(e) } });
-    }
-    this.kill = () => proc.kill();
-    if (this.cancelled) void proc.kill().catch(() => {});
-    // Stdin is written beside the reads: a program that does not read it must not stall them.
-    void proc.stdin!.write(input).then(() => proc.stdin!.close()).catch(() => {});
-    const stderr = readTail(proc.stderr!);
-    const out: Uint8Array[] = [];
-    let size = 0;
-    let overflow = false;
-    for await (const chunk of proc.stdout!) {
-      size += chunk.length;
-      if (size > spec.maxOutputBytes) {
-        overflow = true;
-        await proc.kill().catch(() => {});
-        break;
-      }
-      out.push(chunk);
-    }
-    let exit;
-    try {
-      exit = await proc.wait();
-    } catch (e) {
-      return answer({ error: { code: 'TRAP', message: firstLine(e) }, logs: spec.log ? logLines(await stderr) : [] });
-    }
-    const err = await stderr;
-    const logs = spec.log ? logLines(err) : [];
-    if (overflow) return answer({ logs, error: { code: 'OUTPUT_TOO_LARGE', message: `wrote more than its ${spec.maxOutputBytes} bytes of output (limits.maxOutputBytes); it was stopped` } });
-    if (exit.exitCode !== 0 || exit.reason !== 'exited') {
-      const tail = new TextDecoder().decode(err).trim();
-      const how = exit.reason === 'exited' ? `exited with status ${exit.exitCode}` : `was ${exit.reason} (status ${exit.exitCode})`;
-      return answer({ logs, error: { code: 'DRIVER_ERROR', message: `${how}${tail ? `; stderr ends: ${tail}` : ' and wrote nothing on stderr'}` } });
-    }
-    return answer({ logs, output: concat(out, size) });
+    if (this.ended) return;
+    this.program.drop(this);
+    this.fail(new Error('the call was stopped'));
   }
 }
-
-/** The last STDERR_TAIL_BYTES of a stream, read to its end. */
-async function readTail(stream: AsyncIterable<Uint8Array>): Promise<Uint8Array> {
-  let tail: Uint8Array = new Uint8Array(0);
-  for await (const chunk of stream) {
-    const joined = concat([tail, chunk], tail.length + chunk.length);
-    tail = joined.subarray(Math.max(0, joined.length - STDERR_TAIL_BYTES));
-  }
-  return tail;
-}
-
-function logLines(stderr: Uint8Array): WorkerAnswer['logs'] {
-  const lines = new TextDecoder().decode(stderr).split('\n').filter((l) => l.trim());
-  return lines.slice(-MAX_LOG_LINES).map((l) => ({ level: 'info' as const, message: l.slice(0, MAX_LOG_LINE_CHARS) }));
-}
-
-function concat(parts: Uint8Array[], size: number): Uint8Array {
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p.subarray(0, size - at), at);
-    at += p.length;
-  }
-  return out;
-}
-
-/** An SDK error's first line (its message carries the engine's stack). */
-const firstLine = (e: unknown) => String((e as Error)?.message ?? e).split('\n')[0].slice(0, 500);
