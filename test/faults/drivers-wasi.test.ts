@@ -22,6 +22,7 @@ describe('hostile wasi-command drivers beside a steady one', { skip: missing }, 
   let dir: string;
   let kernel: Kernel;
   const audit: AuditEntry[] = [];
+  let load: (name: string, how: string, limits?: Record<string, number>) => Promise<unknown>;
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'camos-faults-wasi-'));
     kernel = await createKernel({ config: { dataDir: dir, logLevel: 'silent', drivers: { loadExamples: false, watch: false } } });
@@ -29,7 +30,7 @@ describe('hostile wasi-command drivers beside a steady one', { skip: missing }, 
     const sink = kernel.auditSink;
     kernel.auditSink = { record: (e) => (audit.push(e), sink.record(e)), committed: () => sink.committed(), refusal: () => sink.refusal() };
     const module = compileC(['test/fixtures/wasi/hostile.c'], join(dir, 'hostile.wasm'), 32);
-    const load = (name: string, how: string, limits: Record<string, number> = {}) => {
+    load = (name: string, how: string, limits: Record<string, number> = {}) => {
       const template = { name, version: '0.1.0', kind: 'wasi-command', args: [how], capabilities: { imports: ['log'] }, limits: { maxMemoryPages: 32, timeoutMs: 20_000, maxOutputBytes: 65536, ...limits } };
       return kernel.drivers!.load({ manifest: manifestText(signManifest({ ...template, digest: sha256Digest(module) }, key)), module });
     };
@@ -96,14 +97,14 @@ describe('hostile wasi-command drivers beside a steady one', { skip: missing }, 
 
   test('a runaway is stopped with its engine thread, not merely told to stop (the SDK kill() leaves a loop spinning)', { timeout: 60_000 }, async () => {
     const threads = () => Number(kernel.drivers!.health().details.wasi_engine_threads);
-    await steady();
+    await load('spin-again', 'spin', { timeoutMs: 1500 }); // loaded with its engine ready
     const before = threads();
-    assert.equal((await failure('spin')).code, Code.DEADLINE_EXCEEDED);
+    assert.equal((await failure('spin-again')).code, Code.DEADLINE_EXCEEDED);
     // Its replacement starts with the next call; until then the driver has one thread fewer.
     while (threads() >= before) await new Promise((resolve) => setTimeout(resolve, 20));
     await steady();
-    const [gone] = await kernel.drivers!.unload('spin');
-    assert.equal(gone.name, 'spin');
+    const [gone] = await kernel.drivers!.unload('spin-again');
+    assert.equal(gone.name, 'spin-again');
   });
 
   test('calls of every hostile program at once fail alone while steady calls keep being answered', async () => {
