@@ -27,7 +27,7 @@ export function wasiManifest(module: Uint8Array, fields: Record<string, unknown>
     version: '0.1.0',
     kind: 'wasi-command',
     capabilities: { imports: ['log'] },
-    limits: { maxMemoryPages: 32, timeoutMs: 2000, maxOutputBytes: 65536 },
+    limits: { maxMemoryPages: 32, timeoutMs: 20_000, maxOutputBytes: 65536 },
     ...fields,
   };
   return manifestText(signManifest({ ...template, digest: sha256Digest(module) }, key));
@@ -75,11 +75,30 @@ describe('wasi-command drivers', { skip: missing }, () => {
     assert.ok(logs.includes('host file: none'), logs.join('\n'));
   });
 
+  test("a call sets only the variables its manifest's callEnv names, over the manifest's env", async () => {
+    const logs: string[] = [];
+    const log = k.kernel.log;
+    const info = log.info.bind(log);
+    log.info = ((o: unknown, m?: string) => (typeof m === 'string' && logs.push(m), info(o as object, m))) as typeof log.info;
+    await load(hostile, { name: 'echo-env', args: ['echo'], env: { GREETING: 'hello' }, callEnv: ['GREETING'] });
+    await k.unary('DriverInvoke', { name: 'echo-env', input: Buffer.from('x'), env: { GREETING: 'set by the call' } });
+    log.info = info;
+    assert.ok(logs.includes('argc=2 greeting=set by the call home=(unset)'), logs.join('\n'));
+    const refused = await k.unary('DriverInvoke', { name: 'echo-env', input: Buffer.from('x'), env: { HOME: '/root' } }).catch((e) => e);
+    assert.equal(refused.code, Code.PERMISSION_DENIED);
+    assert.match(refused.details, /lets a call set 'GREETING' \(its manifest's callEnv\), not 'HOME'/);
+    const component = await k.unary('DriverInvoke', { name: 'router', input: Buffer.from('{}'), env: { GREETING: 'x' } }).catch((e) => e);
+    assert.equal(component.code, Code.INVALID_ARGUMENT);
+    assert.match(component.details, /is a component: a call sets no environment/);
+  });
+
   test('a scaffolded C driver (driver new --kind wasi-command --lang c) builds, signs, loads and answers', async () => {
     const dir = join(tmp, 'greet');
     scaffoldWasiDriver(dir, 'greet', 'c');
     const built = buildWasiDriver(dir);
-    const manifest = manifestText(signManifest({ ...built.template, digest: built.digest, module: 'greet.wasm' }, key));
+    // A longer limit than the scaffold's 1 s: this machine may be loaded, and time is not under test.
+    const limits = { ...built.template.limits, timeoutMs: 20_000 };
+    const manifest = manifestText(signManifest({ ...built.template, limits, digest: built.digest, module: 'greet.wasm' }, key));
     await k.unary('DriverLoad', { manifestData: Buffer.from(manifest), module: Buffer.from(built.module) });
     const answer = await k.unary('DriverInvoke', { name: 'greet', input: Buffer.from('camos') });
     assert.equal(Buffer.from(answer.output).toString(), 'hello, camos');

@@ -109,6 +109,7 @@ export async function loadDriver(runtime: DriverRuntime, trust: TrustStore, sour
       config: configBytes(m.config),
       args: m.args,
       env: m.env,
+      callEnv: m.callEnv,
       core: verdict.core,
       compiled,
       size: module.length,

@@ -5,7 +5,7 @@
 import { Gauge, Histogram } from 'prom-client';
 import type { Kernel } from '../kernel.ts';
 import type { Staging } from '../context/index.ts';
-import { Code, SyscallError, deadlineExceeded, failedPrecondition, internal, notFound, permissionDenied, resourceExhausted, unavailable } from '../syscalls/errors.ts';
+import { Code, SyscallError, deadlineExceeded, failedPrecondition, internal, invalidArgument, notFound, permissionDenied, resourceExhausted, unavailable } from '../syscalls/errors.ts';
 import { nextRequestId, randomHex, timeOrderedHex } from '../syscalls/ids.ts';
 import type { AuditEntry } from '../syscalls/types.ts';
 import { loadDriver, type LoadOptions, type LoadOutcome, type LoadSource } from './loader.ts';
@@ -47,6 +47,8 @@ export interface VerifiedDriver {
   /** wasi-command: argv[1..] and the whole environment (manifest.ts). */
   args?: string[];
   env?: Record<string, string>;
+  /** wasi-command: the variables a call may set. */
+  callEnv?: string[];
   /** Where it came from (a manifest path), for hot loading and the list. */
   origin?: string;
 }
@@ -84,6 +86,8 @@ export interface InvokeOptions {
   signal?: CancelSignal;
   caller?: string;
   taskId?: string;
+  /** Variables a wasi-command call sets: only those its manifest's callEnv names. */
+  env?: Record<string, string>;
 }
 
 export interface InvokeResult {
@@ -377,6 +381,7 @@ export class DriverRuntime {
   async invoke(ref: string, input: Uint8Array, opts: InvokeOptions = {}): Promise<InvokeResult> {
     if (this.closing) throw unavailable(`driver '${ref}' cannot run: the driver runtime is shutting down`);
     const d = this.resolve(ref);
+    const env = opts.env && Object.keys(opts.env).length ? callEnv(d, opts.env) : undefined;
     const limit = d.limits.timeoutMs || this.defaultTimeoutMs;
     const timeoutMs = opts.timeoutMs && opts.timeoutMs > 0 ? Math.min(opts.timeoutMs, limit) : limit;
     d.inflight++;
@@ -391,7 +396,7 @@ export class DriverRuntime {
       let answer: WorkerAnswer;
       try {
         run.call = d.program
-          ? this.wasi.run(d.program, input)
+          ? this.wasi.run(d.program, input, env)
           : this.pool.run(
           {
             key: d.key,
@@ -579,6 +584,17 @@ async function compileComponent(ref: string, v: VerifiedDriver): Promise<Pick<Lo
     throw failedPrecondition(`driver '${ref}' is not a valid WebAssembly module: ${(e as Error).message}`);
   }
   return { module, importedMemory: checkModule(ref, v.core, module, v.capabilities, v.limits.memoryPages) };
+}
+
+/** A call's variables, each one its manifest's callEnv names. */
+function callEnv(d: LoadedDriver, env: Record<string, string>): Record<string, string> {
+  if (!d.program) throw invalidArgument(`driver '${d.ref}' is a ${d.kind}: a call sets no environment (env is for wasi-command drivers)`, { driver: d.ref });
+  const allowed = d.callEnv ?? [];
+  const refused = Object.keys(env).filter((k) => !allowed.includes(k));
+  if (refused.length) {
+    throw permissionDenied(`driver '${d.ref}' lets a call set ${allowed.length ? allowed.map((k) => `'${k}'`).join(', ') : 'no variables'} (its manifest's callEnv), not ${refused.map((k) => `'${k}'`).join(', ')}`, { driver: d.ref, refused });
+  }
+  return env;
 }
 
 const round = (ms: number) => Math.round(ms * 1000) / 1000;

@@ -60,9 +60,9 @@ class Engine {
     });
   }
 
-  start(call: WasiCall, input: Uint8Array): void {
+  start(call: WasiCall): void {
     this.call = call;
-    this.worker.postMessage({ id: ++this.calls, input });
+    this.worker.postMessage({ id: ++this.calls, input: call.input, env: call.env });
   }
 
   stop(): Promise<number> {
@@ -117,7 +117,7 @@ export class WasiProgram {
   private begin(engine: Engine, call: WasiCall): void {
     call.engine = engine;
     call.started = now();
-    engine.start(call, call.input);
+    engine.start(call);
   }
 
   /** An engine is free: the first waiting call takes it. */
@@ -171,8 +171,9 @@ export class WasiCommandRunner {
     return n;
   }
 
-  run(program: WasiProgram, input: Uint8Array): PoolCall {
-    const call = new WasiCall(program, input);
+  /** One run; `env` is set over the manifest's (the runtime checked it against callEnv). */
+  run(program: WasiProgram, input: Uint8Array, env?: Record<string, string>): PoolCall {
+    const call = new WasiCall(program, input, env);
     program.dispatch(call);
     return call;
   }
@@ -200,6 +201,7 @@ class WasiCall implements PoolCall {
   constructor(
     private readonly program: WasiProgram,
     readonly input: Uint8Array,
+    readonly env: Record<string, string> | undefined,
   ) {
     this.answer = new Promise((resolve, reject) => ((this.resolve = resolve), (this.reject = reject)));
     this.answer.catch(() => {});

@@ -24,12 +24,12 @@ try {
   parentPort.postMessage({ type: 'failed', message: firstLine(e) });
 }
 
-parentPort.on('message', async ({ id, input }) => {
-  const answer = await run(input).catch((e) => ({ logs: [], error: { code: 'TRAP', message: firstLine(e) } }));
+parentPort.on('message', async ({ id, input, env: set }) => {
+  const answer = await run(input, set ? { ...env, ...set } : env).catch((e) => ({ logs: [], error: { code: 'TRAP', message: firstLine(e) } }));
   parentPort.postMessage({ type: 'answer', id, answer }, answer.output ? [answer.output.buffer] : []);
 });
 
-async function run(input) {
+async function run(input, env) {
   const proc = await program.sandbox.command(program.pkg, args, { env }).spawn({ stdin: 'pipe', stdout: 'pipe', stderr: 'pipe' });
   // Stdin is written beside the reads: a program that does not read it must not stall them.
   void proc.stdin.write(input).then(() => proc.stdin.close()).catch(() => {});
