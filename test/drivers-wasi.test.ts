@@ -2,7 +2,7 @@
 // called like a component, over gRPC and through the runtime; and what the manifest and
 // module checks refuse. Skips, naming the Debian packages, where C cannot be built to WASI.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -90,6 +90,41 @@ describe('wasi-command drivers', { skip: missing }, () => {
     const component = await k.unary('DriverInvoke', { name: 'router', input: Buffer.from('{}'), env: { GREETING: 'x' } }).catch((e) => e);
     assert.equal(component.code, Code.INVALID_ARGUMENT);
     assert.match(component.details, /is a component: a call sets no environment/);
+  });
+
+  test('a read-write directory grant keeps what a call writes, for the next call and on the host', async () => {
+    await load(hostile, { name: 'notes', args: ['files'], fs: { path: '/workspace/data', mode: 'read-write' } });
+    const dir = join(k.dataDir, 'driver-files', 'notes');
+    writeFileSync(join(dir, 'seen.txt'), 'from the host;');
+    assert.equal(Buffer.from((await k.unary('DriverInvoke', { name: 'notes', input: Buffer.from('one;') })).output).toString(), 'from the host;');
+    assert.equal(Buffer.from((await k.unary('DriverInvoke', { name: 'notes', input: Buffer.from('two;') })).output).toString(), 'from the host;one;');
+    assert.equal(readFileSync(join(dir, 'seen.txt'), 'utf8'), 'from the host;one;two;');
+  });
+
+  test('a read-only directory grant shows the files, and drops what a call writes', async () => {
+    await load(hostile, { name: 'reader', args: ['files'], fs: { path: '/workspace/data', mode: 'read-only' } });
+    const dir = join(k.dataDir, 'driver-files', 'reader');
+    writeFileSync(join(dir, 'seen.txt'), 'fixed;');
+    for (const input of ['one;', 'two;']) assert.equal(Buffer.from((await k.unary('DriverInvoke', { name: 'reader', input: Buffer.from(input) })).output).toString(), 'fixed;');
+    assert.equal(readFileSync(join(dir, 'seen.txt'), 'utf8'), 'fixed;');
+  });
+
+  test('a read-write call that writes past fs.maxBytes is RESOURCE_EXHAUSTED and keeps nothing', async () => {
+    await load(hostile, { name: 'filler', args: ['files', 'big'], fs: { path: '/workspace/data', mode: 'read-write', maxBytes: 32768 } });
+    const dir = join(k.dataDir, 'driver-files', 'filler');
+    writeFileSync(join(dir, 'seen.txt'), 'before;');
+    const e = await k.unary('DriverInvoke', { name: 'filler', input: Buffer.from('x') }).catch((e) => e);
+    assert.equal(e.code, Code.RESOURCE_EXHAUSTED);
+    assert.match(e.details, /wrote more than its fs.maxBytes of 32768 bytes into \/workspace\/data; nothing it wrote was kept/);
+    assert.equal(readFileSync(join(dir, 'seen.txt'), 'utf8'), 'before;');
+  });
+
+  test('a directory grant outside /workspace, or with ..,  is refused at load', async () => {
+    for (const path of ['/etc', '/workspace/../etc']) {
+      const e = await refusal(hostile, { name: 'escape', args: ['files'], fs: { path, mode: 'read-only' } });
+      assert.equal(e.code, Code.FAILED_PRECONDITION);
+      assert.match(e.details, /manifest field 'fs.path'/);
+    }
   });
 
   test('a scaffolded C driver (driver new --kind wasi-command --lang c) builds, signs, loads and answers', async () => {

@@ -110,6 +110,7 @@ export async function loadDriver(runtime: DriverRuntime, trust: TrustStore, sour
       args: m.args,
       env: m.env,
       callEnv: m.callEnv,
+      fs: m.fs,
       core: verdict.core,
       compiled,
       size: module.length,

@@ -77,6 +77,19 @@ export const ManifestTemplateSchema = z
     args: z.array(z.string().max(4096)).max(256).optional(),
     /** wasi-command: its whole environment; nothing of the kernel's own is passed. */
     env: z.record(z.string().regex(ENV_NAME, 'a variable name: letters, digits and _, not starting with a digit'), z.string().max(4096)).optional(),
+    /**
+     * wasi-command: a directory of its own (<data-dir>/driver-files/<name>/) at `path`, which
+     * @wasmer/sdk allows only inside /workspace; read-only (what a call writes there is
+     * dropped) or read-write (kept, up to maxBytes in all).
+     */
+    fs: z
+      .object({
+        path: z.string().regex(/^\/workspace(\/[A-Za-z0-9_.-]+)*$/, "'/workspace' or a path under it").refine((p) => !p.split('/').some((s) => s === '.' || s === '..'), "no '.' or '..'"),
+        mode: z.enum(['read-only', 'read-write']),
+        maxBytes: z.number().int().min(0).max(2 ** 30).default(16 * 2 ** 20),
+      })
+      .strict()
+      .optional(),
     /** wasi-command: the variables a call may set (sys_driver_invoke's env); a call sets no other. */
     callEnv: z.array(z.string().regex(ENV_NAME, 'a variable name: letters, digits and _, not starting with a digit')).max(64).refine(unique, 'callEnv must not repeat').optional(),
     capabilities: CapabilitiesSchema,
@@ -274,7 +287,7 @@ function checkSignature(raw: Record<string, unknown>, signatureBytes: Uint8Array
 
 function checkModule(info: CoreModuleInfo, manifest: Manifest, label: string): string[] {
   const reasons: string[] = [];
-  for (const field of ['args', 'env', 'callEnv'] as const) if (manifest[field] !== undefined) reasons.push(`${label}: '${field}' is a field of wasi-command drivers; this manifest's kind is 'component'`);
+  for (const field of ['args', 'env', 'callEnv', 'fs'] as const) if (manifest[field] !== undefined) reasons.push(`${label}: '${field}' is a field of wasi-command drivers; this manifest's kind is 'component'`);
   const granted = new Set<string>(manifest.capabilities.imports);
   const grantedText = granted.size ? [...granted].map((g) => `'${g}'`).join(', ') : 'nothing';
   for (const imp of info.imports) {

@@ -2,6 +2,8 @@
 // worker pool. A call resolves its driver once, when it starts, and holds it to the end:
 // loading a newer version sends new calls there while running calls finish on the old
 // one, and unloading waits for the calls in flight.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { Gauge, Histogram } from 'prom-client';
 import type { Kernel } from '../kernel.ts';
 import type { Staging } from '../context/index.ts';
@@ -49,6 +51,8 @@ export interface VerifiedDriver {
   env?: Record<string, string>;
   /** wasi-command: the variables a call may set. */
   callEnv?: string[];
+  /** wasi-command: its directory grant (manifest.ts). */
+  fs?: { path: string; mode: 'read-only' | 'read-write'; maxBytes: number };
   /** Where it came from (a manifest path), for hot loading and the list. */
   origin?: string;
 }
@@ -332,7 +336,8 @@ export class DriverRuntime {
 
   private async prepareProgram(ref: string, v: VerifiedDriver): Promise<Pick<LoadedDriver, 'program'>> {
     try {
-      const program = await this.wasi.prepare({ ref, module: v.core, args: v.args ?? [], env: v.env ?? {}, maxOutputBytes: v.limits.maxOutputBytes, log: v.capabilities.includes('log') });
+      const fs = v.fs && { ...v.fs, hostDir: driverFilesDir(this.kernel.dataDir, v.name) };
+      const program = await this.wasi.prepare({ ref, module: v.core, args: v.args ?? [], env: v.env ?? {}, maxOutputBytes: v.limits.maxOutputBytes, log: v.capabilities.includes('log'), fs });
       return { program };
     } catch (e) {
       throw failedPrecondition(`driver '${ref}' could not be prepared as a WASI command: ${String((e as Error).message).split('\n')[0]}`, { driver: ref });
@@ -584,6 +589,13 @@ async function compileComponent(ref: string, v: VerifiedDriver): Promise<Pick<Lo
     throw failedPrecondition(`driver '${ref}' is not a valid WebAssembly module: ${(e as Error).message}`);
   }
   return { module, importedMemory: checkModule(ref, v.core, module, v.capabilities, v.limits.memoryPages) };
+}
+
+/** A wasi-command driver's own directory (its fs grant), made at its load. */
+function driverFilesDir(dataDir: string, name: string): string {
+  const dir = join(dataDir, 'driver-files', name);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  return dir;
 }
 
 /** A call's variables, each one its manifest's callEnv names. */

@@ -24,6 +24,8 @@ export interface WasiProgramSpec {
   maxOutputBytes: number;
   /** Whether its stderr lines are kept as log lines (the 'log' capability). */
   log: boolean;
+  /** Its directory: copied in for each call, and out after it when read-write (wasi-engine.mjs). */
+  fs?: { hostDir: string; path: string; mode: 'read-only' | 'read-write'; maxBytes: number };
 }
 
 export interface WasiRunnerOptions {
@@ -158,7 +160,8 @@ export class WasiCommandRunner {
 
   /** Starts the program's first engine: the SDK compiles it there, so what it refuses is refused at load. */
   async prepare(spec: WasiProgramSpec): Promise<WasiProgram> {
-    const program = new WasiProgram(spec, this.opts.maxEnginesPerDriver);
+    // Read-write calls one at a time: each copies the directory out whole, and two at once would lose writes.
+    const program = new WasiProgram(spec, spec.fs?.mode === 'read-write' ? 1 : this.opts.maxEnginesPerDriver);
     await program.startEngine();
     this.programs.add(program);
     return program;

@@ -3,6 +3,8 @@
 // its own, nested in this one; its kill() stops a guest only at a WASI call, so a program
 // that loops without one is stopped by terminating this thread, which ends them all.
 // Plain JavaScript: a thread needs no TypeScript loader (threads.mjs).
+import { lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { Wasmer } from '@wasmer/sdk/node';
 
@@ -11,14 +13,18 @@ const STDERR_TAIL_BYTES = 2048;
 const MAX_LOG_LINES = 64;
 const MAX_LOG_LINE_CHARS = 1024;
 
-const { module, args, env, maxOutputBytes, log } = workerData;
+const { module, args, env, maxOutputBytes, log, fs } = workerData;
+/** The grant's path as the SDK takes it: relative to /workspace. */
+const mount = fs ? fs.path.replace(/^\/workspace\/?/, '') : '';
 let program;
 try {
   // No cache: the module comes from its verified bytes, never from a registry or the disk.
   const wasmer = new Wasmer({ cache: false });
   const pkg = await wasmer.packages.load(module);
-  const sandbox = await wasmer.sandboxes.create({ packages: [pkg], network: { mode: 'disabled' }, env: {} });
-  program = { pkg, sandbox };
+  // With a directory grant each call gets a new sandbox holding the directory's files as
+  // they are then (the SDK mounts no host directory); without, one sandbox serves every call.
+  const sandbox = fs ? undefined : await wasmer.sandboxes.create({ packages: [pkg], network: { mode: 'disabled' }, env: {} });
+  program = { wasmer, pkg, sandbox };
   parentPort.postMessage({ type: 'ready' });
 } catch (e) {
   parentPort.postMessage({ type: 'failed', message: firstLine(e) });
@@ -30,7 +36,79 @@ parentPort.on('message', async ({ id, input, env: set }) => {
 });
 
 async function run(input, env) {
-  const proc = await program.sandbox.command(program.pkg, args, { env }).spawn({ stdin: 'pipe', stdout: 'pipe', stderr: 'pipe' });
+  if (!fs) return runIn(program.sandbox, input, env);
+  const files = {};
+  let size = 0;
+  for (const [rel, bytes] of hostFiles(fs.hostDir)) {
+    files[mount ? `${mount}/${rel}` : rel] = bytes;
+    size += bytes.length;
+  }
+  if (size > fs.maxBytes) return { logs: [], error: { code: 'OUTPUT_TOO_LARGE', message: `its directory ${fs.hostDir} holds ${size} bytes, over its fs.maxBytes of ${fs.maxBytes}` } };
+  const sandbox = await program.wasmer.sandboxes.create({ packages: [program.pkg], network: { mode: 'disabled' }, env: {}, files });
+  try {
+    if (mount) await sandbox.fs.mkdir(`/workspace/${mount}`, { recursive: true });
+    const answer = await runIn(sandbox, input, env);
+    if (fs.mode === 'read-write' && !answer.error) {
+      const kept = await sandboxFiles(sandbox, `/workspace${mount ? `/${mount}` : ''}`, '', fs.maxBytes);
+      if (!kept) return { logs: answer.logs, error: { code: 'OUTPUT_TOO_LARGE', message: `wrote more than its fs.maxBytes of ${fs.maxBytes} bytes into ${fs.path}; nothing it wrote was kept` } };
+      replaceDir(fs.hostDir, kept);
+    }
+    return answer;
+  } finally {
+    await sandbox.close().catch(() => {});
+  }
+}
+
+/** [path relative to dir, bytes] of every regular file under dir; a symbolic link is not followed. */
+function hostFiles(dir, rel = '') {
+  const out = [];
+  for (const name of readdirSync(join(dir, rel))) {
+    const path = rel ? `${rel}/${name}` : name;
+    const st = lstatSync(join(dir, path));
+    if (st.isDirectory()) out.push(...hostFiles(dir, path));
+    else if (st.isFile()) out.push([path, new Uint8Array(readFileSync(join(dir, path)))]);
+  }
+  return out;
+}
+
+/** The files under a sandbox directory, or undefined past `budget` bytes in all. */
+async function sandboxFiles(sandbox, dir, rel, budget) {
+  const out = [];
+  let size = 0;
+  for (const entry of await sandbox.fs.readDir(rel ? `${dir}/${rel}` : dir)) {
+    // A name is one path segment, never '.' or '..': what the guest wrote cannot name a host path outside.
+    if (!entry.name || entry.name === '.' || entry.name === '..' || /[\/\0]/.test(entry.name)) continue;
+    const path = rel ? `${rel}/${entry.name}` : entry.name;
+    if (entry.kind === 'dir') {
+      const inner = await sandboxFiles(sandbox, dir, path, budget - size);
+      if (!inner) return undefined;
+      for (const f of inner) (size += f[1].length), out.push(f);
+    } else if (entry.kind === 'file') {
+      const bytes = await sandbox.fs.readFile(`${dir}/${path}`);
+      size += bytes.length;
+      out.push([path, bytes]);
+    }
+    if (size > budget) return undefined;
+  }
+  return out;
+}
+
+/** Makes dir hold exactly `files`: written beside it, then swapped in. */
+function replaceDir(dir, files) {
+  const next = `${dir}.next-${process.pid}-${Date.now()}`;
+  for (const [path, bytes] of files) {
+    mkdirSync(join(next, path, '..'), { recursive: true, mode: 0o700 });
+    writeFileSync(join(next, path), bytes, { mode: 0o600 });
+  }
+  mkdirSync(next, { recursive: true, mode: 0o700 });
+  const old = `${dir}.old-${process.pid}-${Date.now()}`;
+  renameSync(dir, old);
+  renameSync(next, dir);
+  rmSync(old, { recursive: true, force: true });
+}
+
+async function runIn(sandbox, input, env) {
+  const proc = await sandbox.command(program.pkg, args, { env }).spawn({ stdin: 'pipe', stdout: 'pipe', stderr: 'pipe' });
   // Stdin is written beside the reads: a program that does not read it must not stall them.
   void proc.stdin.write(input).then(() => proc.stdin.close()).catch(() => {});
   const stderr = readTail(proc.stderr);
