@@ -55,6 +55,11 @@ describe('wasi-command drivers', { skip: missing }, () => {
     assert.match(answer.driver, /^wordcount@/);
   });
 
+  test('the example upcase, AssemblyScript with the WASI shim, is loaded at start and answers on stdout', async () => {
+    const answer = await k.unary('DriverInvoke', { name: 'upcase', input: Buffer.from('camos, ok?') });
+    assert.equal(Buffer.from(answer.output).toString(), 'CAMOS, OK?');
+  });
+
   test('sys_driver_list shows each driver kind', async () => {
     const { drivers } = await k.unary('DriverList', {});
     const kinds = Object.fromEntries(drivers.map((d: { name: string; kind: string }) => [d.name, d.kind]));

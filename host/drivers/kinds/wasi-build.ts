@@ -1,16 +1,17 @@
-// Builds a wasi-command driver written in C: every src/*.c compiled by Debian's clang for
-// wasm32-wasi against wasi-libc, linked with its manifest's memory limit as the module's
-// maximum (the check at load refuses a module without one). Where the toolchain is
+// Builds a wasi-command driver: in C, every src/*.c compiled by Debian's clang for
+// wasm32-wasi against wasi-libc; in AssemblyScript, assembly/index.ts by asc with
+// @assemblyscript/wasi-shim. Either way the manifest's memory limit is the module's
+// maximum (the check at load refuses a module without one). Where the C toolchain is
 // missing, the error names the Debian packages to install.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join, resolve } from 'node:path';
+import { basename, join, relative, resolve } from 'node:path';
 import { ManifestTemplateSchema, manifestText, sha256Digest, type ManifestTemplate } from '../manifest.ts';
 import { BUILD_DIR, DriverBuildError, ROOT } from '../build.ts';
 
-/** Shipped wasi-command examples: drivers-wasi/<name>/ with manifest.json and src/*.c. */
+/** Shipped wasi-command examples: drivers-wasi/<name>/ with manifest.json and src/*.c or assembly/index.ts. */
 export const WASI_DRIVERS_DIR = join(ROOT, 'drivers-wasi');
 /** What `.ci/run` installs, and what a missing toolchain's message asks for. */
 export const WASI_C_PACKAGES = 'clang lld wasi-libc libclang-rt-dev-wasm32';
@@ -63,8 +64,34 @@ export function compileC(sources: string[], out: string, maxMemoryPages?: number
   return new Uint8Array(readFileSync(out));
 }
 
-/** A wasi-command driver folder: manifest.json (kind 'wasi-command') and src/*.c. */
-export const isWasiDriverDir = (dir: string) => existsSync(join(dir, 'src')) && readdirSync(join(dir, 'src')).some((f) => f.endsWith('.c'));
+const cSources = (dir: string) => (existsSync(join(dir, 'src')) ? readdirSync(join(dir, 'src')).filter((f) => f.endsWith('.c')).sort().map((f) => join(dir, 'src', f)) : []);
+const ASC = join(ROOT, 'node_modules', 'assemblyscript', 'bin', 'asc.js');
+const WASI_SHIM = join(ROOT, 'node_modules', '@assemblyscript', 'wasi-shim', 'asconfig.json');
+
+/** A wasi-command driver folder: src/*.c, or assembly/index.ts under a manifest of kind 'wasi-command'. */
+export function isWasiDriverDir(dir: string): boolean {
+  if (cSources(dir).length) return true;
+  if (!existsSync(join(dir, 'assembly', 'index.ts')) || !existsSync(join(dir, 'manifest.json'))) return false;
+  try {
+    return JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')).kind === 'wasi-command';
+  } catch {
+    return false;
+  }
+}
+
+/** Compiles assembly/index.ts with the WASI shim into a WASI command at `out`. */
+export function compileAssemblyScript(entry: string, out: string, maxMemoryPages: number): Uint8Array {
+  const tmp = `${out}.${process.pid}.tmp`;
+  try {
+    // The shim's config by a path relative to camos's root, run from there: given an absolute
+    // path, asc 0.28 does not find the shim's library folder (its config's 'lib').
+    execFileSync(process.execPath, [ASC, resolve(entry), '--config', `./${relative(ROOT, WASI_SHIM)}`, '--runtime', 'stub', '-O3', '--maximumMemory', String(maxMemoryPages), '--noColors', '--outFile', resolve(tmp)], { stdio: 'pipe', cwd: ROOT });
+  } catch (e) {
+    throw new DriverBuildError(`asc could not build ${entry}: ${String((e as { stderr?: Buffer }).stderr ?? (e as Error).message).trim()}`);
+  }
+  renameSync(tmp, out);
+  return new Uint8Array(readFileSync(out));
+}
 
 export function shippedWasiDriverDirs(root = WASI_DRIVERS_DIR): string[] {
   if (!existsSync(root)) return [];
@@ -97,7 +124,10 @@ export function buildWasiDriver(dir: string, opts: { outDir?: string; force?: bo
   const modulePath = join(outDir, `${template.name}.wasm`);
   const manifestPath = join(outDir, `${template.name}.manifest.json`);
   const recordPath = join(outDir, 'build.json');
-  const sources = readdirSync(join(dir, 'src')).filter((f) => f.endsWith('.c')).sort().map((f) => join(dir, 'src', f));
+  const sources = cSources(dir);
+  const entry = join(dir, 'assembly', 'index.ts');
+  if (!sources.length && !existsSync(entry)) throw new DriverBuildError(`${dir} has no src/*.c and no assembly/index.ts`);
+  if (!sources.length) sources.push(entry);
   const hash = createHash('sha256').update(JSON.stringify(ccArgs(template.limits.maxMemoryPages))).update(readFileSync(templatePath));
   for (const s of sources) hash.update(s).update(readFileSync(s));
   const sourceHash = hash.digest('hex');
@@ -111,7 +141,7 @@ export function buildWasiDriver(dir: string, opts: { outDir?: string; force?: bo
   }
   if (!module) {
     mkdirSync(outDir, { recursive: true });
-    module = compileC(sources, modulePath, template.limits.maxMemoryPages);
+    module = sources[0] === entry ? compileAssemblyScript(entry, modulePath, template.limits.maxMemoryPages) : compileC(sources, modulePath, template.limits.maxMemoryPages);
     writeFileSync(recordPath, JSON.stringify({ hash: sourceHash, digest: sha256Digest(module), name: template.name, version: template.version, source: dir, builtAt: new Date().toISOString() }, null, 2) + '\n');
   }
   const digest = sha256Digest(module);
