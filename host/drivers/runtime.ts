@@ -334,14 +334,15 @@ export class DriverRuntime {
     return info(loaded);
   }
 
+  /** A WASI command, validated by V8's compile (the loader started it); its engines start with its calls. */
   private async prepareProgram(ref: string, v: VerifiedDriver): Promise<Pick<LoadedDriver, 'program'>> {
     try {
-      const fs = v.fs && { ...v.fs, hostDir: driverFilesDir(this.kernel.dataDir, v.name) };
-      const program = await this.wasi.prepare({ ref, module: v.core, args: v.args ?? [], env: v.env ?? {}, maxOutputBytes: v.limits.maxOutputBytes, log: v.capabilities.includes('log'), fs });
-      return { program };
+      await (v.compiled ?? WebAssembly.compile(v.core as BufferSource));
     } catch (e) {
-      throw failedPrecondition(`driver '${ref}' could not be prepared as a WASI command: ${String((e as Error).message).split('\n')[0]}`, { driver: ref });
+      throw failedPrecondition(`driver '${ref}' is not a valid WebAssembly module: ${(e as Error).message}`);
     }
+    const fs = v.fs && { ...v.fs, hostDir: driverFilesDir(this.kernel.dataDir, v.name) };
+    return { program: this.wasi.prepare({ ref, module: v.core, args: v.args ?? [], env: v.env ?? {}, maxOutputBytes: v.limits.maxOutputBytes, log: v.capabilities.includes('log'), fs }) };
   }
 
   /** A driver no longer callable: a WASI command's sandbox closes when its last call ends. */

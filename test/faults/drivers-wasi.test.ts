@@ -22,7 +22,7 @@ describe('hostile wasi-command drivers beside a steady one', { skip: missing }, 
   let dir: string;
   let kernel: Kernel;
   const audit: AuditEntry[] = [];
-  let load: (name: string, how: string, limits?: Record<string, number>) => Promise<unknown>;
+  let load: (name: string, how: string, limits?: Record<string, number>, fields?: Record<string, unknown>) => Promise<unknown>;
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'camos-faults-wasi-'));
     kernel = await createKernel({ config: { dataDir: dir, logLevel: 'silent', drivers: { loadExamples: false, watch: false } } });
@@ -30,8 +30,8 @@ describe('hostile wasi-command drivers beside a steady one', { skip: missing }, 
     const sink = kernel.auditSink;
     kernel.auditSink = { record: (e) => (audit.push(e), sink.record(e)), committed: () => sink.committed(), refusal: () => sink.refusal() };
     const module = compileC(['test/fixtures/wasi/hostile.c'], join(dir, 'hostile.wasm'), 32);
-    load = (name: string, how: string, limits: Record<string, number> = {}) => {
-      const template = { name, version: '0.1.0', kind: 'wasi-command', args: [how], capabilities: { imports: ['log'] }, limits: { maxMemoryPages: 32, timeoutMs: 20_000, maxOutputBytes: 65536, ...limits } };
+    load = (name: string, how: string, limits: Record<string, number> = {}, fields: Record<string, unknown> = {}) => {
+      const template = { name, version: '0.1.0', kind: 'wasi-command', args: [how], capabilities: { imports: ['log'] }, limits: { maxMemoryPages: 32, timeoutMs: 20_000, maxOutputBytes: 65536, ...limits }, ...fields };
       return kernel.drivers!.load({ manifest: manifestText(signManifest({ ...template, digest: sha256Digest(module) }, key)), module });
     };
     // Only the runaways have a short limit: on a loaded machine the others must not reach theirs.
@@ -97,9 +97,11 @@ describe('hostile wasi-command drivers beside a steady one', { skip: missing }, 
 
   test('a runaway is stopped with its engine thread, not merely told to stop (the SDK kill() leaves a loop spinning)', { timeout: 60_000 }, async () => {
     const threads = () => Number(kernel.drivers!.health().details.wasi_engine_threads);
-    await load('spin-again', 'spin', { timeoutMs: 1500 }); // loaded with its engine ready
+    await load('spin-again', 'echo', { timeoutMs: 1500 }, { callEnv: ['HOW'] });
+    await kernel.drivers!.invoke('spin-again', enc('warm')); // its engine started, and idle
     const before = threads();
-    assert.equal((await failure('spin-again')).code, Code.DEADLINE_EXCEEDED);
+    const runaway = kernel.drivers!.invoke('spin-again', enc('x'), { env: { HOW: 'spin' } });
+    assert.equal((await runaway.then(() => assert.fail('it answered'), (e: SyscallError) => e)).code, Code.DEADLINE_EXCEEDED);
     // Its replacement starts with the next call; until then the driver has one thread fewer.
     while (threads() >= before) await new Promise((resolve) => setTimeout(resolve, 20));
     await steady();

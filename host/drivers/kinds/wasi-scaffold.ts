@@ -38,7 +38,7 @@ export function scaffoldWasiDriver(dir: string, name: string, lang: string): { d
     description: `${name}: greets the name it is given on stdin`,
     kind: 'wasi-command',
     capabilities: { imports: ['log'] },
-    limits: { maxMemoryPages: 16, timeoutMs: 1000, maxOutputBytes: 65536 },
+    limits: { maxMemoryPages: 16, timeoutMs: 10000, maxOutputBytes: 65536 },
   };
   const parsed = ManifestTemplateSchema.safeParse(template);
   if (!parsed.success) throw new DriverBuildError(`cannot scaffold '${name}': ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
