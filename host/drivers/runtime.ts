@@ -13,7 +13,7 @@ import type { AuditEntry } from '../syscalls/types.ts';
 import { loadDriver, type LoadOptions, type LoadOutcome, type LoadSource } from './loader.ts';
 import { CallStats } from './call-stats.ts';
 import { WasiCommandRunner, type WasiProgram } from './kinds/wasi-command.ts';
-import type { DriverKind } from './manifest.ts';
+import type { DriverKind, Manifest } from './manifest.ts';
 import { checkModule } from './module.ts';
 import { DriverPool, type ContextReader, type PoolCall, type WorkerAnswer } from './pool.ts';
 import { now } from './worker-state.mjs';
@@ -51,8 +51,8 @@ export interface VerifiedDriver {
   env?: Record<string, string>;
   /** wasi-command: the variables a call may set. */
   callEnv?: string[];
-  /** wasi-command: its directory grant (manifest.ts). */
-  fs?: { path: string; mode: 'read-only' | 'read-write'; maxBytes: number };
+  /** wasi-command: its directory grant. */
+  fs?: Manifest['fs'];
   /** Where it came from (a manifest path), for hot loading and the list. */
   origin?: string;
 }
@@ -401,24 +401,25 @@ export class DriverRuntime {
       if (opts.signal?.aborted) throw new SyscallError(Code.CANCELLED, `call to driver '${d.ref}' was cancelled before it started`);
       let answer: WorkerAnswer;
       try {
+        // The kind's one choice: a WASI command runs on its engines, a component on the pool.
         run.call = d.program
           ? this.wasi.run(d.program, input, env)
           : this.pool.run(
-          {
-            key: d.key,
-            module: d.module!,
-            driver: d.ref,
-            input,
-            config: d.config,
-            maxOutputBytes: d.limits.maxOutputBytes,
-            capabilities: d.capabilities,
-            reads: d.reads,
-            writes: d.writes,
-            importedMemory: d.importedMemory,
-          },
-          reader,
-          run.deadline,
-        );
+              {
+                key: d.key,
+                module: d.module!,
+                driver: d.ref,
+                input,
+                config: d.config,
+                maxOutputBytes: d.limits.maxOutputBytes,
+                capabilities: d.capabilities,
+                reads: d.reads,
+                writes: d.writes,
+                importedMemory: d.importedMemory,
+              },
+              reader,
+              run.deadline,
+            );
         answer = await run.call.answer;
       } catch (e) {
         const queuedMs = round((run.call?.startedAt() || now()) - started);

@@ -11,6 +11,7 @@
 // call. The next call starts a new engine.
 import { Worker } from 'node:worker_threads';
 import { workerExecArgv } from '../../threads.mjs';
+import type { Manifest } from '../manifest.ts';
 import type { PoolCall, WorkerAnswer } from '../pool.ts';
 import { now } from '../worker-state.mjs';
 
@@ -26,7 +27,7 @@ export interface WasiProgramSpec {
   /** Whether its stderr lines are kept as log lines (the 'log' capability). */
   log: boolean;
   /** Its directory: copied in for each call, and out after it when read-write (wasi-engine.mjs). */
-  fs?: { hostDir: string; path: string; mode: 'read-only' | 'read-write'; maxBytes: number };
+  fs?: NonNullable<Manifest['fs']> & { hostDir: string };
 }
 
 export interface WasiRunnerOptions {
