@@ -35,7 +35,8 @@ export interface WasiRunnerOptions {
   maxEnginesPerDriver: number;
 }
 
-type EngineAnswer = Pick<WorkerAnswer, 'output' | 'error' | 'logs'>;
+/** An engine's answer; `retire`: its guest may still run, so the engine is terminated, not reused. */
+type EngineAnswer = Pick<WorkerAnswer, 'output' | 'error' | 'logs'> & { retire?: boolean };
 
 /** One engine thread; `call` is the call it runs, if any. */
 class Engine {
@@ -135,15 +136,16 @@ export class WasiProgram {
   drop(call: WasiCall): void {
     const at = this.waiting.indexOf(call);
     if (at >= 0) this.waiting.splice(at, 1);
-    const engine = call.engine;
-    if (engine?.call === call) {
-      engine.call = undefined;
-      this.engines.delete(engine);
-      this.stopping.add(engine);
-      void engine.stop();
-      // A waiting call gets the engine that replaces it.
-      if (this.waiting.length) this.dispatch(this.waiting.shift()!);
-    }
+    if (call.engine?.call === call) this.retire(call.engine);
+  }
+
+  /** Terminates an engine; a waiting call gets the engine that replaces it. */
+  retire(engine: Engine): void {
+    engine.call = undefined;
+    this.engines.delete(engine);
+    this.stopping.add(engine);
+    void engine.stop();
+    if (this.waiting.length) this.dispatch(this.waiting.shift()!);
   }
 
   async close(): Promise<void> {
@@ -218,7 +220,8 @@ class WasiCall implements PoolCall {
     if (this.ended) return;
     this.ended = now();
     this.resolve({ writes: [], metrics: [], retired: false, startedAt: this.started, logs: a.logs, output: a.output, error: a.error });
-    this.program.next(this.engine!);
+    if (a.retire) this.program.retire(this.engine!);
+    else this.program.next(this.engine!);
   }
 
   fail(e: Error): void {

@@ -114,13 +114,13 @@ async function runIn(sandbox, input, env) {
   const stderr = readTail(proc.stderr);
   const out = [];
   let size = 0;
-  let overflow = false;
   for await (const chunk of proc.stdout) {
     size += chunk.length;
     if (size > maxOutputBytes) {
-      overflow = true;
-      await proc.kill().catch(() => {});
-      break;
+      // Answered at once and this thread retired (terminated): the SDK's kill() can take its
+      // time, or not return, while the guest writes on.
+      void proc.kill().catch(() => {});
+      return { logs: [], retire: true, error: { code: 'OUTPUT_TOO_LARGE', message: `wrote more than its ${maxOutputBytes} bytes of output (limits.maxOutputBytes); it was stopped` } };
     }
     out.push(chunk);
   }
@@ -132,7 +132,6 @@ async function runIn(sandbox, input, env) {
   }
   const err = await stderr;
   const logs = log ? logLines(err) : [];
-  if (overflow) return { logs, error: { code: 'OUTPUT_TOO_LARGE', message: `wrote more than its ${maxOutputBytes} bytes of output (limits.maxOutputBytes); it was stopped` } };
   if (exit.exitCode !== 0 || exit.reason !== 'exited') {
     const tail = new TextDecoder().decode(err).trim();
     const how = exit.reason === 'exited' ? `exited with status ${exit.exitCode}` : `was ${exit.reason} (status ${exit.exitCode})`;
