@@ -97,10 +97,10 @@ describe('hostile wasi-command drivers beside a steady one', { skip: missing }, 
 
   test('a runaway is stopped with its engine thread, not merely told to stop (the SDK kill() leaves a loop spinning)', { timeout: 60_000 }, async () => {
     const threads = () => Number(kernel.drivers!.health().details.wasi_engine_threads);
-    await load('spin-again', 'echo', { timeoutMs: 1500 }, { callEnv: ['HOW'] });
-    await kernel.drivers!.invoke('spin-again', enc('warm')); // its engine started, and idle
+    await load('spin-again', 'echo', {}, { callEnv: ['HOW'] });
+    await kernel.drivers!.invoke('spin-again', enc('warm')); // its engine started (in the manifest's 20 s), and idle
     const before = threads();
-    const runaway = kernel.drivers!.invoke('spin-again', enc('x'), { env: { HOW: 'spin' } });
+    const runaway = kernel.drivers!.invoke('spin-again', enc('x'), { env: { HOW: 'spin' }, timeoutMs: 1500 });
     assert.equal((await runaway.then(() => assert.fail('it answered'), (e: SyscallError) => e)).code, Code.DEADLINE_EXCEEDED);
     // Its replacement starts with the next call; until then the driver has one thread fewer.
     while (threads() >= before) await new Promise((resolve) => setTimeout(resolve, 20));

@@ -107,8 +107,11 @@ export class WasiProgram {
     if (this.closed) return call.fail(new Error('the driver was unloaded'));
     for (const e of this.engines) if (!e.call && !e.starting) return this.begin(e, call);
     if (this.engines.size < this.maxEngines) {
-      // Counted at once: calls dispatched while it starts wait for it or another.
+      // Counted at once: calls dispatched while it starts wait for it or another. The call
+      // has begun (an engine starts for it), as a component's first call begins with its
+      // thread's start: a timeout then says it ran, not that it waited for a busy worker.
       const starting = this.startEngine();
+      call.started = now();
       this.waiting.push(call);
       starting.then(
         (e) => this.next(e),
@@ -121,7 +124,7 @@ export class WasiProgram {
 
   private begin(engine: Engine, call: WasiCall): void {
     call.engine = engine;
-    call.started = now();
+    call.started ||= now();
     engine.start(call);
   }
 
