@@ -13,6 +13,7 @@ import { scaffoldWasiDriver } from '../host/drivers/kinds/wasi-scaffold.ts';
 import { manifestText, sha256Digest, signManifest } from '../host/drivers/manifest.ts';
 import { TrustStore } from '../host/drivers/trust.ts';
 import { Code } from '../host/syscalls/errors.ts';
+import type { AuditEntry } from '../host/syscalls/types.ts';
 import { startKernel, type RunningKernel } from './helpers/kernel.ts';
 
 const missing = wasiToolchainMissing();
@@ -85,9 +86,16 @@ describe('wasi-command drivers', { skip: missing }, () => {
     const log = k.kernel.log;
     const info = log.info.bind(log);
     log.info = ((o: unknown, m?: string) => (typeof m === 'string' && logs.push(m), info(o as object, m))) as typeof log.info;
+    const audit: AuditEntry[] = [];
+    const sink = k.kernel.auditSink;
+    k.kernel.auditSink = { record: (e) => (audit.push(e), sink.record(e)), committed: () => sink.committed(), refusal: () => sink.refusal() };
     await load(hostile, { name: 'echo-env', args: ['echo'], env: { GREETING: 'hello' }, callEnv: ['GREETING'] });
     await k.unary('DriverInvoke', { name: 'echo-env', input: Buffer.from('x'), env: { GREETING: 'set by the call' } });
+    k.kernel.auditSink = sink;
     log.info = info;
+    const record = audit.find((a) => a.syscall === 'sys_driver_invoke' && a.evidence?.driver === 'echo-env@0.1.0');
+    assert.deepEqual(record?.evidence?.env, ['GREETING']);
+    assert.ok(!JSON.stringify(record).includes('set by the call'), 'the audit record holds the value a call set');
     assert.ok(logs.includes('argc=2 greeting=set by the call home=(unset)'), logs.join('\n'));
     const refused = await k.unary('DriverInvoke', { name: 'echo-env', input: Buffer.from('x'), env: { HOME: '/root' } }).catch((e) => e);
     assert.equal(refused.code, Code.PERMISSION_DENIED);
@@ -150,6 +158,12 @@ describe('wasi-command drivers', { skip: missing }, () => {
     const e = await refusal(reactor, { name: 'reactor' });
     assert.equal(e.code, Code.FAILED_PRECONDITION);
     assert.match(e.details, /does not export '_start': it is not a WASI command/);
+  });
+
+  test('bytes that are not WebAssembly under a wasi-command manifest are refused', async () => {
+    const e = await refusal(new TextEncoder().encode('#!/bin/sh\nrm -rf /\n'), { name: 'script' });
+    assert.equal(e.code, Code.FAILED_PRECONDITION);
+    assert.match(e.details, /module is not a readable WebAssembly component or module: not a WebAssembly binary/);
   });
 
   test('a component under a wasi-command manifest is refused, and named so', async () => {
