@@ -342,7 +342,7 @@ export class DriverRuntime {
       throw failedPrecondition(`driver '${ref}' is not a valid WebAssembly module: ${(e as Error).message}`);
     }
     const fs = v.fs && { ...v.fs, hostDir: driverFilesDir(this.kernel.dataDir, v.name) };
-    return { program: this.wasi.prepare({ ref, module: v.core, args: v.args ?? [], env: v.env ?? {}, maxOutputBytes: v.limits.maxOutputBytes, log: v.capabilities.includes('log'), fs }) };
+    return { program: this.wasi.prepare({ module: v.core, args: v.args ?? [], env: v.env ?? {}, maxOutputBytes: v.limits.maxOutputBytes, log: v.capabilities.includes('log'), fs }) };
   }
 
   /** A driver no longer callable: a WASI command's sandbox closes when its last call ends. */

@@ -18,7 +18,6 @@ import { now } from '../worker-state.mjs';
 const ENGINE = new URL('./wasi-engine.mjs', import.meta.url);
 
 export interface WasiProgramSpec {
-  ref: string;
   /** The verified core module. */
   module: Uint8Array;
   args: string[];
@@ -48,8 +47,7 @@ class Engine {
   private calls = 0;
 
   constructor(spec: WasiProgramSpec, onExit: (engine: Engine) => void) {
-    const { ref: _ref, ...data } = spec;
-    this.worker = new Worker(ENGINE, { workerData: data, execArgv: workerExecArgv() });
+    this.worker = new Worker(ENGINE, { workerData: spec, execArgv: workerExecArgv() });
     this.ready = new Promise((resolve, reject) => {
       this.worker.once('message', (m: { type: string; message?: string }) => (m.type === 'ready' ? resolve() : reject(new Error(m.message))));
       this.worker.once('error', reject);
