@@ -2,7 +2,7 @@
 export { createKernel, Kernel, VERSION } from './kernel.ts';
 export type { KernelOptions, InProcessCallOptions, HealthReport, ComponentHealth, Component } from './kernel.ts';
 export { serve, type Doors } from './doors/index.ts';
-export { Code, SyscallError, codeName } from './syscalls/errors.ts';
+export { Code, SyscallError, codeName } from './base/errors.ts';
 export { table } from './syscalls/table.ts';
 // Driver toolchain: build, sign and trust drivers (see docs/drivers.md).
 export { buildDriver, inspectComponent } from './drivers/build.ts';

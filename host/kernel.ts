@@ -16,13 +16,13 @@ import { openDrivers, type DriverRuntime } from './drivers/index.ts';
 import { openPolicyEngine, type PolicyEngine } from './policy/index.ts';
 import { AgentRegistry } from './agents/index.ts';
 import { createScheduler, type Scheduler } from './scheduler/index.ts';
-import { unavailable, unimplemented } from './syscalls/errors.ts';
+import { unavailable, unimplemented } from './base/errors.ts';
 import { invoke, type CallMeta } from './syscalls/pipeline.ts';
 import { lookup, table } from './syscalls/table.ts';
 import type { AuditEntry, AuditSink, Authorizer, Principal, SyscallRow } from './syscalls/types.ts';
 import { lockDataDir, tightenModes, type DataDirLock } from './data-dir.ts';
-import { fromRoot } from './root.ts';
-import { idleHelperThreads } from './threads.mjs';
+import { fromRoot } from './base/root.ts';
+import { idleHelperThreads } from './base/threads.mjs';
 
 export const VERSION: string = JSON.parse(readFileSync(fromRoot('package.json'), 'utf8')).version;
 

@@ -11,7 +11,7 @@ import { SchedulerConfigSchema, type SchedulerConfig } from '../host/scheduler/c
 import { Scheduler, type TaskRunner, type TaskSpec } from '../host/scheduler/index.ts';
 import { baseScore } from '../host/scheduler/score.ts';
 import { heapModule } from '../host/scheduler/wasm-heap.ts';
-import { Code, SyscallError } from '../host/syscalls/errors.ts';
+import { Code, SyscallError } from '../host/base/errors.ts';
 import type { AuditEntry } from '../host/syscalls/types.ts';
 
 let dir: string;

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { failedPrecondition, notFound, unavailable } from '../syscalls/errors.ts';
+import { failedPrecondition, notFound, unavailable } from '../base/errors.ts';
 import { deriveKek, newScryptKdf, open, seal, writeAtomic, type KdfRecord, type Sealed } from './at-rest.ts';
 import {
   HYBRID_ALGORITHM,

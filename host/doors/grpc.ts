@@ -4,7 +4,7 @@ import * as grpc from '@grpc/grpc-js';
 import { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation } from 'grpc-health-check';
 import type { Kernel } from '../kernel.ts';
-import { SyscallError } from '../syscalls/errors.ts';
+import { SyscallError } from '../base/errors.ts';
 import { aliases, table } from '../syscalls/table.ts';
 import { packageDefinition } from './proto.ts';
 import { handleSession } from './session.ts';

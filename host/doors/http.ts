@@ -3,7 +3,7 @@
 import { isUtf8 } from 'node:buffer';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Kernel } from '../kernel.ts';
-import { Code, SyscallError, codeName, invalidArgument, resourceExhausted } from '../syscalls/errors.ts';
+import { Code, SyscallError, codeName, invalidArgument, resourceExhausted } from '../base/errors.ts';
 import { HeaderTooLarge } from '../syscalls/metadata.ts';
 import { lookup } from '../syscalls/table.ts';
 import { fromPlain, toJson } from './codec.ts';

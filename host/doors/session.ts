@@ -7,7 +7,7 @@
 // its sends).
 import type * as grpc from '@grpc/grpc-js';
 import type { Kernel } from '../kernel.ts';
-import { Code, SyscallError, deadlineExceeded, invalidArgument, unimplemented } from '../syscalls/errors.ts';
+import { Code, SyscallError, deadlineExceeded, invalidArgument, unimplemented } from '../base/errors.ts';
 import { lookup } from '../syscalls/table.ts';
 import { encode } from './codec.ts';
 import { metaString, peerAddress } from './grpc.ts';

@@ -10,7 +10,7 @@ import { Worker } from 'node:worker_threads';
 import { manifestText, sha256Digest, signManifest, ManifestTemplateSchema, type Manifest, type ManifestTemplate } from './manifest.ts';
 import { binaryKind, extractCoreModule, inspectCoreModule, type CoreModuleInfo } from './wasm.ts';
 import type { HybridKeyPair } from '../crypto/hybrid.ts';
-import { ROOT } from '../root.ts';
+import { ROOT } from '../base/root.ts';
 
 export { ROOT };
 export const BUILD_DIR = join(ROOT, 'build');

@@ -4,7 +4,7 @@
 // what a file holds: a caller must not learn the contents of files it names.
 import { closeSync, constants, fstatSync, openSync, readFileSync, realpathSync } from 'node:fs';
 import { resolve, sep } from 'node:path';
-import { Code, SyscallError, failedPrecondition, invalidArgument, notFound, permissionDenied } from '../syscalls/errors.ts';
+import { Code, SyscallError, failedPrecondition, invalidArgument, notFound, permissionDenied } from '../base/errors.ts';
 import { configBytes, modulePathOf, verifyManifest, type ManifestVerdict } from './manifest.ts';
 import { extractCoreModule } from './wasm.ts';
 import type { DriverInfo, DriverRuntime } from './runtime.ts';

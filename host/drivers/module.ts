@@ -1,6 +1,6 @@
 // What the runtime checks in a driver's core module before it compiles it: its imports
 // (only granted host functions) and its memory (declared, with a maximum within the limit).
-import { failedPrecondition } from '../syscalls/errors.ts';
+import { failedPrecondition } from '../base/errors.ts';
 import { inspectCoreModule } from './wasm.ts';
 
 export const HOST_MODULE = 'camos:driver/host@0.1.0';

@@ -5,8 +5,8 @@
 import { Gauge, Histogram } from 'prom-client';
 import type { Kernel } from '../kernel.ts';
 import type { Staging } from '../context/index.ts';
-import { Code, SyscallError, deadlineExceeded, failedPrecondition, internal, notFound, permissionDenied, resourceExhausted, unavailable } from '../syscalls/errors.ts';
-import { nextRequestId, randomHex, timeOrderedHex } from '../syscalls/ids.ts';
+import { Code, SyscallError, deadlineExceeded, failedPrecondition, internal, notFound, permissionDenied, resourceExhausted, unavailable } from '../base/errors.ts';
+import { nextRequestId, randomHex, timeOrderedHex } from '../base/ids.ts';
 import type { AuditEntry } from '../syscalls/types.ts';
 import { loadDriver, type LoadOptions, type LoadOutcome, type LoadSource } from './loader.ts';
 import { CallStats } from './call-stats.ts';

@@ -6,7 +6,7 @@
 // milliseconds.
 import { MessageChannel, parentPort, receiveMessageOnPort, threadId, workerData } from 'node:worker_threads';
 import { getHeapStatistics } from 'node:v8';
-import { lowerPriority } from '../threads.mjs';
+import { lowerPriority } from '../base/threads.mjs';
 import { CALL, DONE, ENDED, FLAG, MEMORY, PHASE, RETIRING, RUNNING, STARTED, STATE_BYTES, now, stateViews } from './worker-state.mjs';
 
 const HOST = 'camos:driver/host@0.1.0';

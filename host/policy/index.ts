@@ -5,12 +5,12 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { ComponentHealth, Kernel } from '../kernel.ts';
-import { failedPrecondition, invalidArgument, notFound } from '../syscalls/errors.ts';
+import { failedPrecondition, invalidArgument, notFound } from '../base/errors.ts';
 import type { AuthorizationDecision, AuthorizationQuery, Authorizer, Principal, Resource } from '../syscalls/types.ts';
 import { ACTIONS, SCHEMA_TEXT, compile, evaluate, evaluateWithoutContext, resourceTypesOf, type CedarValue, type CompiledPolicySet, type EntityUid, type Evaluation } from './cedar.ts';
 import { entitiesFor, externalParents, principalUid, type Directory } from './entities.ts';
 import { PolicyStore, type PolicyVersionInfo, type StoredPolicySet } from './store.ts';
-import { fromRoot } from '../root.ts';
+import { fromRoot } from '../base/root.ts';
 
 export type { PolicyVersionInfo, StoredPolicySet } from './store.ts';
 export { SCHEMA_TEXT } from './cedar.ts';

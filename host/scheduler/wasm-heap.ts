@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { PriorityHeap } from './heap.ts';
-import { fromRoot } from '../root.ts';
+import { fromRoot } from '../base/root.ts';
 
 const SOURCE = fileURLToPath(new URL('./assembly/heap.ts', import.meta.url));
 const ASCONFIG = fromRoot('asconfig.json');

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import type { ContextStore, VersionRecord } from '../context/index.ts';
 import { KEY, KEY_RULE, NAMESPACE, NAMESPACE_RULE } from '../context/names.ts';
-import { invalidArgument, permissionDenied, unavailable } from './errors.ts';
+import { invalidArgument, permissionDenied, unavailable } from '../base/errors.ts';
 import type { CallContext, SyscallDef } from './types.ts';
 
 const namespace = z.string().regex(NAMESPACE, NAMESPACE_RULE);

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { parseRef, type DriverRuntime } from '../drivers/index.ts';
 import { verifyManifest as checkManifest } from '../drivers/manifest.ts';
 import { TrustStore } from '../drivers/trust.ts';
-import { unavailable } from './errors.ts';
+import { unavailable } from '../base/errors.ts';
 import type { CallContext, SyscallDef } from './types.ts';
 
 function runtime(call: CallContext): DriverRuntime {

@@ -1,6 +1,6 @@
 // The kernel's own rows: health and identity.
 import { z } from 'zod';
-import { notFound, permissionDenied } from './errors.ts';
+import { notFound, permissionDenied } from '../base/errors.ts';
 import { permits } from './permits.ts';
 import { AGENT_ID } from './tasks.ts';
 import type { CallContext, SyscallDef } from './types.ts';

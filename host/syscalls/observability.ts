@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { answererFor, explain, scopeOf, type AuditScope, type Telemetry } from '../audit/index.ts';
 import type { AuditLog } from '../audit/index.ts';
 import { LABEL_NAME, METRIC_NAME } from '../observe/agent-metrics.ts';
-import { notFound, permissionDenied, unavailable } from './errors.ts';
+import { notFound, permissionDenied, unavailable } from '../base/errors.ts';
 import { permits } from './permits.ts';
 import type { CallContext, SyscallDef } from './types.ts';
 

@@ -3,8 +3,8 @@
 // Decoding belongs to the door (proto, JSON, plain object); the rest happens here.
 import type { z } from 'zod';
 import type { Kernel } from '../kernel.ts';
-import { Code, SyscallError, invalidArgument, permissionDenied, resourceExhausted, storageFault, unauthenticated, unavailable } from './errors.ts';
-import { nextRequestId, randomHex, timeOrderedHex } from './ids.ts';
+import { Code, SyscallError, invalidArgument, permissionDenied, resourceExhausted, storageFault, unauthenticated, unavailable } from '../base/errors.ts';
+import { nextRequestId, randomHex, timeOrderedHex } from '../base/ids.ts';
 import { metadataProblem } from './metadata.ts';
 import type { AuditEntry, CallContext, Door, Principal, SyscallRow } from './types.ts';
 

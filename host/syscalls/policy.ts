@@ -1,7 +1,7 @@
 // Policy rows: thin handlers over the policy engine (host/policy).
 import { z } from 'zod';
 import { SCHEMA_TEXT, parseQueryText, type PolicyEngine } from '../policy/index.ts';
-import { unavailable } from './errors.ts';
+import { unavailable } from '../base/errors.ts';
 import type { CallContext, SyscallDef } from './types.ts';
 
 function engine(call: CallContext): PolicyEngine {

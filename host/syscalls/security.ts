@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { CHANNEL_PROTOCOL } from '../crypto/channel.ts';
 import { HYBRID_ALGORITHM, SIGNING_PURPOSE, TPM_HYBRID_ALGORITHM, encodeSignature } from '../crypto/index.ts';
 import type { Kernel } from '../kernel.ts';
-import { invalidArgument, unavailable } from './errors.ts';
+import { invalidArgument, unavailable } from '../base/errors.ts';
 import type { SyscallDef } from './types.ts';
 
 const keysOf = (kernel: Kernel) => {

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { AGENT_ID as AGENT_ID_PATTERN, AGENT_ID_RULE, AGENT_STATUSES, RESERVED_AGENT_IDS, type Agent, type AgentStatus } from '../agents/index.ts';
 import { TASK_STATES, newTaskId, type Decision, type TaskState } from '../scheduler/index.ts';
-import { notFound, permissionDenied, unavailable } from './errors.ts';
+import { notFound, permissionDenied, unavailable } from '../base/errors.ts';
 import type { CallContext, SyscallDef } from './types.ts';
 
 /** An agent id a registration or a new token may name. */

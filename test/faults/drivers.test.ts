@@ -12,7 +12,7 @@ import type { ConfigInput } from '../../host/config/index.ts';
 import { generateHybridKeyPair, type HybridKeyPair } from '../../host/crypto/hybrid.ts';
 import { createKernel, type Kernel } from '../../host/index.ts';
 import { createLogger } from '../../host/observe/log.ts';
-import { Code, SyscallError } from '../../host/syscalls/errors.ts';
+import { Code, SyscallError } from '../../host/base/errors.ts';
 import type { AuditEntry } from '../../host/syscalls/types.ts';
 import { buildFixture, buildProbe, probeManifest, type ProbeManifestOptions } from '../fixtures/probe.ts';
 
