@@ -1,6 +1,7 @@
 // camos as a library: embed the kernel and call syscalls as functions.
 export { createKernel, Kernel, VERSION } from './kernel.ts';
-export type { KernelOptions, InProcessCallOptions, HealthReport, ComponentHealth, Component } from './kernel.ts';
+export type { KernelOptions, InProcessCallOptions, HealthReport } from './kernel.ts';
+export type { AuditEntry, Component, ComponentHealth, Principal } from './contract/index.ts';
 export { serve, type Doors } from './doors/index.ts';
 export { Code, SyscallError, codeName } from './base/errors.ts';
 export { table } from './syscalls/table.ts';
@@ -9,4 +10,4 @@ export { buildDriver, inspectComponent } from './drivers/build.ts';
 export { signManifest, verifyManifest } from './drivers/manifest.ts';
 export { ensureLocalPublisher, readKeyPair, writeKeyPair } from './drivers/keys.ts';
 export { TrustStore } from './drivers/trust.ts';
-export type { Principal, CallContext, SyscallDef, SyscallRow, AuditEntry } from './syscalls/types.ts';
+export type { CallContext, SyscallDef, SyscallRow } from './syscalls/types.ts';

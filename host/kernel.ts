@@ -19,24 +19,13 @@ import { createScheduler, type Scheduler } from './scheduler/index.ts';
 import { unavailable, unimplemented } from './base/errors.ts';
 import { invoke, type CallMeta } from './syscalls/pipeline.ts';
 import { lookup, table } from './syscalls/table.ts';
-import type { AuditEntry, AuditSink, Authorizer, Principal, SyscallRow } from './syscalls/types.ts';
+import type { AuditEntry, AuditSink, Authorizer, Component, ComponentHealth, Principal } from './contract/index.ts';
+import type { SyscallRow } from './syscalls/types.ts';
 import { lockDataDir, tightenModes, type DataDirLock } from './data-dir.ts';
 import { fromRoot } from './base/root.ts';
 import { idleHelperThreads } from './base/threads.mjs';
 
 export const VERSION: string = JSON.parse(readFileSync(fromRoot('package.json'), 'utf8')).version;
-
-export interface ComponentHealth {
-  status: 'ok' | 'degraded' | 'down' | 'unavailable';
-  details: Record<string, string>;
-}
-
-/** A subsystem as the kernel sees it: something that reports health and can be closed. */
-export interface Component {
-  name: string;
-  health(): ComponentHealth | Promise<ComponentHealth>;
-  close?(): void | Promise<void>;
-}
 
 export interface HealthReport {
   status: 'ok' | 'degraded' | 'down';

@@ -12,7 +12,7 @@ import { Scheduler, type TaskRunner, type TaskSpec } from '../host/scheduler/ind
 import { baseScore } from '../host/scheduler/score.ts';
 import { heapModule } from '../host/scheduler/wasm-heap.ts';
 import { Code, SyscallError } from '../host/base/errors.ts';
-import type { AuditEntry } from '../host/syscalls/types.ts';
+import type { AuditEntry } from '../host/contract/index.ts';
 
 let dir: string;
 let module: WebAssembly.Module;

@@ -9,7 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import { createKernel, type Kernel } from '../host/index.ts';
 import { generateHybridKeyPair } from '../host/crypto/hybrid.ts';
 import { Code, SyscallError } from '../host/base/errors.ts';
-import type { AuditEntry } from '../host/syscalls/types.ts';
+import type { AuditEntry } from '../host/contract/index.ts';
 import type { TaskStatus } from '../host/scheduler/index.ts';
 import { buildProbe, probeManifest } from './fixtures/probe.ts';
 import { AgentRegistry } from '../host/agents/index.ts';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { SIGNING_PURPOSE } from '../crypto/index.ts';
 import type { Kernel } from '../kernel.ts';
 import { storageCause, unavailable } from '../base/errors.ts';
-import type { AuditSink } from '../syscalls/types.ts';
+import type { AuditSink } from '../contract/index.ts';
 import { AgentMetrics } from '../observe/agent-metrics.ts';
 import { Tracing } from '../observe/tracing.ts';
 import { QuestionAnswerer, type LiveState } from './ask.ts';

@@ -20,7 +20,7 @@ import { publicKeyToJson, signatureToJson } from '../crypto/hybrid.ts';
 import { Checkpointer } from '../context/checkpointer.ts';
 import type { Logger } from '../observe/log.ts';
 import { Code, storageCause, unavailable } from '../base/errors.ts';
-import type { AuditEntry, AuditSink } from '../syscalls/types.ts';
+import type { AuditEntry, AuditSink } from '../contract/index.ts';
 import { anchorPathOf, checkLogAtStart, readAnchorOrError, writeAnchor } from './anchor.ts';
 import { appendBatch, type ChainBatch } from './chain.mjs';
 import { GENESIS, fromRow, rowOf, type AuditRecord, type AuditRow } from './record.ts';

@@ -7,7 +7,7 @@ import type { Kernel } from '../kernel.ts';
 import type { Staging } from '../context/index.ts';
 import { Code, SyscallError, deadlineExceeded, failedPrecondition, internal, notFound, permissionDenied, resourceExhausted, unavailable } from '../base/errors.ts';
 import { nextRequestId, randomHex, timeOrderedHex } from '../base/ids.ts';
-import type { AuditEntry } from '../syscalls/types.ts';
+import type { AuditEntry } from '../contract/index.ts';
 import { loadDriver, type LoadOptions, type LoadOutcome, type LoadSource } from './loader.ts';
 import { CallStats } from './call-stats.ts';
 import { checkModule } from './module.ts';

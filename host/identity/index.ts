@@ -3,7 +3,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, writeFileSync, openSync, fsyncSync, closeSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Principal } from '../syscalls/types.ts';
+import type { Principal } from '../contract/index.ts';
 
 export { Refusals } from './refusals.ts';
 

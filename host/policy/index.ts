@@ -4,9 +4,9 @@
 // changes.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { ComponentHealth, Kernel } from '../kernel.ts';
+import type { Kernel } from '../kernel.ts';
 import { failedPrecondition, invalidArgument, notFound } from '../base/errors.ts';
-import type { AuthorizationDecision, AuthorizationQuery, Authorizer, Principal, Resource } from '../syscalls/types.ts';
+import type { AuthorizationDecision, AuthorizationQuery, Authorizer, ComponentHealth, Principal, Resource } from '../contract/index.ts';
 import { ACTIONS, SCHEMA_TEXT, compile, evaluate, evaluateWithoutContext, resourceTypesOf, type CedarValue, type CompiledPolicySet, type EntityUid, type Evaluation } from './cedar.ts';
 import { entitiesFor, externalParents, principalUid, type Directory } from './entities.ts';
 import { PolicyStore, type PolicyVersionInfo, type StoredPolicySet } from './store.ts';

@@ -6,7 +6,8 @@ import type { Kernel } from '../kernel.ts';
 import { Code, SyscallError, invalidArgument, permissionDenied, resourceExhausted, storageFault, unauthenticated, unavailable } from '../base/errors.ts';
 import { nextRequestId, randomHex, timeOrderedHex } from '../base/ids.ts';
 import { metadataProblem } from './metadata.ts';
-import type { AuditEntry, CallContext, Door, Principal, SyscallRow } from './types.ts';
+import type { AuditEntry, Door, Principal } from '../contract/index.ts';
+import type { CallContext, SyscallRow } from './types.ts';
 
 export interface CallMeta {
   door: Door;

@@ -15,7 +15,7 @@ import { transcript } from '../../host/crypto/channel.ts';
 import { publicKeyToJson, signatureToJson } from '../../host/crypto/hybrid.ts';
 import { checkpointMessage, openAuditDb } from '../../host/audit/schema.ts';
 import { verifyAuditDb } from '../../host/audit/verify.ts';
-import type { AuditEntry } from '../../host/syscalls/types.ts';
+import type { AuditEntry } from '../../host/contract/index.ts';
 import { CamosClient } from '../../sdk/client/index.ts';
 import { SecureChannel } from '../../sdk/client/channel.ts';
 
