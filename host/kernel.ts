@@ -4,7 +4,7 @@
 import { accessSync, constants, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadConfig, type Config, type ConfigInput, type LoadOptions } from './config/index.ts';
-import { fromPlain } from './doors/codec.ts';
+import { fromPlain } from './wire/codec.ts';
 import { ChannelTable, KeyStore, choosePqBackend } from './crypto/index.ts';
 import { openContextStore, type ContextStore } from './context/index.ts';
 import { openAudit, type AuditLog, type Telemetry } from './audit/index.ts';

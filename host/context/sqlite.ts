@@ -20,7 +20,7 @@ import type {
   VersionPage,
   VersionRecord,
   WriteOptions,
-} from './index.ts';
+} from './types.ts';
 import { BACKGROUND_CHECKPOINT_PRAGMAS, Checkpointer } from './checkpointer.ts';
 import { checkKey, checkNamespace, checkValue } from './names.ts';
 import { migrate } from './schema.ts';

@@ -6,9 +6,9 @@ import { HealthImplementation } from 'grpc-health-check';
 import type { Kernel } from '../kernel.ts';
 import { SyscallError } from '../base/errors.ts';
 import { aliases, table } from '../syscalls/table.ts';
-import { packageDefinition } from './proto.ts';
+import { packageDefinition } from '../wire/proto.ts';
 import { handleSession } from './session.ts';
-import { decodeOrExplain, MalformedMessage } from './wire.ts';
+import { decodeOrExplain, MalformedMessage } from '../wire/strict.ts';
 
 const SERVICE = 'cam_os.SyscallService';
 

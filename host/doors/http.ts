@@ -6,7 +6,7 @@ import type { Kernel } from '../kernel.ts';
 import { Code, SyscallError, codeName, invalidArgument, resourceExhausted } from '../base/errors.ts';
 import { HeaderTooLarge } from '../syscalls/metadata.ts';
 import { lookup } from '../syscalls/table.ts';
-import { fromPlain, toJson } from './codec.ts';
+import { fromPlain, toJson } from '../wire/codec.ts';
 import { consoleRoute } from './console.ts';
 
 /** HTTP status for each gRPC code (as grpc-gateway maps them). */

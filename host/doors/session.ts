@@ -9,9 +9,9 @@ import type * as grpc from '@grpc/grpc-js';
 import type { Kernel } from '../kernel.ts';
 import { Code, SyscallError, deadlineExceeded, invalidArgument, unimplemented } from '../base/errors.ts';
 import { lookup } from '../syscalls/table.ts';
-import { encode } from './codec.ts';
+import { encode } from '../wire/codec.ts';
 import { metaString, peerAddress } from './grpc.ts';
-import { decodeOrExplain, MalformedMessage } from './wire.ts';
+import { decodeOrExplain, MalformedMessage } from '../wire/strict.ts';
 
 type Req = Record<string, unknown> & { requestId: string; authorization: string; timeoutMs: number; traceparent: string; call?: string };
 type Res = Record<string, unknown>;

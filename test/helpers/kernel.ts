@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { createKernel, serve, type Kernel, type Doors } from '../../host/index.ts';
 import type { ConfigInput } from '../../host/config/index.ts';
-import { packageDefinition } from '../../host/doors/proto.ts';
+import { packageDefinition } from '../../host/wire/proto.ts';
 
 export interface RunningKernel {
   kernel: Kernel;
