@@ -7,6 +7,7 @@ import type { Kernel } from '../kernel.ts';
 import { SyscallError } from '../base/errors.ts';
 import { aliases, table } from '../syscalls/table.ts';
 import { packageDefinition } from '../wire/proto.ts';
+import { metaString, peerAddress } from './metadata.ts';
 import { handleSession } from './session.ts';
 import { decodeOrExplain, MalformedMessage } from '../wire/strict.ts';
 
@@ -16,14 +17,6 @@ export interface GrpcDoor {
   server: grpc.Server;
   health: HealthImplementation;
 }
-
-export const metaString = (md: grpc.Metadata, key: string): string | undefined => {
-  const v = md.get(key)[0];
-  return v === undefined ? undefined : String(v);
-};
-
-/** The remote address of a call's connection (grpc-js's peer is "address:port"). */
-export const peerAddress = (call: { getPeer(): string }): string => call.getPeer().replace(/:\d+$/, '');
 
 export function toStatus(err: unknown): Partial<grpc.StatusObject> {
   if (err instanceof SyscallError) return { code: err.code as number, details: err.message };

@@ -10,7 +10,7 @@ import type { Kernel } from '../kernel.ts';
 import { Code, SyscallError, deadlineExceeded, invalidArgument, unimplemented } from '../base/errors.ts';
 import { lookup } from '../syscalls/table.ts';
 import { encode } from '../wire/codec.ts';
-import { metaString, peerAddress } from './grpc.ts';
+import { metaString, peerAddress } from './metadata.ts';
 import { decodeOrExplain, MalformedMessage } from '../wire/strict.ts';
 
 type Req = Record<string, unknown> & { requestId: string; authorization: string; timeoutMs: number; traceparent: string; call?: string };
