@@ -14,52 +14,9 @@ import { checkModule } from './module.ts';
 import { DriverPool, type ContextReader, type PoolCall, type WorkerAnswer } from './pool.ts';
 import { now } from './worker-state.mjs';
 import type { TrustStore } from './trust.ts';
-import type { DriverWatcher } from './watch.ts';
+import type { DriverInfo, DriverLimits, VerifiedDriver } from './types.ts';
 
-export interface DriverLimits {
-  memoryPages: number;
-  timeoutMs: number;
-  maxOutputBytes: number;
-}
-
-/** What loading needs once the manifest has been verified. */
-export interface VerifiedDriver {
-  name: string;
-  version: string;
-  digest: string;
-  publisher: string;
-  description: string;
-  /** Granted host functions (import names). */
-  capabilities: string[];
-  reads: string[];
-  writes: string[];
-  limits: DriverLimits;
-  /** The core module (extracted from the component). */
-  core: Uint8Array;
-  /** Its compilation, when the loader started it while the manifest was being verified. */
-  compiled?: Promise<WebAssembly.Module>;
-  /** Size of the signed artifact (component), bytes. */
-  size: number;
-  config?: Uint8Array;
-  /** Where it came from (a manifest path), for hot loading and the list. */
-  origin?: string;
-}
-
-export interface DriverInfo {
-  name: string;
-  version: string;
-  digest: string;
-  publisher: string;
-  capabilities: string[];
-  description: string;
-  loadedAt: number;
-  calls: number;
-  size: number;
-  errors: number;
-  p50Ms: number;
-  p99Ms: number;
-  limits: DriverLimits;
-}
+export type { DriverInfo, DriverLimits, VerifiedDriver } from './types.ts';
 
 /**
  * What invoke needs of a cancellation signal: an AbortSignal fits, and so does the
@@ -197,8 +154,8 @@ export class DriverRuntime {
   private readonly memoryWarningBytes: number;
   readonly trust: TrustStore;
   readonly driversDir: string;
-  /** The hot-loading watcher of the drivers directory, when watching. */
-  watcher?: DriverWatcher;
+  /** The hot-loading watcher of the drivers directory, when watching (watch.ts; tests wait on it). */
+  watcher?: { readonly dir: string; settled(): Promise<void> };
   private readonly drivers = new Map<string, Map<string, LoadedDriver>>();
   /** name@version of drivers withdrawn (their publisher key lost trust) -> why, until loaded again. */
   private readonly withdrawn = new Map<string, string>();
