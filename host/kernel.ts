@@ -13,7 +13,7 @@ import { createLogger, type Logger } from './observe/log.ts';
 import { diskFree, fileDescriptors, memory, MIN_FREE_BYTES } from './observe/machine.ts';
 import { KernelMetrics } from './observe/metrics.ts';
 import { openDrivers, type DriverRuntime } from './drivers/index.ts';
-import { openPolicyEngine, type PolicyEngine } from './policy/index.ts';
+import { openPolicyEngine, type Directory, type PolicyEngine } from './policy/index.ts';
 import { AgentRegistry } from './agents/index.ts';
 import { createScheduler, type Scheduler } from './scheduler/index.ts';
 import { unavailable, unimplemented } from './base/errors.ts';
@@ -262,7 +262,7 @@ export async function createKernel(opts: KernelOptions = {}): Promise<Kernel> {
   }
   if (kernel.identity.ensureAdmin()) log.info({ path: kernel.identity.adminTokenPath }, `admin token created at ${kernel.identity.adminTokenPath}`);
   try {
-    // Subsystems, in dependency order (each sets its field on the kernel and registers itself).
+    // Subsystems, in dependency order: each is opened with what it needs, then set on the kernel and registered.
     const pq = choosePqBackend(config.crypto.backend);
     if (pq.fallback) log.warn({ 'crypto.backend': pq.backend.name }, pq.fallback);
     const keys = await KeyStore.open({ dataDir: kernel.dataDir, ...config.keys, env: process.env });
@@ -279,11 +279,16 @@ export async function createKernel(opts: KernelOptions = {}): Promise<Kernel> {
     const context = openContextStore({ path: join(kernel.dataDir, 'context.db'), ...config.context });
     kernel.context = context;
     kernel.register({ name: 'context', health: () => context.health(), close: () => context.close() });
-    openAudit(kernel);
+    const audit = openAudit({ dataDir: kernel.dataDir, config, log, keys, metrics: kernel.metrics, version: kernel.version });
+    kernel.auditSink = audit.sink;
+    kernel.audit = audit.audit;
+    kernel.telemetry = audit.telemetry;
+    kernel.register(audit.component);
     // After the audit log, so that it closes first: its last summaries go into the log.
     kernel.register({ name: 'auth', health: () => kernel.refusals.health(), close: () => kernel.refusals.close() });
-    const policy = openPolicyEngine(kernel);
+    const policy = openPolicyEngine({ dataDir: kernel.dataDir, config: config.policy, directory: directoryOf(kernel) });
     kernel.policy = policy;
+    kernel.authorizer = policy;
     kernel.register({ name: 'policy', health: () => policy.health(), close: () => policy.close() });
     const agents = new AgentRegistry(kernel.dataDir, config.scheduler.agentDefaults);
     kernel.agents = agents;
@@ -292,7 +297,9 @@ export async function createKernel(opts: KernelOptions = {}): Promise<Kernel> {
     kernel.register({ name: 'agents', health: () => agents.health(), close: () => agents.close() });
     const scheduler = await createScheduler({ config: config.scheduler, agents, runner: () => kernel.drivers, context: () => kernel.context, audit: () => kernel.auditSink });
     kernel.scheduler = scheduler;
-    kernel.drivers = await openDrivers(kernel);
+    const drivers = await openDrivers({ config: config.drivers, dataDir: kernel.dataDir, log, registry: kernel.metrics.registry, context, audit: kernel.auditSink });
+    kernel.drivers = drivers.runtime;
+    kernel.register(drivers.component);
     // Registered after the drivers so that it closes first: no task is dispatched to a closed pool.
     kernel.register({ name: 'scheduler', health: () => scheduler.health(), close: () => scheduler.close() });
     // The files the subsystems made just now (SQLite creates a database 0644, its -wal and -shm
@@ -303,4 +310,19 @@ export async function createKernel(opts: KernelOptions = {}): Promise<Kernel> {
     throw e;
   }
   return kernel;
+}
+
+// The registry and the scheduler are opened after the policy engine, which reads only these
+// facts of theirs, and only once calls are served.
+function directoryOf(k: Kernel): Directory {
+  return {
+    agent: (id) => k.agents?.get(id),
+    taskAgents: (id) => {
+      const t = k.scheduler?.task(id);
+      if (!t) return [];
+      // The handler is an agent, or a driver ("name@version"), which owns nothing.
+      const handler = t.handler && t.handler !== t.agentId && k.agents?.get(t.handler) ? [t.handler] : [];
+      return [...(t.agentId ? [t.agentId] : []), ...handler];
+    },
+  };
 }

@@ -3,11 +3,12 @@
 // loading a newer version sends new calls there while running calls finish on the old
 // one, and unloading waits for the calls in flight.
 import { Gauge, Histogram } from 'prom-client';
-import type { Kernel } from '../kernel.ts';
-import type { Staging } from '../context/index.ts';
+import type { Registry } from 'prom-client';
+import type { ContextStore, Staging } from '../context/index.ts';
+import type { Logger } from '../observe/log.ts';
 import { Code, SyscallError, deadlineExceeded, failedPrecondition, internal, notFound, permissionDenied, resourceExhausted, unavailable } from '../base/errors.ts';
 import { nextRequestId, randomHex, timeOrderedHex } from '../base/ids.ts';
-import type { AuditEntry } from '../contract/index.ts';
+import type { AuditEntry, AuditSink } from '../contract/index.ts';
 import { loadDriver, type LoadOptions, type LoadOutcome, type LoadSource } from './loader.ts';
 import { CallStats } from './call-stats.ts';
 import { checkModule } from './module.ts';
@@ -84,6 +85,13 @@ export interface RuntimeOptions {
   trust: TrustStore;
   /** The only directory a load by manifest path may read from (the watched drivers dir). */
   driversDir: string;
+  log: Logger;
+  /** Where the runtime's metrics are registered (the kernel's /metrics). */
+  registry: Registry;
+  /** Drivers' context-read and context-write go here (or to the calling task's staging). */
+  context: ContextStore;
+  /** Load, unload, timeout and trap events are recorded here. */
+  audit: AuditSink;
 }
 
 /** Orders versions: numeric dot-separated parts compare as numbers, a pre-release sorts first. */
@@ -146,7 +154,9 @@ function expire(run: Invocation): void {
 }
 
 export class DriverRuntime {
-  private readonly kernel: Kernel;
+  private readonly log: Logger;
+  private readonly context: ContextStore;
+  private readonly audit: AuditSink;
   private readonly pool: DriverPool;
   private readonly defaultTimeoutMs: number;
   private readonly maxTimeoutMs: number;
@@ -165,14 +175,16 @@ export class DriverRuntime {
   private readonly metric: Gauge<'driver' | 'name'>;
   private readonly queueWait: Histogram<'driver'>;
 
-  constructor(kernel: Kernel, opts: RuntimeOptions) {
-    this.kernel = kernel;
+  constructor(opts: RuntimeOptions) {
+    this.log = opts.log;
+    this.context = opts.context;
+    this.audit = opts.audit;
     this.pool = new DriverPool({
       maxThreads: opts.maxThreads,
       idleTimeoutMs: opts.idleTimeoutMs,
       maxCallsPerKey: opts.maxConcurrentCallsPerDriver,
       nice: opts.workerNice,
-      log: kernel.log,
+      log: opts.log,
     });
     this.defaultTimeoutMs = opts.defaultTimeoutMs;
     this.maxTimeoutMs = opts.maxTimeoutMs;
@@ -180,13 +192,13 @@ export class DriverRuntime {
     this.memoryWarningBytes = opts.memoryWarningBytes;
     this.trust = opts.trust;
     this.driversDir = opts.driversDir;
-    this.metric = driverGauge(kernel);
+    this.metric = driverGauge(opts.registry);
     this.queueWait = new Histogram({
       name: 'camos_driver_queue_wait_seconds',
       help: 'Time a driver call waited for a worker (its driver\'s turn, then a free thread), counted in its time limit',
       labelNames: ['driver'],
       buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05, 0.25, 1, 5, 30],
-      registers: [kernel.metrics.registry],
+      registers: [opts.registry],
     });
   }
 
@@ -267,7 +279,7 @@ export class DriverRuntime {
     if (!versions) this.drivers.set(v.name, (versions = new Map()));
     versions.set(v.version, loaded);
     this.withdrawn.delete(ref);
-    this.kernel.log.info({ driver: ref, digest: v.digest, origin: v.origin }, `driver ${ref} loaded`);
+    this.log.info({ driver: ref, digest: v.digest, origin: v.origin }, `driver ${ref} loaded`);
     return info(loaded);
   }
 
@@ -281,7 +293,7 @@ export class DriverRuntime {
     await Promise.all(
       targets.map((d) => (d.inflight === 0 ? undefined : new Promise<void>((resolve) => (d.drained = resolve)))),
     );
-    for (const d of targets) this.kernel.log.info({ driver: d.ref }, `driver ${d.ref} unloaded`);
+    for (const d of targets) this.log.info({ driver: d.ref }, `driver ${d.ref} unloaded`);
     for (const d of targets) this.event('driver.unloaded', d, Code.OK, undefined, { version: d.version, remaining: [...(this.drivers.get(name)?.keys() ?? [])] });
     return targets.map(info);
   }
@@ -298,7 +310,7 @@ export class DriverRuntime {
     versions!.delete(d.version);
     if (versions!.size === 0) this.drivers.delete(name);
     this.withdrawn.set(d.ref, why);
-    this.kernel.log.warn({ driver: d.ref, publisher: d.publisher }, why);
+    this.log.warn({ driver: d.ref, publisher: d.publisher }, why);
     return info(d);
   }
 
@@ -363,7 +375,7 @@ export class DriverRuntime {
       ? `it waited ${queuedMs} ms for a worker and ran the rest; its worker was stopped`
       : `it waited all of it for a worker (every thread busy, or its driver's ${this.pool.maxCallsPerKey} calls at once running)`;
     const message = `driver '${d.ref}' did not answer within its ${timeoutMs} ms limit: ${where}`;
-    this.kernel.log.warn({ driver: d.ref, timeoutMs, queuedMs, ran: run.ran, caller: opts.caller, taskId: opts.taskId }, message);
+    this.log.warn({ driver: d.ref, timeoutMs, queuedMs, ran: run.ran, caller: opts.caller, taskId: opts.taskId }, message);
     d.queueWait.observe(queuedMs / 1000);
     this.event('driver.timeout', d, Code.DEADLINE_EXCEEDED, message, { timeoutMs, queuedMs, ran: run.ran, caller: opts.caller }, opts.taskId);
     return deadlineExceeded(message, { driver: d.ref, timeoutMs, queuedMs });
@@ -371,10 +383,9 @@ export class DriverRuntime {
 
   /** context-read answers: the calling task's staging (which sees its own writes), else the store. */
   private reader(staging: Staging | undefined): ContextReader {
-    const context = this.kernel.context;
+    const context = this.context;
     return (namespace, key) => {
       if (staging) return staging.read(namespace, key) ?? null;
-      if (!context) throw unavailable('the context store is not running');
       try {
         return context.read(namespace, key).value;
       } catch (e) {
@@ -386,7 +397,7 @@ export class DriverRuntime {
 
   /** Logs and metrics are kept whatever the outcome: they say what the driver did. */
   private effects(d: LoadedDriver, answer: WorkerAnswer): void {
-    for (const l of answer.logs) this.kernel.log[l.level]({ driver: d.ref }, l.message);
+    for (const l of answer.logs) this.log[l.level]({ driver: d.ref }, l.message);
     for (const m of answer.metrics) if (Number.isFinite(m.value)) this.metric.labels(d.ref, m.name).set(m.value);
   }
 
@@ -424,9 +435,7 @@ export class DriverRuntime {
       for (const w of answer.writes) opts.staging.write(w.namespace, w.key, w.value, { metadata });
       return;
     }
-    const context = this.kernel.context;
-    if (!context) throw unavailable(`driver '${d.ref}' wrote context but the context store is not running; its writes were discarded`);
-    const staging = context.begin(opts.taskId ?? `driver-call-${randomHex(6)}`, `driver:${d.ref}`);
+    const staging = this.context.begin(opts.taskId ?? `driver-call-${randomHex(6)}`, `driver:${d.ref}`);
     try {
       for (const w of answer.writes) staging.write(w.namespace, w.key, w.value, { metadata });
       staging.commit();
@@ -456,7 +465,7 @@ export class DriverRuntime {
       durationUs: 0,
       evidence: { driver: ref, ...(typeof d === 'object' && d.digest ? { digest: d.digest } : {}), ...evidence },
     };
-    this.kernel.auditSink.record(entry);
+    this.audit.record(entry);
   }
 
   health() {
@@ -513,6 +522,6 @@ function info(d: LoadedDriver): DriverInfo {
 }
 
 /** One gauge for every driver-emitted metric, labelled by driver and metric name. */
-function driverGauge(kernel: Kernel): Gauge<'driver' | 'name'> {
-  return new Gauge({ name: 'camos_driver_metric', help: 'Last value of a metric a driver emitted (emit-metric)', labelNames: ['driver', 'name'], registers: [kernel.metrics.registry] });
+function driverGauge(registry: Registry): Gauge<'driver' | 'name'> {
+  return new Gauge({ name: 'camos_driver_metric', help: 'Last value of a metric a driver emitted (emit-metric)', labelNames: ['driver', 'name'], registers: [registry] });
 }

@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { SpanKind } from '@opentelemetry/api';
 import { z } from 'zod';
-import { answererFor, explain, scopeOf, type AuditScope, type Telemetry } from '../audit/index.ts';
+import { QuestionAnswerer, explain, scopeOf, type AuditScope, type LiveState, type Telemetry } from '../audit/index.ts';
 import type { AuditLog } from '../audit/index.ts';
 import { LABEL_NAME, METRIC_NAME } from '../observe/agent-metrics.ts';
 import { notFound, permissionDenied, unavailable } from '../base/errors.ts';
@@ -17,6 +17,19 @@ const telemetry = (call: CallContext): Telemetry => {
   if (!call.kernel.telemetry) throw unavailable('telemetry is not open in this kernel (it opens with the audit log)');
   return call.kernel.telemetry;
 };
+
+/** The live state questions may read, from whichever subsystems this kernel runs. */
+function liveState(call: CallContext): LiveState {
+  const kernel = call.kernel;
+  return {
+    agents: kernel.agents ? () => kernel.agents!.list() : undefined,
+    drivers: kernel.drivers ? () => kernel.drivers!.list() : undefined,
+    namespaces: kernel.context ? () => kernel.context!.namespaces() : undefined,
+    versions: kernel.context ? (ns, key) => kernel.context!.versions(ns, key).versions : undefined,
+    health: () => kernel.health(),
+    syscalls: kernel.table.map((r) => r.name),
+  };
+}
 
 /** What the caller may read of the audit log (host/audit/scope.ts), as the policy engine says. */
 function scopeFor(call: CallContext): Promise<AuditScope> {
@@ -131,7 +144,8 @@ export const nlQuery: SyscallDef<z.infer<typeof NlQuerySchema>> = {
   readOnly: () => true,
   resource: () => ({ type: 'Kernel', id: 'audit' }),
   handle: async (req, call) => {
-    const answer = await answererFor(call.kernel, auditLog(call)).ask(req.query, { scope: await scopeFor(call) });
+    const answerer = new QuestionAnswerer(auditLog(call), liveState(call), { timeZone: call.kernel.config.nl.timeZone });
+    const answer = await answerer.ask(req.query, { scope: await scopeFor(call) });
     Object.assign(call.evidence, { intent: answer.intent, understood: answer.understood, evidenceRecords: answer.evidence.length });
     return answer;
   },
