@@ -1,7 +1,7 @@
 // camos as a library: embed the kernel and call syscalls as functions.
 export { createKernel, Kernel, VERSION } from './kernel.ts';
-export type { KernelOptions, InProcessCallOptions, HealthReport } from './kernel.ts';
-export type { AuditEntry, Component, ComponentHealth, Principal } from './contract/index.ts';
+export type { KernelOptions, InProcessCallOptions } from './kernel.ts';
+export type { AuditEntry, Component, ComponentHealth, HealthReport, Principal } from './contract/index.ts';
 export { serve, type Doors } from './doors/index.ts';
 export { Code, SyscallError, codeName } from './base/errors.ts';
 export { table } from './syscalls/table.ts';

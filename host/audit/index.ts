@@ -11,7 +11,6 @@ import type { Logger } from '../observe/log.ts';
 import type { KernelMetrics } from '../observe/metrics.ts';
 import { AgentMetrics } from '../observe/agent-metrics.ts';
 import { Tracing } from '../observe/tracing.ts';
-import { QuestionAnswerer, type LiveState } from './ask.ts';
 import { AuditLog } from './log.ts';
 import { SpanStore } from './spans.ts';
 

@@ -10,3 +10,14 @@ export interface Component {
   health(): ComponentHealth | Promise<ComponentHealth>;
   close?(): void | Promise<void>;
 }
+
+/** The kernel's health: its own and each component's. */
+export interface HealthReport {
+  status: 'ok' | 'degraded' | 'down';
+  /** The components not ok (degraded or down). */
+  degraded: string[];
+  components: Record<string, ComponentHealth>;
+  timestamp: number;
+  version: string;
+  uptimeMs: number;
+}

@@ -2,4 +2,4 @@
 export type { Door, Principal } from './principal.ts';
 export type { AuthorizationDecision, AuthorizationQuery, Authorizer, Resource } from './authorization.ts';
 export type { AuditEntry, AuditSink } from './audit.ts';
-export type { Component, ComponentHealth } from './component.ts';
+export type { Component, ComponentHealth, HealthReport } from './component.ts';

@@ -15,7 +15,7 @@ import { checkModule } from './module.ts';
 import { DriverPool, type ContextReader, type PoolCall, type WorkerAnswer } from './pool.ts';
 import { now } from './worker-state.mjs';
 import type { TrustStore } from './trust.ts';
-import type { DriverInfo, DriverLimits, VerifiedDriver } from './types.ts';
+import type { DriverInfo, VerifiedDriver } from './types.ts';
 
 export type { DriverInfo, DriverLimits, VerifiedDriver } from './types.ts';
 

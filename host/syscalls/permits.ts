@@ -4,6 +4,6 @@ import type { Resource } from '../contract/index.ts';
 import type { CallContext } from './types.ts';
 
 export async function permits(call: CallContext, action: string, resource: Resource): Promise<boolean> {
-  const d = await call.kernel.authorizer.authorize({ principal: call.caller, action, resource, syscall: call.syscall, request: {} });
+  const d = await call.services.authorizer.authorize({ principal: call.caller, action, resource, syscall: call.syscall, request: {} });
   return d.allowed;
 }

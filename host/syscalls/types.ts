@@ -1,10 +1,10 @@
 import type { z } from 'zod';
-import type { Kernel } from '../kernel.ts';
 import type { Door, Principal, Resource } from '../contract/index.ts';
+import type { Services } from './services.ts';
 
 /** What a handler sees of the call besides its request. */
 export interface CallContext {
-  kernel: Kernel;
+  services: Services;
   caller: Principal;
   syscall: string;
   door: Door;
