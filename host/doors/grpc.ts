@@ -4,11 +4,11 @@ import * as grpc from '@grpc/grpc-js';
 import { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation } from 'grpc-health-check';
 import type { Kernel } from '../kernel.ts';
-import { SyscallError } from '../base/errors.ts';
 import { aliases, table } from '../syscalls/table.ts';
 import { packageDefinition } from '../wire/proto.ts';
 import { metaString, peerAddress } from './metadata.ts';
 import { handleSession } from './session.ts';
+import { grpcStatusOf } from './status.ts';
 import { decodeOrExplain, MalformedMessage } from '../wire/strict.ts';
 
 const SERVICE = 'cam_os.SyscallService';
@@ -16,11 +16,6 @@ const SERVICE = 'cam_os.SyscallService';
 export interface GrpcDoor {
   server: grpc.Server;
   health: HealthImplementation;
-}
-
-export function toStatus(err: unknown): Partial<grpc.StatusObject> {
-  if (err instanceof SyscallError) return { code: err.code as number, details: err.message };
-  return { code: grpc.status.INTERNAL, details: 'internal error' };
 }
 
 export function createGrpcDoor(kernel: Kernel): GrpcDoor {
@@ -64,7 +59,7 @@ export function createGrpcDoor(kernel: Kernel): GrpcDoor {
         })
         .then(
           (res) => callback(null, res),
-          (err) => callback(toStatus(err)),
+          (err) => callback(grpcStatusOf(err)),
         );
     };
   }

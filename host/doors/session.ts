@@ -7,11 +7,12 @@
 // its sends).
 import type * as grpc from '@grpc/grpc-js';
 import type { Kernel } from '../kernel.ts';
-import { Code, SyscallError, deadlineExceeded, invalidArgument, unimplemented } from '../base/errors.ts';
+import { Code, deadlineExceeded, invalidArgument, unimplemented } from '../base/errors.ts';
 import { lookup } from '../syscalls/table.ts';
 import { encode } from '../wire/codec.ts';
 import { metaString, peerAddress } from './metadata.ts';
 import { decodeOrExplain, MalformedMessage } from '../wire/strict.ts';
+import { answerOf } from './status.ts';
 
 type Req = Record<string, unknown> & { requestId: string; authorization: string; timeoutMs: number; traceparent: string; call?: string };
 type Res = Record<string, unknown>;
@@ -160,8 +161,7 @@ function sizeOf(v: unknown, depth = 0): number {
 }
 
 function errorFields(err: unknown): Res {
-  if (err instanceof SyscallError) return { code: err.code, message: err.message, final: true };
-  return { code: Code.INTERNAL, message: 'internal error', final: true };
+  return { ...answerOf(err), final: true };
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number, name: string): Promise<T> {
