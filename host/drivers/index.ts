@@ -31,7 +31,7 @@ export async function openDrivers(deps: {
   log: Logger;
   registry: Registry;
   context: ContextStore;
-  audit: AuditSink;
+  audit: () => AuditSink;
 }): Promise<{ runtime: DriverRuntime; component: Component }> {
   const { config, dataDir, log } = deps;
   const trust = new TrustStore(dataDir);

@@ -90,8 +90,8 @@ export interface RuntimeOptions {
   registry: Registry;
   /** Drivers' context-read and context-write go here (or to the calling task's staging). */
   context: ContextStore;
-  /** Load, unload, timeout and trap events are recorded here. */
-  audit: AuditSink;
+  /** Where load, unload, timeout and trap events are recorded: the kernel's sink of the moment. */
+  audit: () => AuditSink;
 }
 
 /** Orders versions: numeric dot-separated parts compare as numbers, a pre-release sorts first. */
@@ -156,7 +156,7 @@ function expire(run: Invocation): void {
 export class DriverRuntime {
   private readonly log: Logger;
   private readonly context: ContextStore;
-  private readonly audit: AuditSink;
+  private readonly audit: () => AuditSink;
   private readonly pool: DriverPool;
   private readonly defaultTimeoutMs: number;
   private readonly maxTimeoutMs: number;
@@ -465,7 +465,7 @@ export class DriverRuntime {
       durationUs: 0,
       evidence: { driver: ref, ...(typeof d === 'object' && d.digest ? { digest: d.digest } : {}), ...evidence },
     };
-    this.audit.record(entry);
+    this.audit().record(entry);
   }
 
   health() {
