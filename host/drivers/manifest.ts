@@ -17,10 +17,9 @@ import {
 import type { TrustStore } from './trust.ts';
 import { binaryKind, extractCoreModule, inspectCoreModule, type CoreModuleInfo } from './wasm.ts';
 
-export const WIT_WORLD = 'camos:driver/driver@0.1.0';
-export const HOST_MODULE = 'camos:driver/host@0.1.0';
-/** Capability names are the host import names of the camos:driver world. */
-export const CAPABILITIES = ['log', 'context-read', 'context-write', 'emit-metric', 'now-ms'] as const;
+import { CAPABILITIES, HOST_MODULE, WIT_WORLD } from './abi.mjs';
+
+export { CAPABILITIES, HOST_MODULE, WIT_WORLD } from './abi.mjs';
 export type Capability = (typeof CAPABILITIES)[number];
 
 const SEMVER = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/;
