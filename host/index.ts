@@ -6,8 +6,8 @@ export { serve, type Doors } from './doors/index.ts';
 export { Code, SyscallError, codeName } from './base/errors.ts';
 export { table } from './syscalls/table.ts';
 // Driver toolchain: build, sign and trust drivers (see docs/drivers.md).
-export { buildDriver, inspectComponent } from './drivers/build.ts';
+export { buildDriver, inspectComponent } from './toolchain/build.ts';
 export { signManifest, verifyManifest } from './drivers/manifest.ts';
-export { ensureLocalPublisher, readKeyPair, writeKeyPair } from './drivers/keys.ts';
+export { ensureLocalPublisher, readKeyPair, writeKeyPair } from './toolchain/keys.ts';
 export { TrustStore } from './drivers/trust.ts';
 export type { CallContext, SyscallDef, SyscallRow } from './syscalls/types.ts';

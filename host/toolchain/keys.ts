@@ -15,7 +15,7 @@ import {
   type HybridPublicKeyJson,
 } from '../crypto/hybrid.ts';
 import { writeFileAtomic } from '../base/files.ts';
-import { TrustStore } from './trust.ts';
+import { TrustStore } from '../drivers/trust.ts';
 
 export class KeyFileError extends Error {}
 
