@@ -79,7 +79,6 @@ export function handleSession(kernel: Kernel, call: grpc.ServerDuplexStream<unkn
 
   const runSealed = async (sealed: SealedCall): Promise<Res> => {
     const channels = kernel.channels;
-    if (!channels) throw unimplemented('sealed calls are not available: this kernel has no secure channels');
     // Checked as strictly as a request off the wire (wire.ts).
     const innerReq = decodeOrExplain('SyscallRequest', Buffer.from(channels.openSealed(sealed.channelId, sealed)));
     if (innerReq instanceof MalformedMessage) throw invalidArgument(`the sealed request: ${innerReq.message}`);
@@ -97,7 +96,7 @@ export function handleSession(kernel: Kernel, call: grpc.ServerDuplexStream<unkn
   // listener once at once with the current state: that one is the call's own answer.
   const watchTask = (requestId: string, initial: Res): boolean => {
     const scheduler = kernel.scheduler;
-    if (!scheduler || TERMINAL.has(String(initial.state))) return false;
+    if (TERMINAL.has(String(initial.state))) return false;
     let first = true;
     let stop: (() => void) | undefined;
     let done = false;
