@@ -1,7 +1,7 @@
 // A plain grpc-js server with camos's proto and no pipeline: the baseline that the
 // syscalls benchmark compares the kernel against. Prints its port on stdout.
 import * as grpc from '@grpc/grpc-js';
-import { packageDefinition } from '../host/doors/proto.ts';
+import { packageDefinition } from '../host/wire/proto.ts';
 
 const server = new grpc.Server();
 const health = { status: 'ok', components: {}, timestamp: 0, version: '0.1.0', uptimeMs: 0 };

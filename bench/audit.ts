@@ -13,7 +13,7 @@ import { toRow } from '../host/audit/record.ts';
 import { openAuditDb } from '../host/audit/schema.ts';
 import { createKernel } from '../host/kernel.ts';
 import { createLogger } from '../host/observe/log.ts';
-import type { AuditEntry } from '../host/syscalls/types.ts';
+import type { AuditEntry } from '../host/contract/index.ts';
 import { report, stats, type Row } from './lib.ts';
 import { root, settledRss, startKernel } from './_process.ts';
 

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateHybridKeyPair } from '../host/crypto/hybrid.ts';
-import { compileC } from '../host/drivers/kinds/wasi-build.ts';
+import { compileC } from '../host/toolchain/wasi-build.ts';
 import { manifestText, sha256Digest, signManifest } from '../host/drivers/manifest.ts';
 import { createKernel } from '../host/index.ts';
 import { buildEcho, echoManifest, withPayload } from './_driver.ts';

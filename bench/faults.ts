@@ -37,7 +37,7 @@ import Database from 'better-sqlite3';
 import fc from 'fast-check';
 import protobuf from 'protobufjs';
 import { generateHybridKeyPair } from '../host/crypto/hybrid.ts';
-import { writeKeyPair } from '../host/drivers/keys.ts';
+import { writeKeyPair } from '../host/toolchain/keys.ts';
 import { buildFixture, buildProbe, probeManifest } from '../test/fixtures/probe.ts';
 import { report, type Row } from './lib.ts';
 

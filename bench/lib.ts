@@ -3,7 +3,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
-import { fromRoot } from '../host/root.ts';
+import { fromRoot } from '../host/base/root.ts';
 import { latencyChart, throughputChart, type LatencySeries, type ThroughputBar } from './svg.ts';
 
 export const wantJson = process.argv.includes('--json');

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createKernel } from '../host/index.ts';
 import { PolicyEngine } from '../host/policy/index.ts';
-import type { AuthorizationQuery, Authorizer } from '../host/syscalls/types.ts';
+import type { AuthorizationQuery, Authorizer } from '../host/contract/index.ts';
 import { report, stats, type Row } from './lib.ts';
 
 const N = Number(process.env.BENCH_N ?? 5000);

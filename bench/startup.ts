@@ -25,7 +25,7 @@ import { DriverPool } from '../host/drivers/pool.ts';
 import { inspectCoreModule } from '../host/drivers/wasm.ts';
 import { now } from '../host/drivers/worker-state.mjs';
 import { createLogger } from '../host/observe/log.ts';
-import { threadExecArgv } from '../host/threads.mjs';
+import { threadExecArgv } from '../host/base/threads.mjs';
 import { buildFixture } from '../test/fixtures/probe.ts';
 import { buildEcho, echoManifest, withPayload } from './_driver.ts';
 import { report, stats, type Row, type Stats } from './lib.ts';

@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
-import { packageDefinition } from '../host/doors/proto.ts';
+import { packageDefinition } from '../host/wire/proto.ts';
 import { report, stats, type Plots, type Row } from './lib.ts';
 import { root, rssMb, settledRss, startKernel, waitForLine } from './_process.ts';
 

@@ -9,7 +9,7 @@
 import { chmodSync, closeSync, lstatSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { writeAtomic } from './crypto/at-rest.ts';
+import { writeFileAtomic } from './base/files.ts';
 
 export class DataDirInUse extends Error {}
 
@@ -35,7 +35,7 @@ export function lockDataDir(dir: string): DataDirLock {
       `data directory ${dir} is in use by another kernel (pid ${holder || 'unknown'}${holder === String(process.pid) ? ', this process' : ''}): stop it first, or give this kernel its own --data-dir`,
     );
   }
-  writeAtomic(pidPath, `${process.pid}\n`);
+  writeFileAtomic(pidPath, `${process.pid}\n`);
   let held = true;
   return {
     release() {

@@ -1,12 +1,13 @@
 // camos as a library: embed the kernel and call syscalls as functions.
 export { createKernel, Kernel, VERSION } from './kernel.ts';
-export type { KernelOptions, InProcessCallOptions, HealthReport, ComponentHealth, Component } from './kernel.ts';
+export type { KernelOptions, InProcessCallOptions } from './kernel.ts';
+export type { AuditEntry, Component, ComponentHealth, HealthReport, Principal } from './contract/index.ts';
 export { serve, type Doors } from './doors/index.ts';
-export { Code, SyscallError, codeName } from './syscalls/errors.ts';
+export { Code, SyscallError, codeName } from './base/errors.ts';
 export { table } from './syscalls/table.ts';
 // Driver toolchain: build, sign and trust drivers (see docs/drivers.md).
-export { buildDriver, inspectComponent } from './drivers/build.ts';
+export { buildDriver, inspectComponent } from './toolchain/build.ts';
 export { signManifest, verifyManifest } from './drivers/manifest.ts';
-export { ensureLocalPublisher, readKeyPair, writeKeyPair } from './drivers/keys.ts';
+export { ensureLocalPublisher, readKeyPair, writeKeyPair } from './toolchain/keys.ts';
 export { TrustStore } from './drivers/trust.ts';
-export type { Principal, CallContext, SyscallDef, SyscallRow, AuditEntry } from './syscalls/types.ts';
+export type { CallContext, SyscallDef, SyscallRow } from './syscalls/types.ts';

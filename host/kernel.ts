@@ -4,7 +4,7 @@
 import { accessSync, constants, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadConfig, type Config, type ConfigInput, type LoadOptions } from './config/index.ts';
-import { fromPlain } from './doors/codec.ts';
+import { fromPlain } from './wire/codec.ts';
 import { ChannelTable, KeyStore, choosePqBackend } from './crypto/index.ts';
 import { openContextStore, type ContextStore } from './context/index.ts';
 import { openAudit, type AuditLog, type Telemetry } from './audit/index.ts';
@@ -13,40 +13,20 @@ import { createLogger, type Logger } from './observe/log.ts';
 import { diskFree, fileDescriptors, memory, MIN_FREE_BYTES } from './observe/machine.ts';
 import { KernelMetrics } from './observe/metrics.ts';
 import { openDrivers, type DriverRuntime } from './drivers/index.ts';
-import { openPolicyEngine, type PolicyEngine } from './policy/index.ts';
+import { openPolicyEngine, type Directory, type PolicyEngine } from './policy/index.ts';
 import { AgentRegistry } from './agents/index.ts';
 import { createScheduler, type Scheduler } from './scheduler/index.ts';
-import { unavailable, unimplemented } from './syscalls/errors.ts';
+import { unavailable, unimplemented } from './base/errors.ts';
 import { invoke, type CallMeta } from './syscalls/pipeline.ts';
 import { lookup, table } from './syscalls/table.ts';
-import type { AuditEntry, AuditSink, Authorizer, Principal, SyscallRow } from './syscalls/types.ts';
+import type { AuditEntry, AuditSink, Authorizer, Component, ComponentHealth, HealthReport, Principal } from './contract/index.ts';
+import { notRunning, type Services } from './syscalls/services.ts';
+import type { SyscallRow } from './syscalls/types.ts';
 import { lockDataDir, tightenModes, type DataDirLock } from './data-dir.ts';
-import { fromRoot } from './root.ts';
-import { idleHelperThreads } from './threads.mjs';
+import { fromRoot } from './base/root.ts';
+import { idleHelperThreads } from './base/threads.mjs';
 
 export const VERSION: string = JSON.parse(readFileSync(fromRoot('package.json'), 'utf8')).version;
-
-export interface ComponentHealth {
-  status: 'ok' | 'degraded' | 'down' | 'unavailable';
-  details: Record<string, string>;
-}
-
-/** A subsystem as the kernel sees it: something that reports health and can be closed. */
-export interface Component {
-  name: string;
-  health(): ComponentHealth | Promise<ComponentHealth>;
-  close?(): void | Promise<void>;
-}
-
-export interface HealthReport {
-  status: 'ok' | 'degraded' | 'down';
-  /** The components not ok (degraded or down). */
-  degraded: string[];
-  components: Record<string, ComponentHealth>;
-  timestamp: number;
-  version: string;
-  uptimeMs: number;
-}
 
 export interface KernelOptions extends LoadOptions {
   /** A ready config (skips file/env loading); merged over defaults. */
@@ -64,12 +44,7 @@ export interface InProcessCallOptions {
   taskId?: string;
 }
 
-/** Until the policy engine exists, any authenticated caller is allowed. */
-const allowAuthenticated: Authorizer = {
-  authorize: () => ({ allowed: true, reason: 'authenticated (no policy engine configured)', policies: [] }),
-};
-
-export class Kernel {
+export class Kernel implements Services {
   readonly config: Config;
   readonly log: Logger;
   readonly dataDir: string;
@@ -80,18 +55,19 @@ export class Kernel {
   readonly startedAt = Date.now();
   readonly version = VERSION;
   readonly table = table;
-  authorizer: Authorizer = allowAuthenticated;
   auditSink: AuditSink;
-  // Subsystems: set by createKernel once built (see their folders).
-  drivers?: DriverRuntime;
-  keys?: KeyStore;
-  channels?: ChannelTable;
-  context?: ContextStore;
-  audit?: AuditLog;
-  telemetry?: Telemetry;
-  policy?: PolicyEngine;
-  agents?: AgentRegistry;
-  scheduler?: Scheduler;
+  // Subsystems: set by createKernel as it opens them (see their folders). Until then, and for
+  // good when one cannot run, each answers UNAVAILABLE: there is no permissive authorizer.
+  authorizer: Authorizer = notRunning('the kernel is starting: its policy engine is not open yet');
+  drivers: DriverRuntime = notRunning('the driver runtime is not running in this kernel');
+  keys: KeyStore = notRunning('this kernel has no key store');
+  channels: ChannelTable = notRunning('this kernel has no secure channels (no key store)');
+  context: ContextStore = notRunning('the context store is not open in this kernel');
+  audit: AuditLog = notRunning('the audit log is not open in this kernel');
+  telemetry: Telemetry = notRunning('telemetry is not open in this kernel (it opens with the audit log)');
+  policy: PolicyEngine = notRunning('the policy engine is not running in this kernel');
+  agents: AgentRegistry = notRunning('the agent registry is not open in this kernel');
+  scheduler: Scheduler = notRunning('the scheduler is not running in this kernel');
   private readonly components: Component[] = [];
   private closing?: Promise<void>;
   private readonly lock: DataDirLock;
@@ -273,7 +249,7 @@ export async function createKernel(opts: KernelOptions = {}): Promise<Kernel> {
   }
   if (kernel.identity.ensureAdmin()) log.info({ path: kernel.identity.adminTokenPath }, `admin token created at ${kernel.identity.adminTokenPath}`);
   try {
-    // Subsystems, in dependency order (each sets its field on the kernel and registers itself).
+    // Subsystems, in dependency order: each is opened with what it needs, then set on the kernel and registered.
     const pq = choosePqBackend(config.crypto.backend);
     if (pq.fallback) log.warn({ 'crypto.backend': pq.backend.name }, pq.fallback);
     const keys = await KeyStore.open({ dataDir: kernel.dataDir, ...config.keys, env: process.env });
@@ -290,20 +266,31 @@ export async function createKernel(opts: KernelOptions = {}): Promise<Kernel> {
     const context = openContextStore({ path: join(kernel.dataDir, 'context.db'), ...config.context });
     kernel.context = context;
     kernel.register({ name: 'context', health: () => context.health(), close: () => context.close() });
-    openAudit(kernel);
+    const audit = openAudit({ dataDir: kernel.dataDir, config, log, keys, metrics: kernel.metrics, version: kernel.version });
+    kernel.auditSink = audit.sink;
+    if (audit.audit && audit.telemetry) {
+      kernel.audit = audit.audit;
+      kernel.telemetry = audit.telemetry;
+    }
+    kernel.register(audit.component);
     // After the audit log, so that it closes first: its last summaries go into the log.
     kernel.register({ name: 'auth', health: () => kernel.refusals.health(), close: () => kernel.refusals.close() });
-    const policy = openPolicyEngine(kernel);
+    const policy = openPolicyEngine({ dataDir: kernel.dataDir, config: config.policy, directory: directoryOf(kernel) });
     kernel.policy = policy;
+    kernel.authorizer = policy;
     kernel.register({ name: 'policy', health: () => policy.health(), close: () => policy.close() });
     const agents = new AgentRegistry(kernel.dataDir, config.scheduler.agentDefaults);
     kernel.agents = agents;
     // Policy decisions depend on agents' attributes: any change empties the decision cache.
-    agents.onChange(() => kernel.policy?.invalidate());
+    agents.onChange(() => policy.invalidate());
     kernel.register({ name: 'agents', health: () => agents.health(), close: () => agents.close() });
-    const scheduler = await createScheduler({ config: config.scheduler, agents, runner: () => kernel.drivers, context: () => kernel.context, audit: () => kernel.auditSink });
+    // The scheduler dispatches to drivers once they are open, after it (it is what they run for).
+    let runner: DriverRuntime | undefined;
+    const scheduler = await createScheduler({ config: config.scheduler, agents, runner: () => runner, context: () => context, audit: () => kernel.auditSink });
     kernel.scheduler = scheduler;
-    kernel.drivers = await openDrivers(kernel);
+    const drivers = await openDrivers({ config: config.drivers, dataDir: kernel.dataDir, log, registry: kernel.metrics.registry, context, audit: () => kernel.auditSink });
+    kernel.drivers = runner = drivers.runtime;
+    kernel.register(drivers.component);
     // Registered after the drivers so that it closes first: no task is dispatched to a closed pool.
     kernel.register({ name: 'scheduler', health: () => scheduler.health(), close: () => scheduler.close() });
     // The files the subsystems made just now (SQLite creates a database 0644, its -wal and -shm
@@ -314,4 +301,19 @@ export async function createKernel(opts: KernelOptions = {}): Promise<Kernel> {
     throw e;
   }
   return kernel;
+}
+
+// The registry and the scheduler are opened after the policy engine, which reads only these
+// facts of theirs, and only when it decides a call (once createKernel has opened them all).
+function directoryOf(k: Kernel): Directory {
+  return {
+    agent: (id) => k.agents.get(id),
+    taskAgents: (id) => {
+      const t = k.scheduler.task(id);
+      if (!t) return [];
+      // The handler is an agent, or a driver ("name@version"), which owns nothing.
+      const handler = t.handler && t.handler !== t.agentId && k.agents.get(t.handler) ? [t.handler] : [];
+      return [...(t.agentId ? [t.agentId] : []), ...handler];
+    },
+  };
 }

@@ -2,8 +2,8 @@
 // shipped example drivers (AssemblyScript -> core module -> component) and the scheduler's
 // priority heap. Run by `npm install` (prepare). The kernel builds anything missing on
 // demand as well, so a failure here is reported and does not fail the install.
-import { buildDriver, shippedDriverDirs } from '../host/drivers/build.ts';
-import { buildWasiDriver, shippedWasiDriverDirs } from '../host/drivers/kinds/wasi-build.ts';
+import { buildDriver, shippedDriverDirs } from '../host/toolchain/build.ts';
+import { buildWasiDriver, shippedWasiDriverDirs } from '../host/toolchain/wasi-build.ts';
 import { heapModule } from '../host/scheduler/wasm-heap.ts';
 
 const started = Date.now();

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { createKernel, type Kernel } from '../host/index.ts';
 import { generateHybridKeyPair } from '../host/crypto/hybrid.ts';
-import { Code, type SyscallError } from '../host/syscalls/errors.ts';
+import { Code, type SyscallError } from '../host/base/errors.ts';
 import type { TaskStatus } from '../host/scheduler/index.ts';
 import { buildProbe, probeManifest } from './fixtures/probe.ts';
 

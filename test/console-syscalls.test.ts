@@ -9,7 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import { createKernel, type Kernel } from '../host/index.ts';
 import { generateHybridKeyPair } from '../host/crypto/hybrid.ts';
 import { CallStats } from '../host/drivers/call-stats.ts';
-import { Code, SyscallError } from '../host/syscalls/errors.ts';
+import { Code, SyscallError } from '../host/base/errors.ts';
 import { buildProbe, probeManifest } from './fixtures/probe.ts';
 
 let dir: string;

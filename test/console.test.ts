@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { consoleRoute } from '../host/doors/console.ts';
-import { fromRoot } from '../host/root.ts';
+import { fromRoot } from '../host/base/root.ts';
 import { startKernel, type RunningKernel } from './helpers/kernel.ts';
 
 const CHROMIUM = '/usr/bin/chromium';

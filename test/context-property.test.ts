@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { openContextStore, type ContextStore } from '../host/context/index.ts';
-import { Code, SyscallError } from '../host/syscalls/errors.ts';
+import { Code, SyscallError } from '../host/base/errors.ts';
 
 const NAMESPACES = ['a', 'b'];
 const KEYS = ['k0', 'k1', 'k2'];

@@ -8,7 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import Database from 'better-sqlite3';
 import { openContextStore, type ContextStore } from '../host/context/index.ts';
 import { createKernel, type Kernel } from '../host/index.ts';
-import { Code } from '../host/syscalls/errors.ts';
+import { Code } from '../host/base/errors.ts';
 
 const dirs: string[] = [];
 const kernels: Kernel[] = [];

@@ -9,7 +9,7 @@ import { createKernel, serve, type Doors, type Kernel } from '../host/index.ts';
 import { ChannelEnd, ChannelHandshake, ChannelTable, KeyStore, type SealedCall } from '../host/crypto/index.ts';
 import { CamosClient } from '../sdk/client/index.ts';
 import { SecureChannel } from '../sdk/client/channel.ts';
-import { Code, SyscallError } from '../host/syscalls/errors.ts';
+import { Code, SyscallError } from '../host/base/errors.ts';
 
 const dirs: string[] = [];
 const tempDir = () => {

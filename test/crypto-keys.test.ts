@@ -11,7 +11,7 @@ import { createKernel } from '../host/index.ts';
 import { KeyStore, SIGNING_PURPOSE, choosePqBackend, type KeyStoreOptions } from '../host/crypto/index.ts';
 import { PQ_BACKENDS } from '../host/crypto/config.ts';
 import { edPublicKeyObject } from '../host/crypto/hybrid.ts';
-import { Code, SyscallError } from '../host/syscalls/errors.ts';
+import { Code, SyscallError } from '../host/base/errors.ts';
 
 const dirs: string[] = [];
 const tempDir = () => {

@@ -9,7 +9,7 @@ import { ml_dsa65 } from '@noble/post-quantum/ml-dsa.js';
 import { createKernel, type Kernel } from '../host/index.ts';
 import { SIGNING_PURPOSE, decodeSignature } from '../host/crypto/index.ts';
 import { edPublicKeyObject } from '../host/crypto/hybrid.ts';
-import { Code, SyscallError } from '../host/syscalls/errors.ts';
+import { Code, SyscallError } from '../host/base/errors.ts';
 
 let kernel: Kernel;
 let dir: string;

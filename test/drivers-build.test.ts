@@ -8,9 +8,9 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { createKernel, type Kernel } from '../host/index.ts';
 import { generateHybridKeyPair } from '../host/crypto/hybrid.ts';
-import { buildDriver, inspectComponent, type BuildResult } from '../host/drivers/build.ts';
+import { buildDriver, inspectComponent, type BuildResult } from '../host/toolchain/build.ts';
 import { manifestText, signManifest, verifyManifest } from '../host/drivers/manifest.ts';
-import { scaffoldDriver } from '../host/drivers/scaffold.ts';
+import { scaffoldDriver } from '../host/toolchain/scaffold.ts';
 import { binaryKind, coreModulesOf, extractCoreModule, inspectCoreModule } from '../host/drivers/wasm.ts';
 
 let dir: string;

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { createKernel, type Kernel } from '../host/index.ts';
 import { generateHybridKeyPair, hybridSign, signatureToJson, type HybridKeyPair } from '../host/crypto/hybrid.ts';
-import { buildDriver, DRIVERS_DIR, type BuildResult } from '../host/drivers/build.ts';
+import { buildDriver, DRIVERS_DIR, type BuildResult } from '../host/toolchain/build.ts';
 import { canonicalBytes, manifestText, signManifest, verifyManifest, type Manifest } from '../host/drivers/manifest.ts';
 import { TrustStore } from '../host/drivers/trust.ts';
 import { inspectCoreModule } from '../host/drivers/wasm.ts';

@@ -3,13 +3,13 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { DriverPool, type CallTask, type PoolCall, type PoolOptions } from '../host/drivers/pool.ts';
+import { CAPABILITIES } from '../host/drivers/abi.mjs';
 import { now } from '../host/drivers/worker-state.mjs';
 import { createLogger } from '../host/observe/log.ts';
 import { buildProbe } from './fixtures/probe.ts';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 const dec = (b: Uint8Array) => new TextDecoder().decode(b);
-const CAPABILITIES = ['log', 'context-read', 'context-write', 'emit-metric', 'now-ms'];
 const log = createLogger('silent');
 
 let module: WebAssembly.Module;
@@ -33,7 +33,7 @@ const task = (input: string, key = 'probe'): CallTask => ({
   driver: `${key}@1.0.0`,
   input: enc(input),
   maxOutputBytes: 65536,
-  capabilities: CAPABILITIES,
+  capabilities: [...CAPABILITIES],
   reads: ['probe'],
   writes: ['probe'],
 });

@@ -1,25 +1,20 @@
 // The ratelimit driver (drivers-as/ratelimit) through the kernel: a token bucket per key,
 // kept in context with context-read/context-write and refilled by the host clock.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { createKernel, type Kernel } from '../host/index.ts';
-import { Code } from '../host/syscalls/errors.ts';
+import { type Kernel } from '../host/index.ts';
+import { Code } from '../host/base/errors.ts';
+import { openKernel, type OpenKernel } from './helpers/kernel.ts';
 
-let dir: string;
+let opened: OpenKernel;
 let kernel: Kernel;
 
 before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'camos-drivers-ratelimit-'));
-  kernel = await createKernel({ config: { dataDir: dir, logLevel: 'silent', drivers: { watch: false } } });
+  opened = await openKernel({ drivers: { loadExamples: true } });
+  kernel = opened.kernel;
 });
 
-after(async () => {
-  await kernel.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+after(() => opened.close());
 
 async function take(request: Record<string, unknown>): Promise<any> {
   const res = await kernel.call('sys_driver_invoke', { name: 'ratelimit', input: Buffer.from(JSON.stringify(request)) });

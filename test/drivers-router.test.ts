@@ -1,25 +1,20 @@
 // The router driver (drivers-as/router), built from source, signed by the kernel's own
 // publisher key and called through the kernel: it classifies task descriptions.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { createKernel, type Kernel } from '../host/index.ts';
-import { Code } from '../host/syscalls/errors.ts';
+import { type Kernel } from '../host/index.ts';
+import { Code } from '../host/base/errors.ts';
+import { openKernel, type OpenKernel } from './helpers/kernel.ts';
 
-let dir: string;
+let opened: OpenKernel;
 let kernel: Kernel;
 
 before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'camos-drivers-router-'));
-  kernel = await createKernel({ config: { dataDir: dir, logLevel: 'silent', drivers: { watch: false } } });
+  opened = await openKernel({ drivers: { loadExamples: true } });
+  kernel = opened.kernel;
 });
 
-after(async () => {
-  await kernel.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+after(() => opened.close());
 
 async function route(input: unknown): Promise<any> {
   const res = await kernel.call('sys_driver_invoke', { name: 'router', input: Buffer.from(typeof input === 'string' ? input : JSON.stringify(input)) });

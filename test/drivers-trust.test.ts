@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, test } from 'node:test';
 import { generateHybridKeyPair, hybridSign, hybridVerify } from '../host/crypto/hybrid.ts';
-import { ensureLocalPublisher, localPublisherPath, readKeyPair, readPublicKey, writeKeyPair } from '../host/drivers/keys.ts';
+import { ensureLocalPublisher, localPublisherPath, readKeyPair, readPublicKey, writeKeyPair } from '../host/toolchain/keys.ts';
 import { TrustStore, TrustStoreError } from '../host/drivers/trust.ts';
 
 const run = promisify(execFile);

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { createKernel, type Kernel } from '../host/index.ts';
-import { Code } from '../host/syscalls/errors.ts';
+import { Code } from '../host/base/errors.ts';
 
 let dir: string;
 let kernel: Kernel;

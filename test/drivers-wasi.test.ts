@@ -7,13 +7,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { generateHybridKeyPair } from '../host/crypto/hybrid.ts';
-import { buildDriver } from '../host/drivers/build.ts';
-import { buildWasiDriver, compileC, wasiToolchainMissing } from '../host/drivers/kinds/wasi-build.ts';
-import { scaffoldWasiDriver } from '../host/drivers/kinds/wasi-scaffold.ts';
+import { buildDriver } from '../host/toolchain/build.ts';
+import { buildWasiDriver, compileC, wasiToolchainMissing } from '../host/toolchain/wasi-build.ts';
+import { scaffoldWasiDriver } from '../host/toolchain/wasi-scaffold.ts';
 import { manifestText, sha256Digest, signManifest } from '../host/drivers/manifest.ts';
 import { TrustStore } from '../host/drivers/trust.ts';
-import { Code } from '../host/syscalls/errors.ts';
-import type { AuditEntry } from '../host/syscalls/types.ts';
+import { Code } from '../host/base/errors.ts';
+import type { AuditEntry } from '../host/contract/index.ts';
 import { startKernel, type RunningKernel } from './helpers/kernel.ts';
 
 const missing = wasiToolchainMissing();

@@ -9,7 +9,8 @@ import { z } from 'zod';
 import { startKernel, type RunningKernel } from './helpers/kernel.ts';
 import { invoke } from '../host/syscalls/pipeline.ts';
 import { notYet } from '../host/syscalls/unavailable.ts';
-import type { AuditEntry, SyscallRow } from '../host/syscalls/types.ts';
+import type { AuditEntry } from '../host/contract/index.ts';
+import type { SyscallRow } from '../host/syscalls/types.ts';
 
 const require = createRequire(import.meta.url);
 let k: RunningKernel;

@@ -2,7 +2,7 @@
 // begin with the time, so that the audit log's indexes on them grow at their end.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { nextRequestId, randomHex, timeOrderedHex } from '../host/syscalls/ids.ts';
+import { nextRequestId, randomHex, timeOrderedHex } from '../host/base/ids.ts';
 
 test('time-ordered ids are hex of the asked length, start with the time in ms, and sort by it', async () => {
   const first = timeOrderedHex(16);

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
-import { packageDefinition } from '../host/doors/proto.ts';
+import { packageDefinition } from '../host/wire/proto.ts';
 import { camos, startKernelProcess, type KernelProcess } from './helpers/process.ts';
 
 const Client = grpc.makeGenericClientConstructor(packageDefinition['cam_os.SyscallService'] as grpc.ServiceDefinition, 'SyscallService');

@@ -1,4 +1,4 @@
-// How the kernel's own threads start (host/threads.mjs): with the process's options minus a
+// How the kernel's own threads start (host/base/threads.mjs): with the process's options minus a
 // TypeScript loader, which the threads' plain JavaScript does not need, and their nice value;
 // and V8's helper threads under SCHED_IDLE (config helperThreads), each case in a process of its own.
 import assert from 'node:assert/strict';
@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { startThread, threadExecArgv, workerExecArgv } from '../host/threads.mjs';
+import { startThread, threadExecArgv, workerExecArgv } from '../host/base/threads.mjs';
 
 test("threadExecArgv drops tsx in each spelling, and the process's own entry (-e, --input-type), and keeps every other option", () => {
   const saved = process.execArgv;
@@ -94,7 +94,7 @@ test('idleHelperThreads puts the threads the process started with under SCHED_ID
   if (!hasChrt) return t.skip(NO_CHRT);
   const got = runIsolated(`${POLICIES}
     const { Worker } = await import('node:worker_threads');
-    const { idleHelperThreads } = await import('./host/threads.mjs');
+    const { idleHelperThreads } = await import('./host/base/threads.mjs');
     const before = policies();
     // A thread the program starts itself (as the kernel starts its workers) keeps its policy.
     const w = new Worker("const { parentPort } = await import('node:worker_threads'); const { readlinkSync } = await import('node:fs'); parentPort.postMessage(readlinkSync('/proc/thread-self').split('/').pop()); setInterval(() => {}, 1000);", { eval: true });

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import { PolicyEngine } from '../host/policy/index.ts';
 import type { AgentFacts } from '../host/policy/entities.ts';
-import type { AuthorizationQuery } from '../host/syscalls/types.ts';
+import type { AuthorizationQuery } from '../host/contract/index.ts';
 
 const DEFAULT = readFileSync(new URL('../policies/default.cedar', import.meta.url), 'utf8');
 

@@ -1,20 +1,19 @@
 // sys_query_policy: questions as text or as fields, with Cedar context, answered with the
 // determining policies and any evaluation errors.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
-import { Code, createKernel, type Kernel } from '../host/index.ts';
+import { Code, type Kernel } from '../host/index.ts';
+import { openKernel, type OpenKernel } from './helpers/kernel.ts';
 
 const DEFAULT = readFileSync(new URL('../policies/default.cedar', import.meta.url), 'utf8');
 
-let dir: string;
+let opened: OpenKernel;
 let kernel: Kernel;
 
 before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'camos-policy-query-'));
-  kernel = await createKernel({ config: { dataDir: dir, logLevel: 'silent', drivers: { loadExamples: false, watch: false } } });
+  opened = await openKernel();
+  kernel = opened.kernel;
   await kernel.call('sys_policy_update', {
     policyId: 'with-grants',
     policyData: `${DEFAULT}
@@ -26,10 +25,7 @@ forbid (principal is Agent, action in Action::"namespace_write", resource) when 
 `,
   });
 });
-after(async () => {
-  await kernel.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+after(() => opened.close());
 
 const ask = (req: Record<string, unknown>) => kernel.call('sys_query_policy', req);
 

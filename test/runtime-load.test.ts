@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { createKernel, type Kernel } from '../host/index.ts';
 import { generateHybridKeyPair, type HybridKeyPair } from '../host/crypto/hybrid.ts';
-import { Code, SyscallError } from '../host/syscalls/errors.ts';
+import { Code, SyscallError } from '../host/base/errors.ts';
 import { buildProbe, probeManifest, withMemoryMaximum } from './fixtures/probe.ts';
 
 const enc = (s: string) => new TextEncoder().encode(s);

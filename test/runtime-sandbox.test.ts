@@ -1,26 +1,24 @@
 // The sandbox a driver call runs in: time, memory, output and namespace limits, traps,
 // isolation between calls, and context writes that land only when a call succeeds.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { createKernel, type Kernel } from '../host/index.ts';
+import type { Kernel } from '../host/index.ts';
 import { generateHybridKeyPair, type HybridKeyPair } from '../host/crypto/hybrid.ts';
-import { Code, SyscallError, codeName } from '../host/syscalls/errors.ts';
+import { Code, SyscallError, codeName } from '../host/base/errors.ts';
 import { buildProbe, buildProbeImportingMemory, probeManifest } from './fixtures/probe.ts';
+import { openKernel, type OpenKernel } from './helpers/kernel.ts';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 const dec = (b: Uint8Array) => new TextDecoder().decode(b);
 
-let dir: string;
+let opened: OpenKernel;
 let kernel: Kernel;
 let key: HybridKeyPair;
 
 before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'camos-runtime-sandbox-'));
   // Four threads, two calls of one driver at once: a driver's runaways hold at most half.
-  kernel = await createKernel({ config: { dataDir: dir, logLevel: 'silent', drivers: { loadExamples: false, watch: false, poolSize: 4 } } });
+  opened = await openKernel({ drivers: { poolSize: 4 } });
+  kernel = opened.kernel;
   const core = await buildProbe();
   key = generateHybridKeyPair();
   kernel.drivers!.trust.add(key.publicKey, 'test publisher');
@@ -32,10 +30,7 @@ before(async () => {
   await kernel.drivers!.load({ manifest: probeManifest(importing, key, { name: 'importing' }), module: importing });
 });
 
-after(async () => {
-  await kernel.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+after(() => opened.close());
 
 const call = (input: string, opts = {}) => kernel.drivers!.invoke('probe', enc(input), opts);
 
@@ -176,8 +171,8 @@ test('a worker that dropped a module it held (beyond 64) is sent it again', asyn
 
 test('one module loaded as two drivers: each call runs under its own manifest, on whichever worker', async () => {
   // One worker, so that both drivers' calls meet the same worker, which already holds the module.
-  const own = mkdtempSync(join(tmpdir(), 'camos-runtime-twice-'));
-  const k = await createKernel({ config: { dataDir: own, logLevel: 'silent', drivers: { loadExamples: false, watch: false, poolSize: 1 } } });
+  const own = await openKernel({ drivers: { poolSize: 1 } });
+  const k = own.kernel;
   try {
     const core = await buildProbe();
     k.drivers!.trust.add(key.publicKey, 'test publisher');
@@ -189,7 +184,6 @@ test('one module loaded as two drivers: each call runs under its own manifest, o
     assert.match(String(await run('tight', 'dk')), /^PERMISSION_DENIED: .*the manifest grants writes to \[other\]/);
     assert.equal(await run('roomy', 'b.....'), 5 * 1024, "roomy keeps its own limit after tight's calls");
   } finally {
-    await k.close();
-    rmSync(own, { recursive: true, force: true });
+    await own.close();
   }
 });

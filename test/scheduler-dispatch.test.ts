@@ -11,8 +11,8 @@ import { SchedulerConfigSchema, type SchedulerConfig } from '../host/scheduler/c
 import { Scheduler, type TaskRunner, type TaskSpec } from '../host/scheduler/index.ts';
 import { baseScore } from '../host/scheduler/score.ts';
 import { heapModule } from '../host/scheduler/wasm-heap.ts';
-import { Code, SyscallError } from '../host/syscalls/errors.ts';
-import type { AuditEntry } from '../host/syscalls/types.ts';
+import { Code, SyscallError } from '../host/base/errors.ts';
+import type { AuditEntry } from '../host/contract/index.ts';
 
 let dir: string;
 let module: WebAssembly.Module;

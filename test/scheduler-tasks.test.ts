@@ -2,28 +2,26 @@
 // runtime probe driver (test/fixtures/runtime-probe.as.ts): registration, arbitration,
 // commit → succeeded with staged context writes, retries, rollback, quotas, bad input.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { createKernel, type Kernel } from '../host/index.ts';
+import type { Kernel } from '../host/index.ts';
 import { generateHybridKeyPair } from '../host/crypto/hybrid.ts';
-import { Code, SyscallError } from '../host/syscalls/errors.ts';
-import type { AuditEntry } from '../host/syscalls/types.ts';
+import { Code, SyscallError } from '../host/base/errors.ts';
+import type { AuditEntry } from '../host/contract/index.ts';
 import type { TaskStatus } from '../host/scheduler/index.ts';
 import { buildProbe, probeManifest } from './fixtures/probe.ts';
 import { AgentRegistry } from '../host/agents/index.ts';
+import { openKernel, type OpenKernel } from './helpers/kernel.ts';
 
 const enc = (s: string) => Buffer.from(s);
 const dec = (b: Uint8Array) => Buffer.from(b).toString();
 
-let dir: string;
+let opened: OpenKernel;
 let kernel: Kernel;
 const audit: AuditEntry[] = [];
 
 before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'camos-tasks-'));
-  kernel = await createKernel({ config: { dataDir: dir, logLevel: 'silent', drivers: { loadExamples: false, poolSize: 2 } } });
+  opened = await openKernel({ drivers: { poolSize: 2, watch: true } });
+  kernel = opened.kernel;
   const sink = kernel.auditSink;
   kernel.auditSink = { record: (e) => (audit.push(e), sink.record(e)), committed: () => sink.committed(), refusal: () => sink.refusal() };
   const core = await buildProbe();
@@ -42,10 +40,7 @@ before(async () => {
   await kernel.call('sys_agent_register', { agentId: 'writer', capabilities: ['write'], trust: 0.4 });
 });
 
-after(async () => {
-  await kernel.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+after(() => opened.close());
 
 const rejectsWith = (p: Promise<unknown>, code: number, message: RegExp) =>
   assert.rejects(p, (e: SyscallError) => {
@@ -247,8 +242,8 @@ describe('quotas and bad input', () => {
 });
 
 test('a task on a driver needs the driver_invoke grant that invoking the driver needs', async () => {
-  const dir2 = mkdtempSync(join(tmpdir(), 'camos-tasks-grant-'));
-  const k2 = await createKernel({ config: { dataDir: dir2, logLevel: 'silent', drivers: { loadExamples: false, poolSize: 1 } } });
+  const own = await openKernel({ drivers: { poolSize: 1, watch: true } });
+  const k2 = own.kernel;
   try {
     const core = await buildProbe();
     const publisher = generateHybridKeyPair();
@@ -260,8 +255,7 @@ test('a task on a driver needs the driver_invoke grant that invoking the driver 
       (e: unknown) => e instanceof SyscallError && e.code === Code.PERMISSION_DENIED && /driver_invoke grant/.test(e.message),
     );
   } finally {
-    await k2.close();
-    rmSync(dir2, { recursive: true, force: true });
+    await own.close();
   }
 });
 

@@ -7,7 +7,7 @@
 // verification reports once the log has checkpoints (see docs/audit.md for what remains).
 import { existsSync, readFileSync, renameSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { writeAtomic } from '../crypto/at-rest.ts';
+import { writeFileAtomic } from '../base/files.ts';
 import type { HybridPublicKey } from '../crypto/hybrid.ts';
 import type { Logger } from '../observe/log.ts';
 import { openAuditDb, type CheckpointRow } from './schema.ts';
@@ -33,7 +33,7 @@ export function readAnchor(path: string): CheckpointRow | null {
 }
 
 export function writeAnchor(path: string, cp: CheckpointRow): void {
-  writeAtomic(path, `${JSON.stringify(Object.fromEntries(FIELDS.map((f) => [f, cp[f]])), null, 1)}\n`);
+  writeFileAtomic(path, `${JSON.stringify(Object.fromEntries(FIELDS.map((f) => [f, cp[f]])), null, 1)}\n`);
 }
 
 /** readAnchor, with a file that is not an anchor as an Error value (verify reports it). */

@@ -6,7 +6,7 @@
 // the kernel queued the task, so its start, not its end, places it); what did not cause the
 // action (a later status check, an explanation asked for) is left out. The confidence is the
 // share of the chain's links that are recorded: 1 only when every one is.
-import { notFound } from '../syscalls/errors.ts';
+import { notFound } from '../base/errors.ts';
 import type { AuditLog } from './log.ts';
 import type { AuditRecord } from './record.ts';
 import { ALL, type AuditScope } from './scope.ts';

@@ -13,14 +13,14 @@
 // records of calls that change nothing are counted, not kept, and the count is written as
 // an `audit.records_lost` record once the log can be written again.
 import { MessageChannel, receiveMessageOnPort, type MessagePort, type Worker } from 'node:worker_threads';
-import { startThread } from '../threads.mjs';
+import { startThread } from '../base/threads.mjs';
 import type { Statement } from 'better-sqlite3';
 import type { HybridPublicKey, HybridSignature } from '../crypto/hybrid.ts';
 import { publicKeyToJson, signatureToJson } from '../crypto/hybrid.ts';
 import { Checkpointer } from '../context/checkpointer.ts';
 import type { Logger } from '../observe/log.ts';
-import { Code, storageCause, unavailable } from '../syscalls/errors.ts';
-import type { AuditEntry, AuditSink } from '../syscalls/types.ts';
+import { Code, storageCause, unavailable } from '../base/errors.ts';
+import type { AuditEntry, AuditSink } from '../contract/index.ts';
 import { anchorPathOf, checkLogAtStart, readAnchorOrError, writeAnchor } from './anchor.ts';
 import { appendBatch, type ChainBatch } from './chain.mjs';
 import { GENESIS, fromRow, rowOf, type AuditRecord, type AuditRow } from './record.ts';

@@ -1,5 +1,5 @@
 // One audit record as stored: the columns, their canonical bytes and the chain hash.
-import type { AuditEntry } from '../syscalls/types.ts';
+import type { AuditEntry } from '../contract/index.ts';
 import { GENESIS, chainBytes, chainHash } from './chain.mjs';
 
 export { GENESIS };

@@ -13,7 +13,7 @@
 // Nothing else: not other agents' reads, denials, tasks or traces, not the agent list.
 // The same scope bounds the names a question can resolve, so a hidden agent is answered as
 // one that does not exist.
-import type { Principal, Resource } from '../syscalls/types.ts';
+import type { Principal, Resource } from '../contract/index.ts';
 
 export interface AuditScope {
   /** Every record (the admin, or an audit_read grant on Kernel::"audit"). */

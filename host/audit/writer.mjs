@@ -15,7 +15,7 @@
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { BACKGROUND_CHECKPOINT_PRAGMAS, reportCommit } from '../context/wal.mjs';
-import { lowerPriority } from '../threads.mjs';
+import { lowerPriority } from '../base/threads.mjs';
 import { appendBatch } from './chain.mjs';
 
 // Audit writes are bookkeeping: under a burst the syscall path gets the CPU first, and this

@@ -5,7 +5,7 @@ import { chrono } from '../audit/chrono.ts';
 import type { Command } from 'commander';
 import { loadConfig } from '../config/index.ts';
 import { publicKeyFromJson, type HybridPublicKey } from '../crypto/hybrid.ts';
-import { SyscallError, codeName } from '../syscalls/errors.ts';
+import { SyscallError, codeName } from '../base/errors.ts';
 import { connect } from './client.ts';
 import { connectionOptions, withConnection } from './common.ts';
 

@@ -3,9 +3,9 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { loadConfig } from '../config/index.ts';
-import { fromPlain, toJson } from '../doors/codec.ts';
-import { packageDefinition } from '../doors/proto.ts';
-import { SyscallError, unimplemented, type CodeValue } from '../syscalls/errors.ts';
+import { fromPlain, toJson } from '../wire/codec.ts';
+import { packageDefinition } from '../wire/proto.ts';
+import { SyscallError, unimplemented, type CodeValue } from '../base/errors.ts';
 
 export interface ConnectOptions {
   /** host:port of the kernel; default CAMOS_ADDRESS, else the configured host and port. */

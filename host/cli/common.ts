@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { loadConfig } from '../config/index.ts';
-import { SyscallError, codeName } from '../syscalls/errors.ts';
+import { SyscallError, codeName } from '../base/errors.ts';
 import { connect, type Connection, type ConnectOptions } from './client.ts';
 
 /** Adds --address, --token, --data-dir and --timeout to a command. */

@@ -3,7 +3,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { buildPaths } from '../drivers/build.ts';
+import { buildPaths } from '../toolchain/build.ts';
 import { modulePathOf } from '../drivers/manifest.ts';
 import { connectionOptions, print, withConnection } from './common.ts';
 import { driverCommand, signManifestFile } from './drivers.ts';

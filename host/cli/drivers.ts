@@ -5,12 +5,12 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { generateHybridKeyPair } from '../crypto/hybrid.ts';
-import { buildDriver, inspectComponent } from '../drivers/build.ts';
-import { readKeyPair, readPublicKey, writeKeyPair } from '../drivers/keys.ts';
+import { buildDriver, inspectComponent } from '../toolchain/build.ts';
+import { readKeyPair, readPublicKey, writeKeyPair } from '../toolchain/keys.ts';
 import { manifestText, modulePathOf, sha256Digest, signManifest } from '../drivers/manifest.ts';
-import { scaffoldDriver } from '../drivers/scaffold.ts';
-import { buildWasiDriver, isWasiDriverDir } from '../drivers/kinds/wasi-build.ts';
-import { scaffoldWasiDriver } from '../drivers/kinds/wasi-scaffold.ts';
+import { scaffoldDriver } from '../toolchain/scaffold.ts';
+import { buildWasiDriver, isWasiDriverDir } from '../toolchain/wasi-build.ts';
+import { scaffoldWasiDriver } from '../toolchain/wasi-scaffold.ts';
 import { TrustStore } from '../drivers/trust.ts';
 import { kernelDataDir } from './common.ts';
 

@@ -1,7 +1,7 @@
 // camos: the command-line interface. Each host/cli/<area>.ts module adds its commands.
 import { readdirSync, readFileSync } from 'node:fs';
 import { Command } from 'commander';
-import { fromRoot } from '../root.ts';
+import { fromRoot } from '../base/root.ts';
 
 // Command modules import their heavy parts inside their actions, so `camos --help` stays fast.
 const VERSION: string = JSON.parse(readFileSync(fromRoot('package.json'), 'utf8')).version;

@@ -1,7 +1,7 @@
 // camos policy get | set <file> | test <principal> <action> <resource> | history
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { SyscallError, codeName } from '../syscalls/errors.ts';
+import { SyscallError, codeName } from '../base/errors.ts';
 import { connect } from './client.ts';
 import { connectionOptions, print, withConnection } from './common.ts';
 

@@ -7,7 +7,7 @@
 // Plain JavaScript, so the thread starts without a TypeScript loader.
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
-import { lowerPriority } from '../threads.mjs';
+import { lowerPriority } from '../base/threads.mjs';
 
 // [0] commits reported (-1: close), [1] 1 once closed, [2] stays 0 (sleeping on it), [3] 1 while checkpoints fail
 const state = new Int32Array(workerData.state);

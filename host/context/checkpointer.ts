@@ -3,7 +3,7 @@
 // thread with reportCommit(state), wal.mjs), and the thread copies the log back into the
 // database file in the background. The context store and the audit log each have one.
 import type { Worker } from 'node:worker_threads';
-import { startThread } from '../threads.mjs';
+import { startThread } from '../base/threads.mjs';
 import { reportCommit } from './wal.mjs';
 
 export { BACKGROUND_CHECKPOINT_PRAGMAS } from './wal.mjs';

@@ -1,6 +1,6 @@
 // The rules for namespaces, keys and values, shared by the store (which enforces them for
 // every caller, drivers included) and the syscall schemas (which name the field).
-import { invalidArgument } from '../syscalls/errors.ts';
+import { invalidArgument } from '../base/errors.ts';
 
 export const NAMESPACE = /^[a-z0-9][a-z0-9_.-]{0,63}$/;
 export const KEY = /^[A-Za-z0-9_./:-]{1,256}$/;

@@ -4,7 +4,7 @@
 // the namespace as of a seq: the newest version of each key with seq <= the snapshot's.
 import { createHash, randomBytes } from 'node:crypto';
 import Database from 'better-sqlite3';
-import { SyscallError, dataLoss, failedPrecondition, notFound, resourceExhausted, storageFault } from '../syscalls/errors.ts';
+import { SyscallError, dataLoss, failedPrecondition, notFound, resourceExhausted, storageFault } from '../base/errors.ts';
 import type {
   CommittedWrite,
   ContextOptions,
@@ -20,7 +20,7 @@ import type {
   VersionPage,
   VersionRecord,
   WriteOptions,
-} from './index.ts';
+} from './types.ts';
 import { BACKGROUND_CHECKPOINT_PRAGMAS, Checkpointer } from './checkpointer.ts';
 import { checkKey, checkNamespace, checkValue } from './names.ts';
 import { migrate } from './schema.ts';

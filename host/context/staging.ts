@@ -1,7 +1,7 @@
 // A task's staging area: writes are kept in memory, invisible to other callers, and go to
 // the store in one transaction on commit. Several writes to one key keep only the last.
-import { failedPrecondition } from '../syscalls/errors.ts';
-import type { CommittedWrite, Staging, StagedWriteOptions } from './index.ts';
+import { failedPrecondition } from '../base/errors.ts';
+import type { CommittedWrite, Staging, StagedWriteOptions } from './types.ts';
 
 export interface StagedWrite {
   namespace: string;

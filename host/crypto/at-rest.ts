@@ -2,7 +2,8 @@
 // (KEK) that is either a random 32-byte master key in a 0600 file beside the data, or
 // derived by scrypt from a passphrase held in an environment variable.
 import { createCipheriv, createDecipheriv, randomBytes, scryptSync } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../base/files.ts';
 
 /** How the KEK is obtained; recorded in the key file so that a mismatch is caught at start. */
 export type KdfRecord = { name: 'master-key-file'; file: string } | { name: 'scrypt'; salt: string; N: number; r: number; p: number; env: string };
@@ -28,7 +29,7 @@ export function deriveKek(kdf: KdfRecord, masterKeyPath: string, env: NodeJS.Pro
   }
   if (!existsSync(masterKeyPath)) {
     const key = randomBytes(32);
-    writeAtomic(masterKeyPath, key.toString('base64') + '\n');
+    writeFileAtomic(masterKeyPath, key.toString('base64') + '\n');
     return key;
   }
   const key = Buffer.from(readFileSync(masterKeyPath, 'utf8').trim(), 'base64');
@@ -52,15 +53,3 @@ export function open(kek: Buffer, sealed: Sealed, aad: string): Buffer {
   return Buffer.concat([d.update(Buffer.from(sealed.ciphertext, 'base64')), d.final()]);
 }
 
-/** Writes a 0600 file through a temporary file and a rename, so readers never see half of it. */
-export function writeAtomic(path: string, text: string): void {
-  const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  const fd = openSync(tmp, 'w', 0o600);
-  try {
-    writeSync(fd, text);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, path);
-}

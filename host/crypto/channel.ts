@@ -17,7 +17,7 @@
 // A receiver takes only the next sequence number: a replayed, reordered or altered record is
 // refused, and a refused record does not advance the channel.
 import { createCipheriv, createDecipheriv, createHash, createPublicKey, diffieHellman, generateKeyPairSync, hkdfSync, randomBytes, type KeyObject } from 'node:crypto';
-import { Code, SyscallError } from '../syscalls/errors.ts';
+import { Code, SyscallError } from '../base/errors.ts';
 import type { HybridPublicKey, HybridSignature } from './hybrid.ts';
 import { MLKEM768, pq } from './pq.ts';
 import { SIGNING_PURPOSE, decodeSignature, encodeSignature, verifySigned, type SigningPurpose } from './signing.ts';

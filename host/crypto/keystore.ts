@@ -6,8 +6,9 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { failedPrecondition, notFound, unavailable } from '../syscalls/errors.ts';
-import { deriveKek, newScryptKdf, open, seal, writeAtomic, type KdfRecord, type Sealed } from './at-rest.ts';
+import { failedPrecondition, notFound, unavailable } from '../base/errors.ts';
+import { writeFileAtomic } from '../base/files.ts';
+import { deriveKek, newScryptKdf, open, seal, type KdfRecord, type Sealed } from './at-rest.ts';
 import {
   HYBRID_ALGORITHM,
   TPM_HYBRID_ALGORITHM,
@@ -311,7 +312,7 @@ export class KeyStore {
   }
 
   private save(): void {
-    writeAtomic(this.path, JSON.stringify(this.file, null, 2) + '\n');
+    writeFileAtomic(this.path, JSON.stringify(this.file, null, 2) + '\n');
     this.load();
   }
 }

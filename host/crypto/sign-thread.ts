@@ -5,7 +5,7 @@
 // and needs no thread (docs/BENCHMARKS.md, "crypto"). The thread starts with the first
 // signature and stops after a while without one, so an idle kernel does not keep it.
 import type { Worker } from 'node:worker_threads';
-import { startThread } from '../threads.mjs';
+import { startThread } from '../base/threads.mjs';
 
 const WORKER = new URL('./sign-worker.mjs', import.meta.url);
 

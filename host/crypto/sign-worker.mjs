@@ -3,7 +3,7 @@
 // JavaScript, so the thread starts without a TypeScript loader.
 import { parentPort, workerData } from 'node:worker_threads';
 import { ml_dsa65 } from '@noble/post-quantum/ml-dsa.js';
-import { lowerPriority } from '../threads.mjs';
+import { lowerPriority } from '../base/threads.mjs';
 
 lowerPriority(workerData.nice);
 

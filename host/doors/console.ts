@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { fromRoot } from '../root.ts';
+import { fromRoot } from '../base/root.ts';
 
 export const CONSOLE_DIR = fromRoot('build/console');
 

@@ -4,30 +4,18 @@ import * as grpc from '@grpc/grpc-js';
 import { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation } from 'grpc-health-check';
 import type { Kernel } from '../kernel.ts';
-import { SyscallError } from '../syscalls/errors.ts';
 import { aliases, table } from '../syscalls/table.ts';
-import { packageDefinition } from './proto.ts';
+import { packageDefinition } from '../wire/proto.ts';
+import { metaString, peerAddress } from './metadata.ts';
 import { handleSession } from './session.ts';
-import { decodeOrExplain, MalformedMessage } from './wire.ts';
+import { grpcStatusOf } from './status.ts';
+import { decodeOrExplain, MalformedMessage } from '../wire/strict.ts';
 
 const SERVICE = 'cam_os.SyscallService';
 
 export interface GrpcDoor {
   server: grpc.Server;
   health: HealthImplementation;
-}
-
-export const metaString = (md: grpc.Metadata, key: string): string | undefined => {
-  const v = md.get(key)[0];
-  return v === undefined ? undefined : String(v);
-};
-
-/** The remote address of a call's connection (grpc-js's peer is "address:port"). */
-export const peerAddress = (call: { getPeer(): string }): string => call.getPeer().replace(/:\d+$/, '');
-
-export function toStatus(err: unknown): Partial<grpc.StatusObject> {
-  if (err instanceof SyscallError) return { code: err.code as number, details: err.message };
-  return { code: grpc.status.INTERNAL, details: 'internal error' };
 }
 
 export function createGrpcDoor(kernel: Kernel): GrpcDoor {
@@ -71,7 +59,7 @@ export function createGrpcDoor(kernel: Kernel): GrpcDoor {
         })
         .then(
           (res) => callback(null, res),
-          (err) => callback(toStatus(err)),
+          (err) => callback(grpcStatusOf(err)),
         );
     };
   }

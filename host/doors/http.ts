@@ -3,34 +3,12 @@
 import { isUtf8 } from 'node:buffer';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Kernel } from '../kernel.ts';
-import { Code, SyscallError, codeName, invalidArgument, resourceExhausted } from '../syscalls/errors.ts';
+import { Code, SyscallError, codeName, invalidArgument, resourceExhausted } from '../base/errors.ts';
 import { HeaderTooLarge } from '../syscalls/metadata.ts';
 import { lookup } from '../syscalls/table.ts';
-import { fromPlain, toJson } from './codec.ts';
+import { fromPlain, toJson } from '../wire/codec.ts';
 import { consoleRoute } from './console.ts';
-
-/** HTTP status for each gRPC code (as grpc-gateway maps them). */
-const HTTP_STATUS: Record<number, number> = {
-  [Code.OK]: 200,
-  [Code.CANCELLED]: 499,
-  [Code.UNKNOWN]: 500,
-  [Code.INVALID_ARGUMENT]: 400,
-  [Code.DEADLINE_EXCEEDED]: 504,
-  [Code.NOT_FOUND]: 404,
-  [Code.ALREADY_EXISTS]: 409,
-  [Code.PERMISSION_DENIED]: 403,
-  [Code.RESOURCE_EXHAUSTED]: 429,
-  [Code.FAILED_PRECONDITION]: 400,
-  [Code.ABORTED]: 409,
-  [Code.OUT_OF_RANGE]: 400,
-  [Code.UNIMPLEMENTED]: 501,
-  [Code.INTERNAL]: 500,
-  [Code.UNAVAILABLE]: 503,
-  [Code.DATA_LOSS]: 500,
-  [Code.UNAUTHENTICATED]: 401,
-};
-
-export const httpStatusOf = (code: number) => HTTP_STATUS[code] ?? 500;
+import { answerOf, httpStatusOf } from './status.ts';
 
 class BodyTooLarge extends Error {}
 
@@ -149,7 +127,7 @@ function sendJson(res: ServerResponse, status: number, value: unknown) {
 }
 
 function sendError(res: ServerResponse, err: unknown, statusOverride?: number) {
-  const e = err instanceof SyscallError ? err : new SyscallError(Code.INTERNAL, 'internal error');
-  const status = statusOverride ?? (e instanceof HeaderTooLarge ? 431 : httpStatusOf(e.code));
-  sendJson(res, status, { code: e.code, status: codeName(e.code), message: e.message });
+  const { code, message } = answerOf(err);
+  const status = statusOverride ?? (err instanceof HeaderTooLarge ? 431 : httpStatusOf(code));
+  sendJson(res, status, { code, status: codeName(code), message });
 }

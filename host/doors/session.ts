@@ -7,11 +7,12 @@
 // its sends).
 import type * as grpc from '@grpc/grpc-js';
 import type { Kernel } from '../kernel.ts';
-import { Code, SyscallError, deadlineExceeded, invalidArgument, unimplemented } from '../syscalls/errors.ts';
+import { Code, deadlineExceeded, invalidArgument, unimplemented } from '../base/errors.ts';
 import { lookup } from '../syscalls/table.ts';
-import { encode } from './codec.ts';
-import { metaString, peerAddress } from './grpc.ts';
-import { decodeOrExplain, MalformedMessage } from './wire.ts';
+import { encode } from '../wire/codec.ts';
+import { metaString, peerAddress } from './metadata.ts';
+import { decodeOrExplain, MalformedMessage } from '../wire/strict.ts';
+import { answerOf } from './status.ts';
 
 type Req = Record<string, unknown> & { requestId: string; authorization: string; timeoutMs: number; traceparent: string; call?: string };
 type Res = Record<string, unknown>;
@@ -78,7 +79,6 @@ export function handleSession(kernel: Kernel, call: grpc.ServerDuplexStream<unkn
 
   const runSealed = async (sealed: SealedCall): Promise<Res> => {
     const channels = kernel.channels;
-    if (!channels) throw unimplemented('sealed calls are not available: this kernel has no secure channels');
     // Checked as strictly as a request off the wire (wire.ts).
     const innerReq = decodeOrExplain('SyscallRequest', Buffer.from(channels.openSealed(sealed.channelId, sealed)));
     if (innerReq instanceof MalformedMessage) throw invalidArgument(`the sealed request: ${innerReq.message}`);
@@ -96,7 +96,7 @@ export function handleSession(kernel: Kernel, call: grpc.ServerDuplexStream<unkn
   // listener once at once with the current state: that one is the call's own answer.
   const watchTask = (requestId: string, initial: Res): boolean => {
     const scheduler = kernel.scheduler;
-    if (!scheduler || TERMINAL.has(String(initial.state))) return false;
+    if (TERMINAL.has(String(initial.state))) return false;
     let first = true;
     let stop: (() => void) | undefined;
     let done = false;
@@ -160,8 +160,7 @@ function sizeOf(v: unknown, depth = 0): number {
 }
 
 function errorFields(err: unknown): Res {
-  if (err instanceof SyscallError) return { code: err.code, message: err.message, final: true };
-  return { code: Code.INTERNAL, message: 'internal error', final: true };
+  return { ...answerOf(err), final: true };
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number, name: string): Promise<T> {

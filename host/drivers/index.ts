@@ -2,10 +2,14 @@
 // threads (piscina), one fresh instance per call, under memory, time, output and capability limits.
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
-import type { Kernel } from '../kernel.ts';
-import { buildAndSignAll } from './build.ts';
-import { ensureLocalPublisher } from './keys.ts';
-import { buildWasiDriver, shippedWasiDriverDirs } from './kinds/wasi-build.ts';
+import type { Registry } from 'prom-client';
+import type { Config } from '../config/index.ts';
+import type { ContextStore } from '../context/index.ts';
+import type { AuditSink, Component } from '../contract/index.ts';
+import type { Logger } from '../observe/log.ts';
+import { buildAndSignAll } from '../toolchain/build.ts';
+import { ensureLocalPublisher } from '../toolchain/keys.ts';
+import { buildWasiDriver, shippedWasiDriverDirs } from '../toolchain/wasi-build.ts';
 import { signManifest, manifestText } from './manifest.ts';
 import { enforceTrust } from './revocation.ts';
 import { DriverRuntime } from './runtime.ts';
@@ -21,13 +25,20 @@ export { DriverWatcher } from './watch.ts';
  * Opens the runtime: starts the pool, withdraws drivers whose key loses trust from then
  * on, loads the example drivers (built from drivers-as/ and signed by this kernel's own
  * publisher key, which its trust store holds), then the manifests of the watched
- * directory, and registers with the kernel.
+ * directory. The component closes the watcher, then the pool.
  */
-export async function openDrivers(kernel: Kernel): Promise<DriverRuntime> {
-  const config = kernel.config.drivers;
-  const trust = new TrustStore(kernel.dataDir);
+export async function openDrivers(deps: {
+  config: Config['drivers'];
+  dataDir: string;
+  log: Logger;
+  registry: Registry;
+  context: ContextStore;
+  audit: () => AuditSink;
+}): Promise<{ runtime: DriverRuntime; component: Component }> {
+  const { config, dataDir, log } = deps;
+  const trust = new TrustStore(dataDir);
   const maxThreads = config.poolSize || 2 * availableParallelism();
-  const runtime = new DriverRuntime(kernel, {
+  const runtime = new DriverRuntime({
     maxThreads,
     idleTimeoutMs: config.idleTimeoutMs,
     maxConcurrentCallsPerDriver: config.maxConcurrentCallsPerDriver || Math.ceil(maxThreads / 2),
@@ -37,11 +48,16 @@ export async function openDrivers(kernel: Kernel): Promise<DriverRuntime> {
     maxMemoryPages: config.maxMemoryPages,
     memoryWarningBytes: config.memoryWarningMiB * 2 ** 20,
     trust,
-    driversDir: resolve(kernel.dataDir, config.dir || 'drivers'),
+    driversDir: resolve(dataDir, config.dir || 'drivers'),
+    dataDir,
+    log,
+    registry: deps.registry,
+    context: deps.context,
+    audit: deps.audit,
   });
-  const stopEnforcing = enforceTrust(runtime, kernel.log);
+  const stopEnforcing = enforceTrust(runtime, log);
   let watcher: DriverWatcher | undefined;
-  kernel.register({
+  const component: Component = {
     name: 'drivers',
     health: () => runtime.health(),
     close: async () => {
@@ -49,30 +65,35 @@ export async function openDrivers(kernel: Kernel): Promise<DriverRuntime> {
       await watcher?.close();
       await runtime.close();
     },
-  });
-  if (config.loadExamples) await loadExamples(kernel, runtime, trust);
-  if (config.watch) {
-    watcher = new DriverWatcher(runtime.driversDir, runtime, trust, kernel.log);
-    runtime.watcher = watcher;
-    await watcher.start();
+  };
+  try {
+    if (config.loadExamples) await loadExamples(dataDir, log, runtime, trust);
+    if (config.watch) {
+      watcher = new DriverWatcher(runtime.driversDir, runtime, trust, log);
+      runtime.watcher = watcher;
+      await watcher.start();
+    }
+  } catch (e) {
+    await component.close!();
+    throw e;
   }
-  return runtime;
+  return { runtime, component };
 }
 
-async function loadExamples(kernel: Kernel, runtime: DriverRuntime, trust: TrustStore): Promise<void> {
-  const key = ensureLocalPublisher(kernel.dataDir, trust);
+async function loadExamples(dataDir: string, log: Logger, runtime: DriverRuntime, trust: TrustStore): Promise<void> {
+  const key = ensureLocalPublisher(dataDir, trust);
   let signed: Awaited<ReturnType<typeof buildAndSignAll>>;
   try {
     signed = await buildAndSignAll({ key });
   } catch (e) {
-    kernel.log.error({ err: (e as Error).message }, 'example drivers could not be built; starting without them');
+    log.error({ err: (e as Error).message }, 'example drivers could not be built; starting without them');
     return;
   }
   for (const s of signed) {
     // A refusal is logged and audited by the loader; the kernel starts without that driver.
     await runtime
       .load({ manifest: s.manifestText, module: s.build.component }, { origin: `example:drivers-as/${s.build.name}`, audit: true })
-      .catch((e: Error) => kernel.log.warn({ driver: `${s.build.name}@${s.build.version}`, err: e.message }, 'example driver not loaded'));
+      .catch((e: Error) => log.warn({ driver: `${s.build.name}@${s.build.version}`, err: e.message }, 'example driver not loaded'));
   }
   for (const dir of shippedWasiDriverDirs()) {
     try {
@@ -81,7 +102,7 @@ async function loadExamples(kernel: Kernel, runtime: DriverRuntime, trust: Trust
       await runtime.load({ manifest, module: b.module }, { origin: `example:drivers-wasi/${b.name}`, audit: true });
     } catch (e) {
       // A machine without the C toolchain starts without these; the message names its packages.
-      kernel.log.warn({ dir, err: (e as Error).message }, 'example wasi-command driver not loaded');
+      log.warn({ dir, err: (e as Error).message }, 'example wasi-command driver not loaded');
     }
   }
 }

@@ -4,10 +4,10 @@
 // what a file holds: a caller must not learn the contents of files it names.
 import { closeSync, constants, fstatSync, openSync, readFileSync, realpathSync } from 'node:fs';
 import { resolve, sep } from 'node:path';
-import { Code, SyscallError, failedPrecondition, invalidArgument, notFound, permissionDenied } from '../syscalls/errors.ts';
+import { Code, SyscallError, failedPrecondition, invalidArgument, notFound, permissionDenied } from '../base/errors.ts';
 import { configBytes, modulePathOf, verifyManifest, type ManifestVerdict } from './manifest.ts';
 import { extractCoreModule } from './wasm.ts';
-import type { DriverInfo, DriverRuntime } from './runtime.ts';
+import type { DriverInfo, VerifiedDriver } from './types.ts';
 import type { TrustStore } from './trust.ts';
 
 export type LoadSource =
@@ -79,7 +79,15 @@ function readRegularFile(path: string): Buffer {
 }
 
 /** Verifies and installs a driver; throws FAILED_PRECONDITION with every reason when refused. */
-export async function loadDriver(runtime: DriverRuntime, trust: TrustStore, source: LoadSource, opts: LoadOptions = {}): Promise<LoadOutcome> {
+/** What the loader needs of the runtime it loads into. */
+export interface DriverInstaller {
+  readonly driversDir: string;
+  list(): DriverInfo[];
+  install(v: VerifiedDriver): Promise<DriverInfo>;
+  event(syscall: string, d: string, code: number, message: string | undefined, evidence: Record<string, unknown>): void;
+}
+
+export async function loadDriver(runtime: DriverInstaller, trust: TrustStore, source: LoadSource, opts: LoadOptions = {}): Promise<LoadOutcome> {
   let label = 'manifestPath' in source ? source.manifestPath : 'the driver';
   let verdict: ManifestVerdict | undefined;
   try {

@@ -16,10 +16,11 @@ import {
 } from '../crypto/hybrid.ts';
 import type { TrustStore } from './trust.ts';
 import { checkWasiCommand } from './kinds/wasi-check.ts';
-import { binaryKind, extractCoreModule, inspectCoreModule, type CoreModuleInfo } from './wasm.ts';
+import { binaryKind, extractCoreModule, inspectCoreModule, pagesText, type CoreModuleInfo } from './wasm.ts';
 
-export const WIT_WORLD = 'camos:driver/driver@0.1.0';
-export const HOST_MODULE = 'camos:driver/host@0.1.0';
+import { CAPABILITIES, HOST_MODULE, WIT_WORLD } from './abi.mjs';
+
+export { CAPABILITIES, HOST_MODULE, WIT_WORLD } from './abi.mjs';
 /**
  * How a driver runs: 'component' exports camos:driver's `handle` (today's drivers, built
  * with the SDK); 'wasi-command' is any WASI preview 1 program with `_start` (kinds/).
@@ -28,9 +29,6 @@ export const DRIVER_KINDS = ['component', 'wasi-command'] as const;
 export type DriverKind = (typeof DRIVER_KINDS)[number];
 /** A name a WASI command's environment may hold (POSIX portable). */
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
-
-/** Capability names are the host import names of the camos:driver world. */
-export const CAPABILITIES = ['log', 'context-read', 'context-write', 'emit-metric', 'now-ms'] as const;
 export type Capability = (typeof CAPABILITIES)[number];
 
 const SEMVER = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/;
@@ -316,4 +314,3 @@ function checkModule(info: CoreModuleInfo, manifest: Manifest, label: string): s
   return reasons;
 }
 
-export const pagesText = (pages: number) => (pages * 64 >= 1024 ? `${(pages * 64) / 1024} MiB` : `${pages * 64} KiB`);

@@ -1,10 +1,8 @@
 // What the runtime checks in a driver's core module before it compiles it: its imports
 // (only granted host functions) and its memory (declared, with a maximum within the limit).
-import { failedPrecondition } from '../syscalls/errors.ts';
+import { failedPrecondition } from '../base/errors.ts';
+import { CAPABILITIES, HOST_MODULE } from './abi.mjs';
 import { inspectCoreModule } from './wasm.ts';
-
-export const HOST_MODULE = 'camos:driver/host@0.1.0';
-export const HOST_FUNCTIONS = ['log', 'context-read', 'context-write', 'emit-metric', 'now-ms'] as const;
 
 /**
  * Refuses a module the sandbox could not hold (memory without a maximum or above the
@@ -33,8 +31,8 @@ export function checkModule(driver: string, bytes: Uint8Array, module: WebAssemb
   }
   for (const imp of WebAssembly.Module.imports(module)) {
     if (imp.kind === 'memory') continue;
-    if (imp.module !== HOST_MODULE || !(HOST_FUNCTIONS as readonly string[]).includes(imp.name)) {
-      throw failedPrecondition(`driver '${driver}' imports '${imp.module}#${imp.name}', which is not part of the camos:driver host interface (${HOST_MODULE}: ${HOST_FUNCTIONS.join(', ')})`);
+    if (imp.module !== HOST_MODULE || !(CAPABILITIES as readonly string[]).includes(imp.name)) {
+      throw failedPrecondition(`driver '${driver}' imports '${imp.module}#${imp.name}', which is not part of the camos:driver host interface (${HOST_MODULE}: ${CAPABILITIES.join(', ')})`);
     }
     if (!granted.includes(imp.name)) {
       throw failedPrecondition(`driver '${driver}' imports '${imp.name}' but its manifest grants only ${granted.length ? granted.map((g) => `'${g}'`).join(', ') : 'nothing'}`, { import: imp.name });

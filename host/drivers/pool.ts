@@ -25,7 +25,7 @@ import { fileURLToPath } from 'node:url';
 import type { MessagePort } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import type { Logger } from '../observe/log.ts';
-import { workerExecArgv } from '../threads.mjs';
+import { workerExecArgv } from '../base/threads.mjs';
 import { CALL, DONE, ENDED, FLAG, MEMORY, PHASE, RETIRING, STARTED, now, stateViews } from './worker-state.mjs';
 
 export interface WorkerEffects {

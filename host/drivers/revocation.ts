@@ -3,7 +3,7 @@
 // driver whose publisher key is now revoked or gone is withdrawn at once, with an audit
 // record each: its calls in flight finish, new calls get PERMISSION_DENIED naming the key.
 import type { Logger } from '../observe/log.ts';
-import { Code } from '../syscalls/errors.ts';
+import { Code } from '../base/errors.ts';
 import type { DriverInfo, DriverRuntime } from './runtime.ts';
 
 /** Keeps the runtime's drivers within the trust store from now on; returns the function that stops. */

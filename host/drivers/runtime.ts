@@ -5,11 +5,12 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Gauge, Histogram } from 'prom-client';
-import type { Kernel } from '../kernel.ts';
-import type { Staging } from '../context/index.ts';
-import { Code, SyscallError, deadlineExceeded, failedPrecondition, internal, invalidArgument, notFound, permissionDenied, resourceExhausted, unavailable } from '../syscalls/errors.ts';
-import { nextRequestId, randomHex, timeOrderedHex } from '../syscalls/ids.ts';
-import type { AuditEntry } from '../syscalls/types.ts';
+import type { Registry } from 'prom-client';
+import type { ContextStore, Staging } from '../context/index.ts';
+import type { Logger } from '../observe/log.ts';
+import { Code, SyscallError, deadlineExceeded, failedPrecondition, internal, invalidArgument, notFound, permissionDenied, resourceExhausted, unavailable } from '../base/errors.ts';
+import { nextRequestId, randomHex, timeOrderedHex } from '../base/ids.ts';
+import type { AuditEntry, AuditSink } from '../contract/index.ts';
 import { loadDriver, type LoadOptions, type LoadOutcome, type LoadSource } from './loader.ts';
 import { CallStats } from './call-stats.ts';
 import { WasiCommandRunner, type WasiProgram } from './kinds/wasi-command.ts';
@@ -18,61 +19,9 @@ import { checkModule } from './module.ts';
 import { DriverPool, type ContextReader, type PoolCall, type WorkerAnswer } from './pool.ts';
 import { now } from './worker-state.mjs';
 import type { TrustStore } from './trust.ts';
-import type { DriverWatcher } from './watch.ts';
+import type { DriverInfo, VerifiedDriver } from './types.ts';
 
-export interface DriverLimits {
-  memoryPages: number;
-  timeoutMs: number;
-  maxOutputBytes: number;
-}
-
-/** What loading needs once the manifest has been verified. */
-export interface VerifiedDriver {
-  kind: DriverKind;
-  name: string;
-  version: string;
-  digest: string;
-  publisher: string;
-  description: string;
-  /** Granted host functions (import names). */
-  capabilities: string[];
-  reads: string[];
-  writes: string[];
-  limits: DriverLimits;
-  /** The core module (extracted from the component). */
-  core: Uint8Array;
-  /** Its compilation, when the loader started it while the manifest was being verified. */
-  compiled?: Promise<WebAssembly.Module>;
-  /** Size of the signed artifact (component), bytes. */
-  size: number;
-  config?: Uint8Array;
-  /** wasi-command: argv[1..] and the whole environment (manifest.ts). */
-  args?: string[];
-  env?: Record<string, string>;
-  /** wasi-command: the variables a call may set. */
-  callEnv?: string[];
-  /** wasi-command: its directory grant. */
-  fs?: Manifest['fs'];
-  /** Where it came from (a manifest path), for hot loading and the list. */
-  origin?: string;
-}
-
-export interface DriverInfo {
-  kind: DriverKind;
-  name: string;
-  version: string;
-  digest: string;
-  publisher: string;
-  capabilities: string[];
-  description: string;
-  loadedAt: number;
-  calls: number;
-  size: number;
-  errors: number;
-  p50Ms: number;
-  p99Ms: number;
-  limits: DriverLimits;
-}
+export type { DriverInfo, DriverLimits, VerifiedDriver } from './types.ts';
 
 /**
  * What invoke needs of a cancellation signal: an AbortSignal fits, and so does the
@@ -146,6 +95,15 @@ export interface RuntimeOptions {
   trust: TrustStore;
   /** The only directory a load by manifest path may read from (the watched drivers dir). */
   driversDir: string;
+  /** The kernel's data directory: wasi-command drivers' fs grants live in it (driver-files/). */
+  dataDir: string;
+  log: Logger;
+  /** Where the runtime's metrics are registered (the kernel's /metrics). */
+  registry: Registry;
+  /** Drivers' context-read and context-write go here (or to the calling task's staging). */
+  context: ContextStore;
+  /** Where load, unload, timeout and trap events are recorded: the kernel's sink of the moment. */
+  audit: () => AuditSink;
 }
 
 /** Orders versions: numeric dot-separated parts compare as numbers, a pre-release sorts first. */
@@ -208,7 +166,10 @@ function expire(run: Invocation): void {
 }
 
 export class DriverRuntime {
-  private readonly kernel: Kernel;
+  private readonly log: Logger;
+  private readonly dataDir: string;
+  private readonly context: ContextStore;
+  private readonly audit: () => AuditSink;
   private readonly pool: DriverPool;
   private readonly wasi: WasiCommandRunner;
   private readonly defaultTimeoutMs: number;
@@ -217,8 +178,8 @@ export class DriverRuntime {
   private readonly memoryWarningBytes: number;
   readonly trust: TrustStore;
   readonly driversDir: string;
-  /** The hot-loading watcher of the drivers directory, when watching. */
-  watcher?: DriverWatcher;
+  /** The hot-loading watcher of the drivers directory, when watching (watch.ts; tests wait on it). */
+  watcher?: { readonly dir: string; settled(): Promise<void> };
   private readonly drivers = new Map<string, Map<string, LoadedDriver>>();
   /** name@version of drivers withdrawn (their publisher key lost trust) -> why, until loaded again. */
   private readonly withdrawn = new Map<string, string>();
@@ -228,14 +189,17 @@ export class DriverRuntime {
   private readonly metric: Gauge<'driver' | 'name'>;
   private readonly queueWait: Histogram<'driver'>;
 
-  constructor(kernel: Kernel, opts: RuntimeOptions) {
-    this.kernel = kernel;
+  constructor(opts: RuntimeOptions) {
+    this.log = opts.log;
+    this.dataDir = opts.dataDir;
+    this.context = opts.context;
+    this.audit = opts.audit;
     this.pool = new DriverPool({
       maxThreads: opts.maxThreads,
       idleTimeoutMs: opts.idleTimeoutMs,
       maxCallsPerKey: opts.maxConcurrentCallsPerDriver,
       nice: opts.workerNice,
-      log: kernel.log,
+      log: opts.log,
     });
     this.wasi = new WasiCommandRunner({ maxEnginesPerDriver: opts.maxConcurrentCallsPerDriver });
     this.defaultTimeoutMs = opts.defaultTimeoutMs;
@@ -244,13 +208,13 @@ export class DriverRuntime {
     this.memoryWarningBytes = opts.memoryWarningBytes;
     this.trust = opts.trust;
     this.driversDir = opts.driversDir;
-    this.metric = driverGauge(kernel);
+    this.metric = driverGauge(opts.registry);
     this.queueWait = new Histogram({
       name: 'camos_driver_queue_wait_seconds',
       help: 'Time a driver call waited for a worker (its driver\'s turn, then a free thread), counted in its time limit',
       labelNames: ['driver'],
       buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05, 0.25, 1, 5, 30],
-      registers: [kernel.metrics.registry],
+      registers: [opts.registry],
     });
   }
 
@@ -330,7 +294,7 @@ export class DriverRuntime {
     versions.set(v.version, loaded);
     if (replaced) this.retire(replaced);
     this.withdrawn.delete(ref);
-    this.kernel.log.info({ driver: ref, digest: v.digest, origin: v.origin }, `driver ${ref} loaded`);
+    this.log.info({ driver: ref, digest: v.digest, origin: v.origin }, `driver ${ref} loaded`);
     return info(loaded);
   }
 
@@ -341,7 +305,7 @@ export class DriverRuntime {
     } catch (e) {
       throw failedPrecondition(`driver '${ref}' is not a valid WebAssembly module: ${(e as Error).message}`);
     }
-    const fs = v.fs && { ...v.fs, hostDir: driverFilesDir(this.kernel.dataDir, v.name) };
+    const fs = v.fs && { ...v.fs, hostDir: driverFilesDir(this.dataDir, v.name) };
     return { program: this.wasi.prepare({ module: v.core, args: v.args ?? [], env: v.env ?? {}, maxOutputBytes: v.limits.maxOutputBytes, log: v.capabilities.includes('log'), fs }) };
   }
 
@@ -362,7 +326,7 @@ export class DriverRuntime {
       targets.map((d) => (d.inflight === 0 ? undefined : new Promise<void>((resolve) => (d.drained = resolve)))),
     );
     for (const d of targets) this.retire(d);
-    for (const d of targets) this.kernel.log.info({ driver: d.ref }, `driver ${d.ref} unloaded`);
+    for (const d of targets) this.log.info({ driver: d.ref }, `driver ${d.ref} unloaded`);
     for (const d of targets) this.event('driver.unloaded', d, Code.OK, undefined, { version: d.version, remaining: [...(this.drivers.get(name)?.keys() ?? [])] });
     return targets.map(info);
   }
@@ -380,7 +344,7 @@ export class DriverRuntime {
     if (versions!.size === 0) this.drivers.delete(name);
     this.withdrawn.set(d.ref, why);
     this.retire(d);
-    this.kernel.log.warn({ driver: d.ref, publisher: d.publisher }, why);
+    this.log.warn({ driver: d.ref, publisher: d.publisher }, why);
     return info(d);
   }
 
@@ -452,7 +416,7 @@ export class DriverRuntime {
       ? `it waited ${queuedMs} ms for a worker and ran the rest; its worker was stopped`
       : `it waited all of it for a worker (every thread busy, or its driver's ${this.pool.maxCallsPerKey} calls at once running)`;
     const message = `driver '${d.ref}' did not answer within its ${timeoutMs} ms limit: ${where}`;
-    this.kernel.log.warn({ driver: d.ref, timeoutMs, queuedMs, ran: run.ran, caller: opts.caller, taskId: opts.taskId }, message);
+    this.log.warn({ driver: d.ref, timeoutMs, queuedMs, ran: run.ran, caller: opts.caller, taskId: opts.taskId }, message);
     d.queueWait.observe(queuedMs / 1000);
     this.event('driver.timeout', d, Code.DEADLINE_EXCEEDED, message, { timeoutMs, queuedMs, ran: run.ran, caller: opts.caller }, opts.taskId);
     return deadlineExceeded(message, { driver: d.ref, timeoutMs, queuedMs });
@@ -460,10 +424,9 @@ export class DriverRuntime {
 
   /** context-read answers: the calling task's staging (which sees its own writes), else the store. */
   private reader(staging: Staging | undefined): ContextReader {
-    const context = this.kernel.context;
+    const context = this.context;
     return (namespace, key) => {
       if (staging) return staging.read(namespace, key) ?? null;
-      if (!context) throw unavailable('the context store is not running');
       try {
         return context.read(namespace, key).value;
       } catch (e) {
@@ -475,7 +438,7 @@ export class DriverRuntime {
 
   /** Logs and metrics are kept whatever the outcome: they say what the driver did. */
   private effects(d: LoadedDriver, answer: WorkerAnswer): void {
-    for (const l of answer.logs) this.kernel.log[l.level]({ driver: d.ref }, l.message);
+    for (const l of answer.logs) this.log[l.level]({ driver: d.ref }, l.message);
     for (const m of answer.metrics) if (Number.isFinite(m.value)) this.metric.labels(d.ref, m.name).set(m.value);
   }
 
@@ -513,9 +476,7 @@ export class DriverRuntime {
       for (const w of answer.writes) opts.staging.write(w.namespace, w.key, w.value, { metadata });
       return;
     }
-    const context = this.kernel.context;
-    if (!context) throw unavailable(`driver '${d.ref}' wrote context but the context store is not running; its writes were discarded`);
-    const staging = context.begin(opts.taskId ?? `driver-call-${randomHex(6)}`, `driver:${d.ref}`);
+    const staging = this.context.begin(opts.taskId ?? `driver-call-${randomHex(6)}`, `driver:${d.ref}`);
     try {
       for (const w of answer.writes) staging.write(w.namespace, w.key, w.value, { metadata });
       staging.commit();
@@ -545,7 +506,7 @@ export class DriverRuntime {
       durationUs: 0,
       evidence: { driver: ref, ...(typeof d === 'object' && d.digest ? { digest: d.digest } : {}), ...evidence },
     };
-    this.kernel.auditSink.record(entry);
+    this.audit().record(entry);
   }
 
   health() {
@@ -633,6 +594,6 @@ function info(d: LoadedDriver): DriverInfo {
 }
 
 /** One gauge for every driver-emitted metric, labelled by driver and metric name. */
-function driverGauge(kernel: Kernel): Gauge<'driver' | 'name'> {
-  return new Gauge({ name: 'camos_driver_metric', help: 'Last value of a metric a driver emitted (emit-metric)', labelNames: ['driver', 'name'], registers: [kernel.metrics.registry] });
+function driverGauge(registry: Registry): Gauge<'driver' | 'name'> {
+  return new Gauge({ name: 'camos_driver_metric', help: 'Last value of a metric a driver emitted (emit-metric)', labelNames: ['driver', 'name'], registers: [registry] });
 }

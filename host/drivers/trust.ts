@@ -2,9 +2,10 @@
 // <data-dir>/trust.json. The CLI edits the file while a kernel runs, so the store re-reads
 // it when it changes; `generation` moves on every change so cached verdicts expire, and
 // watchers hear of every change (the runtime unloads what a revoked or removed key signed).
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, watch, writeFileSync, type FSWatcher } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, watch, type FSWatcher } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
+import { writeFileAtomic } from '../base/files.ts';
 import { publicKeyFromJson, publicKeyToJson, type HybridPublicKey } from '../crypto/hybrid.ts';
 
 export interface TrustedKey {
@@ -119,10 +120,7 @@ export class TrustStore {
       keys: [...this.keys.values()].map((k) => ({ ...k, publicKey: publicKeyToJson(k.publicKey) })),
     };
     mkdirSync(dirname(this.path), { recursive: true, mode: 0o700 });
-    const tmp = `${this.path}.${process.pid}.${Date.now()}.tmp`;
-    writeFileSync(tmp, JSON.stringify(body, null, 2) + '\n', { mode: 0o600 });
-    chmodSync(tmp, 0o600);
-    renameSync(tmp, this.path);
+    writeFileAtomic(this.path, JSON.stringify(body, null, 2) + '\n');
     this.refresh(true);
   }
 

@@ -6,10 +6,10 @@
 // milliseconds.
 import { MessageChannel, parentPort, receiveMessageOnPort, threadId, workerData } from 'node:worker_threads';
 import { getHeapStatistics } from 'node:v8';
-import { lowerPriority } from '../threads.mjs';
+import { lowerPriority } from '../base/threads.mjs';
+import { HOST_MODULE as HOST } from './abi.mjs';
 import { CALL, DONE, ENDED, FLAG, MEMORY, PHASE, RETIRING, RUNNING, STARTED, STATE_BYTES, now, stateViews } from './worker-state.mjs';
 
-const HOST = 'camos:driver/host@0.1.0';
 const LEVELS = ['trace', 'debug', 'info', 'warn', 'error'];
 const MAX_LOGS = 64;
 const MAX_LOG_BYTES = 4096;

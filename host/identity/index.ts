@@ -1,9 +1,10 @@
 // Bearer tokens. A token is "camos_<id>_<secret>"; only SHA-256 of the secret is stored,
 // in <data-dir>/tokens.json (mode 0600). The admin token itself lives in admin.token.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { existsSync, readFileSync, renameSync, writeFileSync, openSync, fsyncSync, closeSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Principal } from '../syscalls/types.ts';
+import { writeFileAtomic } from '../base/files.ts';
+import type { Principal } from '../contract/index.ts';
 
 export { Refusals } from './refusals.ts';
 
@@ -121,13 +122,8 @@ export class IdentityStore {
     return [...this.records.values()].map(({ tokenId, agentId, createdAt, revoked, description }) => ({ tokenId, agentId, createdAt, revoked, description }));
   }
 
-  // Write-then-rename with fsync, so a crash never leaves a torn token file.
+  // Whole or not at all, so a crash never leaves a torn token file.
   private save() {
-    const tmp = `${this.file}.tmp`;
-    writeFileSync(tmp, JSON.stringify({ tokens: [...this.records.values()] }, null, 1), { mode: 0o600 });
-    const fd = openSync(tmp, 'r');
-    fsyncSync(fd);
-    closeSync(fd);
-    renameSync(tmp, this.file);
+    writeFileAtomic(this.file, JSON.stringify({ tokens: [...this.records.values()] }, null, 1));
   }
 }

@@ -4,8 +4,8 @@
 // that they are refused with RESOURCE_EXHAUSTED and only counted, and one audit record per
 // source sums them up when the minute ends. So a caller without a token cannot fill the
 // audit log, and the log still shows that it tried, how often and at what.
-import { Code } from '../syscalls/errors.ts';
-import type { AuditEntry, Door } from '../syscalls/types.ts';
+import { Code } from '../base/errors.ts';
+import type { AuditEntry, Door } from '../contract/index.ts';
 
 /** Sources followed at once; past it, new ones share one allowance under this name. */
 const MAX_SOURCES = 1024;

@@ -7,7 +7,7 @@
 // a series against 0.3 µs for a line whose labels were written once (bench/metrics.ts:
 // 62 against 9.3 ms a scrape at 20,000 series).
 import type { Registry } from 'prom-client';
-import { failedPrecondition, invalidArgument, resourceExhausted } from '../syscalls/errors.ts';
+import { failedPrecondition, invalidArgument, resourceExhausted } from '../base/errors.ts';
 
 export type MetricType = 'counter' | 'gauge' | 'histogram';
 

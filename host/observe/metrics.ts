@@ -1,6 +1,6 @@
 // The kernel's Prometheus metrics: per-syscall calls, errors and latency.
 import { Counter, Registry, collectDefaultMetrics } from 'prom-client';
-import { codeName } from '../syscalls/errors.ts';
+import { codeName } from '../base/errors.ts';
 
 export class KernelMetrics {
   readonly registry = new Registry();

@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import type { OTLPTraceExporter as Exporter } from '@opentelemetry/exporter-trace-otlp-http';
 import type * as Resources from '@opentelemetry/resources';
 import type * as TraceBase from '@opentelemetry/sdk-trace-base';
-import type { AuditEntry } from '../syscalls/types.ts';
+import type { AuditEntry } from '../contract/index.ts';
 
 /** Hands the SDK the ids of the span about to start (the pipeline chose them); random otherwise. */
 class GivenIds implements TraceBase.IdGenerator {

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import './wasm-flags.ts'; // before Cedar's module: see there
 import * as cedar from '@cedar-policy/cedar-wasm/nodejs';
-import { invalidArgument, internal } from '../syscalls/errors.ts';
+import { invalidArgument, internal } from '../base/errors.ts';
 
 export type EntityUid = { type: string; id: string };
 export type CedarValue = cedar.CedarValueJson;

@@ -1,6 +1,6 @@
 // Turns camos principals and resources into Cedar entities, with the facts policies read:
 // an agent's registration by the admin, who owns a namespace or a task, which driver a version is of.
-import type { Principal, Resource } from '../syscalls/types.ts';
+import type { Principal, Resource } from '../contract/index.ts';
 import type { EntityJson, EntityUid } from './cedar.ts';
 
 /** What the policy engine asks of the rest of the kernel about entities. */

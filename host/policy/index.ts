@@ -4,13 +4,13 @@
 // changes.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { ComponentHealth, Kernel } from '../kernel.ts';
-import { failedPrecondition, invalidArgument, notFound } from '../syscalls/errors.ts';
-import type { AuthorizationDecision, AuthorizationQuery, Authorizer, Principal, Resource } from '../syscalls/types.ts';
+import type { Config } from '../config/index.ts';
+import { failedPrecondition, invalidArgument, notFound } from '../base/errors.ts';
+import type { AuthorizationDecision, AuthorizationQuery, Authorizer, ComponentHealth, Principal, Resource } from '../contract/index.ts';
 import { ACTIONS, SCHEMA_TEXT, compile, evaluate, evaluateWithoutContext, resourceTypesOf, type CedarValue, type CompiledPolicySet, type EntityUid, type Evaluation } from './cedar.ts';
 import { entitiesFor, externalParents, principalUid, type Directory } from './entities.ts';
 import { PolicyStore, type PolicyVersionInfo, type StoredPolicySet } from './store.ts';
-import { fromRoot } from '../root.ts';
+import { fromRoot } from '../base/root.ts';
 
 export type { PolicyVersionInfo, StoredPolicySet } from './store.ts';
 export { SCHEMA_TEXT } from './cedar.ts';
@@ -230,33 +230,17 @@ export class PolicyEngine implements Authorizer {
   }
 }
 
-/** Opens the policy engine of a kernel and makes it the kernel's authorizer. */
-export function openPolicyEngine(kernel: Kernel): PolicyEngine {
-  const cfg = kernel.config.policy;
-  const engine = new PolicyEngine({
-    dataDir: kernel.dataDir,
-    directory: directoryOf(kernel),
-    cacheSize: cfg.cacheSize,
-    initialFile: cfg.initialFile ? resolve(cfg.initialFile) : undefined,
+/** Opens the policy engine over <data-dir>/policy.db; `directory` answers what it asks of agents and tasks. */
+export function openPolicyEngine(deps: { dataDir: string; config: Config['policy']; directory: Directory }): PolicyEngine {
+  return new PolicyEngine({
+    dataDir: deps.dataDir,
+    directory: deps.directory,
+    cacheSize: deps.config.cacheSize,
+    initialFile: deps.config.initialFile ? resolve(deps.config.initialFile) : undefined,
   });
-  kernel.authorizer = engine;
-  return engine;
 }
 
-// The registry and the scheduler are other subsystems, present or not; the engine reads
-// only these facts of theirs.
-function directoryOf(k: Kernel): Directory {
-  return {
-    agent: (id) => k.agents?.get(id),
-    taskAgents: (id) => {
-      const t = k.scheduler?.task(id);
-      if (!t) return [];
-      // The handler is an agent, or a driver ("name@version"), which owns nothing.
-      const handler = t.handler && t.handler !== t.agentId && k.agents?.get(t.handler) ? [t.handler] : [];
-      return [...(t.agentId ? [t.agentId] : []), ...handler];
-    },
-  };
-}
+export type { Directory } from './entities.ts';
 
 const uid = (e: EntityUid) => `${e.type}::${JSON.stringify(e.id)}`;
 

@@ -6,8 +6,8 @@
 // availability = 1 / (1 + tasks queued or running on the candidate).
 // Confidence = best − runnerUp / 2: the best fit itself when it is unopposed, half of it
 // when two candidates tie.
-import { failedPrecondition } from '../syscalls/errors.ts';
-import { timeOrderedHex } from '../syscalls/ids.ts';
+import { failedPrecondition } from '../base/errors.ts';
+import { timeOrderedHex } from '../base/ids.ts';
 import type { ScoreTerm } from './score.ts';
 
 export interface Candidate {

@@ -5,9 +5,9 @@
 import type { Agent, AgentRegistry } from '../agents/index.ts';
 import type { CommittedWrite, ContextStore, Staging } from '../context/index.ts';
 import type { CancelSignal } from '../drivers/runtime.ts';
-import { Code, SyscallError, deadlineExceeded, failedPrecondition, invalidArgument, resourceExhausted } from '../syscalls/errors.ts';
-import { timeOrderedHex } from '../syscalls/ids.ts';
-import type { AuditEntry, AuditSink } from '../syscalls/types.ts';
+import { Code, SyscallError, deadlineExceeded, failedPrecondition, invalidArgument, resourceExhausted } from '../base/errors.ts';
+import { timeOrderedHex } from '../base/ids.ts';
+import type { AuditEntry, AuditSink } from '../contract/index.ts';
 import { arbitrate, type Candidate, type Decision } from './arbitrate.ts';
 import { TokenBucket, type BucketState } from './bucket.ts';
 import { WeightsSchema, type SchedulerConfig, type Weights } from './config.ts';

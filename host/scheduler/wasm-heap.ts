@@ -1,12 +1,13 @@
 // The WebAssembly heap: assembly/heap.ts built with the root asconfig.json into
 // build/scheduler/heap.wasm on first use (rebuilt when the source hash changes), compiled
 // once per process and instantiated once per queue.
-import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { PriorityHeap } from './heap.ts';
-import { fromRoot } from '../root.ts';
+import { writeFileAtomic } from '../base/files.ts';
+import { fromRoot } from '../base/root.ts';
 
 const SOURCE = fileURLToPath(new URL('./assembly/heap.ts', import.meta.url));
 const ASCONFIG = fromRoot('asconfig.json');
@@ -53,11 +54,8 @@ async function buildHeap(): Promise<Uint8Array> {
   if (error || !wasm) throw new Error(`building the scheduler heap (${SOURCE}) failed: ${error?.message ?? 'no output'} ${errors.join('')}`.trim());
   // Several kernels may build at once: write aside, then rename into place.
   mkdirSync(dirname(HEAP_WASM), { recursive: true });
-  const tmp = `${HEAP_WASM}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
-  writeFileSync(tmp, wasm);
-  renameSync(tmp, HEAP_WASM);
-  writeFileSync(`${hashFile}.${process.pid}.tmp`, hash);
-  renameSync(`${hashFile}.${process.pid}.tmp`, hashFile);
+  writeFileAtomic(HEAP_WASM, wasm, 0o644);
+  writeFileAtomic(hashFile, hash, 0o644);
   return wasm;
 }
 

@@ -1,19 +1,15 @@
 // sys_context_* rows: thin handlers over the context store (host/context).
 import { z } from 'zod';
-import type { ContextStore, VersionRecord } from '../context/index.ts';
+import type { VersionRecord } from '../context/index.ts';
 import { KEY, KEY_RULE, NAMESPACE, NAMESPACE_RULE } from '../context/names.ts';
-import { invalidArgument, permissionDenied, unavailable } from './errors.ts';
-import type { CallContext, SyscallDef } from './types.ts';
+import { invalidArgument, permissionDenied } from '../base/errors.ts';
+import type { SyscallDef } from './types.ts';
 
 const namespace = z.string().regex(NAMESPACE, NAMESPACE_RULE);
 const key = z.string().regex(KEY, KEY_RULE);
 const version = z.number().int().min(0);
 const metadata = z.record(z.string().max(256), z.string().max(4096)).default({});
 
-const store = (call: CallContext): ContextStore => {
-  if (!call.kernel.context) throw unavailable('the context store is not open in this kernel');
-  return call.kernel.context;
-};
 const inNamespace = (req: { namespace: string }) => ({ type: 'Namespace', id: req.namespace });
 
 const ReadSchema = z
@@ -26,7 +22,7 @@ export const contextRead: SyscallDef<z.infer<typeof ReadSchema>> = {
   readOnly: () => true,
   resource: inNamespace,
   handle: (req, call) => {
-    const e = store(call).read(req.namespace, req.key, { version: req.version, asOf: req.asOf });
+    const e = call.services.context.read(req.namespace, req.key, { version: req.version, asOf: req.asOf });
     call.evidence.version = e.version;
     // The store's bytes are shared with its cache: the caller gets its own copy.
     return { data: Buffer.from(e.value), version: e.version, hash: e.hash, timestamp: e.timestamp, metadata: e.metadata, author: e.author, contentType: e.contentType };
@@ -48,7 +44,7 @@ export const contextWrite: SyscallDef<z.infer<typeof WriteSchema>> = {
   action: 'context_write',
   resource: inNamespace,
   handle: async (req, call) => {
-    const v = await store(call).writeGrouped(req.namespace, req.key, req.data, {
+    const v = await call.services.context.writeGrouped(req.namespace, req.key, req.data, {
       author: call.caller.id,
       metadata: req.metadata,
       contentType: req.contentType,
@@ -67,7 +63,7 @@ export const contextDelete: SyscallDef<z.infer<typeof DeleteSchema>> = {
   action: 'context_delete',
   resource: inNamespace,
   handle: (req, call) => {
-    const v = store(call).delete(req.namespace, req.key, { author: call.caller.id, expectedVersion: req.expectedVersion });
+    const v = call.services.context.delete(req.namespace, req.key, { author: call.caller.id, expectedVersion: req.expectedVersion });
     Object.assign(call.evidence, { key: req.key, version: v.version });
     return { version: v.version };
   },
@@ -80,7 +76,7 @@ export const contextSnapshot: SyscallDef<z.infer<typeof SnapshotSchema>> = {
   action: 'context_snapshot',
   resource: inNamespace,
   handle: (req, call) => {
-    const s = store(call).snapshot(req.namespace, { description: req.description, author: call.caller.id });
+    const s = call.services.context.snapshot(req.namespace, { description: req.description, author: call.caller.id });
     Object.assign(call.evidence, { snapshotId: s.snapshotId, itemCount: s.itemCount });
     return { snapshotId: s.snapshotId, timestamp: s.timestamp, itemCount: s.itemCount };
   },
@@ -93,7 +89,7 @@ export const contextSnapshotList: SyscallDef<z.infer<typeof SnapshotListSchema>>
   action: 'context_snapshot_list',
   readOnly: () => true,
   resource: inNamespace,
-  handle: (req, call) => ({ snapshots: store(call).listSnapshots(req.namespace) }),
+  handle: (req, call) => ({ snapshots: call.services.context.listSnapshots(req.namespace) }),
 };
 
 const RestoreSchema = z.object({
@@ -106,14 +102,14 @@ export const contextRestore: SyscallDef<z.infer<typeof RestoreSchema>> = {
   schema: RestoreSchema,
   action: 'context_restore',
   // The namespace written to: restore_into, or the snapshot's own.
-  resource: (req, call) => ({ type: 'Namespace', id: req.restoreInto || call.kernel.context?.snapshotInfo(req.snapshotId)?.namespace || req.snapshotId }),
+  resource: (req, call) => ({ type: 'Namespace', id: req.restoreInto || call.services.context?.snapshotInfo(req.snapshotId)?.namespace || req.snapshotId }),
   handle: async (req, call) => {
-    const s = store(call);
+    const s = call.services.context;
     const source = s.snapshotInfo(req.snapshotId)?.namespace;
     // Restoring into another namespace also reads the snapshot's: the caller must be allowed to.
     if (source && req.restoreInto && req.restoreInto !== source) {
       const resource = { type: 'Namespace', id: source };
-      const d = await call.kernel.authorizer.authorize({ principal: call.caller, action: 'context_read', resource, syscall: call.syscall, request: req });
+      const d = await call.services.authorizer.authorize({ principal: call.caller, action: 'context_read', resource, syscall: call.syscall, request: req });
       if (!d.allowed) throw permissionDenied(`${call.caller.id} may not context_read on Namespace::${source}, the snapshot's namespace: ${d.reason}`);
     }
     const r = s.restore(req.snapshotId, { into: req.restoreInto || undefined, author: call.caller.id, force: req.force });
@@ -164,7 +160,7 @@ export const contextVersionList: SyscallDef<z.infer<typeof VersionListSchema>> =
   resource: inNamespace,
   handle: (req, call) => {
     const before = decodeToken(req.pageToken, req.namespace, req.key);
-    const page = store(call).versions(req.namespace, req.key, { limit: req.limit, sinceVersion: req.sinceVersion, beforeVersion: before });
+    const page = call.services.context.versions(req.namespace, req.key, { limit: req.limit, sinceVersion: req.sinceVersion, beforeVersion: before });
     const last = page.versions.at(-1);
     call.evidence.returned = page.versions.length;
     return {
@@ -189,11 +185,11 @@ export const contextList: SyscallDef<z.infer<typeof ListSchema>> = {
   // Without a namespace it lists the namespaces, each one filtered by the caller's context_read grant.
   resource: (req) => (req.namespace ? { type: 'Namespace', id: req.namespace } : { type: 'Kernel', id: 'context' }),
   handle: async (req, call) => {
-    const s = store(call);
+    const s = call.services.context;
     if (!req.namespace) {
       const readable: string[] = [];
       for (const ns of s.namespaces()) {
-        const d = await call.kernel.authorizer.authorize({ principal: call.caller, action: 'context_read', resource: { type: 'Namespace', id: ns }, syscall: call.syscall, request: req });
+        const d = await call.services.authorizer.authorize({ principal: call.caller, action: 'context_read', resource: { type: 'Namespace', id: ns }, syscall: call.syscall, request: req });
         if (d.allowed) readable.push(ns);
       }
       call.evidence.returned = readable.length;

@@ -1,15 +1,10 @@
 // Driver rows: thin handlers over the driver runtime (host/drivers).
 import { z } from 'zod';
-import { parseRef, type DriverRuntime } from '../drivers/index.ts';
+import { parseRef } from '../drivers/index.ts';
 import { verifyManifest as checkManifest } from '../drivers/manifest.ts';
 import { TrustStore } from '../drivers/trust.ts';
-import { unavailable } from './errors.ts';
-import type { CallContext, SyscallDef } from './types.ts';
+import type { SyscallDef } from './types.ts';
 
-function runtime(call: CallContext): DriverRuntime {
-  if (!call.kernel.drivers) throw unavailable('the driver runtime is not running in this kernel');
-  return call.kernel.drivers;
-}
 
 const bytes = z.instanceof(Uint8Array);
 const DRIVER_NAME = /^[a-z][a-z0-9-]{0,62}(@[0-9A-Za-z.+-]+)?$/;
@@ -24,7 +19,7 @@ export const verifyManifest: SyscallDef<{ manifestData: Uint8Array; signature: U
   readOnly: () => true,
   resource: (req) => ({ type: 'Driver', id: loadTarget({ manifestPath: '', manifestData: req.manifestData }) }),
   handle: (req, call) => {
-    const trust = call.kernel.drivers?.trust ?? new TrustStore(call.kernel.dataDir);
+    const trust = call.services.drivers?.trust ?? new TrustStore(call.services.dataDir);
     const verdict = checkManifest({ manifest: req.manifestData, signature: req.signature.length ? req.signature : undefined, module: req.module, trust });
     Object.assign(call.evidence, { verdict: verdict.valid ? 'valid' : 'invalid', digest: verdict.digest, issuer: verdict.issuer, reasons: verdict.reasons, verdictCached: verdict.cached });
     return { valid: verdict.valid, issuer: verdict.issuer, reasons: verdict.reasons, digest: verdict.digest };
@@ -53,7 +48,7 @@ export const driverLoad: SyscallDef<{ manifestPath: string; manifestData: Uint8A
   resource: (req) => ({ type: 'Driver', id: loadTarget(req) }),
   handle: async (req, call) => {
     const source = req.manifestPath ? { manifestPath: req.manifestPath } : { manifest: req.manifestData, module: req.module };
-    const { driver, verdict } = await runtime(call).load(source, { origin: req.manifestPath || `syscall:${call.caller.id}` });
+    const { driver, verdict } = await call.services.drivers.load(source, { origin: req.manifestPath || `syscall:${call.caller.id}` });
     Object.assign(call.evidence, { driver: `${driver.name}@${driver.version}`, digest: driver.digest, publisher: driver.publisher, verdict: 'loaded', verdictCached: verdict.cached });
     return { driver };
   },
@@ -68,7 +63,7 @@ export const driverUnload: SyscallDef<{ name: string; version: string }> = {
   resource: (req) => ({ type: 'Driver', id: parseRef(req.name).name }),
   handle: async (req, call) => {
     const ref = parseRef(req.name);
-    const unloaded = await runtime(call).unload(ref.name, req.version || ref.version);
+    const unloaded = await call.services.drivers.unload(ref.name, req.version || ref.version);
     call.evidence.unloaded = unloaded.map((d) => `${d.name}@${d.version}`);
     return { name: ref.name, version: unloaded.map((d) => d.version).join(',') };
   },
@@ -79,7 +74,7 @@ export const driverList: SyscallDef<Record<string, never>> = {
   action: 'driver_list',
   readOnly: () => true,
   resource: () => ({ type: 'Driver', id: '*' }),
-  handle: (_req, call) => ({ drivers: runtime(call).list() }),
+  handle: (_req, call) => ({ drivers: call.services.drivers.list() }),
 };
 
 export const driverInvoke: SyscallDef<{ name: string; input: Uint8Array; version: string; timeoutMs: number; env: Record<string, string> }> = {
@@ -99,7 +94,7 @@ export const driverInvoke: SyscallDef<{ name: string; input: Uint8Array; version
     call.evidence.driver = ref;
     // Names only: a value may be a secret the caller hands its driver.
     if (Object.keys(req.env).length) call.evidence.env = Object.keys(req.env);
-    const result = await runtime(call).invoke(ref, req.input, { timeoutMs, caller: call.caller.id, taskId: call.taskId, env: req.env });
+    const result = await call.services.drivers.invoke(ref, req.input, { timeoutMs, caller: call.caller.id, taskId: call.taskId, env: req.env });
     Object.assign(call.evidence, { driver: result.driver, durationMs: result.durationMs, queuedMs: result.queuedMs, inputBytes: req.input.length, outputBytes: result.output.length });
     return result;
   },

@@ -1,6 +1,6 @@
 // The kernel's own rows: health and identity.
 import { z } from 'zod';
-import { notFound, permissionDenied } from './errors.ts';
+import { notFound, permissionDenied } from '../base/errors.ts';
 import { permits } from './permits.ts';
 import { AGENT_ID } from './tasks.ts';
 import type { CallContext, SyscallDef } from './types.ts';
@@ -20,7 +20,7 @@ export const healthCheck: SyscallDef<{ detailed: boolean }> = {
     if (req.detailed && !(await permits(call, 'health_detail', kernelResource()))) {
       throw permissionDenied(`${call.caller.id} may not read the detailed health report (it needs a health_detail grant); the summary (detailed=false) is open`);
     }
-    return { ...(await (req.detailed ? call.kernel.health() : call.kernel.healthSummary())), caller: call.caller.id, callerKind: call.caller.kind };
+    return { ...(await (req.detailed ? call.services.health() : call.services.healthSummary())), caller: call.caller.id, callerKind: call.caller.kind };
   },
 };
 
@@ -35,7 +35,7 @@ export const tokenCreate: SyscallDef<{ agentId: string; description: string }> =
   resource: (req) => ({ type: 'Agent', id: req.agentId }),
   handle: (req, call) => {
     requireAdmin(call, 'create tokens');
-    const { tokenId, token } = call.kernel.identity.create(req.agentId, req.description);
+    const { tokenId, token } = call.services.identity.create(req.agentId, req.description);
     call.evidence.tokenId = tokenId;
     return { tokenId, token, agentId: req.agentId };
   },
@@ -49,7 +49,7 @@ export const tokenRevoke: SyscallDef<{ tokenId: string; agentId: string }> = {
   resource: (req) => ({ type: 'Agent', id: req.agentId || req.tokenId }),
   handle: (req, call) => {
     requireAdmin(call, 'revoke tokens');
-    const revoked = call.kernel.identity.revoke({ tokenId: req.tokenId || undefined, agentId: req.agentId || undefined });
+    const revoked = call.services.identity.revoke({ tokenId: req.tokenId || undefined, agentId: req.agentId || undefined });
     if (revoked === 0) throw notFound(`no live token matches ${req.tokenId ? `token id '${req.tokenId}'` : `agent '${req.agentId}'`}`);
     return { revoked };
   },
@@ -62,6 +62,6 @@ export const tokenList: SyscallDef<Record<string, never>> = {
   resource: kernelResource,
   handle: (_req, call) => {
     requireAdmin(call, 'list tokens');
-    return { tokens: call.kernel.identity.list() };
+    return { tokens: call.services.identity.list() };
   },
 };

@@ -2,7 +2,7 @@
 // own fields), and what it refuses: a request id is recorded in the call's audit record,
 // so it is short and printable; a traceparent is 55 characters in W3C's version 00, and
 // one far longer is no trace context.
-import { Code, SyscallError } from './errors.ts';
+import { Code, SyscallError } from '../base/errors.ts';
 
 export const MAX_REQUEST_ID = 128;
 export const MAX_TRACEPARENT = 512;

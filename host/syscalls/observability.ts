@@ -2,28 +2,33 @@
 import { randomBytes } from 'node:crypto';
 import { SpanKind } from '@opentelemetry/api';
 import { z } from 'zod';
-import { answererFor, explain, scopeOf, type AuditScope, type Telemetry } from '../audit/index.ts';
+import { QuestionAnswerer, explain, scopeOf, type AuditScope, type LiveState } from '../audit/index.ts';
 import type { AuditLog } from '../audit/index.ts';
 import { LABEL_NAME, METRIC_NAME } from '../observe/agent-metrics.ts';
-import { notFound, permissionDenied, unavailable } from './errors.ts';
+import { notFound, permissionDenied } from '../base/errors.ts';
 import { permits } from './permits.ts';
 import type { CallContext, SyscallDef } from './types.ts';
 
-const auditLog = (call: CallContext): AuditLog => {
-  if (!call.kernel.audit) throw unavailable('the audit log is not open in this kernel');
-  return call.kernel.audit;
-};
-const telemetry = (call: CallContext): Telemetry => {
-  if (!call.kernel.telemetry) throw unavailable('telemetry is not open in this kernel (it opens with the audit log)');
-  return call.kernel.telemetry;
-};
+
+/** The live state questions may read, from whichever subsystems this kernel runs. */
+function liveState(call: CallContext): LiveState {
+  const s = call.services;
+  return {
+    agents: () => s.agents.list(),
+    drivers: () => s.drivers.list(),
+    namespaces: () => s.context.namespaces(),
+    versions: (ns, key) => s.context.versions(ns, key).versions,
+    health: () => s.health(),
+    syscalls: s.table.map((r) => r.name),
+  };
+}
 
 /** What the caller may read of the audit log (host/audit/scope.ts), as the policy engine says. */
 function scopeFor(call: CallContext): Promise<AuditScope> {
-  const audit = auditLog(call);
+  const audit = call.services.audit;
   return scopeOf(call.caller, (action, resource) => permits(call, action, resource), {
-    agents: [...(call.kernel.agents?.list().map((a) => a.agentId) ?? []), ...audit.knownNames('agent')],
-    namespaces: [...(call.kernel.context?.namespaces() ?? []), ...audit.knownNames('namespace')],
+    agents: [...(call.services.agents.list().map((a) => a.agentId)), ...audit.knownNames('agent')],
+    namespaces: [...(call.services.context.namespaces()), ...audit.knownNames('namespace')],
   });
 }
 
@@ -40,7 +45,7 @@ export const explainAction: SyscallDef<z.infer<typeof ExplainSchema>> = {
   readOnly: () => true,
   resource: (req) => (req.taskId ? { type: 'Task', id: req.taskId } : { type: 'Trace', id: req.traceId || req.actionId }),
   handle: async (req, call) => {
-    const ex = explain(auditLog(call), { taskId: req.taskId || undefined, actionId: req.actionId || undefined, traceId: req.traceId || undefined }, await scopeFor(call));
+    const ex = explain(call.services.audit, { taskId: req.taskId || undefined, actionId: req.actionId || undefined, traceId: req.traceId || undefined }, await scopeFor(call));
     call.evidence.records = ex.records.length;
     return ex;
   },
@@ -67,7 +72,7 @@ export const emitTrace: SyscallDef<z.infer<typeof EmitTraceSchema>> = {
   action: 'emit_trace',
   resource: (req, call) => ({ type: 'Trace', id: req.traceId || call.traceId }),
   handle: (req, call) => {
-    const t = telemetry(call);
+    const t = call.services.telemetry;
     const traceId = req.traceId || call.traceId;
     // An agent's span with no parent of its own hangs under this call's caller span.
     const span = {
@@ -102,7 +107,7 @@ export const emitMetric: SyscallDef<z.infer<typeof EmitMetricSchema>> = {
   readOnly: () => true,
   resource: (req) => ({ type: 'Metric', id: req.name }),
   handle: (req, call) => {
-    const metricId = telemetry(call).metrics.emit(call.caller.id, { name: req.name, value: req.value, unit: req.unit, tags: req.tags, type: req.type || 'gauge' });
+    const metricId = call.services.telemetry.metrics.emit(call.caller.id, { name: req.name, value: req.value, unit: req.unit, tags: req.tags, type: req.type || 'gauge' });
     call.evidence.metricId = metricId;
     return { metricId };
   },
@@ -116,7 +121,7 @@ export const traceGet: SyscallDef<z.infer<typeof TraceGetSchema>> = {
   readOnly: () => true,
   resource: (req) => ({ type: 'Trace', id: req.traceId }),
   handle: async (req, call) => {
-    const spans = telemetry(call).spans.trace(req.traceId, await scopeFor(call));
+    const spans = call.services.telemetry.spans.trace(req.traceId, await scopeFor(call));
     if (!spans.length) throw notFound(`no span of trace ${req.traceId} that you may read is recorded (spans older than the audit retention are pruned)`);
     call.evidence.spans = spans.length;
     return { spans };
@@ -131,7 +136,8 @@ export const nlQuery: SyscallDef<z.infer<typeof NlQuerySchema>> = {
   readOnly: () => true,
   resource: () => ({ type: 'Kernel', id: 'audit' }),
   handle: async (req, call) => {
-    const answer = await answererFor(call.kernel, auditLog(call)).ask(req.query, { scope: await scopeFor(call) });
+    const answerer = new QuestionAnswerer(call.services.audit, liveState(call), { timeZone: call.services.config.nl.timeZone });
+    const answer = await answerer.ask(req.query, { scope: await scopeFor(call) });
     Object.assign(call.evidence, { intent: answer.intent, understood: answer.understood, evidenceRecords: answer.evidence.length });
     return answer;
   },
@@ -161,7 +167,7 @@ export const auditQuery: SyscallDef<z.infer<typeof AuditQuerySchema>> = {
     const scope = await scopeFor(call);
     if (!scope.all && req.caller && !scope.callers.includes(req.caller)) throw permissionDenied(`${call.caller.id} may not read the audit records of '${req.caller}' (that needs an audit_read grant on Agent::"${req.caller}")`);
     if (!scope.all && req.verify) throw permissionDenied('only the admin (or an audit_read grant on Kernel::"audit") may verify the audit chain: it reads every record');
-    const log = auditLog(call);
+    const log = call.services.audit;
     const limit = req.limit || 100;
     const found = log.query({
       scope,
@@ -199,7 +205,7 @@ export const auditQuery: SyscallDef<z.infer<typeof AuditQuerySchema>> = {
 };
 
 function chainStatus(call: CallContext, log: AuditLog) {
-  const keys = call.kernel.keys;
+  const keys = call.services.keys;
   const trustedKeys = keys ? new Map(keys.list().flatMap((k) => (keys.publicKey(k.keyId) ? [[k.keyId, keys.publicKey(k.keyId)!] as const] : []))) : undefined;
   const report = log.verify({ trustedKeys });
   call.evidence.chainOk = report.ok;

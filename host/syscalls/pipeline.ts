@@ -2,11 +2,12 @@
 //   decode -> authenticate -> validate -> authorize -> handle -> audit -> observe
 // Decoding belongs to the door (proto, JSON, plain object); the rest happens here.
 import type { z } from 'zod';
-import type { Kernel } from '../kernel.ts';
-import { Code, SyscallError, invalidArgument, permissionDenied, quoted, resourceExhausted, storageFault, unauthenticated, unavailable } from './errors.ts';
-import { nextRequestId, randomHex, timeOrderedHex } from './ids.ts';
+import type { Services } from './services.ts';
+import { Code, SyscallError, invalidArgument, permissionDenied, quoted, resourceExhausted, storageFault, unauthenticated, unavailable } from '../base/errors.ts';
+import { nextRequestId, randomHex, timeOrderedHex } from '../base/ids.ts';
 import { metadataProblem } from './metadata.ts';
-import type { AuditEntry, CallContext, Door, Principal, SyscallRow } from './types.ts';
+import type { AuditEntry, Door, Principal } from '../contract/index.ts';
+import type { CallContext, SyscallRow } from './types.ts';
 
 export interface CallMeta {
   door: Door;
@@ -27,13 +28,13 @@ const ANONYMOUS: Principal = Object.freeze({ id: 'anonymous', kind: 'anonymous' 
 
 const TRACEPARENT = /^[0-9a-f]{2}-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]{2}$/;
 
-export async function invoke(kernel: Kernel, row: SyscallRow, request: unknown, meta: CallMeta): Promise<unknown> {
+export async function invoke(services: Services, row: SyscallRow, request: unknown, meta: CallMeta): Promise<unknown> {
   const started = performance.now();
   // Metadata the kernel refuses is not used, not even in the call's audit record.
   const problem = metadataProblem(meta);
   const tp = !problem && meta.traceparent ? TRACEPARENT.exec(meta.traceparent.trim()) : null;
   const call: CallContext = {
-    kernel,
+    services,
     caller: ANONYMOUS,
     syscall: row.name,
     door: meta.door,
@@ -54,13 +55,13 @@ export async function invoke(kernel: Kernel, row: SyscallRow, request: unknown, 
   let changes = true;
   let audited = true;
   try {
-    call.caller = authenticate(kernel, row, request, meta);
+    call.caller = authenticate(services, row, request, meta);
     if (problem) throw problem;
     const req = validate(row, request);
     changes = !row.readOnly?.(req);
     const resource = row.resource(req, call);
     target = `${resource.type}::${resource.id}`;
-    const decision = await kernel.authorizer.authorize({
+    const decision = await services.authorizer.authorize({
       principal: call.caller,
       action: row.action,
       resource,
@@ -73,18 +74,18 @@ export async function invoke(kernel: Kernel, row: SyscallRow, request: unknown, 
       throw permissionDenied(decision.reason || `${call.caller.id} may not ${row.action} on ${target}`);
     }
     // A change the audit log cannot record is not made.
-    const refusal = changes ? kernel.auditSink.refusal() : undefined;
+    const refusal = changes ? services.auditSink.refusal() : undefined;
     if (refusal) throw unavailable(`${row.name} is refused: ${refusal}`);
     result = await row.handle(req, call);
   } catch (err) {
-    let e = toSyscallError(kernel, row, call, err);
+    let e = toSyscallError(services, row, call, err);
     // A caller without a valid token is audited one call at a time only up to an allowance per source.
     const source = meta.source ?? meta.door;
-    if (call.caller.kind === 'anonymous' && !kernel.refusals.admit(source, row.name, meta.door)) {
+    if (call.caller.kind === 'anonymous' && !services.refusals.admit(source, row.name, meta.door)) {
       audited = false;
       e = resourceExhausted(
-        `too many refused calls without a valid token from ${source} this minute (auth.failedPerMinute = ${kernel.config.auth.failedPerMinute}); ` +
-          `until ${new Date(kernel.refusals.resetsAt).toISOString()} they are refused and only counted; send a valid bearer token (\`camos token create --agent <id>\`)`,
+        `too many refused calls without a valid token from ${source} this minute (auth.failedPerMinute = ${services.config.auth.failedPerMinute}); ` +
+          `until ${new Date(services.refusals.resetsAt).toISOString()} they are refused and only counted; send a valid bearer token (\`camos token create --agent <id>\`)`,
       );
     }
     code = e.code;
@@ -94,7 +95,7 @@ export async function invoke(kernel: Kernel, row: SyscallRow, request: unknown, 
     throw e;
   } finally {
     const durationUs = (performance.now() - started) * 1000;
-    if (audited) kernel.auditSink.record({
+    if (audited) services.auditSink.record({
       time: Date.now(),
       caller: call.caller.id,
       callerKind: call.caller.kind,
@@ -113,21 +114,21 @@ export async function invoke(kernel: Kernel, row: SyscallRow, request: unknown, 
       policies,
       evidence: call.evidence,
     });
-    kernel.metrics.observe(row.name, code, durationUs / 1e6);
+    services.metrics.observe(row.name, code, durationUs / 1e6);
   }
   // The record of a change is on disk before the change is acknowledged (docs/audit.md).
   if (changes) {
-    await kernel.auditSink.committed().catch((e: SyscallError) => {
+    await services.auditSink.committed().catch((e: SyscallError) => {
       throw unavailable(`${row.name} was done, but its audit record is not on disk (${e.message}); it stays, and its record is written once the log can be`);
     });
   }
   return result;
 }
 
-function authenticate(kernel: Kernel, row: SyscallRow, request: unknown, meta: CallMeta): Principal {
+function authenticate(services: Services, row: SyscallRow, request: unknown, meta: CallMeta): Principal {
   if (meta.principal) return meta.principal;
   if (meta.token) {
-    const principal = kernel.identity.authenticate(meta.token);
+    const principal = services.identity.authenticate(meta.token);
     if (principal) return principal;
     throw unauthenticated('the bearer token is not valid (unknown or revoked); create one with `camos token create --agent <id>`');
   }
@@ -154,15 +155,15 @@ export function describeIssues(message: string, error: z.ZodError): string {
     .join('; ');
 }
 
-function toSyscallError(kernel: Kernel, row: SyscallRow, call: CallContext, err: unknown): SyscallError {
+function toSyscallError(services: Services, row: SyscallRow, call: CallContext, err: unknown): SyscallError {
   if (err instanceof SyscallError) return err;
   // A full disk or a faulty file in whatever store the handler wrote (tokens, agents, policies).
-  const fault = storageFault(err, `a file in ${kernel.dataDir}`);
+  const fault = storageFault(err, `a file in ${services.dataDir}`);
   if (fault) {
-    kernel.log.warn({ err, requestId: call.requestId, syscall: row.name }, fault.message);
+    services.log.warn({ err, requestId: call.requestId, syscall: row.name }, fault.message);
     return fault;
   }
   // A handler that throws anything else is a bug: the stack goes to the log only.
-  kernel.log.error({ err, requestId: call.requestId, syscall: row.name }, 'syscall handler failed');
+  services.log.error({ err, requestId: call.requestId, syscall: row.name }, 'syscall handler failed');
   return new SyscallError(Code.INTERNAL, `internal error in ${row.name} (correlation id ${call.requestId}); the kernel log has the details`);
 }

@@ -1,13 +1,8 @@
 // Policy rows: thin handlers over the policy engine (host/policy).
 import { z } from 'zod';
-import { SCHEMA_TEXT, parseQueryText, type PolicyEngine } from '../policy/index.ts';
-import { unavailable } from './errors.ts';
-import type { CallContext, SyscallDef } from './types.ts';
+import { SCHEMA_TEXT, parseQueryText } from '../policy/index.ts';
+import type { SyscallDef } from './types.ts';
 
-function engine(call: CallContext): PolicyEngine {
-  if (!call.kernel.policy) throw unavailable('the policy engine is not running in this kernel');
-  return call.kernel.policy;
-}
 
 interface QueryPolicyReq {
   policyId: string;
@@ -37,7 +32,7 @@ export const queryPolicy: SyscallDef<QueryPolicyReq> = {
   handle: (req, call) => {
     // Fields given one by one override the words of the text query.
     const words = req.query ? parseQueryText(req.query) : { principal: '', action: '', resource: '' };
-    const answer = engine(call).query({
+    const answer = call.services.policy.query({
       principal: req.principal || words.principal,
       action: req.action || words.action,
       resource: req.resource || words.resource,
@@ -71,8 +66,8 @@ export const policyUpdate: SyscallDef<{ policyId: string; policyData: string; me
   action: 'policy_update',
   resource: (req) => ({ type: 'Policy', id: req.policyId || 'current' }),
   handle: (req, call) => {
-    call.evidence.previousVersion = engine(call).version();
-    const { stored, warnings } = engine(call).update({ text: req.policyData, author: call.caller.id, policyId: req.policyId, metadata: req.metadata });
+    call.evidence.previousVersion = call.services.policy.version();
+    const { stored, warnings } = call.services.policy.update({ text: req.policyData, author: call.caller.id, policyId: req.policyId, metadata: req.metadata });
     call.evidence.policyVersion = stored.version;
     call.evidence.policyId = stored.policyId;
     if (warnings.length) call.evidence.warnings = warnings;
@@ -86,7 +81,7 @@ export const policyGet: SyscallDef<{ version: number }> = {
   readOnly: () => true,
   resource: (req) => ({ type: 'Policy', id: req.version ? `v${req.version}` : 'current' }),
   handle: (req, call) => {
-    const e = engine(call);
+    const e = call.services.policy;
     const stored = e.get(req.version);
     return {
       policyId: stored.policyId,

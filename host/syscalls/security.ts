@@ -2,14 +2,9 @@
 import { z } from 'zod';
 import { CHANNEL_PROTOCOL } from '../crypto/channel.ts';
 import { HYBRID_ALGORITHM, SIGNING_PURPOSE, TPM_HYBRID_ALGORITHM, encodeSignature } from '../crypto/index.ts';
-import type { Kernel } from '../kernel.ts';
-import { invalidArgument, unavailable } from './errors.ts';
+import { invalidArgument } from '../base/errors.ts';
 import type { SyscallDef } from './types.ts';
 
-const keysOf = (kernel: Kernel) => {
-  if (!kernel.keys) throw unavailable('this kernel has no key store');
-  return kernel.keys;
-};
 
 const ALGORITHMS = ['', 'hybrid', HYBRID_ALGORITHM, TPM_HYBRID_ALGORITHM];
 
@@ -20,9 +15,9 @@ export const tpmSign: SyscallDef<{ data: Buffer; keyId: string; algorithm: strin
     algorithm: z.string().refine((a) => ALGORITHMS.includes(a), `must be empty, 'hybrid', '${HYBRID_ALGORITHM}' or '${TPM_HYBRID_ALGORITHM}'`).default(''),
   }),
   action: 'tpm_sign',
-  resource: (req, call) => ({ type: 'Key', id: req.keyId || call.kernel.keys?.identity().keyId || '*' }),
+  resource: (req, call) => ({ type: 'Key', id: req.keyId || call.services.keys.identity().keyId || '*' }),
   handle: async (req, call) => {
-    const keys = keysOf(call.kernel);
+    const keys = call.services.keys;
     const keyId = req.keyId || keys.identity().keyId;
     const info = keys.info(keyId);
     if (info && req.algorithm && req.algorithm !== 'hybrid' && req.algorithm !== info.algorithm) {
@@ -54,8 +49,7 @@ export const establishSecureChannel: SyscallDef<{ peerId: string; ephemeralPubli
   action: 'establish_secure_channel',
   resource: (req) => ({ type: 'Channel', id: req.peerId }),
   handle: async (req, call) => {
-    const channels = call.kernel.channels;
-    if (!channels) throw unavailable('this kernel has no secure channels (no key store)');
+    const channels = call.services.channels;
     const answer = await channels.establish(req.peerId, req.ephemeralPublicKey, call.caller.id);
     Object.assign(call.evidence, { channelId: answer.channelId, peerId: req.peerId, keyId: answer.keyId, expiresAt: answer.expiresAt, kex: 'X25519MLKEM768' });
     return answer;

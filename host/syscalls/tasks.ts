@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { AGENT_ID as AGENT_ID_PATTERN, AGENT_ID_RULE, AGENT_STATUSES, RESERVED_AGENT_IDS, type Agent, type AgentStatus } from '../agents/index.ts';
 import { TASK_STATES, newTaskId, type Decision, type TaskState } from '../scheduler/index.ts';
-import { notFound, permissionDenied, unavailable } from './errors.ts';
+import { notFound, permissionDenied } from '../base/errors.ts';
 import type { CallContext, SyscallDef } from './types.ts';
 
 /** An agent id a registration or a new token may name. */
@@ -33,17 +33,6 @@ const taskRequired = TaskSchema.nullable().transform((t, ctx) => {
   return z.NEVER;
 });
 
-function scheduler(call: CallContext) {
-  const s = call.kernel.scheduler;
-  if (!s) throw unavailable('the scheduler is not running in this kernel');
-  return s;
-}
-
-function agents(call: CallContext) {
-  const a = call.kernel.agents;
-  if (!a) throw unavailable('the agent registry is not open in this kernel');
-  return a;
-}
 
 /** The submitting agent: an agent submits as itself; the admin may name any agent. */
 function submitter(call: CallContext, ...named: string[]): string {
@@ -71,7 +60,7 @@ export const arbitrate: SyscallDef<{ task: TaskInput; policyId: string; context:
   resource: (req) => ({ type: 'Task', id: req.task.id || '*' }),
   handle: (req, call) => {
     const agentId = submitter(call, req.task.agentId);
-    const { decision, base, terms } = scheduler(call).arbitrate(req.task, agentId);
+    const { decision, base, terms } = call.services.scheduler.arbitrate(req.task, agentId);
     Object.assign(call.evidence, decisionEvidence(decision), { score: base });
     const ranked = (r: Decision['assigned']) => ({ score: r.score, confidence: r.confidence, breakdown: r.breakdown });
     return {
@@ -101,9 +90,9 @@ export const commitTask: SyscallDef<{ task: TaskInput; agentId: string }> = {
     const agentId = submitter(call, req.task.agentId, req.agentId);
     // Named before anything can refuse it, so that a throttle's record names its task too.
     call.taskId = req.task.id || newTaskId();
-    const out = scheduler(call).commit({ ...req.task, id: call.taskId }, agentId, (provider, handler) => {
-      if (provider !== 'driver' || !call.kernel.policy) return;
-      const d = call.kernel.policy.authorize({ principal: call.caller, action: 'driver_invoke', resource: { type: 'Driver', id: handler }, syscall: 'sys_commit_task', request: req });
+    const out = call.services.scheduler.commit({ ...req.task, id: call.taskId }, agentId, (provider, handler) => {
+      if (provider !== 'driver' || !call.services.policy) return;
+      const d = call.services.policy.authorize({ principal: call.caller, action: 'driver_invoke', resource: { type: 'Driver', id: handler }, syscall: 'sys_commit_task', request: req });
       if (!d.allowed) throw permissionDenied(`a task on driver '${handler}' needs a driver_invoke grant: ${d.reason}`, { handler, policies: d.policies });
       call.evidence.driverPolicies = d.policies;
     });
@@ -114,7 +103,7 @@ export const commitTask: SyscallDef<{ task: TaskInput; agentId: string }> = {
 
 /** An agent sees and acts on the tasks it submitted or was assigned; the admin on all. */
 function ownTask(call: CallContext, taskId: string) {
-  const t = scheduler(call).task(taskId);
+  const t = call.services.scheduler.task(taskId);
   if (!t) throw notFound(`no task '${taskId}' (finished tasks are kept for the last scheduler.retainFinished)`);
   if (call.caller.kind !== 'admin' && t.agentId !== call.caller.id && t.handler !== call.caller.id) {
     throw permissionDenied(`task '${taskId}' belongs to agent '${t.agentId}', not '${call.caller.id}'`);
@@ -129,7 +118,7 @@ export const rollbackTask: SyscallDef<{ taskId: string; reason: string; force: b
   handle: (req, call) => {
     ownTask(call, req.taskId);
     call.taskId = req.taskId;
-    const out = scheduler(call).rollback(req.taskId, { reason: req.reason, force: req.force, author: call.caller.id });
+    const out = call.services.scheduler.rollback(req.taskId, { reason: req.reason, force: req.force, author: call.caller.id });
     Object.assign(call.evidence, { taskId: req.taskId, state: out.state, keysRestored: out.keysRestored, force: req.force, reason: req.reason });
     return { taskId: req.taskId, state: out.state, keysRestored: out.keysRestored };
   },
@@ -155,7 +144,7 @@ export const taskStatus: SyscallDef<{ taskId: string; watch: boolean; report: Re
     const t = ownTask(call, req.taskId);
     call.taskId = req.taskId;
     if (!req.report) return t;
-    const s = scheduler(call).report(req.taskId, call.caller.id, req.report as { state: 'succeeded' | 'failed'; output: Uint8Array; error: string });
+    const s = call.services.scheduler.report(req.taskId, call.caller.id, req.report as { state: 'succeeded' | 'failed'; output: Uint8Array; error: string });
     Object.assign(call.evidence, { taskId: req.taskId, reported: req.report.state });
     return s;
   },
@@ -188,7 +177,7 @@ export const agentRegister: SyscallDef<{
   action: 'agent_register',
   resource: (req) => ({ type: 'Agent', id: req.agentId }),
   handle: (req, call) => {
-    const registry = agents(call);
+    const registry = call.services.agents;
     const existed = !!registry.get(req.agentId);
     let a: Agent;
     if (call.caller.kind === 'admin') a = registry.register({ ...req, status: req.status || undefined });
@@ -215,7 +204,7 @@ export const agentList: SyscallDef<{ status: '' | AgentStatus }> = {
   readOnly: () => true,
   resource: () => ({ type: 'Agent', id: '*' }),
   handle: (req, call) => {
-    const s = call.kernel.scheduler;
+    const s = call.services.scheduler;
     const counts = new Map<string, Record<string, number>>();
     for (const t of s?.tasks() ?? []) {
       const c = counts.get(t.agentId) ?? {};
@@ -223,7 +212,7 @@ export const agentList: SyscallDef<{ status: '' | AgentStatus }> = {
       counts.set(t.agentId, c);
     }
     return {
-      agents: agents(call)
+      agents: call.services.agents
         .list({ status: req.status || undefined })
         .map((a) => {
           const c = counts.get(a.agentId) ?? {};
@@ -246,7 +235,7 @@ export const taskList: SyscallDef<{ state: '' | TaskState; agentId: string; limi
   handle: (req, call) => {
     if (call.caller.kind !== 'admin' && req.agentId && req.agentId !== call.caller.id) throw permissionDenied(`agent '${call.caller.id}' may list only its own tasks, not agent '${req.agentId}''s`);
     const agentId = call.caller.kind === 'admin' ? req.agentId : call.caller.id;
-    const s = scheduler(call);
+    const s = call.services.scheduler;
     const tasks = s.list({ state: req.state || undefined, agentId: agentId || undefined, limit: req.limit || 100 });
     const { weights, agingPerSecond, preemptMargin, queued, running } = s.standing();
     call.evidence.returned = tasks.length;

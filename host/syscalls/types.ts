@@ -1,20 +1,10 @@
 import type { z } from 'zod';
-import type { Kernel } from '../kernel.ts';
-
-/** Who is calling: resolved from the bearer token by the authenticate stage. */
-export interface Principal {
-  /** Agent id; "admin" for the admin token; "anonymous" on open calls without a token. */
-  id: string;
-  kind: 'admin' | 'agent' | 'anonymous';
-  tokenId?: string;
-}
-
-/** Where a call came in; 'kernel' marks events the kernel records itself (task lifecycle, hot loads). */
-export type Door = 'grpc' | 'session' | 'http' | 'inprocess' | 'kernel';
+import type { Door, Principal, Resource } from '../contract/index.ts';
+import type { Services } from './services.ts';
 
 /** What a handler sees of the call besides its request. */
 export interface CallContext {
-  kernel: Kernel;
+  services: Services;
   caller: Principal;
   syscall: string;
   door: Door;
@@ -28,12 +18,6 @@ export interface CallContext {
   evidence: Record<string, unknown>;
   /** Task this call belongs to, if any: links audit records together. */
   taskId?: string;
-}
-
-/** The policy resource a call acts on. */
-export interface Resource {
-  type: string; // Namespace, Driver, Task, Key, Policy, Agent, Kernel, Trace, Metric, Channel
-  id: string;
 }
 
 /** A syscall's definition: what the subsystem file exports; the table adds name and number. */
@@ -62,52 +46,4 @@ export interface SyscallRow<Req = any, Res = any> extends SyscallDef<Req, Res> {
   /** Field name of the call in SyscallRequest/SyscallResponse's oneof (camelCase). */
   sessionField: string;
   group: 'core' | 'memory' | 'security' | 'observability' | 'supporting';
-}
-
-/** The authorize stage's hook; the policy engine replaces the default. */
-export interface Authorizer {
-  authorize(q: AuthorizationQuery): Promise<AuthorizationDecision> | AuthorizationDecision;
-}
-export interface AuthorizationQuery {
-  principal: Principal;
-  action: string;
-  resource: Resource;
-  syscall: string;
-  request: unknown;
-}
-export interface AuthorizationDecision {
-  allowed: boolean;
-  reason: string;
-  policies: string[];
-}
-
-/** One audit record, written by the audit stage for every call. */
-export interface AuditEntry {
-  time: number;
-  caller: string;
-  callerKind: Principal['kind'];
-  syscall: string;
-  door: Door;
-  target: string; // "Type::id"
-  outcome: 'ok' | 'denied' | 'error';
-  code: number;
-  message?: string;
-  requestId: string;
-  traceId: string;
-  spanId: string;
-  /** The caller's span (from traceparent), when it sent one. */
-  parentSpanId?: string;
-  taskId?: string;
-  durationUs: number;
-  policies?: string[];
-  evidence: Record<string, unknown>;
-}
-
-/** The audit stage's hook; the audit log replaces the default. */
-export interface AuditSink {
-  record(entry: AuditEntry): void;
-  /** Resolves once every record so far is on disk; rejects (UNAVAILABLE) when the log cannot be written. */
-  committed(): Promise<void>;
-  /** Why the log cannot take records now, undefined when it can: calls that change something are refused meanwhile. */
-  refusal(): string | undefined;
 }

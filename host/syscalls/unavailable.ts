@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { unimplemented } from './errors.ts';
+import { unimplemented } from '../base/errors.ts';
 import type { SyscallDef } from './types.ts';
 
 /** The row of a syscall whose subsystem is not built yet: it answers UNIMPLEMENTED. */

@@ -7,8 +7,8 @@
 //   const health = await channel.call('healthCheck', {});
 import { ChannelHandshake, type ChannelEnd } from '../../host/crypto/channel.ts';
 import type { HybridPublicKey } from '../../host/crypto/hybrid.ts';
-import { encode } from '../../host/doors/codec.ts';
-import { messageType } from '../../host/doors/proto.ts';
+import { encode } from '../../host/wire/codec.ts';
+import { messageType } from '../../host/wire/proto.ts';
 import { CamosError, type CamosClient } from './index.ts';
 
 export { ChannelHandshake, ChannelEnd, CHANNEL_PROTOCOL, CHANNEL_CIPHER, type SealedCall } from '../../host/crypto/channel.ts';

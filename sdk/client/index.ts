@@ -6,7 +6,7 @@ import * as protoLoader from '@grpc/proto-loader';
 import type * as T from './generated/index.ts';
 import type { SyscallRequest } from './generated/cam_os/SyscallRequest.ts';
 import type { SyscallResponse__Output } from './generated/cam_os/SyscallResponse.ts';
-import { fromRoot } from '../../host/root.ts';
+import { fromRoot } from '../../host/base/root.ts';
 
 export type * as Messages from './generated/index.ts';
 

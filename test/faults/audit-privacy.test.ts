@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { createKernel, type Kernel } from '../../host/index.ts';
 import { INTENTS } from '../../host/audit/index.ts';
-import { Code, type SyscallError } from '../../host/syscalls/errors.ts';
-import type { AuditEntry } from '../../host/syscalls/types.ts';
+import { Code, type SyscallError } from '../../host/base/errors.ts';
+import type { AuditEntry } from '../../host/contract/index.ts';
 import { AGENT_A_SECRETS, recordScenario } from '../helpers/audit-scenario.ts';
 
 const dirs: string[] = [];

@@ -6,8 +6,8 @@ import { connect as connectH2 } from 'node:http2';
 import { connect, type Socket } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
-import { encode } from '../../host/doors/codec.ts';
-import { messageType } from '../../host/doors/proto.ts';
+import { encode } from '../../host/wire/codec.ts';
+import { messageType } from '../../host/wire/proto.ts';
 import { startKernel, type RunningKernel } from '../helpers/kernel.ts';
 
 let k: RunningKernel;

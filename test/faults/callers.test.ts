@@ -9,13 +9,13 @@ import { after, before, describe, test } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
 import { ml_kem768 } from '@noble/post-quantum/ml-kem.js';
 import { startKernel, type RunningKernel } from '../helpers/kernel.ts';
-import { fromRoot } from '../../host/root.ts';
+import { fromRoot } from '../../host/base/root.ts';
 import { CHANNEL_CIPHER, ChannelHandshake, decodeSignature } from '../../host/crypto/index.ts';
 import { transcript } from '../../host/crypto/channel.ts';
 import { publicKeyToJson, signatureToJson } from '../../host/crypto/hybrid.ts';
 import { checkpointMessage, openAuditDb } from '../../host/audit/schema.ts';
 import { verifyAuditDb } from '../../host/audit/verify.ts';
-import type { AuditEntry } from '../../host/syscalls/types.ts';
+import type { AuditEntry } from '../../host/contract/index.ts';
 import { CamosClient } from '../../sdk/client/index.ts';
 import { SecureChannel } from '../../sdk/client/channel.ts';
 

@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { createKernel, type Kernel } from '../../host/index.ts';
 import { generateHybridKeyPair, type HybridKeyPair } from '../../host/crypto/hybrid.ts';
-import { writeKeyPair } from '../../host/drivers/keys.ts';
-import { Code, SyscallError } from '../../host/syscalls/errors.ts';
+import { writeKeyPair } from '../../host/toolchain/keys.ts';
+import { Code, SyscallError } from '../../host/base/errors.ts';
 import { buildProbe, probeManifest } from '../fixtures/probe.ts';
 import { camos, startKernelProcess } from '../helpers/process.ts';
 

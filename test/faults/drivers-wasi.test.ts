@@ -8,10 +8,10 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { generateHybridKeyPair } from '../../host/crypto/hybrid.ts';
 import { createKernel, type Kernel } from '../../host/index.ts';
-import { compileC, wasiToolchainMissing } from '../../host/drivers/kinds/wasi-build.ts';
+import { compileC, wasiToolchainMissing } from '../../host/toolchain/wasi-build.ts';
 import { manifestText, sha256Digest, signManifest } from '../../host/drivers/manifest.ts';
-import { Code, SyscallError } from '../../host/syscalls/errors.ts';
-import type { AuditEntry } from '../../host/syscalls/types.ts';
+import { Code, SyscallError } from '../../host/base/errors.ts';
+import type { AuditEntry } from '../../host/contract/index.ts';
 
 const missing = wasiToolchainMissing();
 const enc = (s: string) => new TextEncoder().encode(s);

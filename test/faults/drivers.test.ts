@@ -12,8 +12,8 @@ import type { ConfigInput } from '../../host/config/index.ts';
 import { generateHybridKeyPair, type HybridKeyPair } from '../../host/crypto/hybrid.ts';
 import { createKernel, type Kernel } from '../../host/index.ts';
 import { createLogger } from '../../host/observe/log.ts';
-import { Code, SyscallError } from '../../host/syscalls/errors.ts';
-import type { AuditEntry } from '../../host/syscalls/types.ts';
+import { Code, SyscallError } from '../../host/base/errors.ts';
+import type { AuditEntry } from '../../host/contract/index.ts';
 import { buildFixture, buildProbe, probeManifest, type ProbeManifestOptions } from '../fixtures/probe.ts';
 
 const enc = (s: string) => new TextEncoder().encode(s);

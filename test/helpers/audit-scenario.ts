@@ -5,7 +5,7 @@
 // task, writes in team and research, three failed tasks, router hot-swapped from 1.0.0 to
 // 1.1.0, one policy update. Asked at 06:00 the next morning.
 import type { LiveState } from '../../host/audit/index.ts';
-import type { AuditEntry, AuditSink } from '../../host/syscalls/types.ts';
+import type { AuditEntry, AuditSink } from '../../host/contract/index.ts';
 
 export const TIME_ZONE = 'Europe/Berlin';
 /** "Now" for the scenario: 06:00 on Wednesday 12 March 2025, Berlin time (UTC+1). */

@@ -1,11 +1,12 @@
-// Starts a kernel with its doors on a free port and a fresh data directory; stops it.
+// The tests' kernel: in-process on a fresh data directory (openKernel), or with its doors on
+// a free port too (startKernel); each removes its data directory when it stops.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { createKernel, serve, type Kernel, type Doors } from '../../host/index.ts';
 import type { ConfigInput } from '../../host/config/index.ts';
-import { packageDefinition } from '../../host/doors/proto.ts';
+import { packageDefinition } from '../../host/wire/proto.ts';
 
 export interface RunningKernel {
   kernel: Kernel;
@@ -20,6 +21,36 @@ export interface RunningKernel {
   /** Calls a unary RPC; resolves with the response or rejects with the grpc ServiceError. */
   unary(rpc: string, request: unknown, token?: string | null): Promise<any>;
   stop(): Promise<void>;
+}
+
+export interface OpenKernel {
+  kernel: Kernel;
+  dataDir: string;
+  /** Closes the kernel and removes its data directory. */
+  close(): Promise<void>;
+}
+
+/**
+ * An in-process kernel (no doors) on a fresh data directory, its log silent. Config is
+ * merged over that; `drivers` over { loadExamples: false, watch: false }, so that no test
+ * waits on the example drivers' build unless it asks for them.
+ */
+export async function openKernel(config: ConfigInput = {}): Promise<OpenKernel> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'camos-test-'));
+  try {
+    const kernel = await createKernel({ config: { logLevel: 'silent', ...config, drivers: { loadExamples: false, watch: false, ...config.drivers }, dataDir } });
+    return {
+      kernel,
+      dataDir,
+      async close() {
+        await kernel.close();
+        rmSync(dataDir, { recursive: true, force: true });
+      },
+    };
+  } catch (e) {
+    rmSync(dataDir, { recursive: true, force: true });
+    throw e;
+  }
 }
 
 const ServiceClient = grpc.makeGenericClientConstructor(packageDefinition['cam_os.SyscallService'] as grpc.ServiceDefinition, 'SyscallService');

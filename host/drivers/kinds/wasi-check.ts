@@ -2,15 +2,22 @@
 // preview 1 command (exports `_start` and its memory, imports only WASI's functions),
 // whose memory has a maximum within its manifest's limit, and whose manifest asks for
 // nothing only components have (a world, camos host functions, context namespaces, config).
-import { pagesText, type Manifest } from '../manifest.ts';
-import { binaryKind, type CoreModuleInfo } from '../wasm.ts';
+import { binaryKind, pagesText, type CoreModuleInfo } from '../wasm.ts';
+
+/** What this check reads of a manifest (manifest.ts calls it, so it names the fields rather than importing the type). */
+interface ManifestFields {
+  world?: unknown;
+  config?: unknown;
+  capabilities: { imports: readonly string[]; context: { read: readonly string[]; write: readonly string[] } };
+  limits: { maxMemoryPages: number };
+}
 
 /** The only module a WASI command may import from: no camos host functions, no other world. */
 export const WASI_MODULE = 'wasi_snapshot_preview1';
 /** Capabilities a WASI command can use: its stderr lines are its log lines. */
 export const WASI_CAPABILITIES: readonly string[] = ['log'];
 
-export function checkWasiCommand(module: Uint8Array, info: CoreModuleInfo, manifest: Manifest, label: string): string[] {
+export function checkWasiCommand(module: Uint8Array, info: CoreModuleInfo, manifest: ManifestFields, label: string): string[] {
   const reasons: string[] = [];
   if (binaryKind(module) !== 'module') reasons.push(`${label} is a component, but a wasi-command driver is a core module with '_start' (build it with --target=wasm32-wasi)`);
   if (manifest.world !== undefined) reasons.push(`${label}: a wasi-command driver has no world (remove 'world' from its manifest)`);

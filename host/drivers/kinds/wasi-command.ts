@@ -10,7 +10,7 @@
 // SDK's guest threads with it: the SDK's own kill() cannot stop a loop that makes no WASI
 // call. The next call starts a new engine.
 import { Worker } from 'node:worker_threads';
-import { workerExecArgv } from '../../threads.mjs';
+import { workerExecArgv } from '../../base/threads.mjs';
 import type { Manifest } from '../manifest.ts';
 import type { PoolCall, WorkerAnswer } from '../pool.ts';
 import { now } from '../worker-state.mjs';

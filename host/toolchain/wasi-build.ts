@@ -8,8 +8,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, relative, resolve } from 'node:path';
-import { ManifestTemplateSchema, manifestText, sha256Digest, type ManifestTemplate } from '../manifest.ts';
-import { BUILD_DIR, DriverBuildError, ROOT } from '../build.ts';
+import { ManifestTemplateSchema, manifestText, sha256Digest, type ManifestTemplate } from '../drivers/manifest.ts';
+import { BUILD_DIR, DriverBuildError, ROOT } from './build.ts';
 
 /** Shipped wasi-command examples: drivers-wasi/<name>/ with manifest.json and src/*.c or assembly/index.ts. */
 export const WASI_DRIVERS_DIR = join(ROOT, 'drivers-wasi');

@@ -4,13 +4,14 @@
 // are written to a temporary name and renamed, so kernels building at the same time never
 // see half a file.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, relative, resolve, sep } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { manifestText, sha256Digest, signManifest, ManifestTemplateSchema, type Manifest, type ManifestTemplate } from './manifest.ts';
-import { binaryKind, extractCoreModule, inspectCoreModule, type CoreModuleInfo } from './wasm.ts';
+import { manifestText, sha256Digest, signManifest, ManifestTemplateSchema, type Manifest, type ManifestTemplate } from '../drivers/manifest.ts';
+import { binaryKind, extractCoreModule, inspectCoreModule, type CoreModuleInfo } from '../drivers/wasm.ts';
 import type { HybridKeyPair } from '../crypto/hybrid.ts';
-import { ROOT } from '../root.ts';
+import { writeFileAtomic } from '../base/files.ts';
+import { ROOT } from '../base/root.ts';
 
 export { ROOT };
 export const BUILD_DIR = join(ROOT, 'build');
@@ -144,12 +145,6 @@ function entrySource(hasInit: boolean): string {
   ].join('\n');
 }
 
-function writeAtomic(path: string, data: Uint8Array | string): void {
-  const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-  writeFileSync(tmp, data);
-  renameSync(tmp, path);
-}
-
 /** Runs asc on a driver folder (on a worker thread, asc-worker.mjs) and returns the core module. */
 async function compile(dir: string, template: ManifestTemplate, target: string): Promise<Uint8Array> {
   const source = join(dir, 'assembly', 'index.ts');
@@ -220,9 +215,9 @@ export async function buildDriver(dir: string, opts: BuildOptions = {}): Promise
     core = await compile(dir, template, target);
     component = await componentize(core);
     mkdirSync(outDir, { recursive: true });
-    writeAtomic(corePath, core);
-    writeAtomic(componentPath, component);
-    writeAtomic(recordPath, JSON.stringify({ hash, digest: sha256Digest(component), name: template.name, version: template.version, source: dir, builtAt: new Date().toISOString() }, null, 2) + '\n');
+    writeFileAtomic(corePath, core, 0o644);
+    writeFileAtomic(componentPath, component, 0o644);
+    writeFileAtomic(recordPath, JSON.stringify({ hash, digest: sha256Digest(component), name: template.name, version: template.version, source: dir, builtAt: new Date().toISOString() }, null, 2) + '\n', 0o644);
   }
   const digest = sha256Digest(component);
   writeBuiltManifest(manifestPath, { ...template, digest, module: basename(componentPath) });
@@ -239,7 +234,7 @@ function writeBuiltManifest(path: string, manifest: Record<string, unknown>): vo
       // unreadable: replaced below
     }
   }
-  writeAtomic(path, manifestText(manifest));
+  writeFileAtomic(path, manifestText(manifest), 0o644);
 }
 
 export interface ComponentInspection {
@@ -313,8 +308,8 @@ export async function buildAndSignAll(opts: { key: HybridKeyPair; outDir?: strin
       signed.componentPath = join(opts.outDir, moduleName);
       signed.manifestPath = join(opts.outDir, `${build.name}.manifest.json`);
       // Component first: a watcher that sees the manifest finds its module already there.
-      writeAtomic(signed.componentPath, build.component);
-      writeAtomic(signed.manifestPath, text);
+      writeFileAtomic(signed.componentPath, build.component, 0o644);
+      writeFileAtomic(signed.manifestPath, text, 0o644);
     }
     out.push(signed);
   }

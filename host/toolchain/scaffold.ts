@@ -4,8 +4,8 @@
 // make it), so the test imports 'camos' with no install step and no network.
 import { existsSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { ROOT } from '../root.ts';
-import { ManifestTemplateSchema, WIT_WORLD, type ManifestTemplate } from './manifest.ts';
+import { ROOT } from '../base/root.ts';
+import { ManifestTemplateSchema, WIT_WORLD, type ManifestTemplate } from '../drivers/manifest.ts';
 
 export class ScaffoldError extends Error {}
 

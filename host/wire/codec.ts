@@ -2,7 +2,7 @@
 // (lowerCamelCase or the proto's snake_case names, bytes as base64), with unknown fields
 // and wrong types refused by name instead of silently dropped or coerced.
 import type protobuf from 'protobufjs';
-import { invalidArgument, quoted } from '../syscalls/errors.ts';
+import { invalidArgument, quoted } from '../base/errors.ts';
 import { messageType } from './proto.ts';
 
 const TO_OBJECT: protobuf.IConversionOptions = { longs: Number, enums: String, bytes: Buffer as never, defaults: true, arrays: true, objects: true, oneofs: true };

@@ -4,7 +4,7 @@
 // 64-bit integers as numbers, defaults filled in.
 import * as protoLoader from '@grpc/proto-loader';
 import protobuf from 'protobufjs';
-import { fromRoot } from '../root.ts';
+import { fromRoot } from '../base/root.ts';
 
 export const PROTO_PATH = fromRoot('proto', 'cam_os.proto');
 

@@ -2,8 +2,8 @@
 // answers on stdout, its manifest template, and a .gitignore; `camos driver build` builds it.
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { ManifestTemplateSchema } from '../manifest.ts';
-import { DriverBuildError } from '../build.ts';
+import { ManifestTemplateSchema } from '../drivers/manifest.ts';
+import { DriverBuildError } from './build.ts';
 
 /** Languages a wasi-command driver can be scaffolded in. */
 export const WASI_LANGS = ['c'] as const;

@@ -1,7 +1,7 @@
 // Publisher key files: a hybrid key pair (ML-DSA-65 + Ed25519) as JSON, readable only by
 // its owner, and its public half for `camos trust add`. A kernel signs the drivers it
 // builds itself with a local publisher key made on first start and trusted by it.
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import {
   generateHybridKeyPair,
@@ -14,16 +14,14 @@ import {
   type HybridPublicKey,
   type HybridPublicKeyJson,
 } from '../crypto/hybrid.ts';
-import { TrustStore } from './trust.ts';
+import { writeFileAtomic } from '../base/files.ts';
+import { TrustStore } from '../drivers/trust.ts';
 
 export class KeyFileError extends Error {}
 
 function writeAtomic(path: string, text: string, mode: number): void {
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-  const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
-  writeFileSync(tmp, text, { mode });
-  chmodSync(tmp, mode);
-  renameSync(tmp, path);
+  writeFileAtomic(path, text, mode);
 }
 
 /** Writes a key pair (0600) and its public key; returns the public key file's path. */
