@@ -21,6 +21,10 @@ export interface VersionRecord extends VersionInfo {
   description: string;
   metadata: Record<string, string>;
   contentType: string;
+  /** The node that wrote it ('' unfederated). */
+  origin: string;
+  /** Written concurrently with the version after it, which did not see it (federation). */
+  conflict: boolean;
 }
 
 export interface Entry extends VersionInfo {
@@ -170,4 +174,5 @@ export interface ContextOptions {
   backgroundCheckpoint?: boolean;
 }
 
-export { openSqliteContextStore as openContextStore } from './sqlite.ts';
+export { openSqliteContextStore as openContextStore, openSqliteReplica as openReplicatedContextStore } from './sqlite.ts';
+export { versionId, type Applied, type ContextReplica, type OutboxEntry, type ReplicaHooks, type ReplicatedVersion } from './replica.ts';
