@@ -52,3 +52,64 @@ describe('federation: context replication', { skip }, () => {
     assert.equal(r.hash, w.hash);
   });
 });
+
+const history = async (k: RunningKernel, ns: string, key: string) =>
+  (await k.kernel.call('sys_context_version_list', { namespace: ns, key, limit: 1000 })).versions.map((v: any) => `${v.version}:${v.hash}:${v.origin}:${v.conflict}`);
+
+describe('federation: three kernels', { skip }, () => {
+  let nats: Nats;
+  let ks: RunningKernel[];
+  before(async () => {
+    nats = await startNats();
+    ks = await mesh(nats, 3);
+  });
+  after(async () => {
+    for (const k of ks ?? []) await k.stop();
+    await nats?.stop();
+  });
+
+  test('concurrent writes to one key converge: the same latest and history everywhere, the losers marked conflict with their origin', async () => {
+    const writes = await Promise.all(ks.map((k, i) => k.kernel.call('sys_context_write', { namespace: 'team', key: 'race', data: Buffer.from(`from k${i + 1}`) })));
+    assert.ok(writes.every((w) => w.version === 1), 'each kernel wrote on top of nothing');
+    await until(async () => (await Promise.all(ks.map((k) => history(k, 'team', 'race')))).every((h) => h.length === 3), 'all three versions everywhere');
+    const [h1, h2, h3] = await Promise.all(ks.map((k) => history(k, 'team', 'race')));
+    assert.deepEqual(h2, h1);
+    assert.deepEqual(h3, h1);
+    const list = (await ks[0].kernel.call('sys_context_version_list', { namespace: 'team', key: 'race' })).versions;
+    assert.deepEqual(list.map((v: any) => v.conflict), [false, true, true], 'newest first: the latest is not a conflict, the other two are');
+    assert.deepEqual(new Set(list.map((v: any) => v.origin)), new Set(['k1', 'k2', 'k3']));
+    const reads = await Promise.all(ks.map((k) => k.kernel.call('sys_context_read', { namespace: 'team', key: 'race' })));
+    assert.ok(reads.every((r) => r.hash === reads[0].hash && r.version === 3));
+    const health = await ks[0].kernel.health();
+    assert.ok(Number(health.components.federation.details.conflicts) >= 1, 'federation status counts the conflicts');
+  });
+
+  test('a write on top of a replicated version is no conflict', async () => {
+    await ks[0].kernel.call('sys_context_write', { namespace: 'team', key: 'chain', data: Buffer.from('a') });
+    await until(async () => (await readOn(ks[1], 'team', 'chain')) !== undefined);
+    await ks[1].kernel.call('sys_context_write', { namespace: 'team', key: 'chain', data: Buffer.from('b') });
+    await until(async () => (await readOn(ks[2], 'team', 'chain'))?.version === 2);
+    const list = (await ks[2].kernel.call('sys_context_version_list', { namespace: 'team', key: 'chain' })).versions;
+    assert.deepEqual(list.map((v: any) => [v.version, v.origin, v.conflict]), [[2, 'k2', false], [1, 'k1', false]]);
+  });
+
+  test('compare-and-set races: of two kernels on the same expected version exactly one wins, the other is ABORTED naming the winner', async () => {
+    const races = 1000;
+    for (let i = 0; i < races; i++) {
+      const key = `cas-${i}`;
+      const first = await ks[0].kernel.call('sys_context_write', { namespace: 'cas', key, data: Buffer.from('v1') });
+      await until(async () => (await readOn(ks[1], 'cas', key))?.version === first.version, 'v1 on k2');
+      const outcomes = await Promise.allSettled([ks[0], ks[1]].map((k, j) => k.kernel.call('sys_context_write', { namespace: 'cas', key, data: Buffer.from(`k${j + 1}`), expectedVersion: 1 })));
+      const won = outcomes.filter((o) => o.status === 'fulfilled');
+      const lost = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected');
+      assert.equal(won.length, 1, `race ${i}: exactly one winner (${lost.map((l) => l.reason.message).join('; ')})`);
+      assert.equal(lost[0].reason.code, 10, `race ${i}: the loser gets ABORTED`);
+      assert.match(lost[0].reason.message, /lost a race: version 2 \(written on node k[12]\)/);
+    }
+  });
+
+  test('a compare-and-set on a version that is not the latest here fails at once (FAILED_PRECONDITION)', async () => {
+    await ks[0].kernel.call('sys_context_write', { namespace: 'cas', key: 'stale', data: Buffer.from('1') });
+    await assert.rejects(ks[0].kernel.call('sys_context_write', { namespace: 'cas', key: 'stale', data: Buffer.from('2'), expectedVersion: 7 }), { code: 9 });
+  });
+});
