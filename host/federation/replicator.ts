@@ -52,6 +52,8 @@ export class Replicator {
   conflicts = 0;
   lastError = '';
   private readonly stream: string;
+  /** The consumer's messages, stopped on a reconnect: it starts again from the stream position. */
+  private messages?: { stop(): void };
 
   constructor(private readonly o: ReplicatorOptions) {
     this.stream = contextStream(o.config.cluster);
@@ -138,6 +140,8 @@ export class Replicator {
       } else if (s.type === 'reconnect') {
         this.setConnected(true);
         this.o.log.info({ server: s.server }, 'federation: NATS reconnected');
+        // A restarted server may have lost the ordered consumer: read on from our own position.
+        this.messages?.stop();
         this.wake();
       }
     }
@@ -162,6 +166,7 @@ export class Replicator {
       try {
         const consumer = await this.js!.consumers.get(this.stream, { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: this.o.replica.position() + 1 });
         const messages = await consumer.consume();
+        this.messages = messages;
         for await (const m of messages) {
           if (this.closed) break;
           this.receive(m);
@@ -356,6 +361,7 @@ export class Replicator {
   async close(): Promise<void> {
     this.closed = true;
     clearTimeout(this.retryTimer);
+    this.messages?.stop();
     this.progress();
     await this.nc?.close().catch(() => undefined);
   }

@@ -41,8 +41,9 @@ export interface Nats {
   stop(): Promise<void>;
 }
 
-export async function startNats(): Promise<Nats> {
-  const port = await freePort();
+/** On `port` if given (a kernel may have been pointed at it before), else a free one. */
+export async function startNats(port?: number): Promise<Nats> {
+  port ??= await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'camos-nats-'));
   let child: ChildProcess | undefined;
   const up = async () => {
