@@ -113,3 +113,58 @@ describe('federation: three kernels', { skip }, () => {
     await assert.rejects(ks[0].kernel.call('sys_context_write', { namespace: 'cas', key: 'stale', data: Buffer.from('2'), expectedVersion: 7 }), { code: 9 });
   });
 });
+
+describe('federation: what is replicated besides plain writes', { skip }, () => {
+  let nats: Nats;
+  let ks: RunningKernel[];
+  before(async () => {
+    nats = await startNats();
+    ks = await mesh(nats, 2);
+  });
+  after(async () => {
+    for (const k of ks ?? []) await k.stop();
+    await nats?.stop();
+  });
+
+  test("a task's staged writes, committed together, reach the other kernel", async () => {
+    const staging = ks[0].kernel.context!.begin('task-1', 'agent-a');
+    staging.write('work', 'x', Buffer.from('1'));
+    staging.write('work', 'y', Buffer.from('2'));
+    staging.commit();
+    await until(async () => (await readOn(ks[1], 'work', 'y')) !== undefined && (await readOn(ks[1], 'work', 'x')) !== undefined, 'task writes on k2');
+    assert.equal((await ks[1].kernel.call('sys_context_version_list', { namespace: 'work', key: 'x' })).versions[0].description, 'task task-1');
+  });
+
+  test('a restore on k1 writes new versions that k2 applies (history kept, the same latest)', async () => {
+    await ks[0].kernel.call('sys_context_write', { namespace: 'snap', key: 'doc', data: Buffer.from('old') });
+    const snap = await ks[0].kernel.call('sys_context_snapshot', { namespace: 'snap' });
+    await ks[0].kernel.call('sys_context_write', { namespace: 'snap', key: 'doc', data: Buffer.from('new') });
+    await ks[0].kernel.call('sys_context_restore', { snapshotId: snap.snapshotId });
+    await until(async () => (await readOn(ks[1], 'snap', 'doc'))?.version === 3, 'the restored version on k2');
+    assert.equal(Buffer.from((await readOn(ks[1], 'snap', 'doc')).data).toString(), 'old');
+  });
+
+  test('a tombstone replicates: a key deleted on k1 is deleted on k2', async () => {
+    await ks[0].kernel.call('sys_context_write', { namespace: 'team', key: 'gone', data: Buffer.from('x') });
+    await until(async () => (await readOn(ks[1], 'team', 'gone')) !== undefined);
+    await ks[0].kernel.call('sys_context_delete', { namespace: 'team', key: 'gone' });
+    await until(async () => (await readOn(ks[1], 'team', 'gone')) === undefined, 'the deletion on k2');
+  });
+
+  test('camos_federation_* series are on /metrics', async () => {
+    const text = await (await fetch(`http://${ks[0].address}/metrics`)).text();
+    for (const name of ['camos_federation_connected 1', 'camos_federation_published_total', 'camos_federation_applied_total', 'camos_federation_pending_publishes', 'camos_federation_replication_lag_seconds_bucket']) {
+      assert.ok(text.includes(name), name);
+    }
+  });
+});
+
+test('no NATS code outside host/federation/replicator.ts, and that file is imported only lazily', async () => {
+  const { readdirSync, readFileSync } = await import('node:fs');
+  const files = readdirSync('host', { recursive: true, encoding: 'utf8' }).filter((f) => /\.(ts|mjs)$/.test(f));
+  const nats = files.filter((f) => /from '@nats-io\//.test(readFileSync(`host/${f}`, 'utf8')));
+  assert.deepEqual(nats, ['federation/replicator.ts']);
+  const importers = files.filter((f) => /replicator\.ts'/.test(readFileSync(`host/${f}`, 'utf8')));
+  for (const f of importers) assert.doesNotMatch(readFileSync(`host/${f}`, 'utf8'), /^import .*replicator\.ts'/m, `${f} imports replicator.ts statically`);
+  assert.doesNotMatch(readFileSync('host/kernel.ts', 'utf8'), /^import .*federation\//m, 'kernel.ts imports federation statically');
+});
