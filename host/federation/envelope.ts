@@ -126,11 +126,11 @@ export function open(subject: string, metaText: string | undefined, signature: s
   };
 }
 
-/** The identity a message claims, read without trusting it (to name a race's winner). */
-export function claimed(metaText: string | undefined): { hlc: string; node: string } | undefined {
+/** The identity a message claims, read without trusting it (to name a race's winner, to know our own echo). */
+export function claimed(metaText: string | undefined): { ns: string; key: string; hlc: string; node: string } | undefined {
   try {
     const m = JSON.parse(metaText ?? '');
-    return typeof m?.hlc === 'string' && typeof m?.node === 'string' ? { hlc: m.hlc, node: m.node } : undefined;
+    return ['ns', 'key', 'hlc', 'node'].every((f) => typeof m?.[f] === 'string') ? { ns: m.ns, key: m.key, hlc: m.hlc, node: m.node } : undefined;
   } catch {
     return undefined;
   }
