@@ -54,6 +54,8 @@ export interface ContextReplica {
    * just acknowledged.
    */
   apply(v: ReplicatedVersion, streamSeq: number, consumed: boolean): Applied;
+  /** Runs fn in one transaction: a burst of messages applied with one commit (one fsync), not one each. */
+  batch(fn: () => void): void;
   /** Moves the stream position past a message that was refused. */
   advance(streamSeq: number): void;
   /** The last stream sequence consumed (0: none). */

@@ -561,6 +561,7 @@ class SqliteContextStore implements ContextStore {
           for (const m of marks) q.published.run(m.streamSeq, m.seq);
         });
       },
+      batch: (fn) => this.tx(fn),
       position: () => q.position.get()?.value ?? 0,
       advance: (streamSeq) => {
         this.tx(() => q.setPosition.run(streamSeq));

@@ -55,6 +55,7 @@ export class Replicator {
   private readonly stream: string;
   /** The consumer's messages, stopped on a reconnect: it starts again from the stream position. */
   private messages?: { stop(): void };
+  private inbox: Pick<JsMsg, 'subject' | 'data' | 'headers' | 'seq' | 'info'>[] = [];
 
   constructor(private readonly o: ReplicatorOptions) {
     this.stream = contextStream(o.config.cluster);
@@ -170,7 +171,8 @@ export class Replicator {
         this.messages = messages;
         for await (const m of messages) {
           if (this.closed) break;
-          this.receive(m);
+          this.inbox.push(m);
+          if (this.inbox.length === 1) setImmediate(() => this.applyInbox());
         }
       } catch (e) {
         if (this.closed) return;
@@ -178,6 +180,21 @@ export class Replicator {
         this.o.log.warn({ err: e }, 'federation: the context consumer stopped; restarting');
         await sleep(this.nextBackoff());
       }
+    }
+  }
+
+  /** The messages that arrived in this turn of the event loop, applied in one transaction. */
+  private applyInbox(): void {
+    const batch = this.inbox;
+    this.inbox = [];
+    try {
+      this.o.replica.batch(() => {
+        for (const m of batch) this.receive(m);
+      });
+    } catch (e) {
+      // Nothing of the batch was kept: the consumer reads on from the stream position.
+      this.o.log.warn({ err: e }, 'federation: could not apply messages; reading them again');
+      this.messages?.stop();
     }
   }
 
