@@ -72,7 +72,10 @@ describe('federation faults: NATS down', { skip }, () => {
         await ks[0].kernel.call('sys_context_write', { namespace: 'chaos', key: `k${i}`, data: Buffer.from(`v${i}`) });
         acked.push(`k${i}`);
       }
-      await until(async () => (await ks[1].kernel.call('sys_context_list', { namespace: 'chaos', limit: 1000 })).keys.length === acked.length, 'all acknowledged writes on k2', 3000);
+      const onK2 = async () => (await ks[1].kernel.call('sys_context_list', { namespace: 'chaos', limit: 1000 })).keys.length;
+      await until(async () => (await onK2()) === acked.length, 'all acknowledged writes on k2', 6000).catch(async (e) => {
+        throw new Error(`${e.message}: ${await onK2()} of ${acked.length}; k1 ${JSON.stringify((await federationOf(ks[0])).details)}; k2 ${JSON.stringify((await federationOf(ks[1])).details)}`);
+      });
       for (const key of acked) assert.equal(Buffer.from((await readOn(ks[1], 'chaos', key)).data).toString(), `v${key.slice(1)}`);
       assert.equal((await federationOf(ks[0])).details.pending_publishes, '0');
     } finally {
