@@ -56,6 +56,7 @@ export async function openFederation(o: FederationOptions): Promise<Federation> 
     replica,
     clock,
     metrics,
+    maxValueBytes: o.context.maxValueBytes,
     log: o.log,
     event: (syscall, target, evidence, outcome = 'ok') =>
       o.audit().record({
@@ -82,6 +83,8 @@ export async function openFederation(o: FederationOptions): Promise<Federation> 
         conflicts: String(r.conflicts),
         stream_position: String(replica.position()),
         ...(r.isConnected() || !r.lastError ? {} : { problem: r.lastError }),
+        ...(trust.problem ? { trust_list: trust.problem } : {}),
+        ...(r.payloadProblem ? { max_payload: r.payloadProblem } : {}),
       },
     };
   };

@@ -19,6 +19,8 @@ import { createHash } from 'node:crypto';
 /** Versions signed and sent at a time: each signature holds the main thread (≈ 0.5–2.5 ms), so a batch is kept short. */
 const OUTBOX_BATCH = 32;
 const WRONG_LAST_SEQUENCE = 10071;
+/** The signed headers of a message (meta, a 3.3 KB ML-DSA-65 signature in base64, ids), with room. */
+const ENVELOPE_BYTES = 16 * 1024;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export interface ReplicatorOptions {
@@ -29,6 +31,8 @@ export interface ReplicatorOptions {
   replica: ContextReplica;
   clock: HybridClock;
   metrics: FederationMetrics;
+  /** context.maxValueBytes: the largest value a message may have to carry. */
+  maxValueBytes: number;
   log: { info(o: object, m: string): void; warn(o: object, m: string): void; debug(o: object, m: string): void };
   /** A fact for the audit log (a conflict seen, a message refused). */
   event(syscall: string, target: string, evidence: Record<string, unknown>, outcome?: 'ok' | 'error'): void;
@@ -52,6 +56,8 @@ export class Replicator {
   lag = 0;
   conflicts = 0;
   lastError = '';
+  /** Set when NATS's max_payload cannot carry a value as large as context.maxValueBytes allows. */
+  payloadProblem = '';
   private readonly stream: string;
   /** The consumer's messages, stopped on a reconnect: it starts again from the stream position. */
   private messages?: { stop(): void };
@@ -106,10 +112,19 @@ export class Replicator {
       }
     }
     if (this.closed) return;
+    this.checkPayload(this.nc.info?.max_payload ?? 0);
     this.setConnected(true);
     this.o.log.info({ url: config.url, node: this.o.nodeId, stream: this.stream }, `federation: connected as ${this.o.nodeId}`);
     void this.consume();
     this.wake();
+  }
+
+  /** A version too large for one NATS message would hold the outbox up behind it: say so at once. */
+  private checkPayload(maxPayload: number): void {
+    const need = this.o.maxValueBytes + ENVELOPE_BYTES;
+    if (!maxPayload || maxPayload >= need) return;
+    this.payloadProblem = `NATS max_payload is ${maxPayload} bytes; a value of context.maxValueBytes (${this.o.maxValueBytes}) with its signed headers needs ${need}: raise max_payload on the servers or lower context.maxValueBytes`;
+    this.o.log.warn({ maxPayload, maxValueBytes: this.o.maxValueBytes }, `federation: ${this.payloadProblem}`);
   }
 
   private async ensureStream(jsm: JetStreamManager): Promise<void> {

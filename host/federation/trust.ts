@@ -47,6 +47,8 @@ export function listTrustedPeers(dataDir: string): Record<string, string[]> {
 export class TrustList {
   private peers = new Map<string, Map<string, HybridPublicKey>>();
   private mtime = -1;
+  /** Why the file could not be read the last time (the last good list stays in force). */
+  problem = '';
 
   constructor(
     private readonly dataDir: string,
@@ -72,11 +74,17 @@ export class TrustList {
     const path = trustFile(this.dataDir);
     const mtime = existsSync(path) ? statSync(path).mtimeMs : 0;
     if (mtime === this.mtime) return false;
-    const file = readTrust(path);
-    const peers = new Map<string, Map<string, HybridPublicKey>>();
-    for (const [node, keys] of Object.entries(file.nodes)) peers.set(node, new Map(keys.map((k) => [k.keyId, publicKeyFromJson(k)])));
-    this.peers = peers;
     this.mtime = mtime;
-    return true;
+    try {
+      const file = readTrust(path);
+      const peers = new Map<string, Map<string, HybridPublicKey>>();
+      for (const [node, keys] of Object.entries(file.nodes)) peers.set(node, new Map(keys.map((k) => [k.keyId, publicKeyFromJson(k)])));
+      this.peers = peers;
+      this.problem = '';
+      return true;
+    } catch (e) {
+      this.problem = (e as Error).message;
+      return false;
+    }
   }
 }

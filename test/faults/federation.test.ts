@@ -182,3 +182,21 @@ describe('federation faults: hostile messages', { skip }, () => {
     assert.ok((res as any).records.length >= 5);
   });
 });
+
+test('a trust list that cannot be read keeps the last good one in force and says why, instead of stopping the consumer', async () => {
+  const { mkdtempSync, writeFileSync, utimesSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { TrustList, trustFile } = await import('../../host/federation/trust.ts');
+  const { KeyStore } = await import('../../host/crypto/index.ts');
+  const dir = mkdtempSync(join(tmpdir(), 'camos-trust-'));
+  const peer = await KeyStore.open({ dataDir: mkdtempSync(join(tmpdir(), 'camos-peer-')), backend: 'software', tpmTcti: '', passphraseEnv: '', env: {} } as never);
+  addTrustedPeer(dir, 'k2', publicKeyToJson(peer.identity()));
+  const trust = new TrustList(dir, { nodeId: 'k1', keys: () => new Map() });
+  assert.ok(trust.key('k2', peer.identity().keyId));
+  writeFileSync(trustFile(dir), '{broken');
+  utimesSync(trustFile(dir), new Date(), new Date(Date.now() + 5000));
+  assert.equal(trust.key('k9', 'nope'), undefined);
+  assert.match(trust.problem, /not valid JSON/);
+  assert.ok(trust.key('k2', peer.identity().keyId), 'the last good list stays');
+});
