@@ -347,7 +347,7 @@ export class Replicator {
     const deadline = Date.now() + this.o.config.casTimeoutMs;
     // Our own earlier writes of the key must be in the stream, and read back, before we compare.
     await this.until(() => replica.pendingFor(ns, key) === 0 && replica.position() >= this.lastPublished, deadline, `publishing this kernel's earlier writes of ${ns}/${key}`);
-    const base = replica.casBase(ns, key, opts.expectedVersion, value === null);
+    const base = this.casBase(ns, key, opts.expectedVersion, value === null);
     const v: ReplicatedVersion = {
       namespace: ns,
       key,
@@ -381,6 +381,26 @@ export class Replicator {
     const applied = replica.apply(v, seq, false);
     const version = applied.outcome === 'replay' ? 0 : applied.version;
     return { namespace: ns, key, version, hash: v.hash, timestamp: v.timestamp, author: v.author, size: value?.byteLength ?? 0, deleted: value === null };
+  }
+
+  /**
+   * The local check of a compare-and-set. A key already past the expected version here lost
+   * the race before this call began (the winner's version arrived first): ABORTED naming it,
+   * as when the stream refuses; an expected version the key never reached stays
+   * FAILED_PRECONDITION.
+   */
+  private casBase(ns: string, key: string, expected: number, tombstone: boolean) {
+    try {
+      return this.o.replica.casBase(ns, key, expected, tombstone);
+    } catch (e) {
+      const current = e instanceof SyscallError ? (e.details?.currentVersion as number | undefined) : undefined;
+      if (current === undefined || current <= expected) throw e;
+      this.o.metrics.casLost.inc();
+      throw new SyscallError(Code.ABORTED, `${ns}/${key}: the compare-and-set on version ${expected} lost a race: version ${current} was committed first; read it and retry`, {
+        expectedVersion: expected,
+        winningVersion: current,
+      });
+    }
   }
 
   /** The ABORTED answer of a compare-and-set that lost: names the version on the stream now. */
