@@ -15,7 +15,6 @@ import type { AuditEntry } from '../syscalls/types.ts';
 import { Code } from '../syscalls/errors.ts';
 import type { FederationConfig } from './config.ts';
 
-export { FederationConfigSchema, NODE_ID, NODE_ID_RULE, type FederationConfig } from './config.ts';
 export { addTrustedPeer, listTrustedPeers, trustFile } from './trust.ts';
 export { stableNodeId } from './node-id.ts';
 

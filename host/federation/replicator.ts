@@ -2,6 +2,7 @@
 // the store's outbox into it, an ordered consumer that applies every peer's versions, and
 // compare-and-set decided by the stream's per-subject sequence. The only file that imports
 // NATS; host/federation/index.ts loads it when the config has a federation section.
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { connect, credsAuthenticator, headers as natsHeaders, type NatsConnection } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager, DeliverPolicy, JetStreamApiError, StorageType, type JetStreamClient, type JetStreamManager, type JsMsg } from '@nats-io/jetstream';
@@ -14,7 +15,6 @@ import type { HybridClock } from './hlc.ts';
 import type { FederationMetrics } from './metrics.ts';
 import { HEADER, contextStream, contextSubject, contextSubjects, messageId } from './subjects.ts';
 import type { TrustList } from './trust.ts';
-import { createHash } from 'node:crypto';
 
 /** Versions signed and sent at a time: each signature holds the main thread (≈ 0.5–2.5 ms), so a batch is kept short. */
 const OUTBOX_BATCH = 32;
