@@ -263,9 +263,18 @@ export async function createKernel(opts: KernelOptions = {}): Promise<Kernel> {
     });
     kernel.channels = channels;
     kernel.register({ name: 'channels', health: () => ({ status: 'ok', details: { open: String(channels.size) } }), close: () => channels.close() });
-    const context = openContextStore({ path: join(kernel.dataDir, 'context.db'), ...config.context });
+    const contextOptions = { path: join(kernel.dataDir, 'context.db'), ...config.context };
+    // Federation only when configured: its module (and NATS with it) is not loaded otherwise.
+    const federation = config.federation
+      ? await (await import('./federation/index.ts')).openFederation({
+          config: config.federation, dataDir: kernel.dataDir, context: contextOptions, keys, registry: kernel.metrics.registry, log, audit: () => kernel.auditSink,
+        })
+      : undefined;
+    const context = federation?.context ?? openContextStore(contextOptions);
     kernel.context = context;
     kernel.register({ name: 'context', health: () => context.health(), close: () => context.close() });
+    // After the store, so that it closes first: nothing is applied to a closed store.
+    if (federation) kernel.register(federation.component);
     const audit = openAudit({ dataDir: kernel.dataDir, config, log, keys, metrics: kernel.metrics, version: kernel.version });
     kernel.auditSink = audit.sink;
     if (audit.audit && audit.telemetry) {

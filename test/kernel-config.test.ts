@@ -72,3 +72,18 @@ test('crypto.backend is unset by default; the file sets it, CAMOS_CRYPTO_BACKEND
   assert.throws(() => loadConfig({ cwd: d, env: {} }), /camos\.config\.json: field 'crypto\.backend'/);
   rmSync(d, { recursive: true });
 });
+
+test('federation: absent by default; the file sets it, CAMOS_FEDERATION_URL and CAMOS_NODE_ID override its fields, flags keep the rest of the section', () => {
+  const d = dir();
+  assert.equal(loadConfig({ cwd: d, env: {} }).federation, undefined);
+  writeFileSync(join(d, 'camos.config.json'), JSON.stringify({ federation: { url: 'nats://a:4222', cluster: 'east', replicas: 3 } }));
+  assert.deepEqual(
+    { ...loadConfig({ cwd: d, env: { CAMOS_FEDERATION_URL: 'nats://b:4222', CAMOS_NODE_ID: 'k7' } }).federation },
+    { url: 'nats://b:4222', nodeId: 'k7', cluster: 'east', replicas: 3, casTimeoutMs: 5000, maxClockAheadMs: 60000 },
+  );
+  const flagged = loadConfig({ cwd: d, env: {}, flags: { federation: { url: 'nats://c:4222', nodeId: 'k8' } as never } }).federation!;
+  assert.equal(flagged.url, 'nats://c:4222');
+  assert.equal(flagged.cluster, 'east');
+  assert.throws(() => loadConfig({ cwd: d, env: { CAMOS_NODE_ID: 'no dots.here' } }), /federation.nodeId/);
+  rmSync(d, { recursive: true });
+});

@@ -4,6 +4,12 @@ import type { Command } from 'commander';
 import { ConfigError, loadConfig } from '../config/index.ts';
 import { connectionOptions, print, withConnection } from './common.ts';
 
+/** `camos start`'s flags as config fields; --federation and --node-id go into the federation section. */
+function startFlags(opts: Record<string, any>) {
+  const federation = opts.federation || opts.nodeId ? { ...(opts.federation ? { url: opts.federation } : {}), ...(opts.nodeId ? { nodeId: opts.nodeId } : {}) } : undefined;
+  return { port: opts.port, host: opts.host, dataDir: opts.dataDir, logLevel: opts.logLevel, federation: federation as never };
+}
+
 export function register(program: Command): void {
   program
     .command('start')
@@ -13,10 +19,12 @@ export function register(program: Command): void {
     .option('-d, --data-dir <dir>', 'data directory (default ./.camos, or CAMOS_DATA_DIR)')
     .option('-c, --config <file>', 'config file (default camos.config.json|yaml in the current directory)')
     .option('--log-level <level>', 'trace, debug, info, warn, error, fatal or silent')
+    .option('--federation <url>', 'federate over NATS JetStream at this URL (or CAMOS_FEDERATION_URL; docs/federation.md)')
+    .option('--node-id <id>', "this kernel's node id in the federation (or CAMOS_NODE_ID; default a stable id in the data directory)")
     .action(async (opts) => {
       let config;
       try {
-        config = loadConfig({ file: opts.config, flags: { port: opts.port, host: opts.host, dataDir: opts.dataDir, logLevel: opts.logLevel } });
+        config = loadConfig({ file: opts.config, flags: startFlags(opts) });
       } catch (e) {
         if (e instanceof ConfigError) {
           console.error(`camos: ${e.message}`);
@@ -55,7 +63,7 @@ export function register(program: Command): void {
       // SIGHUP re-reads the configuration and applies what can change without a restart: the scheduler's weights.
       process.on('SIGHUP', () => {
         try {
-          const fresh = loadConfig({ file: opts.config, flags: { port: opts.port, host: opts.host, dataDir: opts.dataDir, logLevel: opts.logLevel } });
+          const fresh = loadConfig({ file: opts.config, flags: startFlags(opts) });
           const weights = kernel.scheduler?.reloadWeights(fresh.scheduler.weights);
           kernel.log.info({ weights }, 'SIGHUP: scheduler weights reloaded');
         } catch (err) {

@@ -6,6 +6,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { ContextConfigSchema } from '../context/config.ts';
 import { CryptoConfigSchema } from '../crypto/config.ts';
+import { FederationConfigSchema } from '../federation/config.ts';
 import { SchedulerConfigSchema } from '../scheduler/config.ts';
 
 /** True when Node.js knows `tz` as an IANA time zone. */
@@ -196,6 +197,8 @@ export const ConfigSchema = z
       .strict()
       .refine((d) => d.defaultTimeoutMs <= d.maxTimeoutMs, { message: 'drivers.defaultTimeoutMs must not be over drivers.maxTimeoutMs', path: ['defaultTimeoutMs'] })
       .prefault({}),
+    /** Federation of kernels over NATS JetStream (host/federation, docs/federation.md); absent = this kernel is alone. */
+    federation: FederationConfigSchema.optional(),
   })
   .strict();
 
@@ -212,6 +215,8 @@ const ENV: Record<string, { field: keyof Config | `${keyof Config}.${string}`; t
   CAMOS_SHUTDOWN_GRACE_MS: { field: 'shutdownGraceMs', type: 'number' },
   CAMOS_HELPER_THREADS: { field: 'helperThreads', type: 'string' },
   CAMOS_CRYPTO_BACKEND: { field: 'crypto.backend', type: 'string' },
+  CAMOS_FEDERATION_URL: { field: 'federation.url', type: 'string' },
+  CAMOS_NODE_ID: { field: 'federation.nodeId', type: 'string' },
 };
 
 export class ConfigError extends Error {}
@@ -261,12 +266,19 @@ export function loadConfig(opts: LoadOptions = {}): Config {
   const envCheck = ConfigSchema.partial().safeParse(fromEnv);
   if (!envCheck.success) throw new ConfigError(explain(envCheck.error, 'the environment (CAMOS_*)'));
 
-  const flags = Object.fromEntries(Object.entries(opts.flags ?? {}).filter(([, v]) => v !== undefined));
-  const merged = { ...fromFile, ...fromEnv, ...flags };
+  const merged: Record<string, unknown> = { ...fromFile, ...fromEnv };
+  // A flag inside a section (--federation sets federation.url) keeps the section's other fields.
+  for (const [name, v] of Object.entries(opts.flags ?? {})) {
+    if (v === undefined) continue;
+    const section = merged[name];
+    merged[name] = isPlainObject(v) && isPlainObject(section) ? { ...section, ...v } : v;
+  }
   const parsed = ConfigSchema.safeParse(merged);
   if (!parsed.success) throw new ConfigError(explain(parsed.error, 'command-line flags'));
   return parsed.data;
 }
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype;
 
 function explain(error: z.ZodError, source: string): string {
   return error.issues.map((i) => `${source}: field '${i.path.join('.') || '(root)'}': ${i.message}`).join('; ');

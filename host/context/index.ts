@@ -1,3 +1,4 @@
 // Versioned context memory (types.ts): the interface, and the SQLite store behind it.
 export type * from './types.ts';
-export { openSqliteContextStore as openContextStore } from './sqlite.ts';
+export { openSqliteContextStore as openContextStore, openSqliteReplica as openReplicatedContextStore } from './sqlite.ts';
+export { versionId, type Applied, type ContextReplica, type OutboxEntry, type ReplicaHooks, type ReplicatedVersion } from './replica.ts';

@@ -54,6 +54,21 @@ const MIGRATIONS: string[] = [
   `
   DROP INDEX versions_time;
   `,
+  // 4: federation (host/federation). A version's identity across kernels is its hybrid logical
+  // clock and origin node ('' for a version written unfederated); parent names the version it
+  // was written on top of; stream_seq is its JetStream sequence (NULL: not yet published, the
+  // outbox). replica_keys holds, per key, the highest stream sequence consumed; replica_state
+  // the consumer's position in the stream.
+  `
+  ALTER TABLE versions ADD COLUMN origin TEXT NOT NULL DEFAULT '';
+  ALTER TABLE versions ADD COLUMN hlc TEXT NOT NULL DEFAULT '';
+  ALTER TABLE versions ADD COLUMN parent TEXT NOT NULL DEFAULT '';
+  ALTER TABLE versions ADD COLUMN stream_seq INTEGER;
+  CREATE UNIQUE INDEX versions_identity ON versions (ns, key, hlc, origin) WHERE hlc <> '';
+  CREATE INDEX versions_outbox ON versions (seq) WHERE hlc <> '' AND stream_seq IS NULL;
+  CREATE TABLE replica_keys (ns TEXT NOT NULL, key TEXT NOT NULL, stream_seq INTEGER NOT NULL, PRIMARY KEY (ns, key)) WITHOUT ROWID;
+  CREATE TABLE replica_state (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -25,6 +25,7 @@ import { BACKGROUND_CHECKPOINT_PRAGMAS, Checkpointer } from './checkpointer.ts';
 import { checkKey, checkNamespace, checkValue } from './names.ts';
 import { migrate } from './schema.ts';
 import { TaskStaging, type StagedWrite } from './staging.ts';
+import { versionId, type Applied, type ContextReplica, type OutboxEntry, type ReplicaHooks, type ReplicatedVersion } from './replica.ts';
 
 interface VersionRow {
   seq: number;
@@ -40,6 +41,11 @@ interface VersionRow {
   metadata: string;
   content_type: string;
   description: string;
+  origin: string;
+  hlc: string;
+  parent: string;
+  /** 1 when the version that follows it did not see it (a federation conflict). */
+  conflict?: 0 | 1;
 }
 
 interface HeadRow {
@@ -85,7 +91,14 @@ const iso = (ms: number) => new Date(ms).toISOString();
 const slot = (ns: string, key: string) => `${ns}\u0000${key}`;
 const DEFAULT_PAGE = 100;
 
-const VERSION_COLUMNS = 'seq, ns, key, version, hash, size, deleted, author, ts, metadata, content_type, description';
+const VERSION_COLUMNS = 'seq, ns, key, version, hash, size, deleted, author, ts, metadata, content_type, description, origin, hlc, parent';
+/** A version's identity (replica.ts versionId) in SQL, for the versions table aliased `v`. */
+const V_ID = "CASE WHEN v.hlc <> '' THEN v.hlc || '@' || v.origin ELSE '' END";
+/**
+ * A federated version is a conflict when the version after it was written without seeing it
+ * (its parent is another): concurrent writes, of which this one is not the latest.
+ */
+const CONFLICT = `(v.hlc <> '' AND EXISTS (SELECT 1 FROM versions n WHERE n.ns = v.ns AND n.key = v.key AND n.version = v.version + 1 AND n.hlc <> '' AND n.parent <> ${V_ID})) AS conflict`;
 /**
  * A version's bytes: its own, or (a version written by a restore) those of the version it
  * copies, named by value_seq; retention keeps a version that another one names.
@@ -97,6 +110,12 @@ const WITH_VALUE = `${V_COLUMNS}, ${VALUE}`;
 
 export function openSqliteContextStore(opts: ContextOptions): ContextStore {
   return new SqliteContextStore(opts);
+}
+
+/** The store with federation's hooks: every version written here is stamped and kept in the outbox until published. */
+export function openSqliteReplica(opts: ContextOptions, hooks: ReplicaHooks): { store: ContextStore; replica: ContextReplica } {
+  const store = new SqliteContextStore(opts, hooks);
+  return { store, replica: store.replica() };
 }
 
 class SqliteContextStore implements ContextStore {
@@ -118,7 +137,10 @@ class SqliteContextStore implements ContextStore {
   /** Why the last write failed for want of the machine (a full disk, an I/O error); cleared by the next commit. */
   private writeFault?: SyscallError;
 
-  constructor(opts: ContextOptions) {
+  constructor(
+    opts: ContextOptions,
+    private readonly hooks?: ReplicaHooks,
+  ) {
     this.opts = opts;
     this.db = new Database(opts.path, { timeout: 10_000 });
     this.db.pragma('journal_mode = WAL');
@@ -142,8 +164,8 @@ class SqliteContextStore implements ContextStore {
         `SELECT ${WITH_VALUE} FROM versions v WHERE ns = ? AND key = ? AND ts <= ? ORDER BY version DESC LIMIT 1`,
       ),
       insert: db.prepare(
-        `INSERT INTO versions (ns, key, version, hash, size, value, deleted, author, ts, metadata, content_type, description)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO versions (ns, key, version, hash, size, value, deleted, author, ts, metadata, content_type, description, origin, hlc, parent, stream_seq)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       upsertHead: db.prepare(
         `INSERT INTO heads (ns, key, version, seq, deleted) VALUES (?, ?, ?, ?, ?)
@@ -152,14 +174,15 @@ class SqliteContextStore implements ContextStore {
       usage: db.prepare<[string], { bytes: number }>('SELECT bytes FROM usage WHERE ns = ?'),
       addUsage: db.prepare('INSERT INTO usage (ns, bytes) VALUES (?, ?) ON CONFLICT (ns) DO UPDATE SET bytes = bytes + excluded.bytes'),
       page: db.prepare<[string, string, number, number, number], VersionRow>(
-        `SELECT ${VERSION_COLUMNS} FROM versions WHERE ns = ? AND key = ? AND version > ? AND version < ? ORDER BY version DESC LIMIT ?`,
+        `SELECT ${V_COLUMNS}, ${CONFLICT} FROM versions v WHERE ns = ? AND key = ? AND version > ? AND version < ? ORDER BY version DESC LIMIT ?`,
       ),
+      headId: db.prepare<[string, string], { id: string }>(`SELECT ${V_ID} AS id FROM heads h JOIN versions v ON v.seq = h.seq WHERE h.ns = ? AND h.key = ?`),
       maxSeq: db.prepare<[], { seq: number }>('SELECT COALESCE(MAX(seq), 0) AS seq FROM versions'),
       liveKeys: db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM heads WHERE ns = ? AND deleted = 0'),
       insertSnapshot: db.prepare('INSERT INTO snapshots (id, ns, seq, description, author, ts, item_count) VALUES (?, ?, ?, ?, ?, ?, ?)'),
       snapshot: db.prepare<[string], SnapshotRow>('SELECT * FROM snapshots WHERE id = ?'),
       snapshots: db.prepare<[string], SnapshotRow>('SELECT * FROM snapshots WHERE ns = ? ORDER BY seq DESC, ts DESC'),
-      restoreVersions: db.prepare<{ src: string; at: number; dst: string; author: string; ts: number; description: string }>(RESTORE_SQL),
+      restoreVersions: db.prepare<{ src: string; at: number; dst: string; author: string; ts: number; description: string; origin: string; hlc: string }>(RESTORE_SQL),
       restoredHeads: db.prepare<[number, string]>(
         `INSERT INTO heads (ns, key, version, seq, deleted) SELECT ns, key, version, seq, deleted FROM versions WHERE seq > ? AND ns = ?
          ON CONFLICT (ns, key) DO UPDATE SET version = excluded.version, seq = excluded.seq, deleted = excluded.deleted`,
@@ -278,8 +301,11 @@ class SqliteContextStore implements ContextStore {
     const version = current + 1;
     const hash = w.value ? sha256(w.value) : '';
     const ts = Date.now();
+    const stamp = this.hooks?.stamp();
+    const parent = stamp && head ? this.sql.headId.get(ns, key)!.id : '';
     const seq = Number(
-      this.sql.insert.run(ns, key, version, hash, size, w.value ? asBuffer(w.value) : null, w.value ? 0 : 1, w.author, ts, w.metadata, w.contentType, w.description)
+      this.sql.insert.run(ns, key, version, hash, size, w.value ? asBuffer(w.value) : null, w.value ? 0 : 1, w.author, ts, w.metadata, w.contentType, w.description,
+        stamp?.origin ?? '', stamp?.hlc ?? '', parent, null)
         .lastInsertRowid,
     );
     this.sql.upsertHead.run(ns, key, version, seq, w.value ? 0 : 1);
@@ -430,7 +456,8 @@ class SqliteContextStore implements ContextStore {
       }
       // Set-based: one statement appends every new version, one moves the heads.
       const before = this.sql.maxSeq.get()!.seq;
-      const restoredItems = this.sql.restoreVersions.run({ src: snap.ns, at: snap.seq, dst: target, author: opts.author, ts: Date.now(), description }).changes;
+      const stamp = this.hooks?.stamp() ?? { origin: '', hlc: '' };
+      const restoredItems = this.sql.restoreVersions.run({ src: snap.ns, at: snap.seq, dst: target, author: opts.author, ts: Date.now(), description, ...stamp }).changes;
       if (!restoredItems) return { namespace: target, restoredItems };
       this.sql.restoredHeads.run(before, target);
       this.cache.clear();
@@ -484,6 +511,113 @@ class SqliteContextStore implements ContextStore {
     });
   }
 
+  // ------------------------------------------------------------------ federation
+
+  /** What federation needs of the store (replica.ts). */
+  replica(): ContextReplica {
+    const db = this.db;
+    const q = {
+      outbox: db.prepare<[number], VersionRow>(`SELECT ${WITH_VALUE} FROM versions v WHERE v.hlc <> '' AND v.stream_seq IS NULL ORDER BY v.seq LIMIT ?`),
+      outboxSize: db.prepare<[], { n: number }>(`SELECT count(*) AS n FROM versions WHERE hlc <> '' AND stream_seq IS NULL`),
+      pendingFor: db.prepare<[string, string], { n: number }>(`SELECT count(*) AS n FROM versions WHERE hlc <> '' AND stream_seq IS NULL AND ns = ? AND key = ?`),
+      published: db.prepare('UPDATE versions SET stream_seq = ? WHERE seq = ?'),
+      byId: db.prepare<[string, string, string, string], { seq: number; version: number; stream_seq: number | null }>(
+        'SELECT seq, version, stream_seq FROM versions WHERE ns = ? AND key = ? AND hlc = ? AND origin = ?',
+      ),
+      below: db.prepare<[string, string, string, string, string], { version: number | null; id: string | null }>(
+        `SELECT v.version, ${V_ID} AS id FROM versions v WHERE v.ns = ? AND v.key = ? AND (v.hlc < ? OR (v.hlc = ? AND v.origin < ?)) ORDER BY v.version DESC LIMIT 1`,
+      ),
+      raise: db.prepare('UPDATE versions SET version = -version - 1 WHERE ns = ? AND key = ? AND version >= ?'),
+      settle: db.prepare('UPDATE versions SET version = -version WHERE ns = ? AND key = ? AND version < 0'),
+      parentAt: db.prepare<[string, string, number], { parent: string }>('SELECT parent FROM versions WHERE ns = ? AND key = ? AND version = ?'),
+      top: db.prepare<[string, string], HeadRow>('SELECT version, seq, deleted FROM versions WHERE ns = ? AND key = ? ORDER BY version DESC LIMIT 1'),
+      keySeq: db.prepare<[string, string], { stream_seq: number }>('SELECT stream_seq FROM replica_keys WHERE ns = ? AND key = ?'),
+      setKeySeq: db.prepare('INSERT INTO replica_keys (ns, key, stream_seq) VALUES (?, ?, ?) ON CONFLICT (ns, key) DO UPDATE SET stream_seq = MAX(stream_seq, excluded.stream_seq)'),
+      position: db.prepare<[], { value: number }>("SELECT value FROM replica_state WHERE name = 'position'"),
+      setPosition: db.prepare("INSERT INTO replica_state (name, value) VALUES ('position', ?) ON CONFLICT (name) DO UPDATE SET value = MAX(value, excluded.value)"),
+      maxHlc: db.prepare<[], { hlc: string | null }>('SELECT MAX(hlc) AS hlc FROM versions'),
+    };
+    const toReplicated = (row: VersionRow): OutboxEntry => ({
+      seq: row.seq,
+      namespace: row.ns,
+      key: row.key,
+      origin: row.origin,
+      hlc: row.hlc,
+      parent: row.parent,
+      value: row.deleted ? null : this.checked(row).value ?? EMPTY,
+      hash: row.hash,
+      author: row.author,
+      timestamp: row.ts,
+      metadata: JSON.parse(row.metadata),
+      contentType: row.content_type,
+      description: row.description,
+    });
+    return {
+      outbox: (limit) => q.outbox.all(limit).map(toReplicated),
+      outboxSize: () => q.outboxSize.get()!.n,
+      pendingFor: (ns, key) => q.pendingFor.get(ns, key)!.n,
+      published: (marks) => {
+        this.tx(() => {
+          for (const m of marks) q.published.run(m.streamSeq, m.seq);
+        });
+      },
+      batch: (fn) => this.tx(fn),
+      position: () => q.position.get()?.value ?? 0,
+      advance: (streamSeq) => {
+        this.tx(() => q.setPosition.run(streamSeq));
+      },
+      maxHlc: () => q.maxHlc.get()?.hlc ?? '',
+      versionOf: (ns, key, id) => {
+        const at = id.lastIndexOf('@');
+        return at < 0 ? undefined : q.byId.get(ns, key, id.slice(0, at), id.slice(at + 1))?.version;
+      },
+      casBase: (ns, key, expected, tombstone) => {
+        const head = this.sql.head.get(ns, key);
+        const current = head?.version ?? 0;
+        const live = !!head && !head.deleted;
+        if (expected !== current && !(expected === 0 && !live)) {
+          throw failedPrecondition(
+            `${ns}/${key} is at version ${current}${head?.deleted ? ' (deleted)' : ''}, not the expected version ${expected}; read it and retry`,
+            { currentVersion: current, expectedVersion: expected },
+          );
+        }
+        if (tombstone && !live) throw this.missing(ns, key, head);
+        return { parent: head ? this.sql.headId.get(ns, key)!.id : '', subjectSeq: q.keySeq.get(ns, key)?.stream_seq ?? 0 };
+      },
+      apply: (v: ReplicatedVersion, streamSeq: number, consumed: boolean): Applied =>
+        this.tx(() => {
+          const { namespace: ns, key } = v;
+          if (consumed) q.setPosition.run(streamSeq);
+          q.setKeySeq.run(ns, key, streamSeq);
+          const known = q.byId.get(ns, key, v.hlc, v.origin);
+          if (known) {
+            if (known.stream_seq === null) q.published.run(streamSeq, known.seq);
+            else if (known.stream_seq !== streamSeq) return { outcome: 'replay', firstSeq: known.stream_seq };
+            return { outcome: 'duplicate', version: known.version };
+          }
+          // Its place in the key's order: after every version with a lower (hlc, origin).
+          const below = q.below.get(ns, key, v.hlc, v.hlc, v.origin);
+          const version = (below?.version ?? 0) + 1;
+          // Versions above it move up by one (through negative numbers: (ns, key, version) is unique).
+          const raised = q.raise.run(ns, key, version).changes;
+          if (raised) q.settle.run(ns, key);
+          const size = v.value?.byteLength ?? 0;
+          const seq = Number(
+            this.sql.insert.run(ns, key, version, v.hash, size, v.value ? asBuffer(v.value) : null, v.value ? 0 : 1, v.author, v.timestamp,
+              metadataJson(v.metadata), v.contentType, v.description, v.origin, v.hlc, v.parent, streamSeq).lastInsertRowid,
+          );
+          const top = q.top.get(ns, key)!;
+          this.sql.upsertHead.run(ns, key, top.version, top.seq, top.deleted);
+          this.cache.delete(slot(ns, key));
+          if (size > 0) this.sql.addUsage.run(ns, size);
+          this.pruneKey(ns, key);
+          const above = raised ? q.parentAt.get(ns, key, version + 1)?.parent : undefined;
+          const conflict = (above !== undefined && above !== versionId(v.hlc, v.origin)) || (below?.id ?? '') !== v.parent;
+          return { outcome: 'applied', version, latest: top.seq === seq, conflict };
+        }),
+    };
+  }
+
   // ------------------------------------------------------------------ retention
 
   private rule(ns: string): RetentionRule | undefined {
@@ -528,6 +662,7 @@ class SqliteContextStore implements ContextStore {
     }
     this.writeFault = undefined;
     this.checkpointer?.committed();
+    this.hooks?.committed();
     return result;
   }
 
@@ -585,7 +720,11 @@ class SqliteContextStore implements ContextStore {
  */
 const RESTORE_SQL = `
 WITH snap AS (
-  SELECT key, MAX(seq) AS seq FROM versions WHERE ns = @src AND seq <= @at GROUP BY key
+  -- Per key, the highest version the snapshot saw (unfederated, also the last written; federated,
+  -- a peer's older version may have arrived later).
+  SELECT key, seq FROM (
+    SELECT key, seq, ROW_NUMBER() OVER (PARTITION BY key ORDER BY version DESC) AS rn FROM versions WHERE ns = @src AND seq <= @at
+  ) WHERE rn = 1
 ),
 plan AS (
   SELECT s.key AS key, w.seq AS from_seq, w.deleted AS tomb
@@ -599,11 +738,12 @@ plan AS (
   SELECT h.key, NULL, 1 FROM heads h
   WHERE h.ns = @dst AND h.deleted = 0 AND h.key NOT IN (SELECT key FROM snap)
 )
-INSERT INTO versions (ns, key, version, hash, size, value_seq, deleted, author, ts, metadata, content_type, description)
+INSERT INTO versions (ns, key, version, hash, size, value_seq, deleted, author, ts, metadata, content_type, description, origin, hlc, parent)
 SELECT @dst, p.key, COALESCE(h.version, 0) + 1,
   CASE WHEN p.tomb THEN '' ELSE w.hash END, CASE WHEN p.tomb THEN 0 ELSE w.size END, CASE WHEN p.tomb THEN NULL ELSE COALESCE(w.value_seq, w.seq) END,
-  p.tomb, @author, @ts, CASE WHEN p.tomb THEN '{}' ELSE w.metadata END, CASE WHEN p.tomb THEN '' ELSE w.content_type END, @description
-FROM plan p LEFT JOIN versions w ON w.seq = p.from_seq LEFT JOIN heads h ON h.ns = @dst AND h.key = p.key`;
+  p.tomb, @author, @ts, CASE WHEN p.tomb THEN '{}' ELSE w.metadata END, CASE WHEN p.tomb THEN '' ELSE w.content_type END, @description,
+  @origin, @hlc, CASE WHEN @hlc <> '' AND hv.hlc <> '' THEN hv.hlc || '@' || hv.origin ELSE '' END
+FROM plan p LEFT JOIN versions w ON w.seq = p.from_seq LEFT JOIN heads h ON h.ns = @dst AND h.key = p.key LEFT JOIN versions hv ON hv.seq = h.seq`;
 
 /**
  * Versions of a key (or of every key in a namespace) that retention removes: older than
@@ -657,7 +797,7 @@ function entryOf(row: VersionRow): Entry {
 }
 
 function record(row: VersionRow): VersionRecord {
-  return { ...info(row), description: row.description, metadata: JSON.parse(row.metadata), contentType: row.content_type };
+  return { ...info(row), description: row.description, metadata: JSON.parse(row.metadata), contentType: row.content_type, origin: row.origin, conflict: !!row.conflict };
 }
 
 function snapshotInfo(row: SnapshotRow): SnapshotInfo {

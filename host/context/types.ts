@@ -22,6 +22,10 @@ export interface VersionRecord extends VersionInfo {
   description: string;
   metadata: Record<string, string>;
   contentType: string;
+  /** The node that wrote it ('' unfederated). */
+  origin: string;
+  /** Written concurrently with the version after it, which did not see it (federation). */
+  conflict: boolean;
 }
 
 export interface Entry extends VersionInfo {

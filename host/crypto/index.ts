@@ -3,5 +3,5 @@
 export { choosePqBackend, pq } from './pq.ts';
 export { KeyStore, type Backend, type KeyInfo, type KeyStoreOptions, type SignResult } from './keystore.ts';
 export { SIGNING_PURPOSE, signedForm, verifySigned, encodeSignature, decodeSignature, type SigningPurpose } from './signing.ts';
-export { HYBRID_ALGORITHM, TPM_HYBRID_ALGORITHM, hybridVerify, type HybridAlgorithm, type HybridPublicKey, type HybridSignature } from './hybrid.ts';
+export { HYBRID_ALGORITHM, TPM_HYBRID_ALGORITHM, hybridVerify, publicKeyFromJson, publicKeyToJson, type HybridAlgorithm, type HybridPublicKey, type HybridPublicKeyJson, type HybridSignature } from './hybrid.ts';
 export { ChannelTable, ChannelHandshake, ChannelEnd, CHANNEL_PROTOCOL, CHANNEL_CIPHER, type SealedCall, type EstablishAnswer } from './channel.ts';

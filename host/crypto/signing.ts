@@ -23,6 +23,8 @@ export const SIGNING_PURPOSE = {
   channelHandshake: 'camos-channel-handshake',
   /** An audit checkpoint (host/audit). */
   auditCheckpoint: 'camos-audit-checkpoint',
+  /** A message a kernel publishes to its federation (host/federation). */
+  federationMessage: 'camos-federation-message',
 } as const;
 export type SigningPurpose = (typeof SIGNING_PURPOSE)[keyof typeof SIGNING_PURPOSE];
 

@@ -151,6 +151,8 @@ const asVersion = (v: VersionRecord) => ({
   size: v.size,
   tags: v.metadata,
   deleted: v.deleted,
+  conflict: v.conflict,
+  origin: v.origin,
 });
 
 export const contextVersionList: SyscallDef<z.infer<typeof VersionListSchema>> = {

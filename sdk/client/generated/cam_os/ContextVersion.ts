@@ -11,6 +11,8 @@ export interface ContextVersion {
   'size'?: (number | string | Long);
   'tags'?: ({[key: string]: string});
   'deleted'?: (boolean);
+  'conflict'?: (boolean);
+  'origin'?: (string);
 }
 
 export interface ContextVersion__Output {
@@ -22,4 +24,6 @@ export interface ContextVersion__Output {
   'size': (number);
   'tags': ({[key: string]: string});
   'deleted': (boolean);
+  'conflict': (boolean);
+  'origin': (string);
 }
