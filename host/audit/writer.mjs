@@ -46,12 +46,15 @@ function syncFor(durable) {
   full = durable;
 }
 
-// Batches waiting in the queue when one is taken are written in the same transaction (up
-// to MAX_COALESCED): under load, fewer and larger commits, each record cheaper. Each is
-// taken from the port only when the one before it is written, so that one batch's rows at
-// a time are alive (a collection then copies little). A durable batch found behind batches
-// committed without fsync waits for a transaction of its own (`carried`).
-const MAX_COALESCED = 8;
+// Batches waiting in the queue when one is taken are written in the same transaction, up
+// to MAX_RECORDS records: under load, fewer and larger commits. Most of a small
+// transaction's cost is its commit (each index's last pages written to the log again), so
+// a record in a transaction of 8,192 costs about a third of one in a transaction of 256
+// (docs/BENCHMARKS.md). Each is taken from the port only when the one before it is written,
+// so that one batch's rows at a time are alive (a collection then copies little). A
+// durable batch found behind batches committed without fsync waits for a transaction of
+// its own (`carried`).
+const MAX_RECORDS = 8192;
 let taken = [];
 let carried;
 let closing = false;
@@ -63,7 +66,8 @@ let retryTimer;
 const write = db.transaction((first) => {
   let prev = lastHash;
   const due = [];
-  for (let msg = first; msg; msg = taken.length < MAX_COALESCED ? receiveMessageOnPort(parentPort)?.message : undefined) {
+  let records = 0;
+  for (let msg = first; msg; msg = records < MAX_RECORDS ? receiveMessageOnPort(parentPort)?.message : undefined) {
     if (msg.type === 'close') {
       closing = true; // the main thread sends it last, once every batch is done
       break;
@@ -73,6 +77,7 @@ const write = db.transaction((first) => {
       break;
     }
     taken.push(msg);
+    records += msg.chain?.rows.length || 1;
     const done = appendBatch(prepared, prev, msg.chain, msg.ops);
     prev = done.prev;
     for (const d of done.due) due.push(d);
