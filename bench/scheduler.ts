@@ -1,4 +1,4 @@
-// `npm run bench -- scheduler [--json] [--calls-per-worker N]`
+// `npm run bench -- scheduler [--json]`
 // 1. The priority queue with 10,000 live tasks: enqueue + dequeue pairs on the
 //    WebAssembly heap and on its TypeScript reference, in the same run, alternating.
 // 2. End to end in-process: sys_commit_task → dispatched → succeeded on the real driver
@@ -13,13 +13,9 @@ import { ReferenceHeap, type PriorityHeap } from '../host/scheduler/heap.ts';
 import { WasmHeap, heapModule } from '../host/scheduler/wasm-heap.ts';
 import { createScheduler, type Scheduler, type TaskRunner } from '../host/scheduler/index.ts';
 import { buildProbeImportingMemory, probeManifest } from '../test/fixtures/probe.ts';
-import { ConfigSchema } from '../host/config/index.ts';
 import { report, stats, type Row } from './lib.ts';
 
 const LIVE = 10_000;
-// The driver pool's calls per worker (drivers.callsPerWorker) for the end-to-end rows.
-const perWorkerArg = process.argv.indexOf('--calls-per-worker');
-const CALLS_PER_WORKER = perWorkerArg > 0 ? Number(process.argv[perWorkerArg + 1]) : ConfigSchema.parse({}).drivers.callsPerWorker;
 const PAIRS = 200_000;
 
 // A fixed pseudo-random stream so that both heaps see the same work.
@@ -61,7 +57,7 @@ const speedup = median(times.typescript) / median(times.wasm);
 // ---------------------------------------------------------------- end to end
 const dir = mkdtempSync(join(tmpdir(), 'camos-bench-sched-'));
 const kernel = await createKernel({
-  config: { dataDir: dir, logLevel: 'silent', drivers: { loadExamples: false, poolSize: 2, callsPerWorker: CALLS_PER_WORKER }, scheduler: { queueBound: 100_000, retainFinished: 100_000 } },
+  config: { dataDir: dir, logLevel: 'silent', drivers: { loadExamples: false }, scheduler: { queueBound: 100_000, retainFinished: 100_000 } },
 });
 const core = await buildProbeImportingMemory(); // as the SDK builds drivers
 const publisher = generateHybridKeyPair();
@@ -101,9 +97,9 @@ const floodMs = performance.now() - t0;
 const failures = ids.map((id) => scheduler.task(id)!).filter((t) => t.state !== 'succeeded');
 const failedCount = failures.length;
 
-// Not saturated: at most poolSize - 1 tasks in flight, so a worker is always free.
+// Not saturated: one task in flight, so a worker is always free.
 const CLOSED = 5_000;
-const inflight = Math.max(1, kernel.drivers!.poolSize - 1);
+const inflight = 1;
 const waits: number[] = [];
 const t1 = performance.now();
 await Promise.all(
@@ -152,7 +148,7 @@ rmSync(dir, { recursive: true, force: true });
 
 report('scheduler: priority heap, 10k live tasks (enqueue + dequeue pairs)', heapRows, { speedup_wasm_over_ts: Number(speedup.toFixed(2)) });
 report(
-  `scheduler: sys_commit_task → succeeded, in-process, real driver runtime (probe echo), pool 2, ${CALLS_PER_WORKER} calls per worker`,
+  `scheduler: sys_commit_task → succeeded, in-process, real driver runtime (probe echo), pool of ${kernel.drivers!.capacity} threads`,
   [
     { mode: 'flood', tasks: FLOOD, 'tasks/s': Math.round(FLOOD / (floodMs / 1000)), failed: failedCount, queue_wait_p50_ms: '-', queue_wait_p99_ms: '-' },
     { mode: `not saturated (${inflight} in flight)`, tasks: waits.length, 'tasks/s': Math.round(waits.length / (closedMs / 1000)), failed: 0, queue_wait_p50_ms: w.p50, queue_wait_p99_ms: w.p99 },

@@ -3,7 +3,11 @@
 //      against the host functions), and the worker's whole per-call path (instantiate, lower
 //      the input, handle, lift the output), without the thread hop;
 //   2. an end-to-end call through the kernel in-process (sys_driver_invoke: the pipeline,
-//      the pool, a fresh instance), 1 KiB input, paced at 1,000 calls/s;
+//      the pool, a fresh instance), 1 KiB input, paced at 1,000 calls/s; the pool alone
+//      (runtime.invoke); the floors under them (a bare worker, and a bare piscina pool, that
+//      instantiate and answer; a syscall that runs no driver); and the first call after the
+//      pool went idle (it starts a thread). The pool before piscina was measured beside it
+//      until commit 8a5d163 (docs/BENCHMARKS.md, "startup");
 //   3. a cold hot-load of a 100 KiB signed driver: verify (digest + ML-DSA-65 + Ed25519),
 //      compile, first call (the module crosses to a worker); every round is a new digest;
 //   4. the same work as an Extism plug-in through @extism/extism: plugin creation, first
@@ -11,11 +15,16 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import createPlugin from '@extism/extism';
+import { Piscina } from 'piscina';
 import { createKernel } from '../host/index.ts';
 import { generateHybridKeyPair } from '../host/crypto/hybrid.ts';
+import { DriverPool } from '../host/drivers/pool.ts';
 import { inspectCoreModule } from '../host/drivers/wasm.ts';
+import { now } from '../host/drivers/worker-state.mjs';
+import { createLogger } from '../host/observe/log.ts';
 import { threadExecArgv } from '../host/threads.mjs';
 import { buildFixture } from '../test/fixtures/probe.ts';
 import { buildEcho, echoManifest, withPayload } from './_driver.ts';
@@ -43,7 +52,7 @@ const echoModule = await WebAssembly.compile(echo as BufferSource);
 const inWorker = await new Promise<{ instantiate: number[]; call: number[] }>((resolve, reject) => {
   const w = new Worker(
     `const { workerData, parentPort } = require('node:worker_threads');
-     import(workerData.worker).then(({ default: run }) => {
+     import(workerData.worker).then(({ run }) => {
        const { module, input, n, memorySpec } = workerData;
        const instantiate = [], call = [];
        // As worker.mjs does: one memory, zeroed before each instance.
@@ -51,9 +60,9 @@ const inWorker = await new Promise<{ instantiate: number[]; call: number[] }>((r
        const fresh = () => { new Uint8Array(memory.buffer).fill(0); return new WebAssembly.Instance(module, { env: { memory } }); };
        for (let i = 0; i < 2000; i++) fresh();
        for (let i = 0; i < n; i++) { const t = performance.now(); fresh(); instantiate.push(performance.now() - t); }
-       const task = { module, driver: 'echo@1.0.0', input, maxOutputBytes: 65536, capabilities: [], reads: [], writes: [], importedMemory: memorySpec, started: new Float64Array(2), waitMs: 1000 };
-       for (let i = 0; i < 2000; i++) run(task);
-       for (let i = 0; i < n; i++) { const t = performance.now(); const r = run(task); call.push(performance.now() - t); if (!r.output) throw new Error(JSON.stringify(r.error)); }
+       const driver = { module, name: 'echo@1.0.0', maxOutputBytes: 65536, capabilities: [], reads: [], writes: [], importedMemory: memorySpec };
+       for (let i = 0; i < 2000; i++) run(driver, input, undefined, i, Infinity);
+       for (let i = 0; i < n; i++) { const t = performance.now(); const r = run(driver, input, undefined, i, Infinity); call.push(performance.now() - t); if (!r.output) throw new Error(JSON.stringify(r.error)); }
        parentPort.postMessage({ instantiate, call });
      }).catch((e) => { throw e; });`,
     { eval: true, workerData: { worker: new URL('../host/drivers/worker.mjs', import.meta.url).href, module: echoModule, input, n: N, memorySpec } },
@@ -126,9 +135,24 @@ async function paced(n: number, op: () => Promise<unknown>): Promise<number[]> {
   return lat;
 }
 const invokeEcho = () => kernel.call('sys_driver_invoke', { name: 'echo', input });
-await paced(WARM_PACED, invokeEcho);
-const endToEnd = inUs(await paced(N, invokeEcho));
+
+for (let i = 0; i < 500; i++) await invokeEcho();
+const pacedRun = async (op: () => Promise<unknown>) => {
+  await paced(WARM_PACED, op);
+  return inUs(await paced(N, op));
+};
+const endToEnd = await pacedRun(invokeEcho);
 rows.push(row('end-to-end sys_driver_invoke in-process, 1 KiB, 1,000 calls/s', endToEnd));
+// The pool alone at that pace: runtime.invoke, no syscall pipeline and no audit record.
+rows.push(row('driver call through the pool alone (runtime.invoke), 1 KiB, 1,000 calls/s', await pacedRun(() => runtime.invoke('echo', input))));
+// The floor of the end-to-end rows in the kernel: a syscall that changes something and runs
+// no driver (sys_emit_trace), paced the same way: the pipeline, and its audit record on disk
+// before the answer (docs/audit.md).
+{
+  const emit = () => kernel.call('sys_emit_trace', { operation: 'bench.floor' });
+  await paced(WARM_PACED, emit);
+  rows.push(row('floor: sys_emit_trace in-process (pipeline + audit record on disk, no driver), 1,000 calls/s', inUs(await paced(N, emit))));
+}
 
 // The floor under that row on this machine: a bare worker thread (no kernel, no pool) that
 // instantiates the same module and answers, paced the same way. Its p99 is thread wake-ups
@@ -157,28 +181,49 @@ let bareRoundTrip: Stats;
   bareRoundTrip = inUs(await paced(N, roundTrip));
   rows.push(row('bare worker round trip (no kernel): post, instantiate, answer, 1 KiB, 1,000 calls/s', bareRoundTrip));
   await bare.terminate();
+  // The same through piscina (a task with a signal, as the driver pool sends): its own floor.
+  const bareP = new Piscina({ filename: fileURLToPath(new URL('./drivers/bare-piscina.mjs', import.meta.url)), minThreads: 1, maxThreads: 1, atomics: 'disabled', execArgv: threadExecArgv(), workerData: { module: echoModule, memorySpec }, recordTiming: false });
+  const signal = new AbortController().signal;
+  const piscinaTrip = () => bareP.run(input, { signal });
+  for (let i = 0; i < 500; i++) await piscinaTrip();
+  await paced(WARM_PACED, piscinaTrip);
+  rows.push(row('bare piscina round trip (no kernel): run, instantiate, answer, 1 KiB, 1,000 calls/s', inUs(await paced(N, piscinaTrip))));
+  await bareP.destroy();
 }
 
 // The same calls back to back (closed loop): the latency of one call with no backlog.
-const e2eSerial: number[] = [];
-for (let i = 0; i < N; i++) {
-  const t = performance.now();
-  await kernel.call('sys_driver_invoke', { name: 'echo', input });
-  e2eSerial.push(performance.now() - t);
-}
-const serialSeconds = e2eSerial.reduce((a, b) => a + b, 0) / 1000;
-const e2eSerialStats = inUs(e2eSerial);
+const backToBack = async (op: () => Promise<unknown>) => {
+  const lat: number[] = [];
+  for (let i = 0; i < N; i++) {
+    const t = performance.now();
+    await op();
+    lat.push(performance.now() - t);
+  }
+  return inUs(lat);
+};
+const e2eSerialStats = await backToBack(invokeEcho);
+const callsPerSecond = (s: Stats) => Math.round(1e6 / s.mean);
 rows.push(row('end-to-end sys_driver_invoke in-process, 1 KiB, back to back', e2eSerialStats));
 
 // Warm calls back to back through the runtime (the pool, no syscall pipeline), for the Extism comparison.
-const warm: number[] = [];
-for (let i = 0; i < N; i++) {
-  const t = performance.now();
-  await runtime.invoke('echo', input);
-  warm.push(performance.now() - t);
+const camosWarm = await backToBack(() => runtime.invoke('echo', input));
+rows.push(row('camos warm call (runtime.invoke), 1 KiB', camosWarm));
+
+// Lazy threads: no driver thread at idle, so the first call after idle starts one. A
+// piscina pool of its own with a short idle timeout; each round waits until its thread is gone.
+const afterIdle: number[] = [];
+{
+  const pool = new DriverPool({ maxThreads: 2, idleTimeoutMs: 50, maxCallsPerKey: 1, nice: 5, log: createLogger('silent') });
+  const echoTask = { key: 'echo', module: echoModule, driver: 'echo@1.0.0', input, maxOutputBytes: 65536, capabilities: [], reads: [], writes: [], importedMemory: memorySpec };
+  for (let i = 0; i < (quick ? 3 : 20); i++) {
+    while (pool.stats().threads > 0) await new Promise((r) => setTimeout(r, 10));
+    const t = performance.now();
+    await pool.run(echoTask, undefined, now() + 10_000).answer;
+    afterIdle.push(performance.now() - t);
+  }
+  await pool.close();
 }
-const camosWarm = inUs(warm);
-rows.push(row('camos warm call (runtime.invoke, worker pool), 1 KiB', camosWarm));
+rows.push(row('piscina pool: first call after idle (it starts a thread), 1 KiB', inUs(afterIdle)));
 
 // 3. Cold hot-load of a 100 KiB signed driver: a fresh digest every round (bench/_driver.ts).
 const prepared = Array.from({ length: COLD }, (_, i) => {
@@ -246,11 +291,11 @@ const plots = {
       { label: 'cold hot-load + first call', stats: coldLoad },
     ],
   },
-  throughput: { unit: 'calls/s', bars: [{ label: 'end-to-end sys_driver_invoke in-process, 1 KiB, back to back', value: Math.round(N / serialSeconds) }] },
+  throughput: { unit: 'calls/s', bars: [{ label: 'end-to-end sys_driver_invoke in-process, 1 KiB, back to back', value: callsPerSecond(e2eSerialStats) }] },
 };
 report('startup (drivers)', rows, {
   failedCalls: failed,
-  'back-to-back end-to-end throughput (calls/s)': Math.round(N / serialSeconds),
+  'back-to-back end-to-end throughput (calls/s)': callsPerSecond(e2eSerialStats),
   ratios: {
     'camos cold hot-load (verify+compile+first call) / Extism creation + first call, p50': ratio(coldLoad.p50, extismCreate.p50 + extismFirst.p50),
     'camos warm call (fresh instance in a worker) / Extism warm call, p50': ratio(camosWarm.p50, extismWarm.p50),

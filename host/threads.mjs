@@ -25,13 +25,21 @@ export function lowerPriority(nice) {
  * The Node.js options a kernel thread starts with: the process's own (memory limits, an
  * inspector), without a TypeScript loader. The threads' code is plain JavaScript; a
  * thread that inherits `--import tsx` (a kernel run from its sources, or embedded in a
- * program run through tsx) loads it again, about 100 ms more to start each one.
+ * program run through tsx) loads it again, about 100 ms more to start each one. Nor the
+ * options of the process's own entry (`-e <script>`, `--input-type`): a thread's entry is a
+ * file, and Node.js refuses to start one with `--input-type` (ERR_INPUT_TYPE_NOT_ALLOWED),
+ * so a kernel embedded in `node --input-type=module -e …` lost its audit writer.
  */
 export function threadExecArgv() {
   const argv = process.execArgv;
   const kept = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
+    if (/^(-e|--eval|-p|--print|--input-type)$/.test(a)) {
+      i++;
+      continue;
+    }
+    if (/^(--eval|--print|--input-type)=/.test(a)) continue;
     if (/^--(import|require|loader|experimental-loader)$/.test(a) || a === '-r') {
       if (/tsx/.test(argv[i + 1] ?? '')) {
         i++;
@@ -76,6 +84,30 @@ export function startThread(url, { nice = 0, workerData = {}, transferList } = {
       argv = fewer;
     }
   }
+}
+
+let accepted;
+
+/**
+ * threadExecArgv() less the options a worker refuses, for threads that a library starts
+ * (piscina starts the driver workers): found once, by starting a thread that exits at once,
+ * and only when there are options to check.
+ */
+export function workerExecArgv() {
+  if (accepted) return accepted;
+  let argv = threadExecArgv();
+  while (argv.length) {
+    try {
+      // A module of no code, not `eval` (which would run the process's own -e script, when it has one).
+      void new Worker(new URL('data:text/javascript,'), { execArgv: argv }).terminate();
+      break;
+    } catch (e) {
+      const fewer = e?.code === 'ERR_WORKER_INVALID_EXEC_ARGV' ? withoutRefused(argv, String(e.message)) : argv;
+      if (fewer.length === argv.length) throw e;
+      argv = fewer;
+    }
+  }
+  return (accepted = argv);
 }
 
 /** When a thread started, in clock ticks since boot (/proc/self/task/<tid>/stat, field 22). */

@@ -209,6 +209,14 @@ describe('audit log', () => {
     assert.equal(n, 120);
   });
 
+  test('a kernel embedded with nothing else holding its event loop answers a call that waits for its record on disk', async () => {
+    // The writer thread and its replies port are unref'd; without a hold while a caller waits,
+    // such a process ended with the call unanswered (exit code 13: a top-level await unsettled).
+    const dir = join(root, 'answered');
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'fixtures', 'audit-answer.ts'), dir]);
+    assert.deepEqual(JSON.parse(stdout), { version: 1 });
+  });
+
   test('camos audit verify reports tampering and exits 1; export prints JSON lines', async () => {
     const dir = await copyOfLog();
     const cli = (...args: string[]) => promisify(execFile)(process.execPath, ['bin/camos.mjs', ...args], { cwd: join(import.meta.dirname, '..') });

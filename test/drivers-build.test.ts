@@ -2,7 +2,7 @@
 // run (asc -> core module -> component), inspected, signed with a key made here, trusted,
 // verified, loaded and called through the kernel.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -81,6 +81,32 @@ test('a driver built here, signed with a key made here, is verified, loaded and 
     const res = await kernel.call('sys_driver_invoke', { name: 'greeter', input: Buffer.from(JSON.stringify({ name: 'Ada' })) });
     assert.equal(res.driver, 'greeter@0.1.0');
     assert.deepEqual(JSON.parse(Buffer.from(res.output).toString()), { greeting: 'Hello, Ada!' });
+  } finally {
+    await kernel.close();
+  }
+});
+
+test("a driver's init gets the manifest's config through the SDK, before each handle", async () => {
+  // The scaffold with an init that takes its salutation from the config, and a config in its manifest.
+  const { dir: source } = scaffoldDriver(join(dir, 'saluter'), 'saluter');
+  const index = join(source, 'assembly', 'index.ts');
+  const text = readFileSync(index, 'utf8')
+    .replace('export function handle', 'let salutation = "Hello";\n\nexport function init(config: Uint8Array): void {\n  const c = json.parseBytes(config);\n  if (c === null || !c.isObject) return;\n  const s = c.get("salutation");\n  if (s !== null && s.isString) salutation = s.string;\n}\n\nexport function handle')
+    .replace('JsonValue.str("Hello, "', 'JsonValue.str(salutation + ", "');
+  writeFileSync(index, text);
+  const manifestPath = join(source, 'manifest.json');
+  writeFileSync(manifestPath, JSON.stringify({ ...JSON.parse(readFileSync(manifestPath, 'utf8')), config: { salutation: 'Grüß Gott' } }));
+  const saluter = await buildDriver(source, { outDir: join(dir, 'out-saluter'), force: true });
+  const kernel: Kernel = await createKernel({ config: { dataDir: join(dir, 'data-saluter'), logLevel: 'silent', drivers: { loadExamples: false, watch: false } } });
+  try {
+    const key = generateHybridKeyPair();
+    kernel.drivers!.trust.add(key.publicKey, 'test key');
+    const manifest = manifestText(signManifest({ ...saluter.template, digest: saluter.digest }, key));
+    await kernel.call('sys_driver_load', { manifestData: Buffer.from(manifest), module: saluter.component });
+    for (const name of ['Ada', 'Grace']) {
+      const res = await kernel.call('sys_driver_invoke', { name: 'saluter', input: Buffer.from(JSON.stringify({ name })) });
+      assert.deepEqual(JSON.parse(Buffer.from(res.output).toString()), { greeting: `Grüß Gott, ${name}!` });
+    }
   } finally {
     await kernel.close();
   }

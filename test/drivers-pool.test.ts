@@ -1,29 +1,36 @@
-// The driver pool on its own: a worker holding more than one call (callsPerWorker > 1),
-// and what stopping one of them does to the others.
+// The driver pool on its own (piscina and what camos adds around it): threads on demand,
+// a call never behind another on a worker, a driver's turns, and what stopping a call does.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { DriverPool, type CallTask, type PoolCall } from '../host/drivers/pool.ts';
+import { DriverPool, type CallTask, type PoolCall, type PoolOptions } from '../host/drivers/pool.ts';
+import { now } from '../host/drivers/worker-state.mjs';
+import { createLogger } from '../host/observe/log.ts';
 import { buildProbe } from './fixtures/probe.ts';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 const dec = (b: Uint8Array) => new TextDecoder().decode(b);
 const CAPABILITIES = ['log', 'context-read', 'context-write', 'emit-metric', 'now-ms'];
+const log = createLogger('silent');
 
 let module: WebAssembly.Module;
-let pool: DriverPool;
+const pools: DriverPool[] = [];
 
 before(async () => {
   module = await WebAssembly.compile((await buildProbe()) as BufferSource);
-  pool = new DriverPool(1, 2); // one worker that may hold two calls
-  await pool.warm();
 });
 
-after(() => pool.close());
+after(() => Promise.all(pools.map((p) => p.close())));
 
-const task = (input: string): CallTask => ({
-  key: 'probe',
+function pool(opts: Partial<PoolOptions> = {}): DriverPool {
+  const p = new DriverPool({ maxThreads: 2, idleTimeoutMs: 60_000, maxCallsPerKey: 2, log, ...opts });
+  pools.push(p);
+  return p;
+}
+
+const task = (input: string, key = 'probe'): CallTask => ({
+  key,
   module,
-  driver: 'probe@1.0.0',
+  driver: `${key}@1.0.0`,
   input: enc(input),
   maxOutputBytes: 65536,
   capabilities: CAPABILITIES,
@@ -31,77 +38,83 @@ const task = (input: string): CallTask => ({
   writes: ['probe'],
 });
 
+const run = (p: DriverPool, input: string, key?: string, reader?: (ns: string, k: string) => Uint8Array | null) => p.run(task(input, key), reader, now() + 60_000);
+
 async function until(what: string, ok: () => boolean): Promise<void> {
-  for (let i = 0; i < 500 && !ok(); i++) await new Promise((r) => setTimeout(r, 10));
+  for (let i = 0; i < 1000 && !ok(); i++) await new Promise((r) => setTimeout(r, 10));
   assert.ok(ok(), what);
 }
 
 const outcome = (call: PoolCall) => call.answer.then((a) => (a.output ? dec(a.output) : a.error?.code), (e: Error) => `rejected: ${e.message}`);
 
-test('calls a worker holds run in order, each answered with its own output', async () => {
-  const calls = ['e1', 'e2', 'e3', 'e4'].map((input) => pool.run(task(input), undefined, 1000));
-  assert.deepEqual(await Promise.all(calls.map(outcome)), ['1', '2', '3', '4']);
+test('no worker thread exists before the first call, nor after idleTimeoutMs without one', async () => {
+  const p = pool({ idleTimeoutMs: 100 });
+  assert.equal(p.stats().threads, 0);
+  assert.equal(await outcome(run(p, 'efirst')), 'first', 'the first call starts a thread');
+  assert.equal(p.stats().threads, 1);
+  await until('the idle thread has stopped', () => p.stats().threads === 0);
+  assert.equal(await outcome(run(p, 'eagain')), 'again', 'the next call starts another');
 });
 
-test('a call held behind a runaway does not start; stopping the runaway runs it on a fresh worker', async () => {
-  const runaway = pool.run(task('l'), undefined, 1000);
-  const behind = pool.run(task('ebehind'), undefined, 1000);
+test('a call goes to an idle worker, never behind a running call', async () => {
+  const p = pool();
+  const runaway = run(p, 'l', 'spinner');
   await until('the runaway has started', () => runaway.startedAt() > 0);
-  await new Promise((r) => setTimeout(r, 50));
-  assert.equal(behind.startedAt(), 0, 'a call waiting behind another has not started (its time limit does not run)');
+  assert.equal(await outcome(run(p, 'equick')), 'quick');
+  assert.equal(runaway.endedAt(), 0, 'the runaway still runs: the quick call ran beside it');
   runaway.cancel();
   assert.equal(await outcome(runaway), 'rejected: the call was cancelled');
-  assert.equal(await outcome(behind), 'behind');
 });
 
-test('a call cancelled while it waits on a busy worker is skipped when the worker comes to it', async () => {
-  const asked: string[] = [];
-  let waiting: PoolCall | undefined;
-  // The first call asks for context; while the main thread answers, the second (already
-  // handed to the same worker) is cancelled.
-  const first = pool.run(task('rfirst'), (_ns, key) => {
-    asked.push(key);
-    waiting!.cancel();
-    return null;
-  }, 1000);
-  waiting = pool.run(task('rskipped'), (_ns, key) => {
-    asked.push(key);
-    return null;
-  }, 1000);
-  const skipped = outcome(waiting);
-  assert.equal(await outcome(first), 'none');
-  assert.equal(await skipped, 'rejected: the call was cancelled');
-  assert.equal(await outcome(pool.run(task('eafter'), undefined, 1000)), 'after', 'the worker goes on with the next call');
-  assert.deepEqual(asked, ['first'], 'the cancelled call never ran: it never asked for context');
-});
-
-test('cancelling a waiting call leaves the call running before it alone', async () => {
-  const runaway = pool.run(task('l'), undefined, 1000);
-  const stopped = outcome(runaway);
-  const waiting = pool.run(task('ewaiting'), undefined, 1000);
+test("a driver's calls beyond its limit wait their turn; other drivers' calls take the free threads", async () => {
+  const p = pool({ maxThreads: 3, maxCallsPerKey: 1 });
+  const runaway = run(p, 'l', 'spinner');
+  const second = run(p, 'esecond', 'spinner');
   await until('the runaway has started', () => runaway.startedAt() > 0);
-  const began = runaway.startedAt();
+  assert.deepEqual(await Promise.all([outcome(run(p, 'ea')), outcome(run(p, 'eb'))]), ['a', 'b']);
+  assert.equal(second.startedAt(), 0, "the spinner's second call waits for its turn, not for a thread");
+  assert.equal(p.stats().queued, 1);
+  runaway.cancel();
+  assert.equal(await outcome(runaway), 'rejected: the call was cancelled');
+  assert.equal(await outcome(second), 'second', 'its turn comes when the runaway is stopped');
+});
+
+test('stopping the last running worker leaves no call queued behind it waiting for ever', async () => {
+  // piscina (minThreads 0) starts a thread for queued calls only when a call comes or a
+  // worker frees up; the pool wakes it when a worker goes.
+  const p = pool({ maxThreads: 1 });
+  const runaway = run(p, 'l', 'spinner');
+  await until('the runaway has started', () => runaway.startedAt() > 0);
+  const queued = run(p, 'equeued');
+  await new Promise((r) => setTimeout(r, 50));
+  runaway.cancel();
+  assert.equal(await outcome(runaway), 'rejected: the call was cancelled');
+  assert.equal(await outcome(queued), 'queued');
+});
+
+test('a call cancelled while it waits for a worker never runs', async () => {
+  const p = pool({ maxThreads: 1 });
+  const asked: string[] = [];
+  const runaway = run(p, 'l', 'spinner');
+  await until('the runaway has started', () => runaway.startedAt() > 0);
+  const waiting = run(p, 'rskipped', 'reader', (_ns, key) => (asked.push(key), null));
   waiting.cancel();
   assert.equal(await outcome(waiting), 'rejected: the call was cancelled');
-  const next = pool.run(task('enext'), undefined, 1000); // held behind the runaway
-  await new Promise((r) => setTimeout(r, 100));
-  assert.equal(runaway.startedAt(), began, 'the runaway was not restarted: its worker was not stopped');
-  assert.equal(next.startedAt(), 0);
   runaway.cancel();
-  assert.equal(await stopped, 'rejected: the call was cancelled');
-  assert.equal(await outcome(next), 'next');
+  assert.equal(await outcome(runaway), 'rejected: the call was cancelled');
+  assert.equal(await outcome(run(p, 'rafter', 'reader', (_ns, key) => (asked.push(key), null))), 'none');
+  assert.deepEqual(asked, ['after'], 'the cancelled call never asked for context: it never ran');
 });
 
-test('a worker that dies mid-call fails that call; the call it held runs on its replacement', async () => {
-  const runaway = pool.run(task('l'), undefined, 60_000);
-  const behind = pool.run(task('eheld'), undefined, 60_000);
+test('a worker that dies mid-call fails that call; the next call runs on a new worker', async () => {
+  const p = pool({ maxThreads: 1 });
+  const runaway = run(p, 'l');
   await until('the runaway has started', () => runaway.startedAt() > 0);
   // Not through the pool (which would know why): the thread just ends, as on a crash.
-  const { slots } = pool as unknown as { slots: { worker: import('node:worker_threads').Worker }[] };
-  await slots[0].worker.terminate();
-  assert.match(String(await outcome(runaway)), /^rejected: the driver worker exited with code \d+$/);
-  assert.equal(await outcome(behind), 'held');
-  assert.equal(await outcome(pool.run(task('enext'), undefined, 1000)), 'next', 'the replacement takes new calls');
+  const { piscina } = p as unknown as { piscina: { threads: import('node:worker_threads').Worker[] } };
+  await piscina.threads[0].terminate();
+  assert.match(String(await outcome(runaway)), /^rejected: worker exited with code/);
+  assert.equal(await outcome(run(p, 'enext')), 'next');
 });
 
 test("the pool's workers run at the nice value they are given", { skip: process.platform !== 'linux' && 'nice values per thread are read from /proc (Linux)' }, async () => {
@@ -113,13 +126,8 @@ test("the pool's workers run at the nice value they are given", { skip: process.
   const nice = Math.min(19, base + 7);
   assert.notEqual(nice, base, 'this process runs at nice 19 already: nothing to lower');
   const before = atNice(nice);
-  const niced = new DriverPool(2, 1, nice);
-  try {
-    await niced.warm();
-    assert.equal(await outcome(niced.run(task('eniced'), undefined, 1000)), 'niced');
-    await until('both workers have lowered their priority', () => atNice(nice) === before + 2);
-    assert.equal(niceOf(String(process.pid)), base, 'the main thread keeps its priority');
-  } finally {
-    await niced.close();
-  }
+  const p = pool({ nice });
+  assert.deepEqual(await Promise.all([outcome(run(p, 'ea', 'a')), outcome(run(p, 'eb', 'b'))]), ['a', 'b']);
+  await until('the workers have lowered their priority', () => atNice(nice) === before + p.stats().threads);
+  assert.equal(niceOf(String(process.pid)), base, 'the main thread keeps its priority');
 });

@@ -7,15 +7,17 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { startThread, threadExecArgv } from '../host/threads.mjs';
+import { startThread, threadExecArgv, workerExecArgv } from '../host/threads.mjs';
 
-test('threadExecArgv drops tsx in each spelling and keeps every other option', () => {
+test("threadExecArgv drops tsx in each spelling, and the process's own entry (-e, --input-type), and keeps every other option", () => {
   const saved = process.execArgv;
   const cases: [string[], string[]][] = [
     [['--import', 'tsx', '--max-old-space-size=300'], ['--max-old-space-size=300']],
     [['--require', '/p/node_modules/tsx/dist/preflight.cjs', '--import', 'file:///p/node_modules/tsx/dist/loader.mjs', '--inspect'], ['--inspect']],
     [['--import=tsx', '--enable-source-maps', '--loader=tsx/esm'], ['--enable-source-maps']],
     [['-r', 'tsx/cjs', '--import', './telemetry.mjs'], ['--import', './telemetry.mjs']],
+    [['--import', 'tsx', '--input-type=module', '-e', 'console.log(1)', '--no-warnings'], ['--no-warnings']],
+    [['--input-type', 'module', '--eval=x', '-p', '1 + 1'], []],
     [[], []],
   ];
   try {
@@ -56,6 +58,18 @@ test('startThread leaves out the options a worker refuses (V8 and process option
       await w.terminate();
       assert.deepEqual(argv, ['--no-warnings']);
     }
+  } finally {
+    process.execArgv = saved;
+  }
+});
+
+test('workerExecArgv, for threads a library starts (piscina, the driver workers), leaves out the same options, found once', () => {
+  const saved = process.execArgv;
+  process.execArgv = ['--max-old-space-size=300', '--trace-gc', '--stack-size', '900', '--title', 'camos-x', '--no-warnings', '--import', 'tsx'];
+  try {
+    assert.deepEqual(workerExecArgv(), ['--no-warnings']);
+    process.execArgv = ['--no-deprecation'];
+    assert.deepEqual(workerExecArgv(), ['--no-warnings'], 'the options of the process as it started');
   } finally {
     process.execArgv = saved;
   }

@@ -433,8 +433,10 @@ export class AuditLog implements AuditSink {
   /** Callers of committed() wait for batch n (0: already written here). */
   private await(n: number, waiters: Waiter[]): void {
     if (!waiters.length) return;
-    if (n > 0 && !this.stall) this.batchWaiters.push({ batch: n, waiters });
-    else if (n === 0 && !this.stall) for (const w of waiters) w.resolve();
+    if (n > 0 && !this.stall) {
+      this.batchWaiters.push({ batch: n, waiters });
+      this.holdLoop();
+    } else if (n === 0 && !this.stall) for (const w of waiters) w.resolve();
     else for (const w of waiters) w.reject(unavailable(this.refusal() ?? 'the audit log cannot be written'));
   }
 
@@ -443,6 +445,17 @@ export class AuditLog implements AuditSink {
     for (const w of this.nextWaiters) w.reject(error);
     this.nextWaiters = [];
     for (const b of this.batchWaiters.splice(0)) for (const w of b.waiters) w.reject(error);
+    this.holdLoop();
+  }
+
+  /**
+   * The replies port keeps the process up while callers wait for a commit: the writer thread
+   * and the port are unref'd, and a kernel embedded in a program may have nothing else (no
+   * doors, no driver thread) holding its event loop, which would then end with the answer unsent.
+   */
+  private holdLoop(): void {
+    if (this.batchWaiters.length) this.replies.ref();
+    else this.replies.unref();
   }
 
   private writerGone(): void {
@@ -488,6 +501,7 @@ export class AuditLog implements AuditSink {
         return;
       case 'committed':
         while (this.batchWaiters.length && this.batchWaiters[0].batch <= m.through) for (const w of this.batchWaiters.shift()!.waiters) w.resolve();
+        this.holdLoop();
         while (this.pendingAnchors.length && this.pendingAnchors[0].batch <= m.through) this.anchor(this.pendingAnchors.shift()!.cp);
         return;
       case 'stalled':

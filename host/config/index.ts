@@ -156,14 +156,20 @@ export const ConfigSchema = z
     /** The driver runtime (host/drivers). */
     drivers: z
       .object({
-        /** Worker threads drivers run on; 0 = one per core. */
-        poolSize: z.number().int().min(0).max(256).default(0),
         /**
-         * Calls a busy worker may be handed at once (it starts the next without waiting for the
-         * main thread); 1 = only idle workers get calls. A call handed to a worker is not
-         * overtaken by a better task that comes later.
+         * Most worker threads drivers run on (piscina's maxThreads); 0 = two per core. Threads
+         * start on demand and stop after `idleTimeoutMs` without a call; each runs one call at
+         * a time.
          */
-        callsPerWorker: z.number().int().min(1).max(64).default(4),
+        poolSize: z.number().int().min(0).max(256).default(0),
+        /** A worker thread without a call for this long stops, ms (no driver thread exists at idle). */
+        idleTimeoutMs: z.number().int().min(1).default(30_000),
+        /**
+         * Calls of one driver (one loaded name@version) running or waiting for a thread at
+         * once; more wait their turn, the wait counted in their time limit. 0 = half of
+         * poolSize (at least 1): one driver, however slow, never holds every thread.
+         */
+        maxConcurrentCallsPerDriver: z.number().int().min(0).max(256).default(0),
         /**
          * The driver workers' nice value (Linux; 0–19): drivers, untrusted code, yield the CPU
          * to the kernel's own threads when both want it. 0 = the kernel's priority.
@@ -175,10 +181,20 @@ export const ConfigSchema = z
         watch: z.boolean().default(true),
         /** Timeout of a call whose manifest sets none, ms. */
         defaultTimeoutMs: z.number().int().min(1).default(1000),
+        /** The longest time limit a manifest may ask for (limits.timeoutMs), ms; a manifest asking more is refused at load. */
+        maxTimeoutMs: z.number().int().min(1).max(600_000).default(30_000),
+        /**
+         * The most memory a manifest may ask for (limits.maxMemoryPages), 64 KiB pages; a
+         * manifest asking more is refused at load. 4096 = 256 MiB.
+         */
+        maxMemoryPages: z.number().int().min(1).max(65_536).default(4096),
+        /** The driver workers' memory above which health reports the drivers `degraded`, MiB. */
+        memoryWarningMiB: z.number().int().min(1).default(512),
         /** Build, sign (with a key this kernel trusts) and load the example drivers in drivers-as/ at start. */
         loadExamples: z.boolean().default(true),
       })
       .strict()
+      .refine((d) => d.defaultTimeoutMs <= d.maxTimeoutMs, { message: 'drivers.defaultTimeoutMs must not be over drivers.maxTimeoutMs', path: ['defaultTimeoutMs'] })
       .prefault({}),
   })
   .strict();

@@ -2,7 +2,7 @@
 // (lowerCamelCase or the proto's snake_case names, bytes as base64), with unknown fields
 // and wrong types refused by name instead of silently dropped or coerced.
 import type protobuf from 'protobufjs';
-import { invalidArgument } from '../syscalls/errors.ts';
+import { invalidArgument, quoted } from '../syscalls/errors.ts';
 import { messageType } from './proto.ts';
 
 const TO_OBJECT: protobuf.IConversionOptions = { longs: Number, enums: String, bytes: Buffer as never, defaults: true, arrays: true, objects: true, oneofs: true };
@@ -36,18 +36,18 @@ export const encode = (typeName: string, value: unknown): Uint8Array => {
  */
 function wellFormed(v: string, where: string): string {
   if (v.isWellFormed()) return v;
-  throw invalidArgument(`field '${where.toWellFormed()}' is not valid Unicode: it holds a lone surrogate (a \\uD800-\\uDFFF escape without its pair)`);
+  throw invalidArgument(`field '${quoted(where.toWellFormed())}' is not valid Unicode: it holds a lone surrogate (a \\uD800-\\uDFFF escape without its pair)`);
 }
 
 function check(type: protobuf.Type, value: unknown, path: string): Record<string, unknown> {
   if (value === null || typeof value !== 'object' || Array.isArray(value) || Buffer.isBuffer(value)) {
-    throw invalidArgument(`${path ? `field '${path}'` : 'the request body'} must be a JSON object (message ${type.name})`);
+    throw invalidArgument(`${path ? `field '${quoted(path)}'` : 'the request body'} must be a JSON object (message ${type.name})`);
   }
   const out: Record<string, unknown> = {};
   for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
     const field = type.fields[key] ?? type.fields[camel(key)];
     const where = path ? `${path}.${key}` : key;
-    if (!field) throw invalidArgument(`unknown field '${where}' in ${type.name}; its fields are ${Object.keys(type.fields).join(', ')}`);
+    if (!field) throw invalidArgument(`unknown field '${quoted(where)}' in ${type.name}; its fields are ${Object.keys(type.fields).join(', ')}`);
     if (v === null || v === undefined) continue;
     out[field.name] = checkField(field, v, where);
   }
@@ -56,13 +56,13 @@ function check(type: protobuf.Type, value: unknown, path: string): Record<string
 
 function checkField(field: protobuf.Field, v: unknown, where: string): unknown {
   if (field.map) {
-    if (typeof v !== 'object' || Array.isArray(v)) throw invalidArgument(`field '${where}' must be an object (a map)`);
+    if (typeof v !== 'object' || Array.isArray(v)) throw invalidArgument(`field '${quoted(where)}' must be an object (a map)`);
     const out: Record<string, unknown> = {};
     for (const [k, item] of Object.entries(v as Record<string, unknown>)) out[wellFormed(k, `${where} (a key)`)] = checkScalarOrMessage(field, item, `${where}.${k}`);
     return out;
   }
   if (field.repeated) {
-    if (!Array.isArray(v)) throw invalidArgument(`field '${where}' must be an array`);
+    if (!Array.isArray(v)) throw invalidArgument(`field '${quoted(where)}' must be an array`);
     return v.map((item, i) => checkScalarOrMessage(field, item, `${where}[${i}]`));
   }
   return checkScalarOrMessage(field, v, where);
@@ -73,27 +73,27 @@ function checkScalarOrMessage(field: protobuf.Field, v: unknown, where: string):
   if (field.resolvedType && 'fields' in field.resolvedType) return check(field.resolvedType as protobuf.Type, v, where);
   if (field.resolvedType) return v; // enum: protobufjs accepts names and numbers
   if (t === 'string') {
-    if (typeof v !== 'string') throw invalidArgument(`field '${where}' must be a string`);
+    if (typeof v !== 'string') throw invalidArgument(`field '${quoted(where)}' must be a string`);
     return wellFormed(v, where);
   }
   if (t === 'bool') {
-    if (typeof v !== 'boolean') throw invalidArgument(`field '${where}' must be true or false`);
+    if (typeof v !== 'boolean') throw invalidArgument(`field '${quoted(where)}' must be true or false`);
     return v;
   }
   if (t === 'bytes') {
     if (Buffer.isBuffer(v) || v instanceof Uint8Array) return v;
     if (typeof v === 'string' && /^[A-Za-z0-9+/_-]*={0,2}$/.test(v)) return Buffer.from(v, 'base64');
-    throw invalidArgument(`field '${where}' must be bytes (base64 in JSON)`);
+    throw invalidArgument(`field '${quoted(where)}' must be bytes (base64 in JSON)`);
   }
   if (t === 'double' || t === 'float') {
     const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v;
-    if (typeof n !== 'number' || Number.isNaN(n)) throw invalidArgument(`field '${where}' must be a number`);
+    if (typeof n !== 'number' || Number.isNaN(n)) throw invalidArgument(`field '${quoted(where)}' must be a number`);
     return n;
   }
   if (INTEGER.has(t)) {
     const n = typeof v === 'string' && /^-?\d+$/.test(v.trim()) ? Number(v) : v;
-    if (typeof n !== 'number' || !Number.isInteger(n)) throw invalidArgument(`field '${where}' must be an integer`);
-    if (t.startsWith('u') && n < 0) throw invalidArgument(`field '${where}' must not be negative`);
+    if (typeof n !== 'number' || !Number.isInteger(n)) throw invalidArgument(`field '${quoted(where)}' must be an integer`);
+    if (t.startsWith('u') && n < 0) throw invalidArgument(`field '${quoted(where)}' must not be negative`);
     return n;
   }
   return v;

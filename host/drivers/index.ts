@@ -1,5 +1,5 @@
 // WebAssembly drivers: signed components whose core modules run on a pool of worker
-// threads, one fresh instance per call, under memory, time, output and capability limits.
+// threads (piscina), one fresh instance per call, under memory, time, output and capability limits.
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import type { Kernel } from '../kernel.ts';
@@ -24,11 +24,16 @@ export { DriverWatcher } from './watch.ts';
 export async function openDrivers(kernel: Kernel): Promise<DriverRuntime> {
   const config = kernel.config.drivers;
   const trust = new TrustStore(kernel.dataDir);
+  const maxThreads = config.poolSize || 2 * availableParallelism();
   const runtime = new DriverRuntime(kernel, {
-    poolSize: config.poolSize || availableParallelism(),
-    callsPerWorker: config.callsPerWorker,
+    maxThreads,
+    idleTimeoutMs: config.idleTimeoutMs,
+    maxConcurrentCallsPerDriver: config.maxConcurrentCallsPerDriver || Math.ceil(maxThreads / 2),
     workerNice: config.workerNice,
     defaultTimeoutMs: config.defaultTimeoutMs,
+    maxTimeoutMs: config.maxTimeoutMs,
+    maxMemoryPages: config.maxMemoryPages,
+    memoryWarningBytes: config.memoryWarningMiB * 2 ** 20,
     trust,
     driversDir: resolve(kernel.dataDir, config.dir || 'drivers'),
   });
@@ -43,7 +48,6 @@ export async function openDrivers(kernel: Kernel): Promise<DriverRuntime> {
       await runtime.close();
     },
   });
-  await runtime.warm();
   if (config.loadExamples) await loadExamples(kernel, runtime, trust);
   if (config.watch) {
     watcher = new DriverWatcher(runtime.driversDir, runtime, trust, kernel.log);

@@ -5,7 +5,7 @@
 import { closeSync, constants, fstatSync, openSync, readFileSync, realpathSync } from 'node:fs';
 import { resolve, sep } from 'node:path';
 import { Code, SyscallError, failedPrecondition, invalidArgument, notFound, permissionDenied } from '../syscalls/errors.ts';
-import { modulePathOf, verifyManifest, type ManifestVerdict } from './manifest.ts';
+import { configBytes, modulePathOf, verifyManifest, type ManifestVerdict } from './manifest.ts';
 import { extractCoreModule } from './wasm.ts';
 import type { DriverInfo, DriverRuntime } from './runtime.ts';
 import type { TrustStore } from './trust.ts';
@@ -105,6 +105,7 @@ export async function loadDriver(runtime: DriverRuntime, trust: TrustStore, sour
       reads: [...m.capabilities.context.read],
       writes: [...m.capabilities.context.write],
       limits: { memoryPages: m.limits.maxMemoryPages, timeoutMs: m.limits.timeoutMs, maxOutputBytes: m.limits.maxOutputBytes },
+      config: configBytes(m.config),
       core: verdict.core,
       compiled,
       size: module.length,

@@ -28,6 +28,10 @@ const SEMVER = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?(?:
 const NAMESPACE_PATTERN = /^(\*|[A-Za-z0-9_.\-/]+\*?)$/;
 
 const unique = <T>(a: T[]) => new Set(a).size === a.length;
+const MAX_CONFIG_BYTES = 64 * 1024;
+
+/** What a driver's `init` receives: the manifest's `config` as compact JSON, UTF-8; none without one. */
+export const configBytes = (config: unknown): Uint8Array | undefined => (config === undefined ? undefined : new TextEncoder().encode(JSON.stringify(config)));
 
 const LimitsSchema = z
   .object({
@@ -59,6 +63,14 @@ export const ManifestTemplateSchema = z
     world: z.literal(WIT_WORLD).default(WIT_WORLD),
     capabilities: CapabilitiesSchema,
     limits: LimitsSchema,
+    /**
+     * Configuration for the driver: any JSON value, handed to its `init` as the UTF-8 bytes
+     * of its compact JSON text before each call's `handle` (configBytes). Signed with the rest.
+     */
+    config: z
+      .json()
+      .refine((v) => configBytes(v)!.length <= MAX_CONFIG_BYTES, `at most ${MAX_CONFIG_BYTES} bytes of JSON`)
+      .optional(),
     /** The component file, relative to the manifest's directory. */
     module: z.string().min(1).optional(),
   })

@@ -2,7 +2,7 @@
 // worker pool. A call resolves its driver once, when it starts, and holds it to the end:
 // loading a newer version sends new calls there while running calls finish on the old
 // one, and unloading waits for the calls in flight.
-import { Gauge } from 'prom-client';
+import { Gauge, Histogram } from 'prom-client';
 import type { Kernel } from '../kernel.ts';
 import type { Staging } from '../context/index.ts';
 import { Code, SyscallError, deadlineExceeded, failedPrecondition, internal, notFound, permissionDenied, resourceExhausted, unavailable } from '../syscalls/errors.ts';
@@ -12,6 +12,7 @@ import { loadDriver, type LoadOptions, type LoadOutcome, type LoadSource } from 
 import { CallStats } from './call-stats.ts';
 import { checkModule } from './module.ts';
 import { DriverPool, type ContextReader, type PoolCall, type WorkerAnswer } from './pool.ts';
+import { now } from './worker-state.mjs';
 import type { TrustStore } from './trust.ts';
 import type { DriverWatcher } from './watch.ts';
 
@@ -82,6 +83,8 @@ export interface InvokeResult {
   output: Uint8Array;
   driver: string;
   durationMs: number;
+  /** Of durationMs, the time the call waited for a worker (its driver's turn, then a free thread). */
+  queuedMs: number;
 }
 
 interface LoadedDriver extends Omit<VerifiedDriver, 'core' | 'compiled'> {
@@ -98,17 +101,28 @@ interface LoadedDriver extends Omit<VerifiedDriver, 'core' | 'compiled'> {
   calls: number;
   stats: CallStats;
   inflight: number;
+  /** camos_driver_queue_wait_seconds for this driver (its labelled child, found once). */
+  queueWait: { observe(seconds: number): void };
   /** Set by unload: resolves when the last call in flight ends. */
   drained?: () => void;
 }
 
 export interface RuntimeOptions {
-  poolSize: number;
-  /** Calls a busy worker may hold at once (see DriverPool). */
-  callsPerWorker?: number;
+  /** Most worker threads (they start on demand). */
+  maxThreads: number;
+  /** A worker without a call for this long stops, ms. */
+  idleTimeoutMs: number;
+  /** Calls of one driver in the pool at once (see DriverPool). */
+  maxConcurrentCallsPerDriver: number;
   /** The workers' nice value (see DriverPool). */
   workerNice?: number;
   defaultTimeoutMs: number;
+  /** The most time a manifest may ask for a call (limits.timeoutMs), ms. */
+  maxTimeoutMs: number;
+  /** The most memory a manifest may ask for (limits.maxMemoryPages), 64 KiB pages. */
+  maxMemoryPages: number;
+  /** Health is degraded while the workers hold more than this, bytes. */
+  memoryWarningBytes: number;
   /** Publisher keys manifests are verified against. */
   trust: TrustStore;
   /** The only directory a load by manifest path may read from (the watched drivers dir). */
@@ -144,9 +158,13 @@ export function parseRef(ref: string): { name: string; version?: string } {
 class Invocation {
   call?: PoolCall;
   stopped?: 'timeout' | 'cancelled';
+  /** Whether a worker had begun the call when its time ran out. */
+  ran = false;
+  readonly deadline: number;
   timer: NodeJS.Timeout;
 
   constructor(readonly timeoutMs: number) {
+    this.deadline = now() + timeoutMs;
     this.timer = setTimeout(expire, timeoutMs, this);
   }
 
@@ -161,19 +179,22 @@ class Invocation {
   }
 }
 
-// The limit counts while a worker runs the call: not while it is queued, nor while its
-// answer waits for a busy main thread (the worker stamps when it began and ended).
+// The limit counts from the call's start, waiting for a worker included; not the wait of
+// its answer for a busy main thread (the worker stamps when it ended: an answer on its way
+// is taken).
 function expire(run: Invocation): void {
-  const began = run.call?.startedAt() ?? 0;
-  const left = run.call?.endedAt() ? run.timeoutMs : began ? began + run.timeoutMs - Date.now() : run.timeoutMs;
-  if (left > 0) run.timer = setTimeout(expire, left, run);
-  else run.stop('timeout');
+  if (run.call?.endedAt()) return;
+  run.ran = (run.call?.startedAt() ?? 0) > 0;
+  run.stop('timeout');
 }
 
 export class DriverRuntime {
   private readonly kernel: Kernel;
   private readonly pool: DriverPool;
   private readonly defaultTimeoutMs: number;
+  private readonly maxTimeoutMs: number;
+  private readonly maxMemoryPages: number;
+  private readonly memoryWarningBytes: number;
   readonly trust: TrustStore;
   readonly driversDir: string;
   /** The hot-loading watcher of the drivers directory, when watching. */
@@ -185,28 +206,36 @@ export class DriverRuntime {
   private installs = 0;
   private closing = false;
   private readonly metric: Gauge<'driver' | 'name'>;
+  private readonly queueWait: Histogram<'driver'>;
 
   constructor(kernel: Kernel, opts: RuntimeOptions) {
     this.kernel = kernel;
-    this.pool = new DriverPool(opts.poolSize, opts.callsPerWorker, opts.workerNice);
+    this.pool = new DriverPool({
+      maxThreads: opts.maxThreads,
+      idleTimeoutMs: opts.idleTimeoutMs,
+      maxCallsPerKey: opts.maxConcurrentCallsPerDriver,
+      nice: opts.workerNice,
+      log: kernel.log,
+    });
     this.defaultTimeoutMs = opts.defaultTimeoutMs;
+    this.maxTimeoutMs = opts.maxTimeoutMs;
+    this.maxMemoryPages = opts.maxMemoryPages;
+    this.memoryWarningBytes = opts.memoryWarningBytes;
     this.trust = opts.trust;
     this.driversDir = opts.driversDir;
     this.metric = driverGauge(kernel);
+    this.queueWait = new Histogram({
+      name: 'camos_driver_queue_wait_seconds',
+      help: 'Time a driver call waited for a worker (its driver\'s turn, then a free thread), counted in its time limit',
+      labelNames: ['driver'],
+      buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05, 0.25, 1, 5, 30],
+      registers: [kernel.metrics.registry],
+    });
   }
 
-  get poolSize(): number {
-    return this.pool.size;
-  }
-
-  /** Calls the pool runs or holds at once: workers × calls per worker. */
+  /** Calls the pool runs at once: one per thread (the scheduler keeps this many tasks running). */
   get capacity(): number {
-    return this.pool.size * this.pool.depth;
-  }
-
-  /** Resolves once every worker thread is up. */
-  warm(): Promise<void> {
-    return this.pool.warm();
+    return this.pool.maxThreads;
   }
 
   has(ref: string): boolean {
@@ -258,6 +287,13 @@ export class DriverRuntime {
    */
   async install(v: VerifiedDriver): Promise<DriverInfo> {
     const ref = `${v.name}@${v.version}`;
+    // The kernel's caps on what a signed manifest may ask (a manifest allows up to 600 s and 4 GiB).
+    if (v.limits.timeoutMs > this.maxTimeoutMs) {
+      throw failedPrecondition(`driver '${ref}' asks for a time limit of ${v.limits.timeoutMs} ms (limits.timeoutMs), over this kernel's cap of ${this.maxTimeoutMs} ms (drivers.maxTimeoutMs)`, { driver: ref, timeoutMs: v.limits.timeoutMs, maxTimeoutMs: this.maxTimeoutMs });
+    }
+    if (v.limits.memoryPages > this.maxMemoryPages) {
+      throw failedPrecondition(`driver '${ref}' asks for ${v.limits.memoryPages} memory pages (limits.maxMemoryPages, ${v.limits.memoryPages * 64} KiB), over this kernel's cap of ${this.maxMemoryPages} pages (drivers.maxMemoryPages)`, { driver: ref, memoryPages: v.limits.memoryPages, maxMemoryPages: this.maxMemoryPages });
+    }
     let module: WebAssembly.Module;
     try {
       module = await (v.compiled ?? WebAssembly.compile(v.core as BufferSource));
@@ -269,7 +305,7 @@ export class DriverRuntime {
     const key = this.trust.get(v.publisher);
     if (!key || key.revoked) throw failedPrecondition(`driver '${ref}' refused: its publisher key ${v.publisher} ${key ? 'was revoked' : 'left the trust store'} while it loaded`);
     const { core: _core, compiled: _compiled, ...rest } = v;
-    const loaded: LoadedDriver = { ...rest, ref, key: `${ref}#${++this.installs}`, module, importedMemory, loadedAt: Date.now(), calls: 0, stats: new CallStats(), inflight: 0 };
+    const loaded: LoadedDriver = { ...rest, ref, key: `${ref}#${++this.installs}`, module, importedMemory, loadedAt: Date.now(), calls: 0, stats: new CallStats(), inflight: 0, queueWait: this.queueWait.labels(ref) };
     let versions = this.drivers.get(v.name);
     if (!versions) this.drivers.set(v.name, (versions = new Map()));
     versions.set(v.version, loaded);
@@ -316,9 +352,9 @@ export class DriverRuntime {
     const timeoutMs = opts.timeoutMs && opts.timeoutMs > 0 ? Math.min(opts.timeoutMs, limit) : limit;
     d.inflight++;
     d.calls++;
-    const started = performance.now();
     const reader = d.capabilities.includes('context-read') ? this.reader(opts.staging) : undefined;
     const run = new Invocation(timeoutMs);
+    const started = run.deadline - timeoutMs;
     opts.signal?.addEventListener('abort', run, { once: true });
     let ok = false;
     try {
@@ -339,29 +375,41 @@ export class DriverRuntime {
             importedMemory: d.importedMemory,
           },
           reader,
-          timeoutMs,
+          run.deadline,
         );
         answer = await run.call.answer;
       } catch (e) {
-        if (run.stopped === 'timeout') {
-          const message = `driver '${d.ref}' did not answer within its ${timeoutMs} ms limit; its worker was stopped and replaced`;
-          this.event('driver.timeout', d, Code.DEADLINE_EXCEEDED, message, { timeoutMs, caller: opts.caller }, opts.taskId);
-          throw deadlineExceeded(message, { driver: d.ref, timeoutMs });
-        }
-        if (run.stopped === 'cancelled') throw new SyscallError(Code.CANCELLED, `call to driver '${d.ref}' was cancelled`, { driver: d.ref });
-        throw internal(`driver '${d.ref}': its worker failed: ${(e as Error).message}`);
+        const queuedMs = round((run.call?.startedAt() || now()) - started);
+        if (run.stopped === 'timeout') throw this.timedOut(d, run, queuedMs, opts);
+        if (run.stopped === 'cancelled') throw new SyscallError(Code.CANCELLED, `call to driver '${d.ref}' was cancelled`, { driver: d.ref, queuedMs });
+        throw new SyscallError(Code.INTERNAL, `driver '${d.ref}': its worker failed: ${(e as Error).message}`, { driver: d.ref, queuedMs });
       }
+      const queuedMs = round(Math.max(0, answer.startedAt - started));
+      d.queueWait.observe(queuedMs / 1000);
       this.effects(d, answer);
-      if (answer.error) throw this.failure(d, answer.error, opts.taskId);
+      if (answer.error) throw this.failure(d, answer.error, queuedMs, opts.taskId);
       if (answer.writes.length) await this.commitWrites(d, answer, opts);
       ok = true;
-      return { output: answer.output!, driver: d.ref, durationMs: performance.now() - started };
+      return { output: answer.output!, driver: d.ref, durationMs: round(now() - started), queuedMs };
     } finally {
-      d.stats.record(performance.now() - started, ok);
+      d.stats.record(now() - started, ok);
       clearTimeout(run.timer);
       opts.signal?.removeEventListener('abort', run);
       if (--d.inflight === 0) d.drained?.();
     }
+  }
+
+  /** A call past its time limit: stopped where it was, waiting (dropped) or on its worker (stopped with it). */
+  private timedOut(d: LoadedDriver, run: Invocation, queuedMs: number, opts: InvokeOptions): SyscallError {
+    const { timeoutMs } = run;
+    const where = run.ran
+      ? `it waited ${queuedMs} ms for a worker and ran the rest; its worker was stopped`
+      : `it waited all of it for a worker (every thread busy, or its driver's ${this.pool.maxCallsPerKey} calls at once running)`;
+    const message = `driver '${d.ref}' did not answer within its ${timeoutMs} ms limit: ${where}`;
+    this.kernel.log.warn({ driver: d.ref, timeoutMs, queuedMs, ran: run.ran, caller: opts.caller, taskId: opts.taskId }, message);
+    d.queueWait.observe(queuedMs / 1000);
+    this.event('driver.timeout', d, Code.DEADLINE_EXCEEDED, message, { timeoutMs, queuedMs, ran: run.ran, caller: opts.caller }, opts.taskId);
+    return deadlineExceeded(message, { driver: d.ref, timeoutMs, queuedMs });
   }
 
   /** context-read answers: the calling task's staging (which sees its own writes), else the store. */
@@ -385,8 +433,8 @@ export class DriverRuntime {
     for (const m of answer.metrics) if (Number.isFinite(m.value)) this.metric.labels(d.ref, m.name).set(m.value);
   }
 
-  private failure(d: LoadedDriver, error: { code: string; message: string }, taskId?: string): SyscallError {
-    const details = { driver: d.ref, digest: d.digest };
+  private failure(d: LoadedDriver, error: { code: string; message: string }, queuedMs: number, taskId?: string): SyscallError {
+    const details = { driver: d.ref, digest: d.digest, queuedMs };
     switch (error.code) {
       case 'DRIVER_ERROR':
         return new SyscallError(Code.ABORTED, `driver '${d.ref}' returned an error: ${error.message}`, details);
@@ -398,6 +446,12 @@ export class DriverRuntime {
         return notFound(`driver '${d.ref}': ${error.message}`, details);
       case 'DEADLINE_EXCEEDED':
         return deadlineExceeded(`driver '${d.ref}': ${error.message}`, details);
+      case 'OUT_OF_BOUNDS': {
+        // A pointer or length outside its memory: reading it would clip, or wrap.
+        const message = `driver '${d.ref}' ${error.message}`;
+        this.event('driver.trap', d, Code.INTERNAL, message, {}, taskId);
+        return new SyscallError(Code.INTERNAL, message, details);
+      }
       default: {
         const message = `driver '${d.ref}' trapped: ${error.message}`;
         this.event('driver.trap', d, Code.INTERNAL, message, {}, taskId);
@@ -450,11 +504,19 @@ export class DriverRuntime {
 
   health() {
     const loaded = this.list();
+    const pool = this.pool.stats();
+    const over = pool.memoryBytes > this.memoryWarningBytes;
     return {
-      status: 'ok' as const,
+      status: over ? ('degraded' as const) : ('ok' as const),
       details: {
-        pool_size: String(this.pool.size),
-        idle_workers: String(this.pool.idleWorkers()),
+        max_threads: String(this.pool.maxThreads),
+        threads: String(pool.threads),
+        idle_threads: String(pool.idleThreads),
+        running_calls: String(pool.running),
+        queued_calls: String(pool.queued),
+        memory_bytes: String(pool.memoryBytes),
+        memory_warning_bytes: String(this.memoryWarningBytes),
+        ...(over ? { warning: `the driver workers hold ${mib(pool.memoryBytes)} MiB, over drivers.memoryWarningMiB (${mib(this.memoryWarningBytes)} MiB)` } : {}),
         drivers: String(loaded.length),
         loaded: loaded.map((d) => `${d.name}@${d.version}`).join(','),
       },
@@ -472,6 +534,9 @@ export class DriverRuntime {
     await this.pool.close();
   }
 }
+
+const round = (ms: number) => Math.round(ms * 1000) / 1000;
+const mib = (bytes: number) => Math.round(bytes / 2 ** 20);
 
 function info(d: LoadedDriver): DriverInfo {
   return {

@@ -97,7 +97,7 @@ export const driverInvoke: SyscallDef<{ name: string; input: Uint8Array; version
     const timeoutMs = req.timeoutMs && left ? Math.min(req.timeoutMs, left) : req.timeoutMs || left;
     call.evidence.driver = ref;
     const result = await runtime(call).invoke(ref, req.input, { timeoutMs, caller: call.caller.id, taskId: call.taskId });
-    Object.assign(call.evidence, { driver: result.driver, durationMs: result.durationMs, inputBytes: req.input.length, outputBytes: result.output.length });
+    Object.assign(call.evidence, { driver: result.driver, durationMs: result.durationMs, queuedMs: result.queuedMs, inputBytes: req.input.length, outputBytes: result.output.length });
     return result;
   },
 };

@@ -3,7 +3,7 @@
 // Decoding belongs to the door (proto, JSON, plain object); the rest happens here.
 import type { z } from 'zod';
 import type { Kernel } from '../kernel.ts';
-import { Code, SyscallError, invalidArgument, permissionDenied, resourceExhausted, storageFault, unauthenticated, unavailable } from './errors.ts';
+import { Code, SyscallError, invalidArgument, permissionDenied, quoted, resourceExhausted, storageFault, unauthenticated, unavailable } from './errors.ts';
 import { nextRequestId, randomHex, timeOrderedHex } from './ids.ts';
 import { metadataProblem } from './metadata.ts';
 import type { AuditEntry, CallContext, Door, Principal, SyscallRow } from './types.ts';
@@ -149,7 +149,7 @@ export function describeIssues(message: string, error: z.ZodError): string {
     .slice(0, 5)
     .map((i) => {
       const path = i.path.map((p) => (typeof p === 'number' ? `[${p}]` : snake(String(p)))).join('.').replace(/\.\[/g, '[');
-      return path ? `field '${path}' of ${message}Request: ${i.message}` : `${message}Request: ${i.message}`;
+      return path ? `field '${quoted(path)}' of ${message}Request: ${i.message}` : `${message}Request: ${i.message}`;
     })
     .join('; ');
 }

@@ -152,6 +152,21 @@ describe('invalid input is a client error', () => {
     assert.equal(k.kernel.audit!.verify().ok, true);
   });
 
+  test('an error quoting a 70 KB map key is answered, briefly, and so is the next call on the connection', async () => {
+    const key = 'x'.repeat(70_000);
+    // The deadline turns a call left unanswered into a failure of this test instead of a hang.
+    const unary = (rpc: string, req: unknown) =>
+      new Promise<grpc.ServiceError | null>((resolve) => k.client[rpc](req, k.metadata(), { deadline: Date.now() + 10_000 }, (e: grpc.ServiceError | null) => resolve(e)));
+    const err = await unary('ContextWrite', { namespace: 'n', key: 'k', data: Buffer.from('v'), metadata: { [key]: 'v' } });
+    assert.equal(err?.code, grpc.status.INVALID_ARGUMENT, err?.details);
+    assert.match(err!.details, /field 'metadata\.x{39}… \(70009 characters\)'/);
+    assert.ok(err!.details.length < 2048, `${err!.details.length} characters`);
+    assert.equal(await unary('HealthCheck', {}), null);
+    const r = await http('/v1/sys_context_write', JSON.stringify({ namespace: 'n', key: 'k', data: 'AA==', [key]: 1 }));
+    assert.equal(r.status, 400);
+    assert.match(r.body.message, /unknown field 'x{48}… \(70000 characters\)'/);
+  });
+
   test('/v1/% is 400, not 500', async () => {
     const r = await http('/v1/%', '{}');
     assert.equal(r.status, 400);
