@@ -211,7 +211,7 @@ export class AuditLog implements AuditSink {
       for (const [seq, hash] of due) this.sign(seq, hash, false);
     });
     // Started once records add up (write()): an idle kernel's few need no thread of their own.
-    this.checkpointer = new Checkpointer(path);
+    this.checkpointer = new Checkpointer(path, config.writerIdleMs);
     process.on('exit', this.onExit);
     // Restarts are recorded, so a forged record after a shutdown checkpoint stands out.
     this.record({
@@ -454,8 +454,8 @@ export class AuditLog implements AuditSink {
    * doors, no driver thread) holding its event loop, which would then end with the answer unsent.
    */
   private holdLoop(): void {
-    if (this.batchWaiters.length) this.replies.ref();
-    else this.replies.unref();
+    if (this.batchWaiters.length) this.replies?.ref();
+    else this.replies?.unref();
   }
 
   private writerGone(): void {
@@ -734,6 +734,9 @@ export class AuditLog implements AuditSink {
         writable: cause ?? 'yes',
         buffered: String(this.buffer.length),
         pending_batches: String(this.posted - Atomics.load(this.progress, 0)),
+        writer_thread: this.writer ? 'running' : this.writerAlive ? 'stopped (starts with the next batch)' : 'failed: writing on the main thread',
+        writer_threads_started: String(this.writerStarts),
+        checkpointer_thread: this.checkpointer.running ? 'running' : 'stopped',
         last_checkpoint: String(this.lastCheckpointSeq),
         signing: this.deps.signer() ? (this.signFailed ? 'kernel key: the last checkpoint could not be signed' : 'kernel key') : 'no key store: checkpoints are not signed',
         records_lost: String(this.lostTotal),
