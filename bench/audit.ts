@@ -134,6 +134,36 @@ try {
     rows.push({ case: `writer: CPU per record, batches of ${size}, log of 200,000 (all threads)`, n: 60_000, p50_us: Math.round(stats(per).p50 * 100) / 100, p99_us: '' });
   }
 
+  // A record of a call that changes something, on disk before the answer: record() and
+  // committed() paced at 1,000/s (open loop), with the writer thread at nice 10 and at 0
+  // (audit.writerNice), alternating rounds of 1,000 in one run.
+  {
+    const logs = Object.fromEntries(
+      [10, 0].map((nice) => [nice, new AuditLog(join(dir, `durable-${nice}.db`), { checkpointEvery: 1_000_000, flushIntervalMs: 50, batchSize: 256, retentionDays: 0, writerNice: nice }, { log: createLogger('silent'), signer: () => undefined })]),
+    );
+    const lat: Record<string, number[]> = { 10: [], 0: [] };
+    const paced = async (log: AuditLog, n: number, into?: number[]) => {
+      const pending: Promise<void>[] = [];
+      const t0 = performance.now();
+      for (let i = 0; i < n; ) {
+        for (const now = performance.now(); i < n && t0 + i <= now; i++) {
+          const sent = performance.now();
+          log.record({ ...sample, time: Date.now(), syscall: 'sys_context_write', requestId: `d${i}` });
+          pending.push(log.committed().then(() => void into?.push(performance.now() - sent)));
+        }
+        await new Promise((r) => setTimeout(r, 1));
+      }
+      await Promise.all(pending);
+    };
+    for (const nice of [10, 0]) await paced(logs[nice], 1000);
+    for (let round = 0; round < 6; round++) for (const nice of round % 2 ? [0, 10] : [10, 0]) await paced(logs[nice], 1000, lat[nice]);
+    for (const nice of [10, 0]) {
+      const s = stats(lat[nice]);
+      rows.push({ case: `record() + committed() (on disk), 1,000/s, writer at nice ${nice}`, n: s.n, p50_us: us(s.p50), p99_us: us(s.p99) });
+      await logs[nice].close();
+    }
+  }
+
   // 2-3. A big log, written directly (one transaction, prepared statements).
   const path = join(dir, 'big.db');
   const db = openAuditDb(path);

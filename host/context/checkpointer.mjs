@@ -13,9 +13,7 @@ import { lowerPriority } from '../threads.mjs';
 const state = new Int32Array(workerData.state);
 // Bookkeeping, as the audit writer: syscalls and drivers get the cores first.
 lowerPriority(workerData.nice);
-// Each checkpoint fsyncs the database file, and on a shared disk that fsync holds back the
-// writer's own (a commit of a call that changes something waits for it): at most 5 a second.
-const GAP_MS = 200;
+const GAP_MS = 10; // each checkpoint fsyncs the database file; at most 100 a second
 // With no commit for this long the thread ends (Checkpointer.start makes another at the next one).
 const IDLE_MS = workerData.idleMs ?? 30_000;
 // A checkpoint that fails (a full disk, out of file descriptors) is tried again after this
