@@ -47,10 +47,9 @@ function syncFor(durable) {
 }
 
 // Batches waiting in the queue when one is taken are written in the same transaction, up
-// to MAX_RECORDS records: under load, fewer and larger commits. Most of a small
-// transaction's cost is its commit (each index's last pages written to the log again), so
-// a record in a transaction of 8,192 costs about a third of one in a transaction of 256
-// (docs/BENCHMARKS.md). Each is taken from the port only when the one before it is written,
+// to MAX_RECORDS records: under load, fewer and larger commits. A record in a transaction
+// of 8,192 cost 13–14 µs of CPU against 20–24 µs in one of 256 and 33 µs in one of 16
+// (docs/BENCHMARKS.md, "audit"). Each is taken from the port only when the one before it is written,
 // so that one batch's rows at a time are alive (a collection then copies little). A
 // durable batch found behind batches committed without fsync waits for a transaction of
 // its own (`carried`).
@@ -157,8 +156,10 @@ function run(first) {
 
 function close() {
   clearTimeout(retryTimer);
-  if (Atomics.load(progress, 1)) retry();
-  if (Atomics.load(progress, 1)) {
+  // Its own held batches, not the shared flag: a thread started after this one stopped idle
+  // shares `progress`, and may be the one stalled.
+  if (held.length) retry();
+  if (held.length) {
     const records = held.reduce((n, m) => n + (m.chain?.rows.length ?? 0), 0);
     replies.postMessage({ type: 'lost', batches: held.length, records });
   }
