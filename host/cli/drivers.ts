@@ -9,6 +9,8 @@ import { buildDriver, inspectComponent } from '../drivers/build.ts';
 import { readKeyPair, readPublicKey, writeKeyPair } from '../drivers/keys.ts';
 import { manifestText, modulePathOf, sha256Digest, signManifest } from '../drivers/manifest.ts';
 import { scaffoldDriver } from '../drivers/scaffold.ts';
+import { buildWasiDriver, isWasiDriverDir } from '../drivers/kinds/wasi-build.ts';
+import { scaffoldWasiDriver } from '../drivers/kinds/wasi-scaffold.ts';
 import { TrustStore } from '../drivers/trust.ts';
 import { kernelDataDir } from './common.ts';
 
@@ -65,22 +67,30 @@ export function register(program: Command): void {
     .command('new <name>')
     .description('scaffold a driver: assembly/index.ts, manifest.json, a test and a package.json linked to this camos')
     .option('--dir <dir>', 'where to create it (default ./<name>)')
+    .option('--kind <kind>', "'component' (AssemblyScript against camos:driver) or 'wasi-command' (a WASI program: stdin in, stdout out)", 'component')
+    .option('--lang <lang>', "a wasi-command driver's language: 'c'", 'c')
     .action(
-      action((name: string, opts: { dir?: string }) => {
-        const made = scaffoldDriver(opts.dir ?? name, name);
-        console.log(`created ${made.dir}:\n${made.files.map((f) => `  ${f}`).join('\n')}\nnext: camos driver build ${opts.dir ?? name}   (and \`npm test\` in ${made.dir} runs its test)`);
+      action((name: string, opts: { dir?: string; kind: string; lang: string }) => {
+        if (opts.kind !== 'component' && opts.kind !== 'wasi-command') throw new Error(`--kind is 'component' or 'wasi-command', not '${opts.kind}'`);
+        const made = opts.kind === 'wasi-command' ? scaffoldWasiDriver(opts.dir ?? name, name, opts.lang) : scaffoldDriver(opts.dir ?? name, name);
+        const test = opts.kind === 'component' ? `   (and \`npm test\` in ${made.dir} runs its test)` : '';
+        console.log(`created ${made.dir}:\n${made.files.map((f) => `  ${f}`).join('\n')}\nnext: camos driver build ${opts.dir ?? name}${test}`);
       }),
     );
 
   driver
     .command('build [dir]')
-    .description('compile a driver with asc and wrap it into a component (outputs in <dir>/build/)')
+    .description('compile a driver (asc into a component, or clang for wasm32-wasi for a wasi-command driver with src/*.c; outputs in <dir>/build/)')
     .option('--manifest <file>', 'manifest template (default <dir>/manifest.json; manifests/<name>.json for drivers-as/<name>)')
     .option('--out-dir <dir>', "output directory (default <dir>/build; camos's build/drivers/<name> for drivers-as/<name>)")
     .option('--debug', "build asconfig.json's debug target")
     .option('--force', 'rebuild even when the sources have not changed')
     .action(
       action(async (dir: string | undefined, opts: { manifest?: string; outDir?: string; debug?: boolean; force?: boolean }) => {
+        if (isWasiDriverDir(dir ?? '.')) {
+          const w = buildWasiDriver(dir ?? '.', { outDir: opts.outDir, force: opts.force });
+          return console.log(JSON.stringify({ driver: `${w.name}@${w.version}`, kind: 'wasi-command', digest: w.digest, module: w.modulePath, moduleBytes: w.module.length, manifest: w.manifestPath, cached: w.cached }, null, 2));
+        }
         const r = await buildDriver(dir ?? '.', { manifest: opts.manifest, outDir: opts.outDir, target: opts.debug ? 'debug' : 'release', force: opts.force });
         console.log(
           JSON.stringify(

@@ -56,6 +56,7 @@ export class Checkpointer {
       this.failure = m.type === 'failing' ? `checkpointing ${this.path} fails (${m.code}: ${m.message}); retried every second` : undefined;
     });
     w.on('error', (err) => {
+      this.startFailedAt = Date.now();
       this.failure = `the checkpointer thread of ${this.path} failed: ${err.message}`;
     });
     w.on('exit', () => {
@@ -63,6 +64,16 @@ export class Checkpointer {
     });
     w.unref();
     this.worker = w;
+  }
+
+  /**
+   * A thread that failed (one that could not start for want of file descriptors fails
+   * after its construction) is started again when asked, at most once a second: the health
+   * probe asks, so that a kernel whose descriptors came back says so without waiting for a
+   * commit.
+   */
+  retry(): void {
+    if (!this.worker && this.failure) this.start();
   }
 
   /** Reports a commit: the log has grown. */

@@ -552,6 +552,7 @@ class SqliteContextStore implements ContextStore {
   }
 
   health() {
+    this.checkpointer?.retry();
     const problem = this.writeFault?.message ?? this.checkpointer?.failure;
     return {
       status: problem ? ('degraded' as const) : ('ok' as const),

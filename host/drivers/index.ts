@@ -5,6 +5,8 @@ import { resolve } from 'node:path';
 import type { Kernel } from '../kernel.ts';
 import { buildAndSignAll } from './build.ts';
 import { ensureLocalPublisher } from './keys.ts';
+import { buildWasiDriver, shippedWasiDriverDirs } from './kinds/wasi-build.ts';
+import { signManifest, manifestText } from './manifest.ts';
 import { enforceTrust } from './revocation.ts';
 import { DriverRuntime } from './runtime.ts';
 import { TrustStore } from './trust.ts';
@@ -71,5 +73,15 @@ async function loadExamples(kernel: Kernel, runtime: DriverRuntime, trust: Trust
     await runtime
       .load({ manifest: s.manifestText, module: s.build.component }, { origin: `example:drivers-as/${s.build.name}`, audit: true })
       .catch((e: Error) => kernel.log.warn({ driver: `${s.build.name}@${s.build.version}`, err: e.message }, 'example driver not loaded'));
+  }
+  for (const dir of shippedWasiDriverDirs()) {
+    try {
+      const b = buildWasiDriver(dir);
+      const manifest = manifestText(signManifest({ ...b.template, digest: b.digest, module: `${b.name}.wasm` }, key));
+      await runtime.load({ manifest, module: b.module }, { origin: `example:drivers-wasi/${b.name}`, audit: true });
+    } catch (e) {
+      // A machine without the C toolchain starts without these; the message names its packages.
+      kernel.log.warn({ dir, err: (e as Error).message }, 'example wasi-command driver not loaded');
+    }
   }
 }

@@ -96,6 +96,7 @@ export async function loadDriver(runtime: DriverRuntime, trust: TrustStore, sour
     }
     const previous = runtime.list().filter((d) => d.name === m.name && d.version !== m.version).map((d) => d.version).pop();
     const driver = await runtime.install({
+      kind: m.kind,
       name: m.name,
       version: m.version,
       digest: verdict.digest,
@@ -106,6 +107,10 @@ export async function loadDriver(runtime: DriverRuntime, trust: TrustStore, sour
       writes: [...m.capabilities.context.write],
       limits: { memoryPages: m.limits.maxMemoryPages, timeoutMs: m.limits.timeoutMs, maxOutputBytes: m.limits.maxOutputBytes },
       config: configBytes(m.config),
+      args: m.args,
+      env: m.env,
+      callEnv: m.callEnv,
+      fs: m.fs,
       core: verdict.core,
       compiled,
       size: module.length,

@@ -15,10 +15,20 @@ import {
   type HybridSignatureJson,
 } from '../crypto/hybrid.ts';
 import type { TrustStore } from './trust.ts';
+import { checkWasiCommand } from './kinds/wasi-check.ts';
 import { binaryKind, extractCoreModule, inspectCoreModule, type CoreModuleInfo } from './wasm.ts';
 
 export const WIT_WORLD = 'camos:driver/driver@0.1.0';
 export const HOST_MODULE = 'camos:driver/host@0.1.0';
+/**
+ * How a driver runs: 'component' exports camos:driver's `handle` (today's drivers, built
+ * with the SDK); 'wasi-command' is any WASI preview 1 program with `_start` (kinds/).
+ */
+export const DRIVER_KINDS = ['component', 'wasi-command'] as const;
+export type DriverKind = (typeof DRIVER_KINDS)[number];
+/** A name a WASI command's environment may hold (POSIX portable). */
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
+
 /** Capability names are the host import names of the camos:driver world. */
 export const CAPABILITIES = ['log', 'context-read', 'context-write', 'emit-metric', 'now-ms'] as const;
 export type Capability = (typeof CAPABILITIES)[number];
@@ -60,7 +70,28 @@ export const ManifestTemplateSchema = z
     name: z.string().regex(/^[a-z][a-z0-9-]{0,62}$/, 'lowercase letters, digits and dashes, starting with a letter'),
     version: z.string().regex(SEMVER, 'a semantic version such as 1.2.0'),
     description: z.string().max(2000).default(''),
-    world: z.literal(WIT_WORLD).default(WIT_WORLD),
+    kind: z.enum(DRIVER_KINDS).default('component'),
+    /** A component's world (only camos:driver's); a WASI command has none. */
+    world: z.literal(WIT_WORLD).optional(),
+    /** wasi-command: the program's arguments after its name (argv[1..]). */
+    args: z.array(z.string().max(4096)).max(256).optional(),
+    /** wasi-command: its whole environment; nothing of the kernel's own is passed. */
+    env: z.record(z.string().regex(ENV_NAME, 'a variable name: letters, digits and _, not starting with a digit'), z.string().max(4096)).optional(),
+    /**
+     * wasi-command: a directory of its own (<data-dir>/driver-files/<name>/) at `path`, which
+     * @wasmer/sdk allows only inside /workspace; read-only (what a call writes there is
+     * dropped) or read-write (kept, up to maxBytes in all).
+     */
+    fs: z
+      .object({
+        path: z.string().regex(/^\/workspace(\/[A-Za-z0-9_.-]+)*$/, "'/workspace' or a path under it").refine((p) => !p.split('/').some((s) => s === '.' || s === '..'), "no '.' or '..'"),
+        mode: z.enum(['read-only', 'read-write']),
+        maxBytes: z.number().int().min(0).max(2 ** 30).default(16 * 2 ** 20),
+      })
+      .strict()
+      .optional(),
+    /** wasi-command: the variables a call may set (sys_driver_invoke's env); a call sets no other. */
+    callEnv: z.array(z.string().regex(ENV_NAME, 'a variable name: letters, digits and _, not starting with a digit')).max(64).refine(unique, 'callEnv must not repeat').optional(),
     capabilities: CapabilitiesSchema,
     limits: LimitsSchema,
     /**
@@ -221,7 +252,7 @@ function check(manifestBytes: Uint8Array, signatureBytes: Uint8Array, module: Ui
   } catch (e) {
     reasons.push(`${label}: module is not a readable WebAssembly component or module: ${(e as Error).message}`);
   }
-  if (info && manifest) reasons.push(...checkModule(info, manifest, label));
+  if (info && manifest) reasons.push(...(manifest.kind === 'wasi-command' ? checkWasiCommand(module, info, manifest, label) : checkModule(info, manifest, label)));
 
   return { valid: reasons.length === 0, reasons, digest, issuer, manifest, core };
 }
@@ -256,6 +287,7 @@ function checkSignature(raw: Record<string, unknown>, signatureBytes: Uint8Array
 
 function checkModule(info: CoreModuleInfo, manifest: Manifest, label: string): string[] {
   const reasons: string[] = [];
+  for (const field of ['args', 'env', 'callEnv', 'fs'] as const) if (manifest[field] !== undefined) reasons.push(`${label}: '${field}' is a field of wasi-command drivers; this manifest's kind is 'component'`);
   const granted = new Set<string>(manifest.capabilities.imports);
   const grantedText = granted.size ? [...granted].map((g) => `'${g}'`).join(', ') : 'nothing';
   for (const imp of info.imports) {
@@ -284,4 +316,4 @@ function checkModule(info: CoreModuleInfo, manifest: Manifest, label: string): s
   return reasons;
 }
 
-const pagesText = (pages: number) => (pages * 64 >= 1024 ? `${(pages * 64) / 1024} MiB` : `${pages * 64} KiB`);
+export const pagesText = (pages: number) => (pages * 64 >= 1024 ? `${(pages * 64) / 1024} MiB` : `${pages * 64} KiB`);

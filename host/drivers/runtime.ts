@@ -2,14 +2,18 @@
 // worker pool. A call resolves its driver once, when it starts, and holds it to the end:
 // loading a newer version sends new calls there while running calls finish on the old
 // one, and unloading waits for the calls in flight.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { Gauge, Histogram } from 'prom-client';
 import type { Kernel } from '../kernel.ts';
 import type { Staging } from '../context/index.ts';
-import { Code, SyscallError, deadlineExceeded, failedPrecondition, internal, notFound, permissionDenied, resourceExhausted, unavailable } from '../syscalls/errors.ts';
+import { Code, SyscallError, deadlineExceeded, failedPrecondition, internal, invalidArgument, notFound, permissionDenied, resourceExhausted, unavailable } from '../syscalls/errors.ts';
 import { nextRequestId, randomHex, timeOrderedHex } from '../syscalls/ids.ts';
 import type { AuditEntry } from '../syscalls/types.ts';
 import { loadDriver, type LoadOptions, type LoadOutcome, type LoadSource } from './loader.ts';
 import { CallStats } from './call-stats.ts';
+import { WasiCommandRunner, type WasiProgram } from './kinds/wasi-command.ts';
+import type { DriverKind, Manifest } from './manifest.ts';
 import { checkModule } from './module.ts';
 import { DriverPool, type ContextReader, type PoolCall, type WorkerAnswer } from './pool.ts';
 import { now } from './worker-state.mjs';
@@ -24,6 +28,7 @@ export interface DriverLimits {
 
 /** What loading needs once the manifest has been verified. */
 export interface VerifiedDriver {
+  kind: DriverKind;
   name: string;
   version: string;
   digest: string;
@@ -41,11 +46,19 @@ export interface VerifiedDriver {
   /** Size of the signed artifact (component), bytes. */
   size: number;
   config?: Uint8Array;
+  /** wasi-command: argv[1..] and the whole environment (manifest.ts). */
+  args?: string[];
+  env?: Record<string, string>;
+  /** wasi-command: the variables a call may set. */
+  callEnv?: string[];
+  /** wasi-command: its directory grant. */
+  fs?: Manifest['fs'];
   /** Where it came from (a manifest path), for hot loading and the list. */
   origin?: string;
 }
 
 export interface DriverInfo {
+  kind: DriverKind;
   name: string;
   version: string;
   digest: string;
@@ -77,6 +90,8 @@ export interface InvokeOptions {
   signal?: CancelSignal;
   caller?: string;
   taskId?: string;
+  /** Variables a wasi-command call sets: only those its manifest's callEnv names. */
+  env?: Record<string, string>;
 }
 
 export interface InvokeResult {
@@ -95,7 +110,9 @@ interface LoadedDriver extends Omit<VerifiedDriver, 'core' | 'compiled'> {
    * settings (limits, capabilities, namespaces, config) differ.
    */
   key: string;
-  module: WebAssembly.Module;
+  /** A component's compiled core module, run on the pool; or a WASI command's program, run by the runner. */
+  module?: WebAssembly.Module;
+  program?: WasiProgram;
   importedMemory?: { initial: number; maximum: number };
   loadedAt: number;
   calls: number;
@@ -105,6 +122,8 @@ interface LoadedDriver extends Omit<VerifiedDriver, 'core' | 'compiled'> {
   queueWait: { observe(seconds: number): void };
   /** Set by unload: resolves when the last call in flight ends. */
   drained?: () => void;
+  /** No longer callable (unloaded, replaced, withdrawn): its program is released once its calls end. */
+  gone?: boolean;
 }
 
 export interface RuntimeOptions {
@@ -191,6 +210,7 @@ function expire(run: Invocation): void {
 export class DriverRuntime {
   private readonly kernel: Kernel;
   private readonly pool: DriverPool;
+  private readonly wasi: WasiCommandRunner;
   private readonly defaultTimeoutMs: number;
   private readonly maxTimeoutMs: number;
   private readonly maxMemoryPages: number;
@@ -217,6 +237,7 @@ export class DriverRuntime {
       nice: opts.workerNice,
       log: kernel.log,
     });
+    this.wasi = new WasiCommandRunner({ maxEnginesPerDriver: opts.maxConcurrentCallsPerDriver });
     this.defaultTimeoutMs = opts.defaultTimeoutMs;
     this.maxTimeoutMs = opts.maxTimeoutMs;
     this.maxMemoryPages = opts.maxMemoryPages;
@@ -294,24 +315,40 @@ export class DriverRuntime {
     if (v.limits.memoryPages > this.maxMemoryPages) {
       throw failedPrecondition(`driver '${ref}' asks for ${v.limits.memoryPages} memory pages (limits.maxMemoryPages, ${v.limits.memoryPages * 64} KiB), over this kernel's cap of ${this.maxMemoryPages} pages (drivers.maxMemoryPages)`, { driver: ref, memoryPages: v.limits.memoryPages, maxMemoryPages: this.maxMemoryPages });
     }
-    let module: WebAssembly.Module;
-    try {
-      module = await (v.compiled ?? WebAssembly.compile(v.core as BufferSource));
-    } catch (e) {
-      throw failedPrecondition(`driver '${ref}' is not a valid WebAssembly module: ${(e as Error).message}`);
-    }
-    const importedMemory = checkModule(ref, v.core, module, v.capabilities, v.limits.memoryPages);
+    const runs: Pick<LoadedDriver, 'module' | 'importedMemory' | 'program'> = v.kind === 'wasi-command' ? await this.prepareProgram(ref, v) : await compileComponent(ref, v);
     // The key may have lost trust while the module compiled.
     const key = this.trust.get(v.publisher);
-    if (!key || key.revoked) throw failedPrecondition(`driver '${ref}' refused: its publisher key ${v.publisher} ${key ? 'was revoked' : 'left the trust store'} while it loaded`);
+    if (!key || key.revoked) {
+      if (runs.program) await this.wasi.release(runs.program);
+      throw failedPrecondition(`driver '${ref}' refused: its publisher key ${v.publisher} ${key ? 'was revoked' : 'left the trust store'} while it loaded`);
+    }
     const { core: _core, compiled: _compiled, ...rest } = v;
-    const loaded: LoadedDriver = { ...rest, ref, key: `${ref}#${++this.installs}`, module, importedMemory, loadedAt: Date.now(), calls: 0, stats: new CallStats(), inflight: 0, queueWait: this.queueWait.labels(ref) };
+    const loaded: LoadedDriver = { ...rest, ...runs, ref, key: `${ref}#${++this.installs}`, loadedAt: Date.now(), calls: 0, stats: new CallStats(), inflight: 0, queueWait: this.queueWait.labels(ref) };
     let versions = this.drivers.get(v.name);
     if (!versions) this.drivers.set(v.name, (versions = new Map()));
+    const replaced = versions.get(v.version);
     versions.set(v.version, loaded);
+    if (replaced) this.retire(replaced);
     this.withdrawn.delete(ref);
     this.kernel.log.info({ driver: ref, digest: v.digest, origin: v.origin }, `driver ${ref} loaded`);
     return info(loaded);
+  }
+
+  /** A WASI command, validated by V8's compile (the loader started it); its engines start with its calls. */
+  private async prepareProgram(ref: string, v: VerifiedDriver): Promise<Pick<LoadedDriver, 'program'>> {
+    try {
+      await (v.compiled ?? WebAssembly.compile(v.core as BufferSource));
+    } catch (e) {
+      throw failedPrecondition(`driver '${ref}' is not a valid WebAssembly module: ${(e as Error).message}`);
+    }
+    const fs = v.fs && { ...v.fs, hostDir: driverFilesDir(this.kernel.dataDir, v.name) };
+    return { program: this.wasi.prepare({ module: v.core, args: v.args ?? [], env: v.env ?? {}, maxOutputBytes: v.limits.maxOutputBytes, log: v.capabilities.includes('log'), fs }) };
+  }
+
+  /** A driver no longer callable: a WASI command's sandbox closes when its last call ends. */
+  private retire(d: LoadedDriver): void {
+    d.gone = true;
+    if (d.inflight === 0 && d.program) void this.wasi.release(d.program);
   }
 
   /** Unloads one version, or every version of a name; resolves when their calls in flight have finished. */
@@ -324,6 +361,7 @@ export class DriverRuntime {
     await Promise.all(
       targets.map((d) => (d.inflight === 0 ? undefined : new Promise<void>((resolve) => (d.drained = resolve)))),
     );
+    for (const d of targets) this.retire(d);
     for (const d of targets) this.kernel.log.info({ driver: d.ref }, `driver ${d.ref} unloaded`);
     for (const d of targets) this.event('driver.unloaded', d, Code.OK, undefined, { version: d.version, remaining: [...(this.drivers.get(name)?.keys() ?? [])] });
     return targets.map(info);
@@ -341,6 +379,7 @@ export class DriverRuntime {
     versions!.delete(d.version);
     if (versions!.size === 0) this.drivers.delete(name);
     this.withdrawn.set(d.ref, why);
+    this.retire(d);
     this.kernel.log.warn({ driver: d.ref, publisher: d.publisher }, why);
     return info(d);
   }
@@ -348,6 +387,7 @@ export class DriverRuntime {
   async invoke(ref: string, input: Uint8Array, opts: InvokeOptions = {}): Promise<InvokeResult> {
     if (this.closing) throw unavailable(`driver '${ref}' cannot run: the driver runtime is shutting down`);
     const d = this.resolve(ref);
+    const env = opts.env && Object.keys(opts.env).length ? callEnv(d, opts.env) : undefined;
     const limit = d.limits.timeoutMs || this.defaultTimeoutMs;
     const timeoutMs = opts.timeoutMs && opts.timeoutMs > 0 ? Math.min(opts.timeoutMs, limit) : limit;
     d.inflight++;
@@ -361,22 +401,25 @@ export class DriverRuntime {
       if (opts.signal?.aborted) throw new SyscallError(Code.CANCELLED, `call to driver '${d.ref}' was cancelled before it started`);
       let answer: WorkerAnswer;
       try {
-        run.call = this.pool.run(
-          {
-            key: d.key,
-            module: d.module,
-            driver: d.ref,
-            input,
-            config: d.config,
-            maxOutputBytes: d.limits.maxOutputBytes,
-            capabilities: d.capabilities,
-            reads: d.reads,
-            writes: d.writes,
-            importedMemory: d.importedMemory,
-          },
-          reader,
-          run.deadline,
-        );
+        // The kind's one choice: a WASI command runs on its engines, a component on the pool.
+        run.call = d.program
+          ? this.wasi.run(d.program, input, env)
+          : this.pool.run(
+              {
+                key: d.key,
+                module: d.module!,
+                driver: d.ref,
+                input,
+                config: d.config,
+                maxOutputBytes: d.limits.maxOutputBytes,
+                capabilities: d.capabilities,
+                reads: d.reads,
+                writes: d.writes,
+                importedMemory: d.importedMemory,
+              },
+              reader,
+              run.deadline,
+            );
         answer = await run.call.answer;
       } catch (e) {
         const queuedMs = round((run.call?.startedAt() || now()) - started);
@@ -395,7 +438,10 @@ export class DriverRuntime {
       d.stats.record(now() - started, ok);
       clearTimeout(run.timer);
       opts.signal?.removeEventListener('abort', run);
-      if (--d.inflight === 0) d.drained?.();
+      if (--d.inflight === 0) {
+        d.drained?.();
+        if (d.gone && d.program) void this.wasi.release(d.program);
+      }
     }
   }
 
@@ -512,6 +558,7 @@ export class DriverRuntime {
         max_threads: String(this.pool.maxThreads),
         threads: String(pool.threads),
         idle_threads: String(pool.idleThreads),
+        wasi_engine_threads: String(this.wasi.threads()),
         running_calls: String(pool.running),
         queued_calls: String(pool.queued),
         memory_bytes: String(pool.memoryBytes),
@@ -531,8 +578,37 @@ export class DriverRuntime {
       const drained = Promise.all(busy.map((d) => new Promise<void>((resolve) => (d.drained = resolve))));
       await Promise.race([drained, new Promise((resolve) => setTimeout(resolve, graceMs).unref())]);
     }
-    await this.pool.close();
+    await Promise.all([this.pool.close(), this.wasi.close()]);
   }
+}
+
+/** A component's core module, compiled and checked against its grants. */
+async function compileComponent(ref: string, v: VerifiedDriver): Promise<Pick<LoadedDriver, 'module' | 'importedMemory' | 'program'>> {
+  let module: WebAssembly.Module;
+  try {
+    module = await (v.compiled ?? WebAssembly.compile(v.core as BufferSource));
+  } catch (e) {
+    throw failedPrecondition(`driver '${ref}' is not a valid WebAssembly module: ${(e as Error).message}`);
+  }
+  return { module, importedMemory: checkModule(ref, v.core, module, v.capabilities, v.limits.memoryPages) };
+}
+
+/** A wasi-command driver's own directory (its fs grant), made at its load. */
+function driverFilesDir(dataDir: string, name: string): string {
+  const dir = join(dataDir, 'driver-files', name);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  return dir;
+}
+
+/** A call's variables, each one its manifest's callEnv names. */
+function callEnv(d: LoadedDriver, env: Record<string, string>): Record<string, string> {
+  if (!d.program) throw invalidArgument(`driver '${d.ref}' is a ${d.kind}: a call sets no environment (env is for wasi-command drivers)`, { driver: d.ref });
+  const allowed = d.callEnv ?? [];
+  const refused = Object.keys(env).filter((k) => !allowed.includes(k));
+  if (refused.length) {
+    throw permissionDenied(`driver '${d.ref}' lets a call set ${allowed.length ? allowed.map((k) => `'${k}'`).join(', ') : 'no variables'} (its manifest's callEnv), not ${refused.map((k) => `'${k}'`).join(', ')}`, { driver: d.ref, refused });
+  }
+  return env;
 }
 
 const round = (ms: number) => Math.round(ms * 1000) / 1000;
@@ -540,6 +616,7 @@ const mib = (bytes: number) => Math.round(bytes / 2 ** 20);
 
 function info(d: LoadedDriver): DriverInfo {
   return {
+    kind: d.kind,
     name: d.name,
     version: d.version,
     digest: d.digest,

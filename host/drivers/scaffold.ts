@@ -70,6 +70,7 @@ export function scaffoldDriver(dir: string, name: string, opts: { description?: 
     name,
     version: '0.1.0',
     description: opts.description ?? `${name}: greets the name it is given`,
+    kind: 'component',
     world: WIT_WORLD,
     capabilities: { imports: ['log'], context: { read: [], write: [] } },
     limits: { maxMemoryPages: 2, timeoutMs: 1000, maxOutputBytes: 65536 },

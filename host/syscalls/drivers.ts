@@ -82,12 +82,13 @@ export const driverList: SyscallDef<Record<string, never>> = {
   handle: (_req, call) => ({ drivers: runtime(call).list() }),
 };
 
-export const driverInvoke: SyscallDef<{ name: string; input: Uint8Array; version: string; timeoutMs: number }> = {
+export const driverInvoke: SyscallDef<{ name: string; input: Uint8Array; version: string; timeoutMs: number; env: Record<string, string> }> = {
   schema: z.object({
     name: z.string().regex(DRIVER_NAME, 'a driver name, or name@version'),
     input: bytes,
     version: z.string().max(128).default(''),
     timeoutMs: z.number().int().min(0, 'timeout_ms must be 0 (the manifest\'s limit) or positive').default(0),
+    env: z.record(z.string().max(128), z.string().max(4096)).default({}),
   }),
   action: 'driver_invoke',
   resource: (req) => ({ type: 'Driver', id: parseRef(req.name).name }),
@@ -96,7 +97,9 @@ export const driverInvoke: SyscallDef<{ name: string; input: Uint8Array; version
     const left = call.deadline ? Math.max(1, call.deadline - Date.now()) : 0;
     const timeoutMs = req.timeoutMs && left ? Math.min(req.timeoutMs, left) : req.timeoutMs || left;
     call.evidence.driver = ref;
-    const result = await runtime(call).invoke(ref, req.input, { timeoutMs, caller: call.caller.id, taskId: call.taskId });
+    // Names only: a value may be a secret the caller hands its driver.
+    if (Object.keys(req.env).length) call.evidence.env = Object.keys(req.env);
+    const result = await runtime(call).invoke(ref, req.input, { timeoutMs, caller: call.caller.id, taskId: call.taskId, env: req.env });
     Object.assign(call.evidence, { driver: result.driver, durationMs: result.durationMs, queuedMs: result.queuedMs, inputBytes: req.input.length, outputBytes: result.output.length });
     return result;
   },

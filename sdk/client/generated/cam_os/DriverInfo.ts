@@ -17,6 +17,7 @@ export interface DriverInfo {
   'p50Ms'?: (number | string);
   'p99Ms'?: (number | string);
   'limits'?: (_cam_os_DriverLimits | null);
+  'kind'?: (string);
 }
 
 export interface DriverInfo__Output {
@@ -33,4 +34,5 @@ export interface DriverInfo__Output {
   'p50Ms': (number);
   'p99Ms': (number);
   'limits': (_cam_os_DriverLimits__Output | null);
+  'kind': (string);
 }

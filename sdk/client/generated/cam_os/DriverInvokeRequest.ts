@@ -6,6 +6,7 @@ export interface DriverInvokeRequest {
   'input'?: (Buffer | Uint8Array | string);
   'version'?: (string);
   'timeoutMs'?: (number);
+  'env'?: ({[key: string]: string});
 }
 
 export interface DriverInvokeRequest__Output {
@@ -13,4 +14,5 @@ export interface DriverInvokeRequest__Output {
   'input': (Buffer);
   'version': (string);
   'timeoutMs': (number);
+  'env': ({[key: string]: string});
 }
