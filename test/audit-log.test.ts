@@ -13,6 +13,7 @@ import { createKernel, type Kernel } from '../host/index.ts';
 import { AuditLog, openAuditDb, verifyAuditDb } from '../host/audit/index.ts';
 import { createLogger } from '../host/observe/log.ts';
 import { hashRow, type AuditRow } from '../host/audit/record.ts';
+import { Checkpointer } from '../host/context/checkpointer.ts';
 
 // Starting a kernel costs seconds on a busy 2-core machine: one kernel writes the log
 // (its records, its shutdown), and every tampering test edits a copy of the closed file.
@@ -340,6 +341,54 @@ describe('audit log file', () => {
     log.flush();
     assert.equal(log.query({ caller: 'agent-p', limit: 1000 }).records.length, 210, 'nothing was dropped');
     await log.close();
+  });
+
+  test('the writer thread starts with the first batch, stops once idle, and a restarted one continues the chain', async () => {
+    const dir = join(root, 'idle-writer');
+    mkdirSync(dir);
+    const path = join(dir, 'audit.db');
+    const log = new AuditLog(path, { checkpointEvery: 1_000_000, flushIntervalMs: 10_000, batchSize: 100_000, retentionDays: 0, writerIdleMs: 50 }, { log: createLogger('silent'), signer: () => undefined });
+    const details = () => log.health().details;
+    const stopped = async () => {
+      for (let i = 0; i < 200 && details().writer_thread === 'running'; i++) await new Promise((r) => setTimeout(r, 20));
+      return details().writer_thread;
+    };
+    assert.equal(details().writer_thread, 'stopped (starts with the next batch)', 'no thread before the first batch');
+    const entry = (i: number) => ({ time: Date.now(), caller: 'agent-i', callerKind: 'agent' as const, syscall: 'sys_context_write', door: 'kernel' as const, target: 'Namespace::n', outcome: 'ok' as const, code: 0, requestId: `r${i}`, traceId: '', spanId: '', durationUs: 1, evidence: { i } });
+    log.record(entry(0));
+    await log.committed();
+    assert.equal(details().writer_thread, 'running', 'the first batch starts it');
+    assert.equal(await stopped(), 'stopped (starts with the next batch)', 'idle, it stops');
+    for (let round = 1; round <= 2; round++) {
+      log.record(entry(round));
+      await log.committed(); // a durable record, on disk through a new thread
+      assert.equal(details().writer_threads_started, String(round + 1));
+      assert.equal(await stopped(), 'stopped (starts with the next batch)');
+    }
+    assert.deepEqual(log.query({ caller: 'agent-i', order: 'asc' }).records.map((r) => r.evidence.i), [0, 1, 2]);
+    assert.equal(log.verify().ok, true, 'one chain across the threads');
+    await log.close();
+  });
+
+  test('a checkpointer thread starts with a commit and ends after a while without one', async () => {
+    const dir = join(root, 'idle-checkpointer');
+    mkdirSync(dir);
+    const path = join(dir, 'c.db');
+    const db = new Database(path);
+    db.pragma('journal_mode = WAL');
+    db.exec('CREATE TABLE t (x)');
+    const cp = new Checkpointer(path, 50);
+    assert.equal(cp.running, false, 'none before a commit');
+    for (let round = 1; round <= 2; round++) {
+      db.prepare('INSERT INTO t VALUES (?)').run(round);
+      cp.committed();
+      assert.equal(cp.running, true, 'a commit starts it');
+      assert.equal(cp.started, round);
+      for (let i = 0; i < 200 && cp.running; i++) await new Promise((r) => setTimeout(r, 20));
+      assert.equal(cp.running, false, 'idle, it ends');
+    }
+    cp.close();
+    db.close();
   });
 
   test("a checkpointer thread copies the writer's log into the database file", async () => {

@@ -39,8 +39,10 @@ export interface AuditConfig {
   retentionDays: number;
   /** Records handed to the writer thread and not yet written, at most, before record() callers wait (default 131,072). */
   maxPendingRecords?: number;
-  /** The writer thread's nice value, 0–19 (Linux; default 10). */
+  /** The writer thread's nice value, 0–19 (Linux; default 0). */
   writerNice?: number;
+  /** The writer thread stops after this long with nothing to write, and starts again with the next batch (default 30,000). */
+  writerIdleMs?: number;
 }
 
 /** What the audit log needs of the key store (kernel.keys). */
@@ -137,6 +139,8 @@ export class AuditLog implements AuditSink {
   private buffer: Entry[] = [];
   /** rowOf(buffer[i]): made as each record comes, so that a batch costs the main thread little at once. */
   private rows: unknown[][] = [];
+  /** Rows for the next batch's transaction that are not records (an agent's span), by statement. */
+  private derived = new Map<string, unknown[][]>();
   private timer?: NodeJS.Timeout;
   private immediate = false;
   private lastSeq = 0;
@@ -150,16 +154,22 @@ export class AuditLog implements AuditSink {
   private readonly names = new Map<string, Set<string>>();
   private readonly statements = new Map<string, Statement<any[]>>();
   private readonly writeDirect: (chain: ChainBatch | undefined, ops: Ops) => void;
-  private readonly writer: Worker;
+  /** The writer thread, while it runs (it starts with a batch to write and stops once idle). */
+  private writer?: Worker;
+  /** Its replies (checkpoints due, commits, stalls), on a port of their own that waitForWriter drains synchronously. */
+  private replies?: MessagePort;
+  private writerIdleTimer?: NodeJS.Timeout;
+  /** Writer threads started since the log was opened. */
+  private writerStarts = 0;
   /** Copies the writer's log into the database file, so that the writer never waits on that fsync. */
   private readonly checkpointer: Checkpointer;
-  private readonly replies: MessagePort;
   /** [0] batches written by the writer thread, [1] 1 while it is stalled (shared memory). */
   private readonly progress = new Int32Array(new SharedArrayBuffer(8));
   private posted = 0;
   private postedRecords = 0;
   /** Batches handed to the writer thread and not yet written, at most, before record() callers wait (from maxPendingRecords). */
   private readonly maxBatchesInFlight: number;
+  /** False once a writer thread failed: batches are written on this thread from then on. */
   private writerAlive = true;
   /** Why the log cannot be written now. */
   private stall?: Stall;
@@ -200,26 +210,8 @@ export class AuditLog implements AuditSink {
       const { due } = appendBatch((sql) => this.statement(sql), this.tailHash(), chain, ops);
       for (const [seq, hash] of due) this.sign(seq, hash, false);
     });
-    // Replies (checkpoints due, commits, stalls) come on their own port, which waitForWriter
-    // drains synchronously, so that a checkpoint is never signed after the final one.
-    const { port1, port2 } = new MessageChannel();
-    this.replies = port1;
-    port1.on('message', (m: WriterReply) => this.onReply(m));
-    port1.unref();
     // Started once records add up (write()): an idle kernel's few need no thread of their own.
-    this.checkpointer = new Checkpointer(path);
-    this.writer = startThread(new URL('./writer.mjs', import.meta.url), {
-      nice: config.writerNice ?? 10,
-      workerData: { path, progress: this.progress.buffer, lastHash: this.tailHash(), replies: port2, checkpoints: this.checkpointer.state.buffer },
-      transferList: [port2],
-    });
-    this.writer.unref();
-    this.writer.on('error', (err) => {
-      this.failures++;
-      this.writerGone();
-      this.deps.log.error({ err }, 'audit writer thread failed; writing on the main thread');
-    });
-    this.writer.on('exit', () => this.writerGone());
+    this.checkpointer = new Checkpointer(path, config.writerIdleMs);
     process.on('exit', this.onExit);
     // Restarts are recorded, so a forged record after a shutdown checkpoint stands out.
     this.record({
@@ -253,6 +245,20 @@ export class AuditLog implements AuditSink {
         setImmediate(() => this.post());
       }
     } else this.timer ??= setTimeout(() => this.post(), this.config.flushIntervalMs);
+  }
+
+  /**
+   * Writes `row` with `sql` in the next batch's transaction, on the writer thread: on disk
+   * with the records made so far (before committed() resolves). A write of its own here
+   * would hold the database's one write lock on this thread, and the writer would wait for
+   * it (or this thread for the writer, SQLite's busy wait sleeping a millisecond or more).
+   */
+  alsoWrite(sql: string, row: unknown[]): void {
+    if (this.closed) throw unavailable('the audit log is closed');
+    let rows = this.derived.get(sql);
+    if (!rows) this.derived.set(sql, (rows = []));
+    rows.push(row);
+    this.timer ??= setTimeout(() => this.post(), this.config.flushIntervalMs);
   }
 
   /**
@@ -299,7 +305,7 @@ export class AuditLog implements AuditSink {
     }
     if (this.lost) this.recordLost();
     const batch = this.buffer;
-    if (!batch.length || !this.db.open) return 0;
+    if ((!batch.length && !this.derived.size) || !this.db.open) return 0;
     const rows = this.rows;
     this.buffer = [];
     this.rows = [];
@@ -317,19 +323,81 @@ export class AuditLog implements AuditSink {
     const ops: Ops = [];
     if (names.length) ops.push([INSERT_NAME, names]);
     if (keys.length) ops.push([INSERT_KEY, keys]);
+    for (const op of this.derived) ops.push(op);
+    this.derived = new Map();
     const waiters = this.nextWaiters;
     this.nextWaiters = [];
-    const n = this.write({ sql: INSERT_RECORD, rows, checkpointAt }, ops, waiters.length > 0);
+    const n = this.write(batch.length ? { sql: INSERT_RECORD, rows, checkpointAt } : undefined, ops, waiters.length > 0);
     this.await(n, waiters);
     this.onBatch?.(batch);
     return batch.length;
   }
 
+  /**
+   * Starts the writer thread, chaining from the newest record stored: every batch before
+   * it is written (the last thread stopped idle, or none ran). False when it cannot start
+   * (out of memory or file descriptors): batches are then written on this thread.
+   */
+  private startWriter(): boolean {
+    const { port1, port2 } = new MessageChannel();
+    let w: Worker;
+    try {
+      w = startThread(new URL('./writer.mjs', import.meta.url), {
+        nice: this.config.writerNice ?? 0,
+        workerData: { path: this.path, progress: this.progress.buffer, lastHash: this.tailHash(), replies: port2, checkpoints: this.checkpointer.state.buffer },
+        transferList: [port2],
+      });
+    } catch (err) {
+      port1.close();
+      this.failures++;
+      this.writerAlive = false;
+      this.deps.log.error({ err }, 'audit writer thread cannot start; writing on the main thread');
+      return false;
+    }
+    this.writerStarts++;
+    // Replies come on their own port, which waitForWriter drains synchronously, so that a
+    // checkpoint is never signed after the final one.
+    port1.on('message', (m: WriterReply) => this.onReply(m));
+    port1.unref();
+    w.unref();
+    w.on('error', (err) => {
+      if (this.writer !== w) return;
+      this.failures++;
+      this.writerGone();
+      this.deps.log.error({ err }, 'audit writer thread failed; writing on the main thread');
+    });
+    w.on('exit', () => {
+      if (this.writer === w) this.writerGone();
+    });
+    this.writer = w;
+    this.replies = port1;
+    return true;
+  }
+
+  /** Stops the writer thread once it has written everything and nobody waits for it; the next batch starts another. */
+  private stopIdleWriter(): void {
+    this.writerIdleTimer = undefined;
+    const w = this.writer;
+    if (!w || this.closed) return;
+    this.drainReplies();
+    if (this.stall || this.posted > Atomics.load(this.progress, 0) || this.batchWaiters.length || this.pendingAnchors.length) {
+      this.writerIdleTimer = setTimeout(() => this.stopIdleWriter(), this.config.writerIdleMs ?? 30_000).unref();
+      return;
+    }
+    this.writer = undefined;
+    const replies = this.replies!;
+    this.replies = undefined;
+    w.once('exit', () => replies.close());
+    w.postMessage({ type: 'close' });
+  }
+
   /** Hands a batch to the writer thread (returns its number), or writes it here (returns 0; -1 when it is held to be tried again). */
   private write(chain: ChainBatch | undefined, ops: Ops, durable: boolean): number {
-    if (this.writerAlive) {
+    if (this.writerAlive && (this.writer || this.startWriter())) {
       this.posted++;
-      this.writer.postMessage({ type: 'write', batch: this.posted, chain, ops, durable });
+      this.writer!.postMessage({ type: 'write', batch: this.posted, chain, ops, durable });
+      clearTimeout(this.writerIdleTimer);
+      this.writerIdleTimer = setTimeout(() => this.stopIdleWriter(), this.config.writerIdleMs ?? 30_000).unref();
       if ((this.postedRecords += chain?.rows.length ?? 0) >= CHECKPOINTER_AFTER_RECORDS) this.checkpointer.start();
       // Backpressure: when the writer falls far behind, wait for it rather than queue without bound.
       while (this.writerAlive && !Atomics.load(this.progress, 1) && this.posted - Atomics.load(this.progress, 0) > this.maxBatchesInFlight) {
@@ -386,8 +454,8 @@ export class AuditLog implements AuditSink {
    * doors, no driver thread) holding its event loop, which would then end with the answer unsent.
    */
   private holdLoop(): void {
-    if (this.batchWaiters.length) this.replies.ref();
-    else this.replies.unref();
+    if (this.batchWaiters.length) this.replies?.ref();
+    else this.replies?.unref();
   }
 
   private writerGone(): void {
@@ -421,7 +489,9 @@ export class AuditLog implements AuditSink {
   }
 
   private drainReplies(): void {
-    for (let m = receiveMessageOnPort(this.replies); m; m = receiveMessageOnPort(this.replies)) this.onReply(m.message as WriterReply);
+    const port = this.replies;
+    if (!port) return;
+    for (let m = receiveMessageOnPort(port); m; m = receiveMessageOnPort(port)) this.onReply(m.message as WriterReply);
   }
 
   private onReply(m: WriterReply): void {
@@ -664,6 +734,9 @@ export class AuditLog implements AuditSink {
         writable: cause ?? 'yes',
         buffered: String(this.buffer.length),
         pending_batches: String(this.posted - Atomics.load(this.progress, 0)),
+        writer_thread: this.writer ? 'running' : this.writerAlive ? 'stopped (starts with the next batch)' : 'failed: writing on the main thread',
+        writer_threads_started: String(this.writerStarts),
+        checkpointer_thread: this.checkpointer.running ? 'running' : 'stopped',
         last_checkpoint: String(this.lastCheckpointSeq),
         signing: this.deps.signer() ? (this.signFailed ? 'kernel key: the last checkpoint could not be signed' : 'kernel key') : 'no key store: checkpoints are not signed',
         records_lost: String(this.lostTotal),
@@ -688,14 +761,16 @@ export class AuditLog implements AuditSink {
       this.lostTotal += unwritten;
       this.deps.log.error({ records: unwritten, cause: this.refusal() }, `${unwritten} audit records could not be written before shutdown and are lost`);
     }
-    if (this.writerAlive) {
-      const exited = new Promise((resolve) => this.writer.once('exit', resolve));
-      this.writer.ref(); // keep the process up until the thread has closed the database
-      this.writer.postMessage({ type: 'close' });
+    clearTimeout(this.writerIdleTimer);
+    const w = this.writer;
+    if (w) {
+      const exited = new Promise((resolve) => w.once('exit', resolve));
+      w.ref(); // keep the process up until the thread has closed the database
+      w.postMessage({ type: 'close' });
       await exited;
       this.drainReplies();
     }
-    this.replies.close();
+    this.replies?.close();
     this.checkpointer.close();
     this.db.close();
   }

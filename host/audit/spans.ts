@@ -21,23 +21,21 @@ export interface SpanRecord {
 
 type SpanRow = { trace_id: string; span_id: string; parent_span_id: string | null; operation: string; start_ms: number; duration_ms: number; status: string; tags: string; agent: string };
 
+const INSERT_SPAN = 'INSERT OR REPLACE INTO spans (trace_id, span_id, parent_span_id, operation, start_ms, duration_ms, status, tags, agent) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)';
+
 export class SpanStore {
-  private readonly insert;
   private readonly byTrace;
 
   constructor(
     db: Db,
     private readonly audit: AuditLog,
   ) {
-    this.insert = db.prepare(
-      'INSERT OR REPLACE INTO spans (trace_id, span_id, parent_span_id, operation, start_ms, duration_ms, status, tags, agent) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-    );
     this.byTrace = db.prepare('SELECT * FROM spans WHERE trace_id = ? ORDER BY start_ms LIMIT 10000');
   }
 
-  /** Stores an agent's span; the agent id is kept as the tag "agent". */
+  /** Stores an agent's span, in the audit log's next batch (with the record of the call that emits it); the agent id is kept as the tag "agent". */
   add(span: Omit<SpanRecord, 'source'>, agent: string): void {
-    this.insert.run(span.traceId, span.spanId, span.parentSpanId || null, span.operation, span.timestamp, span.duration, span.status, JSON.stringify(span.tags), agent);
+    this.audit.alsoWrite(INSERT_SPAN, [span.traceId, span.spanId, span.parentSpanId || null, span.operation, span.timestamp, span.duration, span.status, JSON.stringify(span.tags), agent]);
   }
 
   /** The spans of a trace the scope lets through: kernel spans of visible records, agents' spans of visible callers. */

@@ -46,12 +46,14 @@ function syncFor(durable) {
   full = durable;
 }
 
-// Batches waiting in the queue when one is taken are written in the same transaction (up
-// to MAX_COALESCED): under load, fewer and larger commits, each record cheaper. Each is
-// taken from the port only when the one before it is written, so that one batch's rows at
-// a time are alive (a collection then copies little). A durable batch found behind batches
-// committed without fsync waits for a transaction of its own (`carried`).
-const MAX_COALESCED = 8;
+// Batches waiting in the queue when one is taken are written in the same transaction, up
+// to MAX_RECORDS records: under load, fewer and larger commits. A record in a transaction
+// of 8,192 cost 13–14 µs of CPU against 20–24 µs in one of 256 and 33 µs in one of 16
+// (docs/BENCHMARKS.md, "audit"). Each is taken from the port only when the one before it is written,
+// so that one batch's rows at a time are alive (a collection then copies little). A
+// durable batch found behind batches committed without fsync waits for a transaction of
+// its own (`carried`).
+const MAX_RECORDS = 8192;
 let taken = [];
 let carried;
 let closing = false;
@@ -63,7 +65,8 @@ let retryTimer;
 const write = db.transaction((first) => {
   let prev = lastHash;
   const due = [];
-  for (let msg = first; msg; msg = taken.length < MAX_COALESCED ? receiveMessageOnPort(parentPort)?.message : undefined) {
+  let records = 0;
+  for (let msg = first; msg; msg = records < MAX_RECORDS ? receiveMessageOnPort(parentPort)?.message : undefined) {
     if (msg.type === 'close') {
       closing = true; // the main thread sends it last, once every batch is done
       break;
@@ -73,6 +76,7 @@ const write = db.transaction((first) => {
       break;
     }
     taken.push(msg);
+    records += msg.chain?.rows.length || 1;
     const done = appendBatch(prepared, prev, msg.chain, msg.ops);
     prev = done.prev;
     for (const d of done.due) due.push(d);
@@ -152,8 +156,10 @@ function run(first) {
 
 function close() {
   clearTimeout(retryTimer);
-  if (Atomics.load(progress, 1)) retry();
-  if (Atomics.load(progress, 1)) {
+  // Its own held batches, not the shared flag: a thread started after this one stopped idle
+  // shares `progress`, and may be the one stalled.
+  if (held.length) retry();
+  if (held.length) {
     const records = held.reduce((n, m) => n + (m.chain?.rows.length ?? 0), 0);
     replies.postMessage({ type: 'lost', batches: held.length, records });
   }

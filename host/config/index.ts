@@ -112,10 +112,13 @@ export const ConfigSchema = z
          */
         maxPendingRecords: z.number().int().min(1).default(131_072),
         /**
-         * The writer thread's nice value (Linux; 0–19): audit writes yield the CPU to the
-         * syscall path and catch up after a burst. 0 = the kernel's priority.
+         * The writer thread's nice value (Linux; 0–19; 0 = the kernel's priority). A call that
+         * changes something is answered once the writer has committed its record, so a niced
+         * writer on a busy machine holds those answers back (p99 0.16–0.19 s against 4–11 ms
+         * at 1,000 calls/s, docs/BENCHMARKS.md); a higher value makes audit writes yield the
+         * CPU to calls that change nothing.
          */
-        writerNice: z.number().int().min(0).max(19).default(10),
+        writerNice: z.number().int().min(0).max(19).default(0),
       })
       .strict()
       .prefault({}),

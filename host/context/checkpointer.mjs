@@ -14,6 +14,8 @@ const state = new Int32Array(workerData.state);
 // Bookkeeping, as the audit writer: syscalls and drivers get the cores first.
 lowerPriority(workerData.nice);
 const GAP_MS = 10; // each checkpoint fsyncs the database file; at most 100 a second
+// With no commit for this long the thread ends (Checkpointer.start makes another at the next one).
+const IDLE_MS = workerData.idleMs ?? 30_000;
 // A checkpoint that fails (a full disk, out of file descriptors) is tried again after this
 // long: the log keeps the pages meanwhile, and the writers go on.
 const RETRY_MS = 1000;
@@ -26,7 +28,7 @@ try {
     const seen = Atomics.load(state, 0);
     if (seen < 0) break;
     if (seen === done && !failing) {
-      Atomics.wait(state, 0, seen); // until the next commit (or close)
+      if (Atomics.wait(state, 0, seen, IDLE_MS) === 'timed-out') break; // idle
       continue;
     }
     const pause = (failing ? RETRY_MS : GAP_MS) + last - performance.now();

@@ -1,7 +1,8 @@
 // The handle on a checkpointer thread (checkpointer.mjs) for one SQLite database in WAL
 // mode: the connection that commits reports each commit (committed(), or from another
 // thread with reportCommit(state), wal.mjs), and the thread copies the log back into the
-// database file in the background. The context store and the audit log each have one.
+// database file in the background. The context store and the audit log each have one. The
+// thread starts with a commit and ends after a while without one (an idle kernel keeps none).
 import type { Worker } from 'node:worker_threads';
 import { startThread } from '../base/threads.mjs';
 import { reportCommit } from './wal.mjs';
@@ -19,7 +20,19 @@ export class Checkpointer {
   /** Why the last checkpoint (or the thread's start) failed; undefined once one succeeds. */
   failure?: string;
 
-  constructor(private readonly path: string) {}
+  /** Threads started since this was made. */
+  started = 0;
+
+  /** `idleMs`: the thread ends after this long without a commit, and the next commit starts another. */
+  constructor(
+    private readonly path: string,
+    private readonly idleMs = 30_000,
+  ) {}
+
+  /** True while a thread is running. */
+  get running(): boolean {
+    return this.worker !== undefined;
+  }
 
   /**
    * Starts the thread (the first commit does, if nothing did before). A thread that cannot
@@ -30,13 +43,15 @@ export class Checkpointer {
     if (this.worker || Date.now() - this.startFailedAt < 1000) return;
     let w: Worker;
     try {
-      w = startThread(new URL('./checkpointer.mjs', import.meta.url), { nice: NICE, workerData: { path: this.path, state: this.state.buffer } });
+      Atomics.store(this.state, 1, 0); // set again when this thread ends
+      w = startThread(new URL('./checkpointer.mjs', import.meta.url), { nice: NICE, workerData: { path: this.path, state: this.state.buffer, idleMs: this.idleMs } });
     } catch (err) {
       this.startFailedAt = Date.now();
       this.failure = `the checkpointer thread of ${this.path} cannot start: ${(err as Error).message}`;
       return;
     }
     this.failure = undefined;
+    this.started++;
     w.on('message', (m: { type: 'failing'; code: string; message: string } | { type: 'recovered' }) => {
       this.failure = m.type === 'failing' ? `checkpointing ${this.path} fails (${m.code}: ${m.message}); retried every second` : undefined;
     });
