@@ -9,7 +9,7 @@
 // or a leak would show. About six minutes in all.
 import { spawn } from 'node:child_process';
 import * as grpc from '@grpc/grpc-js';
-import { packageDefinition } from '../host/doors/proto.ts';
+import { packageDefinition } from '../host/wire/proto.ts';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { report, type Row } from './lib.ts';
