@@ -8,8 +8,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, relative, resolve } from 'node:path';
-import { ManifestTemplateSchema, manifestText, sha256Digest, type ManifestTemplate } from '../drivers/manifest.ts';
-import { BUILD_DIR, DriverBuildError, ROOT } from './build.ts';
+import { manifestText, sha256Digest, type ManifestTemplate } from '../drivers/manifest.ts';
+import { BUILD_DIR, DriverBuildError, ROOT, readTemplate } from './build.ts';
 
 /** Shipped wasi-command examples: drivers-wasi/<name>/ with manifest.json and src/*.c or assembly/index.ts. */
 export const WASI_DRIVERS_DIR = join(ROOT, 'drivers-wasi');
@@ -102,16 +102,9 @@ export function shippedWasiDriverDirs(root = WASI_DRIVERS_DIR): string[] {
 }
 
 function readWasiTemplate(path: string): ManifestTemplate {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (e) {
-    throw new DriverBuildError(`manifest template ${path} is not readable JSON: ${(e as Error).message}`);
-  }
-  const parsed = ManifestTemplateSchema.safeParse(raw);
-  if (!parsed.success) throw new DriverBuildError(`manifest template ${path}: ${parsed.error.issues.map((i) => `field '${i.path.join('.')}': ${i.message}`).join('; ')}`);
-  if (parsed.data.kind !== 'wasi-command') throw new DriverBuildError(`manifest template ${path} is of kind '${parsed.data.kind}', not 'wasi-command'`);
-  return parsed.data;
+  const template = readTemplate(path);
+  if (template.kind !== 'wasi-command') throw new DriverBuildError(`manifest template ${path} is of kind '${template.kind}', not 'wasi-command'`);
+  return template;
 }
 
 /** Compiles a C driver folder; rebuilds only when its sources, manifest or flags changed. */
