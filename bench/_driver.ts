@@ -3,7 +3,7 @@
 // per round, and its manifest signed by a publisher key.
 import type { HybridKeyPair } from '../host/crypto/hybrid.ts';
 import { manifestText, sha256Digest, signManifest } from '../host/drivers/manifest.ts';
-import { buildFixture } from '../test/fixtures/probe.ts';
+import { buildFixture, leb } from '../test/fixtures/probe.ts';
 
 export const buildEcho = () => buildFixture('bench/drivers/echo.as.ts', ['--maximumMemory', '4', '--importMemory']);
 
@@ -33,13 +33,3 @@ export function echoManifest(key: HybridKeyPair, name: string, version: string, 
   );
 }
 
-function leb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n) b |= 0x80;
-    out.push(b);
-  } while (n);
-  return out;
-}

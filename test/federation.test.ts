@@ -29,19 +29,25 @@ async function until(check: () => boolean | Promise<boolean>, what = 'condition'
   throw new Error(`timed out waiting for ${what}`);
 }
 
+/** For the describe block it is called in: a NATS server and `n` kernels federated through it, started before its tests and stopped after. */
+function useMesh(n: number): RunningKernel[] {
+  const ks: RunningKernel[] = [];
+  let nats: Nats | undefined;
+  before(async () => {
+    nats = await startNats();
+    ks.push(...(await mesh(nats, n)));
+  });
+  after(async () => {
+    for (const k of ks) await k.stop();
+    await nats?.stop();
+  });
+  return ks;
+}
+
 const readOn = (k: RunningKernel, ns: string, key: string) => k.kernel.call('sys_context_read', { namespace: ns, key }).catch(() => undefined);
 
 describe('federation: context replication', { skip }, () => {
-  let nats: Nats;
-  let ks: RunningKernel[];
-  before(async () => {
-    nats = await startNats();
-    ks = await mesh(nats, 2);
-  });
-  after(async () => {
-    for (const k of ks ?? []) await k.stop();
-    await nats?.stop();
-  });
+  const ks = useMesh(2);
 
   test('a write on k1 is readable on k2 with the same bytes, version and hash', async () => {
     const w = await ks[0].kernel.call('sys_context_write', { namespace: 'team', key: 'plan', data: Buffer.from('ship it') });
@@ -57,16 +63,7 @@ const history = async (k: RunningKernel, ns: string, key: string) =>
   (await k.kernel.call('sys_context_version_list', { namespace: ns, key, limit: 1000 })).versions.map((v: any) => `${v.version}:${v.hash}:${v.origin}:${v.conflict}`);
 
 describe('federation: three kernels', { skip }, () => {
-  let nats: Nats;
-  let ks: RunningKernel[];
-  before(async () => {
-    nats = await startNats();
-    ks = await mesh(nats, 3);
-  });
-  after(async () => {
-    for (const k of ks ?? []) await k.stop();
-    await nats?.stop();
-  });
+  const ks = useMesh(3);
 
   test('concurrent writes to one key converge: the same latest and history everywhere, the losers marked conflict with their origin', async () => {
     const writes = await Promise.all(ks.map((k, i) => k.kernel.call('sys_context_write', { namespace: 'team', key: 'race', data: Buffer.from(`from k${i + 1}`) })));
@@ -115,16 +112,7 @@ describe('federation: three kernels', { skip }, () => {
 });
 
 describe('federation: what is replicated besides plain writes', { skip }, () => {
-  let nats: Nats;
-  let ks: RunningKernel[];
-  before(async () => {
-    nats = await startNats();
-    ks = await mesh(nats, 2);
-  });
-  after(async () => {
-    for (const k of ks ?? []) await k.stop();
-    await nats?.stop();
-  });
+  const ks = useMesh(2);
 
   test("a task's staged writes, committed together, reach the other kernel", async () => {
     const staging = ks[0].kernel.context!.begin('task-1', 'agent-a');
