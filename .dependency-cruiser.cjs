@@ -7,7 +7,7 @@ const LAYERS = [
   { name: 'contract', paths: ['host/contract/'] },
   {
     name: 'subsystems',
-    paths: ['host/(identity|config|crypto|context|agents|policy|audit|telemetry|observe|scheduler|drivers|toolchain|wire|federation)/'],
+    paths: ['host/(identity|config|crypto|context|agents|policy|audit|telemetry|scheduler|drivers|toolchain|wire|federation)/'],
   },
   { name: 'syscalls', paths: ['host/syscalls/'] },
   { name: 'kernel', paths: ['host/kernel\\.ts$', 'host/data-dir\\.ts$'] },

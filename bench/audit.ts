@@ -12,7 +12,7 @@ import { AuditLog, QuestionAnswerer, explain, scopeOf } from '../host/audit/inde
 import { toRow } from '../host/audit/record.ts';
 import { openAuditDb } from '../host/audit/schema.ts';
 import { createKernel } from '../host/kernel.ts';
-import { createLogger } from '../host/observe/log.ts';
+import { createLogger } from '../host/telemetry/log.ts';
 import type { AuditEntry } from '../host/contract/index.ts';
 import { report, stats, type Row } from './lib.ts';
 import { root, settledRss, startKernel } from './_process.ts';

@@ -24,7 +24,7 @@ import { generateHybridKeyPair } from '../host/crypto/hybrid.ts';
 import { DriverPool } from '../host/drivers/pool.ts';
 import { inspectCoreModule } from '../host/drivers/wasm.ts';
 import { now } from '../host/drivers/worker-state.mjs';
-import { createLogger } from '../host/observe/log.ts';
+import { createLogger } from '../host/telemetry/log.ts';
 import { threadExecArgv } from '../host/base/threads.mjs';
 import { buildFixture } from '../test/fixtures/probe.ts';
 import { buildEcho, echoManifest, withPayload } from './_driver.ts';

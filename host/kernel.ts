@@ -7,11 +7,9 @@ import { loadConfig, type Config, type ConfigInput, type LoadOptions } from './c
 import { fromPlain } from './wire/codec.ts';
 import { ChannelTable, KeyStore, choosePqBackend } from './crypto/index.ts';
 import { openContextStore, type ContextStore } from './context/index.ts';
-import { openAudit, type AuditLog, type Telemetry } from './audit/index.ts';
+import { openAudit, type AuditLog } from './audit/index.ts';
 import { IdentityStore, Refusals } from './identity/index.ts';
-import { createLogger, type Logger } from './observe/log.ts';
-import { diskFree, fileDescriptors, memory, MIN_FREE_BYTES } from './observe/machine.ts';
-import { KernelMetrics } from './observe/metrics.ts';
+import { createLogger, diskFree, fileDescriptors, KernelMetrics, memory, MIN_FREE_BYTES, openTelemetry, type Logger, type Telemetry } from './telemetry/index.ts';
 import { openDrivers, type DriverRuntime } from './drivers/index.ts';
 import { openPolicyEngine, type Directory, type PolicyEngine } from './policy/index.ts';
 import { AgentRegistry } from './agents/index.ts';
@@ -275,13 +273,15 @@ export async function createKernel(opts: KernelOptions = {}): Promise<Kernel> {
     kernel.register({ name: 'context', health: () => context.health(), close: () => context.close() });
     // After the store, so that it closes first: nothing is applied to a closed store.
     if (federation) kernel.register(federation.component);
-    const audit = openAudit({ dataDir: kernel.dataDir, config, log, keys, metrics: kernel.metrics, version: kernel.version });
+    const audit = openAudit({ dataDir: kernel.dataDir, config, log, keys });
     kernel.auditSink = audit.sink;
-    if (audit.audit && audit.telemetry) {
+    if (audit.audit) {
+      const telemetry = openTelemetry({ config: config.telemetry, metrics: kernel.metrics, audit: audit.audit, version: kernel.version });
       kernel.audit = audit.audit;
-      kernel.telemetry = audit.telemetry;
-    }
-    kernel.register(audit.component);
+      kernel.telemetry = telemetry;
+      // The export ends after the log's close, which hands it the last batch.
+      kernel.register({ ...audit.component, close: async () => (await audit.component.close?.(), await telemetry.close()) });
+    } else kernel.register(audit.component);
     // After the audit log, so that it closes first: its last summaries go into the log.
     kernel.register({ name: 'auth', health: () => kernel.refusals.health(), close: () => kernel.refusals.close() });
     const policy = openPolicyEngine({ dataDir: kernel.dataDir, config: config.policy, directory: directoryOf(kernel) });

@@ -11,7 +11,7 @@ import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { createKernel, type Kernel } from '../host/index.ts';
 import { AuditLog, openAuditDb, verifyAuditDb } from '../host/audit/index.ts';
-import { createLogger } from '../host/observe/log.ts';
+import { createLogger } from '../host/telemetry/log.ts';
 import { hashRow, type AuditRow } from '../host/audit/record.ts';
 import { Checkpointer } from '../host/context/checkpointer.ts';
 

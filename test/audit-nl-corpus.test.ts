@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { AuditLog, QuestionAnswerer, intentClassifier, trainingCorpus, type Answer } from '../host/audit/index.ts';
 import { ConfigError, loadConfig } from '../host/config/index.ts';
-import { createLogger } from '../host/observe/log.ts';
+import { createLogger } from '../host/telemetry/log.ts';
 import { NOW, TIME_ZONE, live, recordScenario } from './helpers/audit-scenario.ts';
 
 interface Case {

@@ -5,7 +5,7 @@ import { after, before, test } from 'node:test';
 import { DriverPool, type CallTask, type PoolCall, type PoolOptions } from '../host/drivers/pool.ts';
 import { CAPABILITIES } from '../host/drivers/abi.mjs';
 import { now } from '../host/drivers/worker-state.mjs';
-import { createLogger } from '../host/observe/log.ts';
+import { createLogger } from '../host/telemetry/log.ts';
 import { buildProbe } from './fixtures/probe.ts';
 
 const enc = (s: string) => new TextEncoder().encode(s);

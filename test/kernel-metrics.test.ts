@@ -1,8 +1,8 @@
-// The per-syscall latency histogram (host/observe/metrics.ts): Prometheus semantics, in the
+// The per-syscall latency histogram (host/telemetry/metrics.ts): Prometheus semantics, in the
 // exposition prom-client gives, since it counts on its own rather than through prom-client.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { KernelMetrics } from '../host/observe/metrics.ts';
+import { KernelMetrics } from '../host/telemetry/metrics.ts';
 
 const line = (text: string, series: string) => {
   const m = new RegExp(`^${series.replace(/[{}.+"]/g, (c) => `\\${c}`)} (\\S+)$`, 'm').exec(text);

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kernel } from '../host/kernel.ts';
 import { loadConfig } from '../host/config/index.ts';
-import { createLogger } from '../host/observe/log.ts';
+import { createLogger } from '../host/telemetry/log.ts';
 import { Code, SyscallError } from '../host/base/errors.ts';
 import { notRunning } from '../host/syscalls/services.ts';
 

@@ -9,7 +9,7 @@ import { existsSync, readFileSync, renameSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { writeFileAtomic } from '../base/files.ts';
 import type { HybridPublicKey } from '../crypto/hybrid.ts';
-import type { Logger } from '../observe/log.ts';
+import type { Logger } from '../telemetry/log.ts';
 import { openAuditDb, type CheckpointRow } from './schema.ts';
 import { checkpointProblem, verifyAuditDb, type VerifyProblem } from './verify.ts';
 

@@ -1,18 +1,13 @@
-// The audit subsystem: the hash-chained log every decision goes to, the span store beside
-// it, explanations and plain-English questions computed from them, and the kernel's
-// telemetry outlets (OTLP traces, agents' Prometheus metrics).
+// The audit subsystem: the hash-chained log every decision goes to, and the explanations
+// and plain-English questions computed from it. Traces and metrics are host/telemetry's.
 import { join } from 'node:path';
 import { SIGNING_PURPOSE } from '../crypto/index.ts';
 import type { Config } from '../config/index.ts';
 import type { KeyStore } from '../crypto/index.ts';
 import { storageCause, unavailable } from '../base/errors.ts';
 import type { AuditSink, Component } from '../contract/index.ts';
-import type { Logger } from '../observe/log.ts';
-import type { KernelMetrics } from '../observe/metrics.ts';
-import { AgentMetrics } from '../observe/agent-metrics.ts';
-import { Tracing } from '../observe/tracing.ts';
+import type { Logger } from '../telemetry/log.ts';
 import { AuditLog } from './log.ts';
-import { SpanStore } from './spans.ts';
 
 export { AuditLog, exportRecords, type AuditConfig, type AuditQuery, type QueryResult } from './log.ts';
 export { verifyAuditDb, type VerifyReport, type VerifyProblem } from './verify.ts';
@@ -21,27 +16,18 @@ export { explain, type Explanation, type EvidenceRecord } from './explain.ts';
 export { QuestionAnswerer, CAPABILITIES, type Answer, type LiveState, type Interpretation } from './ask.ts';
 export { ALL, scopeOf, type AuditScope, type Permits } from './scope.ts';
 export { intentClassifier, trainingCorpus, INTENTS } from './understand.ts';
-export { SpanStore, type SpanRecord } from './spans.ts';
-export { openAuditDb } from './schema.ts';
+export { openAuditDb, type Db } from './schema.ts';
 export type { AuditRecord } from './record.ts';
-
-/** Traces and agents' metrics: what sys_emit_trace, sys_trace_get and sys_emit_metric use. */
-export interface Telemetry {
-  tracing: Tracing;
-  spans: SpanStore;
-  metrics: AgentMetrics;
-}
 
 /** What openAudit opens: the sink the pipeline writes to, and the log behind it when it could be opened. */
 export interface OpenedAudit {
   sink: AuditSink;
   audit?: AuditLog;
-  telemetry?: Telemetry;
   component: Component;
 }
 
 /**
- * Opens <data-dir>/audit.db, the pipeline's audit sink, and the telemetry beside it. A file
+ * Opens <data-dir>/audit.db and the pipeline's audit sink. A file
  * that cannot be opened (corrupt, unreadable) does not stop the kernel: it serves what
  * changes nothing, refuses the rest (the sink's refusal names the file and the cause) and
  * reports the audit component down, until the file is restored or moved aside and the
@@ -49,11 +35,9 @@ export interface OpenedAudit {
  */
 export function openAudit(deps: {
   dataDir: string;
-  config: Pick<Config, 'audit' | 'telemetry'>;
+  config: Pick<Config, 'audit'>;
   log: Logger;
   keys: KeyStore;
-  metrics: KernelMetrics;
-  version: string;
 }): OpenedAudit {
   const { config, log, keys } = deps;
   const path = join(deps.dataDir, 'audit.db');
@@ -68,23 +52,7 @@ export function openAudit(deps: {
     log.error({ err, path }, `AUDIT LOG UNUSABLE: ${cause}. Calls that change something are refused`);
     return { sink: refusingSink(cause), component: { name: 'audit', health: () => ({ status: 'down', details: { file: path, writable: cause } }) } };
   }
-  const tracing = new Tracing({ otlpEndpoint: config.telemetry.otlpEndpoint, serviceName: config.telemetry.serviceName, version: deps.version });
-  audit.onBatch = (batch) => tracing.emitSyscalls(batch);
-  const metrics = new AgentMetrics(deps.metrics.registry, config.telemetry);
-  deps.metrics.expose(() => metrics.text());
-  return {
-    sink: audit,
-    audit,
-    telemetry: { tracing, spans: new SpanStore(audit.database, audit), metrics },
-    component: {
-      name: 'audit',
-      health: () => audit.health(),
-      close: async () => {
-        await audit.close();
-        await tracing.close();
-      },
-    },
-  };
+  return { sink: audit, audit, component: { name: 'audit', health: () => audit.health(), close: () => audit.close() } };
 }
 
 /** The sink of a kernel whose audit log cannot be opened: it keeps nothing, and refuses. */

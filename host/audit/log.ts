@@ -18,7 +18,7 @@ import type { Statement } from 'better-sqlite3';
 import type { HybridPublicKey, HybridSignature } from '../crypto/hybrid.ts';
 import { publicKeyToJson, signatureToJson } from '../crypto/hybrid.ts';
 import { Checkpointer } from '../context/checkpointer.ts';
-import type { Logger } from '../observe/log.ts';
+import type { Logger } from '../telemetry/log.ts';
 import { Code, storageCause, unavailable } from '../base/errors.ts';
 import type { AuditEntry, AuditSink } from '../contract/index.ts';
 import { anchorPathOf, checkLogAtStart, readAnchorOrError, writeAnchor } from './anchor.ts';

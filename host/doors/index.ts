@@ -3,7 +3,7 @@
 import { createServer, type Server as NetServer, type Socket } from 'node:net';
 import * as grpc from '@grpc/grpc-js';
 import type { Kernel } from '../kernel.ts';
-import { fileDescriptors } from '../observe/machine.ts';
+import { fileDescriptors } from '../telemetry/machine.ts';
 import { createGrpcDoor } from './grpc.ts';
 import { createHttpDoor } from './http.ts';
 

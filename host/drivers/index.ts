@@ -6,7 +6,7 @@ import type { Registry } from 'prom-client';
 import type { Config } from '../config/index.ts';
 import type { ContextStore } from '../context/index.ts';
 import type { AuditSink, Component } from '../contract/index.ts';
-import type { Logger } from '../observe/log.ts';
+import type { Logger } from '../telemetry/log.ts';
 import { buildAndSignAll } from '../toolchain/build.ts';
 import { ensureLocalPublisher } from '../toolchain/keys.ts';
 import { buildWasiDriver, shippedWasiDriverDirs } from '../toolchain/wasi-build.ts';

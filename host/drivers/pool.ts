@@ -24,7 +24,7 @@
 import { fileURLToPath } from 'node:url';
 import type { MessagePort } from 'node:worker_threads';
 import { Piscina } from 'piscina';
-import type { Logger } from '../observe/log.ts';
+import type { Logger } from '../telemetry/log.ts';
 import { workerExecArgv } from '../base/threads.mjs';
 import { CALL, DONE, ENDED, FLAG, MEMORY, PHASE, RETIRING, STARTED, now, stateViews } from './worker-state.mjs';
 

@@ -2,7 +2,7 @@
 // or `camos trust revoke|remove` rewriting trust.json under a running kernel), every loaded
 // driver whose publisher key is now revoked or gone is withdrawn at once, with an audit
 // record each: its calls in flight finish, new calls get PERMISSION_DENIED naming the key.
-import type { Logger } from '../observe/log.ts';
+import type { Logger } from '../telemetry/log.ts';
 import { Code } from '../base/errors.ts';
 import type { DriverInfo, DriverRuntime } from './runtime.ts';
 

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { Gauge, Histogram } from 'prom-client';
 import type { Registry } from 'prom-client';
 import type { ContextStore, Staging } from '../context/index.ts';
-import type { Logger } from '../observe/log.ts';
+import type { Logger } from '../telemetry/log.ts';
 import { Code, SyscallError, deadlineExceeded, failedPrecondition, internal, invalidArgument, notFound, permissionDenied, resourceExhausted, unavailable } from '../base/errors.ts';
 import { nextRequestId, randomHex, timeOrderedHex } from '../base/ids.ts';
 import type { AuditEntry, AuditSink } from '../contract/index.ts';

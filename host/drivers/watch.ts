@@ -4,7 +4,7 @@
 // removed manifest unloads its driver. Changes are debounced and applied one at a time.
 import { existsSync, mkdirSync, readdirSync, watch, type FSWatcher } from 'node:fs';
 import { join } from 'node:path';
-import type { Logger } from '../observe/log.ts';
+import type { Logger } from '../telemetry/log.ts';
 import { loadDriver } from './loader.ts';
 import { parseRef, type DriverRuntime } from './runtime.ts';
 import type { TrustStore } from './trust.ts';

@@ -1,10 +1,10 @@
-// Explanations, traces, metrics and questions: thin handlers over host/audit and host/observe.
+// Explanations, traces, metrics and questions: thin handlers over host/audit and host/telemetry.
 import { randomBytes } from 'node:crypto';
 import { SpanKind } from '@opentelemetry/api';
 import { z } from 'zod';
 import { QuestionAnswerer, explain, scopeOf, type AuditScope, type LiveState } from '../audit/index.ts';
 import type { AuditLog } from '../audit/index.ts';
-import { LABEL_NAME, METRIC_NAME } from '../observe/agent-metrics.ts';
+import { LABEL_NAME, METRIC_NAME } from '../telemetry/index.ts';
 import { notFound, permissionDenied } from '../base/errors.ts';
 import { permits } from './permits.ts';
 import type { CallContext, SyscallDef } from './types.ts';

@@ -3,7 +3,7 @@
 // null object that answers UNAVAILABLE naming it, never an undefined for each handler to
 // guard against. The kernel (kernel.ts) is one; nothing here imports it.
 import type { AgentRegistry } from '../agents/index.ts';
-import type { AuditLog, Telemetry } from '../audit/index.ts';
+import type { AuditLog } from '../audit/index.ts';
 import { unavailable } from '../base/errors.ts';
 import type { Config } from '../config/index.ts';
 import type { ContextStore } from '../context/index.ts';
@@ -11,8 +11,7 @@ import type { AuditSink, Authorizer, HealthReport } from '../contract/index.ts';
 import type { ChannelTable, KeyStore } from '../crypto/index.ts';
 import type { DriverRuntime } from '../drivers/index.ts';
 import type { IdentityStore, Refusals } from '../identity/index.ts';
-import type { Logger } from '../observe/log.ts';
-import type { KernelMetrics } from '../observe/metrics.ts';
+import type { KernelMetrics, Logger, Telemetry } from '../telemetry/index.ts';
 import type { PolicyEngine } from '../policy/index.ts';
 import type { Scheduler } from '../scheduler/index.ts';
 

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import fc from 'fast-check';
 import { AuditLog, QuestionAnswerer, type AuditScope } from '../../host/audit/index.ts';
-import { createLogger } from '../../host/observe/log.ts';
+import { createLogger } from '../../host/telemetry/log.ts';
 import { NOW, TIME_ZONE, live, recordScenario } from '../helpers/audit-scenario.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'camos-nl-faults-'));

@@ -14,7 +14,7 @@ import { GENESIS, hashRow, type AuditRow } from '../../host/audit/record.ts';
 import { checkpointMessage, type CheckpointRow } from '../../host/audit/schema.ts';
 import { generateHybridKeyPair, hybridSign, publicKeyToJson, signatureToJson } from '../../host/crypto/hybrid.ts';
 import { SIGNING_PURPOSE, signedForm } from '../../host/crypto/signing.ts';
-import { createLogger } from '../../host/observe/log.ts';
+import { createLogger } from '../../host/telemetry/log.ts';
 import { camos } from '../helpers/process.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'camos-tamper-'));

@@ -12,7 +12,7 @@ import * as grpc from '@grpc/grpc-js';
 import Database from 'better-sqlite3';
 import { createKernel, serve } from '../../host/index.ts';
 import { openAuditDb, verifyAuditDb } from '../../host/audit/index.ts';
-import { createLogger } from '../../host/observe/log.ts';
+import { createLogger } from '../../host/telemetry/log.ts';
 import { packageDefinition } from '../../host/wire/proto.ts';
 import { readAckLines } from '../fixtures/ack-lines.ts';
 import { camos, startKernelProcess } from '../helpers/process.ts';

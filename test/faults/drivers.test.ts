@@ -11,7 +11,7 @@ import { after, before, describe, test } from 'node:test';
 import type { ConfigInput } from '../../host/config/index.ts';
 import { generateHybridKeyPair, type HybridKeyPair } from '../../host/crypto/hybrid.ts';
 import { createKernel, type Kernel } from '../../host/index.ts';
-import { createLogger } from '../../host/observe/log.ts';
+import { createLogger } from '../../host/telemetry/log.ts';
 import { Code, SyscallError } from '../../host/base/errors.ts';
 import type { AuditEntry } from '../../host/contract/index.ts';
 import { buildFixture, buildProbe, probeManifest, type ProbeManifestOptions } from '../fixtures/probe.ts';

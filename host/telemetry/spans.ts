@@ -1,9 +1,7 @@
 // The trace store: agents' own spans (sys_emit_trace) in the audit database, beside the
 // kernel's syscall spans, which are the audit records themselves (each holds its trace
 // id, span id, parent and duration). A trace is both, ordered by start time.
-import type { AuditLog } from './log.ts';
-import type { Db } from './schema.ts';
-import { ALL, type AuditScope } from './scope.ts';
+import type { AuditLog, AuditScope, Db } from '../audit/index.ts';
 
 export interface SpanRecord {
   traceId: string;
@@ -39,7 +37,7 @@ export class SpanStore {
   }
 
   /** The spans of a trace the scope lets through: kernel spans of visible records, agents' spans of visible callers. */
-  trace(traceId: string, scope: AuditScope = ALL): SpanRecord[] {
+  trace(traceId: string, scope: AuditScope): SpanRecord[] {
     const kernel: SpanRecord[] = this.audit.query({ traceId, scope, limit: 10_000 }).records.map((r) => ({
       traceId: r.traceId,
       spanId: r.spanId,
