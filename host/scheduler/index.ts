@@ -2,129 +2,28 @@
 // by stride scheduling over agents' share weights (a much higher task may jump the fair
 // pick), quota-checked by per-agent token buckets, run on the driver pool with their
 // context writes staged, retried, and rolled back. See docs/scheduler.md.
+//
+// This file takes submissions, answers status and keeps each task's life (its record, its
+// watchers, its audit events); each other job has a file: queueing (queues.ts), running
+// (dispatch.ts), undoing (rollback.ts), cancelling a running task (signal.ts).
 import type { Agent, AgentRegistry } from '../agents/index.ts';
-import type { CommittedWrite, ContextStore, Staging } from '../context/index.ts';
-import type { CancelSignal } from '../drivers/runtime.ts';
-import { Code, SyscallError, deadlineExceeded, failedPrecondition, invalidArgument, resourceExhausted } from '../base/errors.ts';
+import type { ContextStore } from '../context/index.ts';
+import { Code, SyscallError, failedPrecondition, invalidArgument, resourceExhausted } from '../base/errors.ts';
 import { timeOrderedHex } from '../base/ids.ts';
 import type { AuditEntry, AuditSink } from '../contract/index.ts';
 import { arbitrate, type Candidate, type Decision } from './arbitrate.ts';
-import { TokenBucket, type BucketState } from './bucket.ts';
+import type { BucketState } from './bucket.ts';
 import { WeightsSchema, type SchedulerConfig, type Weights } from './config.ts';
-import { ReferenceHeap, type PriorityHeap } from './heap.ts';
+import { Dispatcher } from './dispatch.ts';
+import { Queues } from './queues.ts';
+import { rollback, type RollbackOptions } from './rollback.ts';
 import { baseScore, breakdown, urgencyFromDeadline, type Dimensions, type ScoreTerm } from './score.ts';
-import { WasmHeap, heapModule } from './wasm-heap.ts';
+import { FINISHED, type Lifecycle, type TaskRecord, type TaskRunner, type TaskSpec, type TaskState, type TaskStatus } from './task.ts';
+import { heapModule } from './wasm-heap.ts';
 
 export { arbitrate } from './arbitrate.ts';
 export type { Decision, Ranked } from './arbitrate.ts';
-
-/**
- * A running task's cancellation (rollback, shutdown): the flag and the one listener the
- * runtime registers, without an AbortController's weight (it is made for every task).
- */
-class TaskSignal implements CancelSignal {
-  aborted = false;
-  private listener?: EventListenerObject;
-
-  addEventListener(_type: 'abort', listener: EventListenerObject): void {
-    this.listener = listener;
-  }
-
-  removeEventListener(_type: 'abort', listener: EventListenerObject): void {
-    if (this.listener === listener) this.listener = undefined;
-  }
-
-  abort(): void {
-    if (this.aborted) return;
-    this.aborted = true;
-    const listener = this.listener;
-    this.listener = undefined;
-    listener?.handleEvent(new Event('abort'));
-  }
-}
-
-/** What the scheduler needs of the driver runtime (kernel.drivers implements it). */
-export interface TaskRunner {
-  invoke(
-    ref: string,
-    input: Uint8Array,
-    opts?: { staging?: Staging; timeoutMs?: number; signal?: CancelSignal; caller?: string; taskId?: string },
-  ): Promise<{ output: Uint8Array; driver: string; durationMs: number }>;
-  list(): { name: string; version: string; capabilities: string[] }[];
-  has(ref: string): boolean;
-  /** Calls it runs or holds at once: the scheduler keeps this many tasks running. */
-  readonly capacity: number;
-}
-
-export const TASK_STATES = ['queued', 'assigned', 'running', 'succeeded', 'failed', 'rolled_back', 'cancelled'] as const;
-export type TaskState = (typeof TASK_STATES)[number];
-const FINISHED: ReadonlySet<TaskState> = new Set(['succeeded', 'failed', 'rolled_back', 'cancelled']);
-
-/** A task as submitted (the proto's Task, decoded and validated). */
-export interface TaskSpec {
-  id: string;
-  description: string;
-  requirements: string[];
-  metadata: Record<string, string>;
-  deadline: number;
-  priorityDimensions: Dimensions | null;
-  payload: Uint8Array;
-  maxRetries: number;
-  /** An agent id, "driver:<name>[@version]", or "arbitrate"/"" (the kernel picks). */
-  target: string;
-}
-
-/** A task's status: what TaskStatus answers and watchers receive. */
-export interface TaskStatus {
-  taskId: string;
-  state: TaskState;
-  agentId: string;
-  handler: string;
-  attempts: number;
-  queuedAt: number;
-  startedAt: number;
-  finishedAt: number;
-  error: string;
-  output: Uint8Array;
-  keysWritten: string[];
-  score: number;
-  /** From queued to the first start, in ms at sub-millisecond resolution (0 until started). */
-  queueWaitMs: number;
-}
-
-interface TaskRecord {
-  id: string;
-  spec: TaskSpec;
-  agentId: string;
-  provider: 'agent' | 'driver';
-  /** Agent id, or the driver reference to invoke. */
-  handler: string;
-  dims: Dimensions;
-  base: number;
-  state: TaskState;
-  attempts: number;
-  queuedAt: number;
-  /** performance.now() at queueing, and the wait until the first start. */
-  queuedHr: number;
-  queueWaitMs: number;
-  startedAt: number;
-  finishedAt: number;
-  error: string;
-  output: Uint8Array;
-  writes: CommittedWrite[];
-  slot: number;
-  controller?: TaskSignal;
-  decisionId?: string;
-}
-
-interface AgentQueue {
-  heap: PriorityHeap;
-  reserved: number;
-  /** Stride scheduling: advanced by 1/weight per dispatch; the lowest pass goes next. */
-  pass: number;
-  weight: number;
-  bucket: TokenBucket;
-}
+export { TASK_STATES, type TaskRunner, type TaskSpec, type TaskState, type TaskStatus } from './task.ts';
 
 export interface SchedulerDeps {
   config: SchedulerConfig;
@@ -164,17 +63,14 @@ export class Scheduler {
   private readonly epoch: number;
   private readonly records = new Map<string, TaskRecord>();
   private readonly finishedOrder: string[] = [];
-  private readonly queues = new Map<string, AgentQueue>();
-  private readonly slots: (TaskRecord | undefined)[] = [];
-  private readonly freeSlots: number[] = [];
+  private readonly queues: Queues;
+  private readonly dispatcher: Dispatcher;
   private readonly watchers = new Map<string, Set<(s: TaskStatus) => void>>();
   /** Tasks queued or running per handler: the arbitration's load term. */
   private readonly load = new Map<string, number>();
-  private queued = 0;
-  private running = 0;
-  private lastPass = 0;
-  private pumpScheduled = false;
   private closed = false;
+  /** What dispatch and rollback change of a task's life. */
+  private readonly life: Lifecycle;
   private readonly unsubscribe: () => void;
 
   constructor(private readonly deps: SchedulerDeps) {
@@ -183,7 +79,20 @@ export class Scheduler {
     this.clock = deps.clock ?? Date.now;
     this.epoch = this.clock();
     if (this.cfg.heap === 'wasm' && !deps.heapModule) throw new Error('scheduler.heap is "wasm" but no heap module was given');
-    this.unsubscribe = deps.agents.onChange((a) => this.refreshAgent(a));
+    this.queues = new Queues(this.cfg, { heapModule: deps.heapModule, clock: this.clock, epoch: this.epoch });
+    const self = this;
+    this.life = {
+      get closed() {
+        return self.closed;
+      },
+      setState: (r, state) => this.setState(r, state),
+      finish: (r, state, evidence) => this.finish(r, state, evidence),
+      event: (syscall, r, evidence) => this.event(syscall, r, evidence),
+      addLoad: (handler, delta) => this.addLoad(handler, delta),
+      requeue: (r) => this.enqueue(r),
+    };
+    this.dispatcher = new Dispatcher(this.cfg, this.queues, this.life, { runner: deps.runner, context: deps.context, audit: deps.audit, clock: this.clock });
+    this.unsubscribe = deps.agents.onChange((a) => this.queues.refresh(a));
   }
 
   // ---------------------------------------------------------------- submission
@@ -196,9 +105,8 @@ export class Scheduler {
     return { decision: arbitrate(spec.requirements, base, this.candidates()), base, terms: breakdown(dims, this.weights) };
   }
 
-  /** Checks quota and bounds, then queues the task (or assigns it to its agent); returns at once. */
   /**
-   * Queues a task. `authorizeHandler` is asked once the handler is known (after
+   * Checks quota and bounds, then queues the task (or assigns it to its agent); returns at once. `authorizeHandler` is asked once the handler is known (after
    * arbitration), so that running a task on a driver needs the same grant as invoking it.
    */
   commit(spec: TaskSpec, agentId: string, authorizeHandler?: (provider: 'agent' | 'driver', handler: string) => void): CommitResult {
@@ -236,14 +144,14 @@ export class Scheduler {
       if (a.status !== 'active') throw failedPrecondition(`field 'task.target': agent '${target}' is ${a.status}, not active`);
     }
     authorizeHandler?.(provider, handler);
-    if (provider === 'driver' && this.queued >= this.cfg.queueBound) {
-      throw resourceExhausted(`the task queue is full (${this.queued} of scheduler.queueBound ${this.cfg.queueBound}); retry later`, {
+    if (provider === 'driver' && this.queues.size >= this.cfg.queueBound) {
+      throw resourceExhausted(`the task queue is full (${this.queues.size} of scheduler.queueBound ${this.cfg.queueBound}); retry later`, {
         queueFull: true,
-        queued: this.queued,
+        queued: this.queues.size,
         queueBound: this.cfg.queueBound,
       });
     }
-    const q = this.queue(agent);
+    const q = this.queues.of(agent);
     if (!q.bucket.take(now)) {
       const bucket = q.bucket.state(now);
       throw resourceExhausted(
@@ -279,8 +187,8 @@ export class Scheduler {
       this.addLoad(handler, 1);
       this.setState(record, 'assigned');
     } else {
-      this.enqueue(record, q);
-      this.schedulePump();
+      this.enqueue(record);
+      this.dispatcher.schedule();
     }
     return { taskId: id, state: record.state, queuedAt: now, handler, decision };
   }
@@ -358,70 +266,12 @@ export class Scheduler {
   // ---------------------------------------------------------------- rollback
 
   /**
-   * Queued → removed; assigned or running → cancelled (a running driver call is aborted and
-   * its staged writes discarded); succeeded → every key it wrote goes back to its value
-   * before the task, in one transaction, unless a later write moved it (→ FAILED_PRECONDITION
-   * naming the keys) and `force` is not set.
+   * Queued → removed; assigned or running → cancelled; succeeded → every key it wrote goes
+   * back to its value before the task, unless a later write moved it (→ FAILED_PRECONDITION
+   * naming the keys) and `force` is not set (rollback.ts).
    */
-  rollback(id: string, opts: { reason: string; force: boolean; author: string }): { state: string; keysRestored: string[] } {
-    const r = this.mustGet(id);
-    const why = { reason: opts.reason || undefined, by: opts.author };
-    switch (r.state) {
-      case 'queued':
-        this.queues.get(r.agentId)?.heap.remove(r.slot);
-        this.releaseSlot(r);
-        this.queued--;
-        this.addLoad(r.handler, -1);
-        r.error = `removed from the queue${opts.reason ? `: ${opts.reason}` : ''}`;
-        this.finish(r, 'cancelled', why);
-        return { state: 'removed', keysRestored: [] };
-      case 'assigned':
-      case 'running':
-        r.controller?.abort();
-        this.addLoad(r.handler, -1);
-        r.error = `cancelled${opts.reason ? `: ${opts.reason}` : ''}`;
-        this.finish(r, 'cancelled', why);
-        return { state: 'cancelled', keysRestored: [] };
-      case 'succeeded': {
-        const keys = this.compensate(r, opts);
-        this.finish(r, 'rolled_back', { ...why, keysRestored: keys });
-        return { state: 'rolled_back', keysRestored: keys };
-      }
-      default:
-        throw failedPrecondition(`task '${id}' is ${r.state}; only a queued, running or succeeded task can be rolled back`);
-    }
-  }
-
-  private compensate(r: TaskRecord, opts: { force: boolean; author: string }): string[] {
-    if (!r.writes.length) return [];
-    const context = this.deps.context();
-    if (!context) throw failedPrecondition(`task '${r.id}' wrote context, but this kernel has no context store to roll it back in`);
-    const head = (w: CommittedWrite, beforeVersion?: number) => context.versions(w.namespace, w.key, { limit: 1, beforeVersion }).versions[0];
-    const moved = r.writes.filter((w) => head(w)?.version !== w.version);
-    if (moved.length && !opts.force) {
-      throw failedPrecondition(
-        `cannot roll back task '${r.id}': ${moved.map((w) => `'${w.namespace}/${w.key}'`).join(', ')} changed since the task wrote ${moved.length > 1 ? 'them' : 'it'}; pass force to overwrite`,
-        { conflicts: moved.map((w) => `${w.namespace}/${w.key}`) },
-      );
-    }
-    // One staging area = one transaction for every compensating write.
-    const staging = context.begin(`${r.id}:rollback`, opts.author);
-    try {
-      for (const w of r.writes) {
-        const previous = w.previousVersion ? head(w, w.previousVersion + 1) : undefined;
-        if (!previous || previous.deleted) {
-          if (!head(w)?.deleted) staging.delete(w.namespace, w.key);
-          continue;
-        }
-        const before = context.read(w.namespace, w.key, { version: w.previousVersion });
-        staging.write(w.namespace, w.key, before.value, { metadata: { ...before.metadata, rollbackOf: r.id }, contentType: before.contentType });
-      }
-      staging.commit();
-    } catch (e) {
-      staging.discard();
-      throw e;
-    }
-    return r.writes.map((w) => `${w.namespace}/${w.key}`);
+  rollback(id: string, opts: RollbackOptions): { state: string; keysRestored: string[] } {
+    return rollback(this.mustGet(id), opts, { queues: this.queues, life: this.life, context: this.deps.context });
   }
 
   // ---------------------------------------------------------------- configuration
@@ -433,7 +283,7 @@ export class Scheduler {
     this.weights = parsed.data;
     for (const r of this.records.values()) {
       r.base = baseScore(r.dims, this.weights);
-      if (r.state === 'queued') this.queues.get(r.agentId)!.heap.update(r.slot, r.base);
+      if (r.state === 'queued') this.queues.rescore(r);
     }
     return this.weights;
   }
@@ -444,7 +294,7 @@ export class Scheduler {
 
   /** What the queue view explains its order by: weights, aging rate, preemption margin, counts. */
   standing() {
-    return { weights: this.currentWeights(), agingPerSecond: this.cfg.agingPerSecond, preemptMargin: this.cfg.preemptMargin, queued: this.queued, running: this.running };
+    return { weights: this.currentWeights(), agingPerSecond: this.cfg.agingPerSecond, preemptMargin: this.cfg.preemptMargin, queued: this.queues.size, running: this.dispatcher.running };
   }
 
   /** The agent's token bucket now (for explanations and the CLI). */
@@ -456,9 +306,9 @@ export class Scheduler {
     return {
       status: 'ok' as const,
       details: {
-        queued: String(this.queued),
-        running: String(this.running),
-        concurrency: String(this.concurrency()),
+        queued: String(this.queues.size),
+        running: String(this.dispatcher.running),
+        concurrency: String(this.dispatcher.concurrency()),
         queue_bound: String(this.cfg.queueBound),
         heap: this.cfg.heap,
         driver_runtime: String(!!this.deps.runner()),
@@ -473,173 +323,13 @@ export class Scheduler {
     for (const r of this.records.values()) if (r.state === 'running') r.controller?.abort();
   }
 
-  // ---------------------------------------------------------------- dispatch
+  // ---------------------------------------------------------------- a task's life
 
-  private schedulePump(): void {
-    if (this.pumpScheduled || this.closed) return;
-    this.pumpScheduled = true;
-    queueMicrotask(() => {
-      this.pumpScheduled = false;
-      this.pump();
-    });
-  }
-
-  private pump(): void {
-    const limit = this.concurrency();
-    while (!this.closed && this.running < limit && this.queued > 0) {
-      const r = this.pick();
-      this.start(r);
-    }
-  }
-
-  private concurrency(): number {
-    return this.cfg.concurrency || this.deps.runner()?.capacity || 1;
-  }
-
-  /** Stride pick over agents with queued work; a task beating it by preemptMargin goes first. */
-  private pick(): TaskRecord {
-    const t = (this.clock() - this.epoch) / 1000;
-    let fair: AgentQueue | undefined;
-    let fairId = '';
-    let best: AgentQueue | undefined;
-    let bestPriority = -Infinity;
-    for (const [id, q] of this.queues) {
-      if (!q.heap.size()) continue;
-      q.heap.setNow(t);
-      if (!fair || q.pass < fair.pass || (q.pass === fair.pass && id < fairId)) [fair, fairId] = [q, id];
-      const p = q.heap.priority(q.heap.peek());
-      if (p > bestPriority) [best, bestPriority] = [q, p];
-    }
-    const fairPriority = fair!.heap.priority(fair!.heap.peek());
-    const q = bestPriority - fairPriority >= this.cfg.preemptMargin ? best! : fair!;
-    const slot = q.heap.pop();
-    q.pass += 1 / q.weight;
-    this.lastPass = q.pass;
-    this.queued--;
-    const r = this.slots[slot]!;
-    this.releaseSlot(r);
-    return r;
-  }
-
-  private start(r: TaskRecord): void {
-    const runner = this.deps.runner();
-    const now = this.clock();
-    const timeoutMs = Math.min(this.cfg.taskTimeoutMs, r.spec.deadline ? r.spec.deadline - now : Infinity);
-    if (!runner || timeoutMs <= 0) {
-      const e = !runner ? failedPrecondition('the driver runtime is not available') : deadlineExceeded(`task '${r.id}' missed its deadline while queued`);
-      r.error = e.message;
-      this.addLoad(r.handler, -1);
-      this.finish(r, 'failed', { driver: r.handler, attempt: r.attempts, error: r.error, code: e.code });
-      return;
-    }
-    if (r.attempts === 0) r.queueWaitMs = performance.now() - r.queuedHr;
-    r.attempts++;
-    r.startedAt = now;
-    this.running++;
-    this.setState(r, 'running');
-    this.event('task.dispatched', r, { driver: r.handler, attempt: r.attempts, queueWaitMs: performance.now() - r.queuedHr });
-    const staging = this.deps.context()?.begin(r.id, r.agentId);
-    const controller = (r.controller = new TaskSignal());
-    let result: Promise<{ output: Uint8Array; driver: string; durationMs: number }>;
-    try {
-      result = runner.invoke(r.handler, r.spec.payload, { staging, timeoutMs, signal: controller, caller: r.agentId, taskId: r.id });
-    } catch (e) {
-      result = Promise.reject(e);
-    }
-    result.then(
-      (out) => this.settle(r, staging, undefined, true, out),
-      (err) => this.settle(r, staging, err, !r.spec.deadline || r.spec.deadline > this.clock()),
-    );
-  }
-
-  private settle(
-    r: TaskRecord,
-    staging: Staging | undefined,
-    err: unknown,
-    mayRetry: boolean,
-    out?: { output: Uint8Array; driver: string; durationMs: number },
-  ): void {
-    this.running--;
-    r.controller = undefined;
-    if (r.state !== 'running') {
-      // Cancelled (rollback, shutdown) while the driver ran: nothing of it is kept.
-      staging?.discard();
-      this.schedulePump();
-      return;
-    }
-    if (out) {
-      try {
-        // A change the audit log cannot record is not made (docs/audit.md).
-        const refusal = staging && this.deps.audit().refusal();
-        if (refusal) throw new SyscallError(Code.UNAVAILABLE, `task '${r.id}': its writes are not committed: ${refusal}`);
-        r.writes = staging?.commit() ?? [];
-        r.output = out.output;
-        this.addLoad(r.handler, -1);
-        this.finish(r, 'succeeded', { driver: out.driver, attempt: r.attempts, durationMs: out.durationMs, keysWritten: r.writes.map((w) => `${w.namespace}/${w.key}`) });
-        this.schedulePump();
-        return;
-      } catch (e) {
-        err = e;
-      }
-    } else staging?.discard();
-    r.error = err instanceof Error ? err.message : String(err);
-    const code = err instanceof SyscallError ? err.code : Code.UNKNOWN;
-    if (mayRetry && !this.closed && r.attempts <= r.spec.maxRetries) {
-      this.event('task.retried', r, { driver: r.handler, attempt: r.attempts, error: r.error, code });
-      this.enqueue(r, this.queues.get(r.agentId)!);
-    } else {
-      this.addLoad(r.handler, -1);
-      this.finish(r, 'failed', { driver: r.handler, attempt: r.attempts, error: r.error, code });
-    }
-    this.schedulePump();
-  }
-
-  // ---------------------------------------------------------------- bookkeeping
-
-  private enqueue(r: TaskRecord, q: AgentQueue): void {
-    const slot = this.freeSlots.pop() ?? this.slots.length;
-    if (slot === this.slots.length) this.slots.push(undefined);
-    this.slots[slot] = r;
-    r.slot = slot;
-    if (slot >= q.reserved) {
-      q.reserved = Math.max(64, 2 * q.reserved, slot + 1);
-      q.heap.reserve(q.reserved);
-    }
-    if (!q.heap.size()) q.pass = Math.max(q.pass, this.minPass() ?? this.lastPass);
-    q.heap.setNow((this.clock() - this.epoch) / 1000);
-    q.heap.push(slot, r.base, r.spec.deadline || Infinity);
-    this.queued++;
+  /** Into its agent's queue (first submission or a retry). */
+  private enqueue(r: TaskRecord): void {
+    this.queues.push(r, this.queues.get(r.agentId)!);
     if (r.attempts === 0) this.addLoad(r.handler, 1);
     this.setState(r, 'queued');
-  }
-
-  private minPass(): number | undefined {
-    let min: number | undefined;
-    for (const q of this.queues.values()) if (q.heap.size() && (min === undefined || q.pass < min)) min = q.pass;
-    return min;
-  }
-
-  private releaseSlot(r: TaskRecord): void {
-    this.slots[r.slot] = undefined;
-    this.freeSlots.push(r.slot);
-    r.slot = -1;
-  }
-
-  private queue(agent: Agent): AgentQueue {
-    let q = this.queues.get(agent.agentId);
-    if (!q) {
-      const heap = this.cfg.heap === 'wasm' ? new WasmHeap(this.deps.heapModule!, 64, this.cfg.agingPerSecond) : new ReferenceHeap(64, this.cfg.agingPerSecond);
-      q = { heap, reserved: 64, pass: 0, weight: agent.shareWeight, bucket: new TokenBucket(agent.quotaRate, agent.quotaBurst, this.clock()) };
-      this.queues.set(agent.agentId, q);
-    }
-    return q;
-  }
-
-  private refreshAgent(a: Agent): void {
-    const q = this.queues.get(a.agentId);
-    if (!q) return;
-    q.weight = a.shareWeight;
-    q.bucket.resize(a.quotaRate, a.quotaBurst, this.clock());
   }
 
   private submitter(agentId: string): Agent {
@@ -707,8 +397,6 @@ export class Scheduler {
   }
 
   private status(r: TaskRecord): TaskStatus {
-    const q = r.state === 'queued' ? this.queues.get(r.agentId) : undefined;
-    if (q) q.heap.setNow((this.clock() - this.epoch) / 1000);
     return {
       taskId: r.id,
       state: r.state,
@@ -721,7 +409,7 @@ export class Scheduler {
       error: r.error,
       output: r.output,
       keysWritten: r.writes.map((w) => `${w.namespace}/${w.key}`),
-      score: q ? q.heap.priority(r.slot) : r.base,
+      score: r.state === 'queued' ? this.queues.score(r) : r.base,
       queueWaitMs: r.queueWaitMs,
     };
   }
