@@ -95,7 +95,7 @@ try {
 
   // The append path alone: record() on the hot path, then the batched write.
   const solo = new AuditLog(join(dir, 'solo.db'), { checkpointEvery: 1_000_000, flushIntervalMs: 10_000, batchSize: 1_000_000, retentionDays: 0 }, { log: createLogger('silent'), signer: () => undefined });
-  const sample: AuditEntry = { time: Date.now(), caller: 'agent-1', callerKind: 'agent', syscall: 'sys_context_read', door: 'grpc', target: 'Namespace::team', outcome: 'ok', code: 0, requestId: 'r', traceId: 'ab'.repeat(16), spanId: 'cd'.repeat(8), durationUs: 12.5, policies: ['permit-team'], evidence: { key: 'plans/today', version: 3 } };
+  const sample: AuditEntry = { time: Date.now(), caller: 'agent-1', callerKind: 'agent', syscall: 'sys_context_read', door: 'grpc', target: 'Namespace::team', outcome: 'ok', code: 'ok', requestId: 'r', traceId: 'ab'.repeat(16), spanId: 'cd'.repeat(8), durationUs: 12.5, policies: ['permit-team'], evidence: { key: 'plans/today', version: 3 } };
   const N = 100_000;
   let t = performance.now();
   for (let i = 0; i < N; i++) solo.record({ ...sample, requestId: `r${i}` });

@@ -3,7 +3,7 @@ export { createKernel, Kernel, VERSION } from './kernel.ts';
 export type { KernelOptions, InProcessCallOptions } from './kernel.ts';
 export type { AuditEntry, Component, ComponentHealth, HealthReport, Principal } from './contract/index.ts';
 export { serve, type Doors } from './doors/index.ts';
-export { Code, SyscallError, codeName } from './base/errors.ts';
+export { Code, SyscallError, codeName, type ErrorCode } from './base/errors.ts';
 export { table } from './syscalls/table.ts';
 // Driver toolchain: build, sign and trust drivers (see docs/drivers.md).
 export { buildDriver, inspectComponent } from './toolchain/build.ts';

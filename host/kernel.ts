@@ -7,7 +7,7 @@ import { loadConfig, type Config, type ConfigInput, type LoadOptions } from './c
 import { fromPlain } from './wire/codec.ts';
 import { ChannelTable, KeyStore, choosePqBackend } from './crypto/index.ts';
 import { openContextStore, type ContextStore } from './context/index.ts';
-import { openAudit, type AuditLog } from './audit/index.ts';
+import { openAudit, storedCode, type AuditLog } from './audit/index.ts';
 import { IdentityStore, Refusals } from './identity/index.ts';
 import { createLogger, diskFree, fileDescriptors, KernelMetrics, memory, MIN_FREE_BYTES, openTelemetry, type Logger, type Telemetry } from './telemetry/index.ts';
 import { openDrivers, type DriverRuntime } from './drivers/index.ts';
@@ -276,7 +276,7 @@ export async function createKernel(opts: KernelOptions = {}): Promise<Kernel> {
     const audit = openAudit({ dataDir: kernel.dataDir, config, log, keys });
     kernel.auditSink = audit.sink;
     if (audit.audit) {
-      const telemetry = openTelemetry({ config: config.telemetry, metrics: kernel.metrics, audit: audit.audit, version: kernel.version });
+      const telemetry = openTelemetry({ config: config.telemetry, metrics: kernel.metrics, audit: audit.audit, version: kernel.version, codeNumber: storedCode });
       kernel.audit = audit.audit;
       kernel.telemetry = telemetry;
       // The export ends after the log's close, which hands it the last batch.

@@ -67,7 +67,7 @@ describe('audit log', () => {
     await k.call('sys_health_check', {}, { agent: 'agent-a', traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' });
     await assert.rejects(k.call('sys_trace_get', { traceId: 'nope' }, { agent: 'agent-a' }));
     const { records } = k.audit!.query({ caller: 'agent-a' });
-    assert.deepEqual(records.map((r) => [r.syscall, r.outcome, r.code]), [['sys_health_check', 'ok', 0], ['sys_trace_get', 'error', 3]]);
+    assert.deepEqual(records.map((r) => [r.syscall, r.outcome, r.code]), [['sys_health_check', 'ok', 'ok'], ['sys_trace_get', 'error', 'invalid_argument']]);
     assert.equal(records[0].traceId, '4bf92f3577b34da6a3ce929d0e0e4736');
     assert.equal(records[0].parentSpanId, '00f067aa0ba902b7');
     assert.equal(records[1].prevHash, records[0].hash);
@@ -242,7 +242,7 @@ describe('audit log file', () => {
     old.close();
     const log = new AuditLog(path, { checkpointEvery: 1_000_000, flushIntervalMs: 10_000, batchSize: 1000, retentionDays: 0 }, { log: createLogger('silent'), signer: () => undefined });
     const trace = 'f'.repeat(32);
-    const entry = { time: Date.now(), caller: 'agent-t', callerKind: 'agent' as const, syscall: 'sys_health_check', door: 'grpc' as const, target: 'Kernel::health', outcome: 'ok' as const, code: 0, requestId: 'r', traceId: trace, spanId: 'a'.repeat(16), durationUs: 1, evidence: {} };
+    const entry = { time: Date.now(), caller: 'agent-t', callerKind: 'agent' as const, syscall: 'sys_health_check', door: 'grpc' as const, target: 'Kernel::health', outcome: 'ok' as const, code: 'ok' as const, requestId: 'r', traceId: trace, spanId: 'a'.repeat(16), durationUs: 1, evidence: {} };
     log.record(entry);
     log.record({ ...entry, requestId: 'r2' });
     log.record({ ...entry, requestId: 'r3', traceId: '', syscall: 'task.queued', door: 'kernel' as const });
@@ -264,7 +264,7 @@ describe('audit log file', () => {
     const log = new AuditLog(path, { checkpointEvery: 1_000_000, flushIntervalMs: 10_000, batchSize: 1000, retentionDays: 0 }, { log: createLogger('silent'), signer: () => undefined });
     const entry = {
       time: 1_700_000_000_123.7, caller: 'agent-x', callerKind: 'agent' as const, syscall: 'sys_context_write', door: 'grpc' as const, target: 'Namespace::notes',
-      outcome: 'denied' as const, code: 7, message: 'no policy permits it', requestId: 'req-1', traceId: 'a'.repeat(32), spanId: 'b'.repeat(16),
+      outcome: 'denied' as const, code: 'permission_denied' as const, message: 'no policy permits it', requestId: 'req-1', traceId: 'a'.repeat(32), spanId: 'b'.repeat(16),
       parentSpanId: 'c'.repeat(16), taskId: 'task-9', durationUs: 12.3456, policies: ['p1', 'p2'],
       evidence: { key: 'k', plain: [1, 'two', null], nested: { bytes: new Uint8Array([1, 2, 3]), big: 5n } },
     };
@@ -295,7 +295,7 @@ describe('audit log file', () => {
     // Small batches posted faster than the writer takes them: it writes several per transaction.
     const log = new AuditLog(path, { checkpointEvery: 1_000_000, flushIntervalMs: 10_000, batchSize: 7, retentionDays: 0 }, { log: createLogger('silent'), signer: () => undefined });
     for (let i = 0; i < 3000; i++) {
-      log.record({ time: Date.now(), caller: `agent-${i % 5}`, callerKind: 'agent', syscall: 'sys_health_check', door: 'kernel', target: 'Kernel::health', outcome: 'ok', code: 0, requestId: `r${i}`, traceId: '', spanId: '', durationUs: 1, evidence: { i } });
+      log.record({ time: Date.now(), caller: `agent-${i % 5}`, callerKind: 'agent', syscall: 'sys_health_check', door: 'kernel', target: 'Kernel::health', outcome: 'ok', code: 'ok', requestId: `r${i}`, traceId: '', spanId: '', durationUs: 1, evidence: { i } });
       if (i % 7 === 6) await new Promise((r) => setImmediate(r)); // a full buffer is posted on the next turn
     }
     log.flush();
@@ -326,7 +326,7 @@ describe('audit log file', () => {
     const padding = 'p'.repeat(200_000);
     let most = 0;
     for (let i = 0; i < 7 * 30; i++) {
-      log.record({ time: Date.now(), caller: 'agent-p', callerKind: 'agent', syscall: 'sys_health_check', door: 'kernel', target: 'Kernel::health', outcome: 'ok', code: 0, requestId: `r${i}`, traceId: '', spanId: '', durationUs: 1, evidence: { i, padding } });
+      log.record({ time: Date.now(), caller: 'agent-p', callerKind: 'agent', syscall: 'sys_health_check', door: 'kernel', target: 'Kernel::health', outcome: 'ok', code: 'ok', requestId: `r${i}`, traceId: '', spanId: '', durationUs: 1, evidence: { i, padding } });
       if (i % 7 === 6) {
         await new Promise((r) => setImmediate(r)); // the full buffer is posted
         most = Math.max(most, Number(log.health().details.pending_batches));
@@ -354,7 +354,7 @@ describe('audit log file', () => {
       return details().writer_thread;
     };
     assert.equal(details().writer_thread, 'stopped (starts with the next batch)', 'no thread before the first batch');
-    const entry = (i: number) => ({ time: Date.now(), caller: 'agent-i', callerKind: 'agent' as const, syscall: 'sys_context_write', door: 'kernel' as const, target: 'Namespace::n', outcome: 'ok' as const, code: 0, requestId: `r${i}`, traceId: '', spanId: '', durationUs: 1, evidence: { i } });
+    const entry = (i: number) => ({ time: Date.now(), caller: 'agent-i', callerKind: 'agent' as const, syscall: 'sys_context_write', door: 'kernel' as const, target: 'Namespace::n', outcome: 'ok' as const, code: 'ok' as const, requestId: `r${i}`, traceId: '', spanId: '', durationUs: 1, evidence: { i } });
     log.record(entry(0));
     await log.committed();
     assert.equal(details().writer_thread, 'running', 'the first batch starts it');
@@ -404,7 +404,7 @@ describe('audit log file', () => {
     // connection would checkpoint: only the checkpointer thread can copy them into the file.
     const padding = 'x'.repeat(1000);
     for (let i = 0; i < 10_000; i++) {
-      log.record({ time: Date.now(), caller: 'agent-c', callerKind: 'agent', syscall: 'sys_health_check', door: 'kernel', target: 'Kernel::health', outcome: 'ok', code: 0, requestId: `r${i}`, traceId: '', spanId: '', durationUs: 1, evidence: { padding } });
+      log.record({ time: Date.now(), caller: 'agent-c', callerKind: 'agent', syscall: 'sys_health_check', door: 'kernel', target: 'Kernel::health', outcome: 'ok', code: 'ok', requestId: `r${i}`, traceId: '', spanId: '', durationUs: 1, evidence: { padding } });
     }
     log.flush();
     assert.ok(thread(), 'thousands of records start it');

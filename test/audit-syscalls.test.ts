@@ -41,7 +41,7 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const rejectsWith = (p: Promise<unknown>, code: number, message: RegExp) =>
+const rejectsWith = (p: Promise<unknown>, code: Code, message: RegExp) =>
   assert.rejects(p, (e: any) => e.code === code && message.test(e.message));
 
 describe('sys_explain_action', () => {
@@ -61,7 +61,7 @@ describe('sys_explain_action', () => {
 
   test('a submission whose record was written after the kernel queued the task still comes first', async () => {
     const at = Date.parse('2025-03-13T10:00:00Z');
-    const base = { callerKind: 'agent' as const, target: 'Task::late', taskId: 'late', outcome: 'ok' as const, code: 0, requestId: 'late', spanId: '', evidence: {} };
+    const base = { callerKind: 'agent' as const, target: 'Task::late', taskId: 'late', outcome: 'ok' as const, code: 'ok' as const, requestId: 'late', spanId: '', evidence: {} };
     kernel.auditSink.record({ ...base, time: at + 1, caller: 'agent-a', syscall: 'task.queued', door: 'kernel', traceId: '', durationUs: 0 });
     kernel.auditSink.record({ ...base, time: at + 2, caller: 'agent-a', syscall: 'task.dispatched', door: 'kernel', traceId: '', durationUs: 0, evidence: { driver: 'router@1.1.0', attempt: 1 } });
     kernel.auditSink.record({ ...base, time: at + 3, caller: 'agent-a', syscall: 'sys_commit_task', door: 'grpc', traceId: 'cd'.repeat(16), durationUs: 3000, policies: ['submit-tasks'] });
@@ -87,12 +87,12 @@ describe('sys_explain_action', () => {
   test('the confidence says how much of the chain is recorded', async () => {
     const finished = await kernel.call('sys_explain_action', { taskId: 'a-nightly' });
     assert.equal(finished.confidence, 1);
-    const base = { caller: 'agent-b', callerKind: 'agent' as const, door: 'kernel' as const, target: 'Task::orphan', taskId: 'orphan', outcome: 'ok' as const, code: 0, requestId: 'orphan', traceId: '', spanId: '', durationUs: 0 };
+    const base = { caller: 'agent-b', callerKind: 'agent' as const, door: 'kernel' as const, target: 'Task::orphan', taskId: 'orphan', outcome: 'ok' as const, code: 'ok' as const, requestId: 'orphan', traceId: '', spanId: '', durationUs: 0 };
     kernel.auditSink.record({ ...base, time: Date.parse('2025-03-13T11:00:00Z'), syscall: 'task.dispatched', evidence: { driver: 'router@1.1.0', attempt: 1 } });
     const running = await kernel.call('sys_explain_action', { taskId: 'orphan' });
     assert.equal(running.confidence, 0.2);
     assert.match(running.explanation, /no record of the submission, of the authorization, of the scheduling, of the outcome\), so the confidence is 0\.20/);
-    kernel.auditSink.record({ ...base, time: Date.parse('2025-03-13T11:00:01Z'), syscall: 'task.failed', outcome: 'error', code: 13, evidence: { error: 'trap' } });
+    kernel.auditSink.record({ ...base, time: Date.parse('2025-03-13T11:00:01Z'), syscall: 'task.failed', outcome: 'error', code: 'internal', evidence: { error: 'trap' } });
     assert.equal((await kernel.call('sys_explain_action', { taskId: 'orphan' })).confidence, 0.4);
   });
 

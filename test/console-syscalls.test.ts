@@ -27,7 +27,7 @@ after(async () => {
 });
 
 const as = (agent: string) => ({ agent });
-const rejectsWith = (p: Promise<unknown>, code: number, message: RegExp) =>
+const rejectsWith = (p: Promise<unknown>, code: Code, message: RegExp) =>
   assert.rejects(p, (e: SyscallError) => {
     assert.equal(e.code, code, e.message);
     assert.match(e.message, message);
@@ -106,7 +106,7 @@ describe('sys_audit_query', () => {
   test('throttled submissions are found by code, newest first, with their evidence', async () => {
     const commit = () => kernel.call('sys_commit_task', { task: { target: 'agent-a' } }, as('agent-a'));
     await rejectsWith((async () => { for (;;) await commit(); })(), Code.RESOURCE_EXHAUSTED, /over its quota/);
-    const got = await kernel.call('sys_audit_query', { code: Code.RESOURCE_EXHAUSTED, syscalls: ['sys_commit_task'] });
+    const got = await kernel.call('sys_audit_query', { code: 8, syscalls: ['sys_commit_task'] }); // 8: RESOURCE_EXHAUSTED, as the wire numbers it
     assert.equal(got.records[0].caller, 'agent-a');
     assert.equal(JSON.parse(got.records[0].evidenceJson).throttled, true);
     assert.match(got.queryRan, /code = 8/);

@@ -45,7 +45,7 @@ class Model {
   }
 }
 
-function codeOf(fn: () => unknown): number {
+function codeOf(fn: () => unknown): Code {
   try {
     fn();
     return Code.OK;

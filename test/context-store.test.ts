@@ -26,8 +26,8 @@ after(async () => {
 
 const bytes = (s: string) => Buffer.from(s);
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
-async function rejects(p: Promise<unknown>, code: number, message?: RegExp) {
-  await assert.rejects(p, (e: { code: number; message: string }) => {
+async function rejects(p: Promise<unknown>, code: Code, message?: RegExp) {
+  await assert.rejects(p, (e: { code: Code; message: string }) => {
     assert.equal(e.code, code, e.message);
     if (message) assert.match(e.message, message);
     return true;
@@ -387,11 +387,11 @@ describe('task staging', () => {
     const s = k.context!.begin('task-4', 'agent-t');
     s.write('staged-q', 'a', Buffer.alloc(5));
     s.write('staged-q', 'b', Buffer.alloc(6));
-    assert.throws(() => s.commit(), (e: { code: number }) => e.code === Code.RESOURCE_EXHAUSTED);
+    assert.throws(() => s.commit(), (e: { code: Code }) => e.code === Code.RESOURCE_EXHAUSTED);
     await rejects(read('staged-q', 'a'), Code.NOT_FOUND);
   });
   test('a staged write with a bad name is refused at once', () => {
     const s = k.context!.begin('task-5', 'agent-t');
-    assert.throws(() => s.write('Bad', 'k', bytes('x')), (e: { code: number }) => e.code === Code.INVALID_ARGUMENT);
+    assert.throws(() => s.write('Bad', 'k', bytes('x')), (e: { code: Code }) => e.code === Code.INVALID_ARGUMENT);
   });
 });

@@ -40,7 +40,7 @@ async function establish(t: ChannelTable, clock = { now: Date.now() }): Promise<
 }
 
 const text = (u: Uint8Array) => Buffer.from(u).toString();
-const refusedWith = (code: number, re: RegExp) => (e: SyscallError) => e.code === code && re.test(e.message);
+const refusedWith = (code: Code, re: RegExp) => (e: SyscallError) => e.code === code && re.test(e.message);
 
 test('both ends derive the same keys: records travel sealed in each direction', async () => {
   const { table: t, clock } = table();

@@ -25,7 +25,7 @@ after(async () => {
 // camos-sign-v3 for sys_tpm_sign's purpose, rebuilt here from docs/crypto.md.
 const message = (data: Buffer) => Buffer.concat([Buffer.from('camos-sign-v3\0camos-tpm-sign\0'), createHash('sha512').update(data).digest()]);
 const P = SIGNING_PURPOSE.tpmSign;
-const code = (c: number) => (e: SyscallError) => e.code === c;
+const code = (c: Code) => (e: SyscallError) => e.code === c;
 
 test('sys_tpm_sign signs with the active key and names the key, the algorithms and the backend', async () => {
   const data = Buffer.from('hello camos');

@@ -100,14 +100,14 @@ describe('federation: three kernels', { skip }, () => {
       const won = outcomes.filter((o) => o.status === 'fulfilled');
       const lost = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected');
       assert.equal(won.length, 1, `race ${i}: exactly one winner (${lost.map((l) => l.reason.message).join('; ')})`);
-      assert.equal(lost[0].reason.code, 10, `race ${i}: the loser gets ABORTED`);
+      assert.equal(lost[0].reason.code, 'aborted', `race ${i}: the loser gets ABORTED`);
       assert.match(lost[0].reason.message, /lost a race: version 2\b/);
     }
   });
 
   test('a compare-and-set on a version the key never reached fails at once (FAILED_PRECONDITION)', async () => {
     await ks[0].kernel.call('sys_context_write', { namespace: 'cas', key: 'stale', data: Buffer.from('1') });
-    await assert.rejects(ks[0].kernel.call('sys_context_write', { namespace: 'cas', key: 'stale', data: Buffer.from('2'), expectedVersion: 7 }), { code: 9 });
+    await assert.rejects(ks[0].kernel.call('sys_context_write', { namespace: 'cas', key: 'stale', data: Buffer.from('2'), expectedVersion: 7 }), { code: 'failed_precondition' });
   });
 });
 

@@ -174,7 +174,7 @@ describe('errors', () => {
     const res = await http('/v1/sys_does_not_exist', {});
     assert.equal(res.status, 501);
     assert.equal((await res.json()).status, 'UNIMPLEMENTED');
-    await assert.rejects(k.kernel.call('sys_does_not_exist', {}), (e: any) => e.code === 12);
+    await assert.rejects(k.kernel.call('sys_does_not_exist', {}), (e: any) => e.code === 'unimplemented');
   });
 
   test('an unknown syscall in the Session stream is INVALID_ARGUMENT naming the oneof', async () => {
@@ -187,7 +187,7 @@ describe('errors', () => {
 
   test('a syscall whose subsystem is not built answers UNIMPLEMENTED "sys_x is not available yet"', async () => {
     const row: SyscallRow = { ...notYet('sys_x', 'Kernel'), nr: 99, name: 'sys_x', rpc: 'X', sessionField: 'x', group: 'supporting' };
-    await assert.rejects(invoke(k.kernel, row, {}, { door: 'inprocess', principal: { id: 'admin', kind: 'admin' } }), (e: any) => e.code === 12 && e.message === 'sys_x is not available yet');
+    await assert.rejects(invoke(k.kernel, row, {}, { door: 'inprocess', principal: { id: 'admin', kind: 'admin' } }), (e: any) => e.code === 'unimplemented' && e.message === 'sys_x is not available yet');
   });
 
   test('a handler that throws is INTERNAL with a correlation id, and the stack stays in the log', async () => {
@@ -197,7 +197,7 @@ describe('errors', () => {
       handle: () => { throw new TypeError('secret internals at line 42'); },
     };
     await assert.rejects(invoke(k.kernel, row, {}, { door: 'inprocess', principal: { id: 'admin', kind: 'admin' }, requestId: 'req-123' }), (e: any) => {
-      assert.equal(e.code, 13);
+      assert.equal(e.code, 'internal');
       assert.match(e.message, /correlation id req-123/);
       assert.doesNotMatch(e.message, /secret internals/);
       return true;

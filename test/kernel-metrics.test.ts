@@ -12,9 +12,9 @@ const line = (text: string, series: string) => {
 
 test('latency buckets are cumulative, a value on a bound counts in it, and +Inf, _sum and _count add up', async () => {
   const m = new KernelMetrics();
-  for (const s of [0.00001, 0.0004, 0.001, 0.003, 2]) m.observe('sys_health_check', 0, s);
-  m.observe('sys_context_read', 5, 0.00002);
-  m.observe('sys_context_read', 0, Number.NaN); // not a duration: not counted
+  for (const s of [0.00001, 0.0004, 0.001, 0.003, 2]) m.observe('sys_health_check', 'ok', s);
+  m.observe('sys_context_read', 'not_found', 0.00002);
+  m.observe('sys_context_read', 'ok', Number.NaN); // not a duration: not counted
   const text = await m.text();
   const bucket = (le: string, syscall = 'sys_health_check') => line(text, `camos_syscall_duration_seconds_bucket{le="${le}",syscall="${syscall}"}`);
   assert.equal(bucket('0.00001'), 1);

@@ -34,7 +34,7 @@ after(() => opened.close());
 
 const call = (input: string, opts = {}) => kernel.drivers!.invoke('probe', enc(input), opts);
 
-async function fails(input: string, code: number, message: RegExp): Promise<void> {
+async function fails(input: string, code: Code, message: RegExp): Promise<void> {
   await assert.rejects(call(input), (e: SyscallError) => {
     assert.equal(e.code, code, e.message);
     assert.match(e.message, message);

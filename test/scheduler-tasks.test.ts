@@ -42,7 +42,7 @@ before(async () => {
 
 after(() => opened.close());
 
-const rejectsWith = (p: Promise<unknown>, code: number, message: RegExp) =>
+const rejectsWith = (p: Promise<unknown>, code: Code, message: RegExp) =>
   assert.rejects(p, (e: SyscallError) => {
     assert.equal(e.code, code, e.message);
     assert.match(e.message, message);
@@ -220,7 +220,7 @@ describe('quotas and bad input', () => {
     await Promise.all(ran.map((id) => until(id, 'succeeded')));
   });
 
-  const bad: [string, Record<string, unknown>, number, RegExp][] = [
+  const bad: [string, Record<string, unknown>, Code, RegExp][] = [
     ['a dimension above 1', { priorityDimensions: { urgency: 1.5 } }, Code.INVALID_ARGUMENT, /task\.priority_dimensions\.urgency/],
     ['a negative dimension', { priorityDimensions: { energy: -0.1 } }, Code.INVALID_ARGUMENT, /task\.priority_dimensions\.energy/],
     ['a NaN dimension', { priorityDimensions: { trust: 'NaN' } }, Code.INVALID_ARGUMENT, /trust/],

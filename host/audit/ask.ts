@@ -211,7 +211,7 @@ export class QuestionAnswerer {
 
     switch (plan.intent as Exclude<Intent, 'help' | 'unknown'>) {
       case 'why_throttled': {
-        const res = this.audit.query(this.q(plan, scope, { caller: e.agent, syscalls: ['sys_commit_task'], code: 8, order: 'desc', limit: 50 }));
+        const res = this.audit.query(this.q(plan, scope, { caller: e.agent, syscalls: ['sys_commit_task'], code: 'resource_exhausted', order: 'desc', limit: 50 }));
         if (!res.records.length) return reply(`No record${none} shows ${e.agent} being throttled ${within}.`, [], res.sql);
         const latest = res.records[0];
         const b = ev(latest).bucket ?? {};
@@ -224,7 +224,7 @@ export class QuestionAnswerer {
         );
       }
       case 'throttled_agents':
-        return this.whoWas(plan, scope, { syscalls: ['sys_commit_task'], code: 8 }, 'throttled');
+        return this.whoWas(plan, scope, { syscalls: ['sys_commit_task'], code: 'resource_exhausted' }, 'throttled');
       case 'why_denied': {
         const res = this.audit.query(this.q(plan, scope, { caller: e.agent, outcome: 'denied', target: e.namespace ? `Namespace::${e.namespace}` : undefined, order: 'desc', limit: 50 }));
         const on = e.namespace ? ` on namespace ${e.namespace}` : '';
@@ -320,7 +320,7 @@ export class QuestionAnswerer {
         const filter: AuditQuery = {
           caller: e.agent,
           syscalls: o === 'failed' ? ['task.failed'] : o === 'throttled' ? ['sys_commit_task'] : e.syscall ? [e.syscall] : undefined,
-          code: o === 'throttled' ? 8 : undefined,
+          code: o === 'throttled' ? 'resource_exhausted' : undefined,
           outcome: o === 'denied' ? 'denied' : undefined,
           target: e.namespace ? `Namespace::${e.namespace}` : undefined,
           targetPrefix: e.driver ? `Driver::${e.driver}` : undefined,

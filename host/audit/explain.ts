@@ -6,9 +6,9 @@
 // the kernel queued the task, so its start, not its end, places it); what did not cause the
 // action (a later status check, an explanation asked for) is left out. The confidence is the
 // share of the chain's links that are recorded: 1 only when every one is.
-import { notFound } from '../base/errors.ts';
+import { codeName, notFound } from '../base/errors.ts';
 import type { AuditLog } from './log.ts';
-import type { AuditRecord } from './record.ts';
+import { storedCode, type AuditRecord } from './record.ts';
 import { ALL, type AuditScope } from './scope.ts';
 
 export interface EvidenceRecord {
@@ -112,7 +112,7 @@ export function explain(audit: AuditLog, req: ExplainRequest, scope: AuditScope 
   const steps = ordered.map(({ s }) => s);
   const terminal = [...steps].reverse().find((s) => s.kind in TERMINAL);
   const last = records[records.length - 1];
-  const outcome = terminal ? TERMINAL[terminal.kind] : isTask ? `not finished (last recorded step: ${steps[steps.length - 1].kind})` : `${last.outcome}${last.code ? ` (code ${last.code}${last.message ? `: ${last.message}` : ''})` : ''}`;
+  const outcome = terminal ? TERMINAL[terminal.kind] : isTask ? `not finished (last recorded step: ${steps[steps.length - 1].kind})` : `${last.outcome}${last.code !== 'ok' ? ` (code ${codeName(last.code)}${last.message ? `: ${last.message}` : ''})` : ''}`;
   const { confidence, missing } = isTask ? completeness(steps, terminal?.kind) : { confidence: 1, missing: [] as string[] };
   const ids = [...new Set(steps.map((s) => Number(s.id)))].sort((a, b) => a - b);
   const basis =
@@ -150,7 +150,7 @@ export function stepsOf(r: AuditRecord, time: TimeFormat = iso): EvidenceRecord[
     syscall: r.syscall,
     outcome: r.outcome,
     summary,
-    detailsJson: JSON.stringify({ target: r.target, code: r.code, message: r.message, policies: r.policies, taskId: r.taskId, traceId: r.traceId, evidence: e }),
+    detailsJson: JSON.stringify({ target: r.target, code: storedCode(r.code), message: r.message, policies: r.policies, taskId: r.taskId, traceId: r.traceId, evidence: e }),
   });
   const policies = policyNames(r.policies);
   const driverGrant = e.handler && policyNames(e.driverPolicies) ? `; running it on driver ${e.handler} by ${policyNames(e.driverPolicies)}` : '';

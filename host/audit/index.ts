@@ -17,7 +17,7 @@ export { QuestionAnswerer, CAPABILITIES, type Answer, type LiveState, type Inter
 export { ALL, scopeOf, type AuditScope, type Permits } from './scope.ts';
 export { intentClassifier, trainingCorpus, INTENTS } from './understand.ts';
 export { openAuditDb, type Db } from './schema.ts';
-export type { AuditRecord } from './record.ts';
+export { storedCode, codeOfStored, type AuditRecord } from './record.ts';
 
 /** What openAudit opens: the sink the pipeline writes to, and the log behind it when it could be opened. */
 export interface OpenedAudit {

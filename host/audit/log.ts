@@ -19,11 +19,11 @@ import type { HybridPublicKey, HybridSignature } from '../crypto/hybrid.ts';
 import { publicKeyToJson, signatureToJson } from '../crypto/hybrid.ts';
 import { Checkpointer } from '../context/checkpointer.ts';
 import type { Logger } from '../telemetry/log.ts';
-import { Code, storageCause, unavailable } from '../base/errors.ts';
+import { storageCause, unavailable, type Code } from '../base/errors.ts';
 import type { AuditEntry, AuditSink } from '../contract/index.ts';
 import { anchorPathOf, checkLogAtStart, readAnchorOrError, writeAnchor } from './anchor.ts';
 import { appendBatch, type ChainBatch } from './chain.mjs';
-import { GENESIS, fromRow, rowOf, type AuditRecord, type AuditRow } from './record.ts';
+import { GENESIS, fromRow, rowOf, storedCode, type AuditRecord, type AuditRow } from './record.ts';
 import { checkpointMessage, openAuditDb, type CheckpointRow, type Db } from './schema.ts';
 import { verifyAuditDb, type VerifyOptions, type VerifyReport } from './verify.ts';
 import { scopeWhere, type AuditScope } from './scope.ts';
@@ -60,7 +60,7 @@ export interface AuditQuery {
   caller?: string;
   syscalls?: string[];
   outcome?: AuditEntry['outcome'];
-  code?: number;
+  code?: Code;
   taskId?: string;
   traceId?: string;
   requestId?: string;
@@ -216,7 +216,7 @@ export class AuditLog implements AuditSink {
     // Restarts are recorded, so a forged record after a shutdown checkpoint stands out.
     this.record({
       time: Date.now(), caller: 'kernel', callerKind: 'admin', syscall: 'audit.opened', door: 'kernel', target: 'Kernel::audit',
-      outcome: 'ok', code: 0, requestId: '', traceId: '', spanId: '', durationUs: 0,
+      outcome: 'ok', code: 'ok', requestId: '', traceId: '', spanId: '', durationUs: 0,
       evidence: { previousSeq: this.lastSeq, cleanShutdown: cp?.final === 1 && cp.seq === this.lastSeq, ...start.evidence },
     });
     // A log begun in place of a rejected or missing one, or found without an anchor, is anchored at once.
@@ -546,7 +546,7 @@ export class AuditLog implements AuditSink {
     this.lost = undefined;
     const entry: Entry = {
       time: Date.now(), caller: 'kernel', callerKind: 'admin', syscall: 'audit.records_lost', door: 'kernel', target: 'Kernel::audit',
-      outcome: 'error', code: Code.DATA_LOSS, message: `${lost.records} records of calls that changed nothing were not kept while ${lost.cause}`,
+      outcome: 'error', code: 'data_loss', message: `${lost.records} records of calls that changed nothing were not kept while ${lost.cause}`,
       requestId: '', traceId: '', spanId: '', durationUs: 0, evidence: { records: lost.records, from: lost.from, to: lost.to },
     };
     this.buffer.push(entry);
@@ -801,7 +801,7 @@ function filterOf(q: AuditQuery): { where: string; params: (string | number)[] }
   eq('seq', q.seq);
   eq('caller', q.caller);
   eq('outcome', q.outcome);
-  eq('code', q.code);
+  eq('code', q.code === undefined ? undefined : storedCode(q.code));
   eq('task_id', q.taskId);
   if (q.traceId !== undefined) {
     where.push(q.traceId ? "trace_id = ? AND trace_id != ''" : 'trace_id = ?'); // see records_trace_set

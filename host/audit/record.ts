@@ -1,8 +1,39 @@
 // One audit record as stored: the columns, their canonical bytes and the chain hash.
+import type { Code } from '../base/errors.ts';
 import type { AuditEntry } from '../contract/index.ts';
 import { GENESIS, chainBytes, chainHash } from './chain.mjs';
 
 export { GENESIS };
+
+/**
+ * A code as a record stores it: the number gRPC gives it, as the log has always stored
+ * codes. The number is hashed into the record, and AuditQuery's and AuditRecordInfo's
+ * `code` fields carry it: never renumber.
+ */
+const STORED: Readonly<Record<Code, number>> = {
+  ok: 0,
+  cancelled: 1,
+  unknown: 2,
+  invalid_argument: 3,
+  deadline_exceeded: 4,
+  not_found: 5,
+  already_exists: 6,
+  permission_denied: 7,
+  resource_exhausted: 8,
+  failed_precondition: 9,
+  aborted: 10,
+  out_of_range: 11,
+  unimplemented: 12,
+  internal: 13,
+  unavailable: 14,
+  data_loss: 15,
+  unauthenticated: 16,
+};
+const BY_NUMBER = new Map(Object.entries(STORED).map(([code, n]) => [n, code as Code]));
+
+export const storedCode = (code: Code): number => STORED[code];
+/** The code a stored number stands for; one no record holds (from a query) is UNKNOWN. */
+export const codeOfStored = (n: number): Code => BY_NUMBER.get(n) ?? 'unknown';
 
 /** A stored record, column for column (snake_case as in SQLite). */
 export interface AuditRow {
@@ -79,7 +110,7 @@ export function rowOf(e: AuditEntry): unknown[] {
     e.door,
     text(e.target ?? ''),
     e.outcome,
-    e.code,
+    STORED[e.code],
     e.message == null ? null : text(e.message),
     text(e.requestId ?? ''),
     text(e.traceId ?? ''),
@@ -117,7 +148,7 @@ export function fromRow(r: AuditRow): AuditRecord {
     door: r.door as AuditRecord['door'],
     target: r.target,
     outcome: r.outcome as AuditRecord['outcome'],
-    code: r.code,
+    code: codeOfStored(r.code),
     message: r.message ?? undefined,
     requestId: r.request_id,
     traceId: r.trace_id,

@@ -1,29 +1,35 @@
-// Errors are values with a gRPC status code and a message a person can act on.
+// Errors are values: a code saying what kind of failure it is, in a word a person reads,
+// and a message a person can act on. The codes are a closed set, the canonical error model
+// that gRPC, Google's APIs and grpc-gateway share; how one travels (a gRPC status, an HTTP
+// status) is the doors' business (doors/status.ts), how the audit log stores it the log's
+// (audit/record.ts).
 export const Code = {
-  OK: 0,
-  CANCELLED: 1,
-  UNKNOWN: 2,
-  INVALID_ARGUMENT: 3,
-  DEADLINE_EXCEEDED: 4,
-  NOT_FOUND: 5,
-  ALREADY_EXISTS: 6,
-  PERMISSION_DENIED: 7,
-  RESOURCE_EXHAUSTED: 8,
-  FAILED_PRECONDITION: 9,
-  ABORTED: 10,
-  OUT_OF_RANGE: 11,
-  UNIMPLEMENTED: 12,
-  INTERNAL: 13,
-  UNAVAILABLE: 14,
-  DATA_LOSS: 15,
-  UNAUTHENTICATED: 16,
+  OK: 'ok',
+  CANCELLED: 'cancelled',
+  UNKNOWN: 'unknown',
+  INVALID_ARGUMENT: 'invalid_argument',
+  DEADLINE_EXCEEDED: 'deadline_exceeded',
+  NOT_FOUND: 'not_found',
+  ALREADY_EXISTS: 'already_exists',
+  PERMISSION_DENIED: 'permission_denied',
+  RESOURCE_EXHAUSTED: 'resource_exhausted',
+  FAILED_PRECONDITION: 'failed_precondition',
+  ABORTED: 'aborted',
+  OUT_OF_RANGE: 'out_of_range',
+  UNIMPLEMENTED: 'unimplemented',
+  INTERNAL: 'internal',
+  UNAVAILABLE: 'unavailable',
+  DATA_LOSS: 'data_loss',
+  UNAUTHENTICATED: 'unauthenticated',
 } as const;
 
-export type CodeName = keyof typeof Code;
-export type CodeValue = (typeof Code)[CodeName];
+/** How a call ended: 'ok', or what kind of failure. */
+export type Code = (typeof Code)[keyof typeof Code];
+/** What kind of failure a SyscallError is. */
+export type ErrorCode = Exclude<Code, 'ok'>;
 
-const names = Object.fromEntries(Object.entries(Code).map(([k, v]) => [v, k])) as Record<number, CodeName>;
-export const codeName = (code: number): CodeName => names[code] ?? 'UNKNOWN';
+/** A code as the CLI, the HTTP door's JSON and the metrics' labels spell it: NOT_FOUND. */
+export const codeName = (code: Code): string => code.toUpperCase();
 
 /** Characters of a caller's name (a field path, a map key, an id) an error message quotes in full. */
 const QUOTED_MAX = 64;
@@ -42,11 +48,11 @@ export const quoted = (name: string): string => (name.length <= QUOTED_MAX ? nam
 const bounded = (message: string): string => (message.length <= MESSAGE_MAX ? message : `${message.slice(0, MESSAGE_MAX - 40)}… (${message.length} characters in all)`);
 
 export class SyscallError extends Error {
-  readonly code: CodeValue;
+  readonly code: ErrorCode;
   /** Structured facts for the audit record; never sent to the caller. */
   readonly details?: Record<string, unknown>;
 
-  constructor(code: CodeValue, message: string, details?: Record<string, unknown>) {
+  constructor(code: ErrorCode, message: string, details?: Record<string, unknown>) {
     super(bounded(message));
     this.name = 'SyscallError';
     this.code = code;
@@ -54,18 +60,20 @@ export class SyscallError extends Error {
   }
 }
 
-export const invalidArgument = (m: string, d?: Record<string, unknown>) => new SyscallError(Code.INVALID_ARGUMENT, m, d);
-export const notFound = (m: string, d?: Record<string, unknown>) => new SyscallError(Code.NOT_FOUND, m, d);
-export const alreadyExists = (m: string, d?: Record<string, unknown>) => new SyscallError(Code.ALREADY_EXISTS, m, d);
-export const failedPrecondition = (m: string, d?: Record<string, unknown>) => new SyscallError(Code.FAILED_PRECONDITION, m, d);
-export const permissionDenied = (m: string, d?: Record<string, unknown>) => new SyscallError(Code.PERMISSION_DENIED, m, d);
-export const resourceExhausted = (m: string, d?: Record<string, unknown>) => new SyscallError(Code.RESOURCE_EXHAUSTED, m, d);
-export const unauthenticated = (m: string) => new SyscallError(Code.UNAUTHENTICATED, m);
-export const unimplemented = (m: string) => new SyscallError(Code.UNIMPLEMENTED, m);
-export const deadlineExceeded = (m: string, d?: Record<string, unknown>) => new SyscallError(Code.DEADLINE_EXCEEDED, m, d);
-export const unavailable = (m: string) => new SyscallError(Code.UNAVAILABLE, m);
-export const internal = (m: string) => new SyscallError(Code.INTERNAL, m);
-export const dataLoss = (m: string, d?: Record<string, unknown>) => new SyscallError(Code.DATA_LOSS, m, d);
+export const invalidArgument = (m: string, d?: Record<string, unknown>) => new SyscallError('invalid_argument', m, d);
+export const notFound = (m: string, d?: Record<string, unknown>) => new SyscallError('not_found', m, d);
+export const alreadyExists = (m: string, d?: Record<string, unknown>) => new SyscallError('already_exists', m, d);
+export const failedPrecondition = (m: string, d?: Record<string, unknown>) => new SyscallError('failed_precondition', m, d);
+export const permissionDenied = (m: string, d?: Record<string, unknown>) => new SyscallError('permission_denied', m, d);
+export const resourceExhausted = (m: string, d?: Record<string, unknown>) => new SyscallError('resource_exhausted', m, d);
+export const unauthenticated = (m: string) => new SyscallError('unauthenticated', m);
+export const unimplemented = (m: string) => new SyscallError('unimplemented', m);
+export const deadlineExceeded = (m: string, d?: Record<string, unknown>) => new SyscallError('deadline_exceeded', m, d);
+export const unavailable = (m: string) => new SyscallError('unavailable', m);
+export const internal = (m: string, d?: Record<string, unknown>) => new SyscallError('internal', m, d);
+export const dataLoss = (m: string, d?: Record<string, unknown>) => new SyscallError('data_loss', m, d);
+export const aborted = (m: string, d?: Record<string, unknown>) => new SyscallError('aborted', m, d);
+export const cancelled = (m: string, d?: Record<string, unknown>) => new SyscallError('cancelled', m, d);
 
 /**
  * What a storage error (SQLite's SQLITE_* codes, Node's E* codes) says about the machine, in

@@ -5,7 +5,8 @@ import * as grpc from '@grpc/grpc-js';
 import { loadConfig } from '../config/index.ts';
 import { fromPlain, toJson } from '../wire/codec.ts';
 import { packageDefinition } from '../wire/proto.ts';
-import { SyscallError, unimplemented, type CodeValue } from '../base/errors.ts';
+import { SyscallError, unimplemented } from '../base/errors.ts';
+import { codeOfGrpc } from '../doors/status.ts';
 
 export interface ConnectOptions {
   /** host:port of the kernel; default CAMOS_ADDRESS, else the configured host and port. */
@@ -66,7 +67,8 @@ export function connect(opts: ConnectOptions = {}): Connection {
         client[row.rpc](decoded, md, { deadline }, (err: grpc.ServiceError | null, res: unknown) => {
           if (err) {
             const hint = err.code === grpc.status.UNAVAILABLE ? ` (is a kernel running at ${address}? start one with \`camos start\`)` : '';
-            reject(new SyscallError(err.code as CodeValue, `${err.details || err.message}${hint}`));
+            const code = codeOfGrpc(err.code);
+            reject(new SyscallError(code === 'ok' ? 'unknown' : code, `${err.details || err.message}${hint}`));
           } else resolvePromise(toJson(`${row.rpc}Response`, res));
         });
       });

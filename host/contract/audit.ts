@@ -1,5 +1,6 @@
 // The audit record and the sink that keeps it: written by the pipeline, the refusals counter,
 // the scheduler and the driver runtime; kept by the audit log.
+import type { Code } from '../base/errors.ts';
 import type { Door, Principal } from './principal.ts';
 
 /** One audit record, written by the audit stage for every call. */
@@ -11,7 +12,8 @@ export interface AuditEntry {
   door: Door;
   target: string; // "Type::id"
   outcome: 'ok' | 'denied' | 'error';
-  code: number;
+  /** 'ok', or what kind of failure (host/base/errors.ts). */
+  code: Code;
   message?: string;
   requestId: string;
   traceId: string;

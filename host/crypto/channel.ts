@@ -17,7 +17,7 @@
 // A receiver takes only the next sequence number: a replayed, reordered or altered record is
 // refused, and a refused record does not advance the channel.
 import { createCipheriv, createDecipheriv, createHash, createPublicKey, diffieHellman, generateKeyPairSync, hkdfSync, randomBytes, type KeyObject } from 'node:crypto';
-import { Code, SyscallError } from '../base/errors.ts';
+import { SyscallError, type ErrorCode } from '../base/errors.ts';
 import type { HybridPublicKey, HybridSignature } from './hybrid.ts';
 import { MLKEM768, pq } from './pq.ts';
 import { SIGNING_PURPOSE, decodeSignature, encodeSignature, verifySigned, type SigningPurpose } from './signing.ts';
@@ -40,7 +40,7 @@ export interface SealedCall {
 }
 
 export class ChannelError extends SyscallError {}
-const refuse = (code: number, message: string) => new ChannelError(code as never, message);
+const refuse = (code: ErrorCode, message: string) => new ChannelError(code, message);
 
 // ---- key agreement pieces
 
@@ -179,11 +179,11 @@ export class ChannelEnd {
   open(sealed: SealedCall): Uint8Array {
     this.checkExpiry();
     const seq = Number(sealed.sequence);
-    if (seq < this.recvSeq) throw refuse(Code.FAILED_PRECONDITION, `channel ${this.channelId}: sequence ${seq} was already received (replay); expected ${this.recvSeq}`);
-    if (seq > this.recvSeq) throw refuse(Code.FAILED_PRECONDITION, `channel ${this.channelId}: expected sequence ${this.recvSeq}, got ${seq} (reordered or lost record)`);
+    if (seq < this.recvSeq) throw refuse('failed_precondition', `channel ${this.channelId}: sequence ${seq} was already received (replay); expected ${this.recvSeq}`);
+    if (seq > this.recvSeq) throw refuse('failed_precondition', `channel ${this.channelId}: expected sequence ${this.recvSeq}, got ${seq} (reordered or lost record)`);
     const nonce = nonceFor(this.recvKeys.iv, seq);
     const ct = Buffer.from(sealed.ciphertext);
-    if (!nonce.equals(Buffer.from(sealed.nonce)) || ct.length < 16) throw refuse(Code.UNAUTHENTICATED, `channel ${this.channelId}: record ${seq} failed authentication (wrong nonce or truncated)`);
+    if (!nonce.equals(Buffer.from(sealed.nonce)) || ct.length < 16) throw refuse('unauthenticated', `channel ${this.channelId}: record ${seq} failed authentication (wrong nonce or truncated)`);
     try {
       const d = createDecipheriv('aes-256-gcm', this.recvKeys.keyFor(seq, this.rekeyAfter), nonce);
       d.setAAD(aadFor(this.channelId, seq, this.recvDir));
@@ -193,12 +193,12 @@ export class ChannelEnd {
       return new Uint8Array(plain);
     } catch {
       // The key may have ratcheted to this record's epoch: the genuine record at this sequence needs that key too.
-      throw refuse(Code.UNAUTHENTICATED, `channel ${this.channelId}: record ${seq} failed authentication (altered, or sealed with another key)`);
+      throw refuse('unauthenticated', `channel ${this.channelId}: record ${seq} failed authentication (altered, or sealed with another key)`);
     }
   }
 
   private checkExpiry(): void {
-    if (this.expired) throw refuse(Code.FAILED_PRECONDITION, `channel ${this.channelId} expired at ${new Date(this.expiresAt).toISOString()}; establish a new one`);
+    if (this.expired) throw refuse('failed_precondition', `channel ${this.channelId} expired at ${new Date(this.expiresAt).toISOString()}; establish a new one`);
   }
 }
 
@@ -259,20 +259,20 @@ export class ChannelTable {
 
   async establish(peerId: string, clientShare: Uint8Array, owner: string): Promise<EstablishAnswer> {
     if (clientShare.length !== CLIENT_SHARE_BYTES) {
-      throw refuse(Code.INVALID_ARGUMENT, `ephemeral_public_key must be ${CLIENT_SHARE_BYTES} bytes (ML-KEM-768 encapsulation key 1184 || X25519 public key 32), got ${clientShare.length}`);
+      throw refuse('invalid_argument', `ephemeral_public_key must be ${CLIENT_SHARE_BYTES} bytes (ML-KEM-768 encapsulation key 1184 || X25519 public key 32), got ${clientShare.length}`);
     }
     this.sweep();
     const halves = shareHalves(clientShare);
     const reused = halves.findIndex((h) => this.shares.has(h));
     if (reused >= 0) {
-      throw refuse(Code.ALREADY_EXISTS, `ephemeral_public_key: its ${reused === 0 ? 'ML-KEM-768 encapsulation key' : 'X25519 public key'} is already in use by an open channel; make a fresh key pair of each kind for every handshake`);
+      throw refuse('already_exists', `ephemeral_public_key: its ${reused === 0 ? 'ML-KEM-768 encapsulation key' : 'X25519 public key'} is already in use by an open channel; make a fresh key pair of each kind for every handshake`);
     }
     const held = this.held.get(owner) ?? 0;
     if (held >= this.opts.maxChannelsPerPrincipal) {
-      throw refuse(Code.RESOURCE_EXHAUSTED, `'${owner}' already holds ${held} secure channels, the most one principal may (keys.maxChannelsPerPrincipal); each ends at its expiry (keys.channelTtlMs = ${this.opts.ttlMs} ms): reuse an open one`);
+      throw refuse('resource_exhausted', `'${owner}' already holds ${held} secure channels, the most one principal may (keys.maxChannelsPerPrincipal); each ends at its expiry (keys.channelTtlMs = ${this.opts.ttlMs} ms): reuse an open one`);
     }
     if (this.channels.size + this.establishing >= this.opts.maxChannels) {
-      throw refuse(Code.RESOURCE_EXHAUSTED, `the kernel holds ${this.opts.maxChannels} secure channels, its limit (keys.maxChannels); retry when some have expired`);
+      throw refuse('resource_exhausted', `the kernel holds ${this.opts.maxChannels} secure channels, its limit (keys.maxChannels); retry when some have expired`);
     }
     // Held from here, so that handshakes in flight count against both limits too.
     this.hold(owner, halves);
@@ -292,14 +292,14 @@ export class ChannelTable {
     try {
       kem = pq().mlKem768.encapsulate(clientShare.subarray(0, MLKEM_PK));
     } catch (e) {
-      throw refuse(Code.INVALID_ARGUMENT, `ephemeral_public_key: the ML-KEM-768 encapsulation key is not valid (${(e as Error).message})`);
+      throw refuse('invalid_argument', `ephemeral_public_key: the ML-KEM-768 encapsulation key is not valid (${(e as Error).message})`);
     }
     const x = x25519Pair();
     let xs: Buffer;
     try {
       xs = x25519Shared(x.privateKey, clientShare.subarray(MLKEM_PK));
     } catch (e) {
-      throw refuse(Code.INVALID_ARGUMENT, `ephemeral_public_key: the X25519 public key is not valid (${(e as Error).message})`);
+      throw refuse('invalid_argument', `ephemeral_public_key: the X25519 public key is not valid (${(e as Error).message})`);
     }
     const secret = Buffer.concat([kem.sharedSecret, xs]);
     const kernelShare = Buffer.concat([kem.cipherText, x.publicRaw]);
@@ -336,10 +336,10 @@ export class ChannelTable {
 
   private get(channelId: string): ChannelEnd {
     const c = this.channels.get(channelId);
-    if (!c) throw refuse(Code.NOT_FOUND, `no secure channel '${channelId}' (never established, expired or dropped); establish one with sys_establish_secure_channel`);
+    if (!c) throw refuse('not_found', `no secure channel '${channelId}' (never established, expired or dropped); establish one with sys_establish_secure_channel`);
     if (c.expired) {
       this.drop(c);
-      throw refuse(Code.FAILED_PRECONDITION, `channel ${channelId} expired at ${new Date(c.expiresAt).toISOString()}; establish a new one`);
+      throw refuse('failed_precondition', `channel ${channelId} expired at ${new Date(c.expiresAt).toISOString()}; establish a new one`);
     }
     return c;
   }

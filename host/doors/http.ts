@@ -3,12 +3,12 @@
 import { isUtf8 } from 'node:buffer';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Kernel } from '../kernel.ts';
-import { Code, SyscallError, codeName, invalidArgument, resourceExhausted } from '../base/errors.ts';
+import { codeName, invalidArgument, notFound, resourceExhausted, unimplemented } from '../base/errors.ts';
 import { HeaderTooLarge } from '../syscalls/metadata.ts';
 import { lookup } from '../syscalls/table.ts';
 import { fromPlain, toJson } from '../wire/codec.ts';
 import { consoleRoute } from './console.ts';
-import { answerOf, httpStatusOf } from './status.ts';
+import { answerOf, grpcStatus, httpStatusOf } from './status.ts';
 
 class BodyTooLarge extends Error {}
 
@@ -60,13 +60,13 @@ async function route(kernel: Kernel, req: IncomingMessage, res: ServerResponse, 
   } catch {
     return sendError(res, invalidArgument(`${path} is not a valid percent-encoded path; syscalls are POST /v1/<syscall>`));
   }
-  if (!syscall) return sendJson(res, 404, { code: Code.NOT_FOUND, status: 'NOT_FOUND', message: `no route for ${req.method} ${path}; syscalls are POST /v1/<syscall>, plus POST /nl/query, GET /healthz, GET /metrics` });
+  if (!syscall) return sendError(res, notFound(`no route for ${req.method} ${path}; syscalls are POST /v1/<syscall>, plus POST /nl/query, GET /healthz, GET /metrics`));
   if (req.method !== 'POST') {
     res.setHeader('allow', 'POST');
-    return sendJson(res, 405, { code: Code.INVALID_ARGUMENT, status: 'INVALID_ARGUMENT', message: `${path} takes POST with a JSON body` });
+    return sendError(res, invalidArgument(`${path} takes POST with a JSON body`), 405);
   }
   const row = lookup(syscall);
-  if (!row) return sendError(res, new SyscallError(Code.UNIMPLEMENTED, `unknown syscall '${syscall}'; see docs/SYSCALLS.md`));
+  if (!row) return sendError(res, unimplemented(`unknown syscall '${syscall}'; see docs/SYSCALLS.md`));
 
   let body: Buffer;
   try {
@@ -82,7 +82,7 @@ async function route(kernel: Kernel, req: IncomingMessage, res: ServerResponse, 
     try {
       json = JSON.parse(body.toString('utf8'));
     } catch (e) {
-      return sendError(res, new SyscallError(Code.INVALID_ARGUMENT, `request body is not valid JSON: ${(e as Error).message}`));
+      return sendError(res, invalidArgument(`request body is not valid JSON: ${(e as Error).message}`));
     }
   }
   const request = fromPlain(`${row.rpc}Request`, json);
@@ -129,5 +129,5 @@ function sendJson(res: ServerResponse, status: number, value: unknown) {
 function sendError(res: ServerResponse, err: unknown, statusOverride?: number) {
   const { code, message } = answerOf(err);
   const status = statusOverride ?? (err instanceof HeaderTooLarge ? 431 : httpStatusOf(code));
-  sendJson(res, status, { code, status: codeName(code), message });
+  sendJson(res, status, { code: grpcStatus(code), status: codeName(code), message });
 }

@@ -7,12 +7,12 @@
 // its sends).
 import type * as grpc from '@grpc/grpc-js';
 import type { Kernel } from '../kernel.ts';
-import { Code, deadlineExceeded, invalidArgument, unimplemented } from '../base/errors.ts';
+import { deadlineExceeded, invalidArgument, unimplemented } from '../base/errors.ts';
 import { lookup } from '../syscalls/table.ts';
 import { encode } from '../wire/codec.ts';
 import { metaString, peerAddress } from './metadata.ts';
 import { decodeOrExplain, MalformedMessage } from '../wire/strict.ts';
-import { answerOf } from './status.ts';
+import { answerOf, grpcStatus } from './status.ts';
 
 type Req = Record<string, unknown> & { requestId: string; authorization: string; timeoutMs: number; traceparent: string; call?: string };
 type Res = Record<string, unknown>;
@@ -85,7 +85,7 @@ export function handleSession(kernel: Kernel, call: grpc.ServerDuplexStream<unkn
     const inner = innerReq as Req;
     let answer: Res;
     try {
-      answer = { requestId: inner.requestId, code: Code.OK, message: '', final: true, ...(await run(inner)) };
+      answer = { requestId: inner.requestId, code: OK, message: '', final: true, ...(await run(inner)) };
     } catch (err) {
       answer = { requestId: inner.requestId, ...errorFields(err) };
     }
@@ -106,7 +106,7 @@ export function handleSession(kernel: Kernel, call: grpc.ServerDuplexStream<unkn
         return;
       }
       const final = TERMINAL.has(status.state);
-      send({ requestId, code: Code.OK, message: '', final, taskStatus: status });
+      send({ requestId, code: OK, message: '', final, taskStatus: status });
       if (final) {
         done = true;
         if (stop) {
@@ -124,14 +124,14 @@ export function handleSession(kernel: Kernel, call: grpc.ServerDuplexStream<unkn
 
   call.on('data', (req: unknown) => {
     if (req instanceof MalformedMessage) {
-      send({ requestId: '', code: Code.INVALID_ARGUMENT, message: req.message, final: true });
+      send({ requestId: '', code: grpcStatus('invalid_argument'), message: req.message, final: true });
       return;
     }
     const r = req as Req;
     inflight++;
     flow();
     run(r).then(
-      (result) => send({ requestId: r.requestId, code: Code.OK, message: '', final: true, ...result }, answered),
+      (result) => send({ requestId: r.requestId, code: OK, message: '', final: true, ...result }, answered),
       (err) => send({ requestId: r.requestId, ...errorFields(err) }, answered),
     );
   });
@@ -159,8 +159,11 @@ function sizeOf(v: unknown, depth = 0): number {
   return n;
 }
 
+const OK = grpcStatus('ok');
+
 function errorFields(err: unknown): Res {
-  return { ...answerOf(err), final: true };
+  const { code, message } = answerOf(err);
+  return { code: grpcStatus(code), message, final: true };
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number, name: string): Promise<T> {

@@ -4,7 +4,7 @@
 // what a file holds: a caller must not learn the contents of files it names.
 import { closeSync, constants, fstatSync, openSync, readFileSync, realpathSync } from 'node:fs';
 import { resolve, sep } from 'node:path';
-import { Code, SyscallError, failedPrecondition, invalidArgument, notFound, permissionDenied } from '../base/errors.ts';
+import { SyscallError, failedPrecondition, invalidArgument, notFound, permissionDenied, type Code } from '../base/errors.ts';
 import { configBytes, modulePathOf, verifyManifest, type ManifestVerdict } from './manifest.ts';
 import { extractCoreModule } from './wasm.ts';
 import type { DriverInfo, VerifiedDriver } from './types.ts';
@@ -84,7 +84,7 @@ export interface DriverInstaller {
   readonly driversDir: string;
   list(): DriverInfo[];
   install(v: VerifiedDriver): Promise<DriverInfo>;
-  event(syscall: string, d: string, code: number, message: string | undefined, evidence: Record<string, unknown>): void;
+  event(syscall: string, d: string, code: Code, message: string | undefined, evidence: Record<string, unknown>): void;
 }
 
 export async function loadDriver(runtime: DriverInstaller, trust: TrustStore, source: LoadSource, opts: LoadOptions = {}): Promise<LoadOutcome> {
@@ -124,7 +124,7 @@ export async function loadDriver(runtime: DriverInstaller, trust: TrustStore, so
       size: module.length,
       origin: opts.origin ?? origin,
     });
-    runtime.event('driver.loaded', label, Code.OK, undefined, { version: m.version, ...(previous ? { previous } : {}), digest: verdict.digest, publisher: m.publisher, origin: opts.origin ?? origin });
+    runtime.event('driver.loaded', label, 'ok', undefined, { version: m.version, ...(previous ? { previous } : {}), digest: verdict.digest, publisher: m.publisher, origin: opts.origin ?? origin });
     return { driver, verdict };
   } catch (e) {
     const err = e instanceof SyscallError ? e : invalidArgument(`driver '${label}' could not be read: ${(e as Error).message}`);

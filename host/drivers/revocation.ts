@@ -3,7 +3,6 @@
 // driver whose publisher key is now revoked or gone is withdrawn at once, with an audit
 // record each: its calls in flight finish, new calls get PERMISSION_DENIED naming the key.
 import type { Logger } from '../telemetry/log.ts';
-import { Code } from '../base/errors.ts';
 import type { DriverInfo, DriverRuntime } from './runtime.ts';
 
 /** Keeps the runtime's drivers within the trust store from now on; returns the function that stops. */
@@ -25,7 +24,7 @@ export function withdrawUntrusted(runtime: DriverRuntime): DriverInfo[] {
       ? `driver '${ref}' was unloaded: its publisher key ${d.publisher}${key.name ? ` (${key.name})` : ''} was revoked${key.revokedAt ? ` at ${new Date(key.revokedAt).toISOString()}` : ''}`
       : `driver '${ref}' was unloaded: its publisher key ${d.publisher} was removed from the trust store`;
     if (!runtime.withdraw(ref, why)) continue;
-    runtime.event('driver.unloaded', d, Code.OK, why, { publisher: d.publisher, reason: key ? 'publisher key revoked' : 'publisher key removed' });
+    runtime.event('driver.unloaded', d, 'ok', why, { publisher: d.publisher, reason: key ? 'publisher key revoked' : 'publisher key removed' });
     withdrawn.push(d);
   }
   return withdrawn;

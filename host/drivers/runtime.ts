@@ -8,7 +8,7 @@ import { Gauge, Histogram } from 'prom-client';
 import type { Registry } from 'prom-client';
 import type { ContextStore, Staging } from '../context/index.ts';
 import type { Logger } from '../telemetry/log.ts';
-import { Code, SyscallError, deadlineExceeded, failedPrecondition, internal, invalidArgument, notFound, permissionDenied, resourceExhausted, unavailable } from '../base/errors.ts';
+import { SyscallError, aborted, cancelled, deadlineExceeded, failedPrecondition, internal, invalidArgument, notFound, permissionDenied, resourceExhausted, unavailable, type Code } from '../base/errors.ts';
 import { nextRequestId, randomHex, timeOrderedHex } from '../base/ids.ts';
 import type { AuditEntry, AuditSink } from '../contract/index.ts';
 import { loadDriver, type LoadOptions, type LoadOutcome, type LoadSource } from './loader.ts';
@@ -327,7 +327,7 @@ export class DriverRuntime {
     );
     for (const d of targets) this.retire(d);
     for (const d of targets) this.log.info({ driver: d.ref }, `driver ${d.ref} unloaded`);
-    for (const d of targets) this.event('driver.unloaded', d, Code.OK, undefined, { version: d.version, remaining: [...(this.drivers.get(name)?.keys() ?? [])] });
+    for (const d of targets) this.event('driver.unloaded', d, 'ok', undefined, { version: d.version, remaining: [...(this.drivers.get(name)?.keys() ?? [])] });
     return targets.map(info);
   }
 
@@ -362,7 +362,7 @@ export class DriverRuntime {
     opts.signal?.addEventListener('abort', run, { once: true });
     let ok = false;
     try {
-      if (opts.signal?.aborted) throw new SyscallError(Code.CANCELLED, `call to driver '${d.ref}' was cancelled before it started`);
+      if (opts.signal?.aborted) throw cancelled(`call to driver '${d.ref}' was cancelled before it started`);
       let answer: WorkerAnswer;
       try {
         // The kind's one choice: a WASI command runs on its engines, a component on the pool.
@@ -388,8 +388,8 @@ export class DriverRuntime {
       } catch (e) {
         const queuedMs = round((run.call?.startedAt() || now()) - started);
         if (run.stopped === 'timeout') throw this.timedOut(d, run, queuedMs, opts);
-        if (run.stopped === 'cancelled') throw new SyscallError(Code.CANCELLED, `call to driver '${d.ref}' was cancelled`, { driver: d.ref, queuedMs });
-        throw new SyscallError(Code.INTERNAL, `driver '${d.ref}': its worker failed: ${(e as Error).message}`, { driver: d.ref, queuedMs });
+        if (run.stopped === 'cancelled') throw cancelled(`call to driver '${d.ref}' was cancelled`, { driver: d.ref, queuedMs });
+        throw internal(`driver '${d.ref}': its worker failed: ${(e as Error).message}`, { driver: d.ref, queuedMs });
       }
       const queuedMs = round(Math.max(0, answer.startedAt - started));
       d.queueWait.observe(queuedMs / 1000);
@@ -418,7 +418,7 @@ export class DriverRuntime {
     const message = `driver '${d.ref}' did not answer within its ${timeoutMs} ms limit: ${where}`;
     this.log.warn({ driver: d.ref, timeoutMs, queuedMs, ran: run.ran, caller: opts.caller, taskId: opts.taskId }, message);
     d.queueWait.observe(queuedMs / 1000);
-    this.event('driver.timeout', d, Code.DEADLINE_EXCEEDED, message, { timeoutMs, queuedMs, ran: run.ran, caller: opts.caller }, opts.taskId);
+    this.event('driver.timeout', d, 'deadline_exceeded', message, { timeoutMs, queuedMs, ran: run.ran, caller: opts.caller }, opts.taskId);
     return deadlineExceeded(message, { driver: d.ref, timeoutMs, queuedMs });
   }
 
@@ -430,7 +430,7 @@ export class DriverRuntime {
       try {
         return context.read(namespace, key).value;
       } catch (e) {
-        if (e instanceof SyscallError && e.code === Code.NOT_FOUND) return null;
+        if (e instanceof SyscallError && e.code === 'not_found') return null;
         throw e;
       }
     };
@@ -446,11 +446,11 @@ export class DriverRuntime {
     const details = { driver: d.ref, digest: d.digest, queuedMs };
     switch (error.code) {
       case 'DRIVER_ERROR':
-        return new SyscallError(Code.ABORTED, `driver '${d.ref}' returned an error: ${error.message}`, details);
+        return aborted(`driver '${d.ref}' returned an error: ${error.message}`, details);
       case 'OUTPUT_TOO_LARGE':
         return resourceExhausted(`driver '${d.ref}': ${error.message}`, details);
       case 'PERMISSION_DENIED':
-        return new SyscallError(Code.PERMISSION_DENIED, `driver '${d.ref}': ${error.message}`, details);
+        return permissionDenied(`driver '${d.ref}': ${error.message}`, details);
       case 'NOT_FOUND':
         return notFound(`driver '${d.ref}': ${error.message}`, details);
       case 'DEADLINE_EXCEEDED':
@@ -458,13 +458,13 @@ export class DriverRuntime {
       case 'OUT_OF_BOUNDS': {
         // A pointer or length outside its memory: reading it would clip, or wrap.
         const message = `driver '${d.ref}' ${error.message}`;
-        this.event('driver.trap', d, Code.INTERNAL, message, {}, taskId);
-        return new SyscallError(Code.INTERNAL, message, details);
+        this.event('driver.trap', d, 'internal', message, {}, taskId);
+        return internal(message, details);
       }
       default: {
         const message = `driver '${d.ref}' trapped: ${error.message}`;
-        this.event('driver.trap', d, Code.INTERNAL, message, {}, taskId);
-        return new SyscallError(Code.INTERNAL, message, details);
+        this.event('driver.trap', d, 'internal', message, {}, taskId);
+        return internal(message, details);
       }
     }
   }
@@ -487,7 +487,7 @@ export class DriverRuntime {
   }
 
   /** Records a kernel event (not a syscall) about a driver in the audit log. */
-  event(syscall: string, d: { ref?: string; name?: string; version?: string; digest?: string } | string, code: number, message: string | undefined, evidence: Record<string, unknown>, taskId?: string): void {
+  event(syscall: string, d: { ref?: string; name?: string; version?: string; digest?: string } | string, code: Code, message: string | undefined, evidence: Record<string, unknown>, taskId?: string): void {
     const ref = typeof d === 'string' ? d : (d.ref ?? `${d.name}@${d.version}`);
     const entry: AuditEntry = {
       time: Date.now(),
@@ -496,7 +496,7 @@ export class DriverRuntime {
       syscall,
       door: 'kernel',
       target: `Driver::${ref}`,
-      outcome: code === Code.OK ? 'ok' : 'error',
+      outcome: code === 'ok' ? 'ok' : 'error',
       code,
       message,
       requestId: nextRequestId(),

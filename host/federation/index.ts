@@ -12,7 +12,6 @@ import { openReplicatedContextStore, type ContextOptions, type ContextStore } fr
 import type { KeyStore } from '../crypto/index.ts';
 import type { Component, ComponentHealth } from '../contract/index.ts';
 import type { AuditEntry } from '../contract/index.ts';
-import { Code } from '../base/errors.ts';
 import type { FederationConfig } from './config.ts';
 
 export { addTrustedPeer, listTrustedPeers, trustFile } from './trust.ts';
@@ -60,7 +59,7 @@ export async function openFederation(o: FederationOptions): Promise<Federation> 
     event: (syscall, target, evidence, outcome = 'ok') =>
       o.audit().record({
         time: Date.now(), caller: 'kernel', callerKind: 'admin', syscall, door: 'kernel', target, outcome,
-        code: outcome === 'ok' ? Code.OK : Code.PERMISSION_DENIED, requestId: '', traceId: '', spanId: '', durationUs: 0, evidence: { node: nodeId, ...evidence },
+        code: outcome === 'ok' ? 'ok' : 'permission_denied', requestId: '', traceId: '', spanId: '', durationUs: 0, evidence: { node: nodeId, ...evidence },
       }),
   });
   replicator = r;

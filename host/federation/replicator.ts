@@ -8,7 +8,7 @@ import { connect, credsAuthenticator, headers as natsHeaders, type NatsConnectio
 import { jetstream, jetstreamManager, DeliverPolicy, JetStreamApiError, StorageType, type JetStreamClient, type JetStreamManager, type JsMsg } from '@nats-io/jetstream';
 import type { ContextReplica, ReplicatedVersion, VersionInfo, WriteOptions } from '../context/index.ts';
 import type { KeyStore } from '../crypto/index.ts';
-import { Code, SyscallError, unavailable } from '../base/errors.ts';
+import { SyscallError, aborted, unavailable } from '../base/errors.ts';
 import type { FederationConfig } from './config.ts';
 import { Refused, claimed, open, seal } from './envelope.ts';
 import type { HybridClock } from './hlc.ts';
@@ -396,7 +396,7 @@ export class Replicator {
       const current = e instanceof SyscallError ? (e.details?.currentVersion as number | undefined) : undefined;
       if (current === undefined || current <= expected) throw e;
       this.o.metrics.casLost.inc();
-      throw new SyscallError(Code.ABORTED, `${ns}/${key}: the compare-and-set on version ${expected} lost a race: version ${current} was committed first; read it and retry`, {
+      throw aborted(`${ns}/${key}: the compare-and-set on version ${expected} lost a race: version ${current} was committed first; read it and retry`, {
         expectedVersion: expected,
         winningVersion: current,
       });
@@ -415,9 +415,7 @@ export class Replicator {
       number = this.o.replica.versionOf(ns, key, id);
     }
     const winner = number ? `version ${number}` : 'another version';
-    return new SyscallError(
-      Code.ABORTED,
-      `${ns}/${key}: the compare-and-set on version ${expected} lost a race: ${winner}${who ? ` (written on node ${who.node})` : ''} was committed first; read it and retry`,
+    return aborted(`${ns}/${key}: the compare-and-set on version ${expected} lost a race: ${winner}${who ? ` (written on node ${who.node})` : ''} was committed first; read it and retry`,
       { expectedVersion: expected, winningVersion: number, winningNode: who?.node },
     );
   }

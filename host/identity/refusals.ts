@@ -4,7 +4,6 @@
 // that they are refused with RESOURCE_EXHAUSTED and only counted, and one audit record per
 // source sums them up when the minute ends. So a caller without a token cannot fill the
 // audit log, and the log still shows that it tried, how often and at what.
-import { Code } from '../base/errors.ts';
 import type { AuditEntry, Door } from '../contract/index.ts';
 
 /** Sources followed at once; past it, new ones share one allowance under this name. */
@@ -92,7 +91,7 @@ export class Refusals {
         door: 'kernel',
         target: `Source::${source}`,
         outcome: 'denied',
-        code: Code.RESOURCE_EXHAUSTED, // as each of them was answered
+        code: 'resource_exhausted', // as each of them was answered
         message: `${t.unrecorded} calls from ${source === OTHER_SOURCES ? 'sources past the first ' + MAX_SOURCES : source} were refused without a record of their own: more than auth.failedPerMinute (${this.opts.perMinute}) refused calls without a valid token in a minute`,
         requestId: '',
         traceId: '',

@@ -1,7 +1,7 @@
 // Dispatch: keeps as many tasks running as the runner takes, each with its context writes
 // staged; commits them when it succeeds, retries it or fails it when it does not.
 import type { ContextStore, Staging } from '../context/index.ts';
-import { Code, deadlineExceeded, failedPrecondition, SyscallError, unavailable } from '../base/errors.ts';
+import { deadlineExceeded, failedPrecondition, SyscallError, unavailable } from '../base/errors.ts';
 import type { AuditSink } from '../contract/index.ts';
 import type { SchedulerConfig } from './config.ts';
 import type { Queues } from './queues.ts';
@@ -107,7 +107,7 @@ export class Dispatcher {
       }
     } else staging?.discard();
     r.error = err instanceof Error ? err.message : String(err);
-    const code = err instanceof SyscallError ? err.code : Code.UNKNOWN;
+    const code = err instanceof SyscallError ? err.code : 'unknown';
     if (mayRetry && !this.life.closed && r.attempts <= r.spec.maxRetries) {
       this.life.event('task.retried', r, { driver: r.handler, attempt: r.attempts, error: r.error, code });
       this.life.requeue(r);

@@ -8,7 +8,7 @@
 // (dispatch.ts), undoing (rollback.ts), cancelling a running task (signal.ts).
 import type { Agent, AgentRegistry } from '../agents/index.ts';
 import type { ContextStore } from '../context/index.ts';
-import { Code, SyscallError, failedPrecondition, invalidArgument, resourceExhausted } from '../base/errors.ts';
+import { failedPrecondition, invalidArgument, notFound, permissionDenied, resourceExhausted, unavailable, type ErrorCode } from '../base/errors.ts';
 import { timeOrderedHex } from '../base/ids.ts';
 import type { AuditEntry, AuditSink } from '../contract/index.ts';
 import { arbitrate, type Candidate, type Decision } from './arbitrate.ts';
@@ -110,7 +110,7 @@ export class Scheduler {
    * arbitration), so that running a task on a driver needs the same grant as invoking it.
    */
   commit(spec: TaskSpec, agentId: string, authorizeHandler?: (provider: 'agent' | 'driver', handler: string) => void): CommitResult {
-    if (this.closed) throw new SyscallError(Code.UNAVAILABLE, 'the scheduler is shutting down');
+    if (this.closed) throw unavailable('the scheduler is shutting down');
     const agent = this.submitter(agentId);
     const now = this.clock();
     const id = spec.id || newTaskId();
@@ -238,7 +238,7 @@ export class Scheduler {
   /** Calls `listener` with the task's status now and on every change; returns the unsubscribe. */
   watch(id: string, listener: (s: TaskStatus) => void): () => void {
     const r = this.records.get(id);
-    if (!r) throw new SyscallError(Code.NOT_FOUND, `no task '${id}' (finished tasks are kept for the last scheduler.retainFinished)`);
+    if (!r) throw notFound(`no task '${id}' (finished tasks are kept for the last scheduler.retainFinished)`);
     let set = this.watchers.get(id);
     if (!set) this.watchers.set(id, (set = new Set()));
     set.add(listener);
@@ -253,7 +253,7 @@ export class Scheduler {
   report(id: string, reporter: string, outcome: { state: 'succeeded' | 'failed'; output?: Uint8Array; error?: string }): TaskStatus {
     const r = this.mustGet(id);
     if (r.provider !== 'agent') throw failedPrecondition(`task '${id}' runs on driver '${r.handler}'; only tasks assigned to an agent take reports`);
-    if (reporter !== r.handler && reporter !== 'admin') throw new SyscallError(Code.PERMISSION_DENIED, `task '${id}' is assigned to agent '${r.handler}', not '${reporter}'`);
+    if (reporter !== r.handler && reporter !== 'admin') throw permissionDenied(`task '${id}' is assigned to agent '${r.handler}', not '${reporter}'`);
     if (r.state !== 'assigned') throw failedPrecondition(`task '${id}' is ${r.state}; only an assigned task takes a report`);
     r.attempts = 1;
     r.output = outcome.output ?? new Uint8Array(0);
@@ -369,7 +369,7 @@ export class Scheduler {
 
   private mustGet(id: string): TaskRecord {
     const r = this.records.get(id);
-    if (!r) throw new SyscallError(Code.NOT_FOUND, `no task '${id}' (finished tasks are kept for the last scheduler.retainFinished)`);
+    if (!r) throw notFound(`no task '${id}' (finished tasks are kept for the last scheduler.retainFinished)`);
     return r;
   }
 
@@ -423,7 +423,7 @@ export class Scheduler {
       door: 'kernel',
       target: `Task::${r.id}`,
       outcome,
-      code: outcome === 'ok' ? Code.OK : ((evidence.code as number) ?? Code.UNKNOWN),
+      code: outcome === 'ok' ? 'ok' : ((evidence.code as ErrorCode | undefined) ?? 'unknown'),
       message: typeof evidence.error === 'string' ? evidence.error : undefined,
       requestId: r.id,
       traceId: '',

@@ -2,7 +2,7 @@
 // own fields), and what it refuses: a request id is recorded in the call's audit record,
 // so it is short and printable; a traceparent is 55 characters in W3C's version 00, and
 // one far longer is no trace context.
-import { Code, SyscallError } from '../base/errors.ts';
+import { SyscallError, invalidArgument } from '../base/errors.ts';
 
 export const MAX_REQUEST_ID = 128;
 export const MAX_TRACEPARENT = 512;
@@ -15,11 +15,11 @@ export class HeaderTooLarge extends SyscallError {}
 export function metadataProblem(meta: { requestId?: string; traceparent?: string }): SyscallError | undefined {
   const id = meta.requestId;
   if (id) {
-    if (id.length > MAX_REQUEST_ID) return new HeaderTooLarge(Code.RESOURCE_EXHAUSTED, `the request id (x-request-id, or request_id in a Session request) is ${id.length} characters; at most ${MAX_REQUEST_ID}`);
-    if (!REQUEST_ID.test(id)) return new SyscallError(Code.INVALID_ARGUMENT, 'the request id (x-request-id, or request_id in a Session request) must be printable ASCII without spaces');
+    if (id.length > MAX_REQUEST_ID) return new HeaderTooLarge('resource_exhausted', `the request id (x-request-id, or request_id in a Session request) is ${id.length} characters; at most ${MAX_REQUEST_ID}`);
+    if (!REQUEST_ID.test(id)) return invalidArgument('the request id (x-request-id, or request_id in a Session request) must be printable ASCII without spaces');
   }
   if (meta.traceparent && meta.traceparent.length > MAX_TRACEPARENT) {
-    return new HeaderTooLarge(Code.RESOURCE_EXHAUSTED, `the traceparent is ${meta.traceparent.length} characters; at most ${MAX_TRACEPARENT} (a W3C traceparent is 55)`);
+    return new HeaderTooLarge('resource_exhausted', `the traceparent is ${meta.traceparent.length} characters; at most ${MAX_TRACEPARENT} (a W3C traceparent is 55)`);
   }
   return undefined;
 }

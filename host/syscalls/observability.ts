@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { SpanKind } from '@opentelemetry/api';
 import { z } from 'zod';
-import { QuestionAnswerer, explain, scopeOf, type AuditScope, type LiveState } from '../audit/index.ts';
+import { QuestionAnswerer, codeOfStored, explain, scopeOf, storedCode, type AuditScope, type LiveState } from '../audit/index.ts';
 import type { AuditLog } from '../audit/index.ts';
 import { LABEL_NAME, METRIC_NAME } from '../telemetry/index.ts';
 import { notFound, permissionDenied } from '../base/errors.ts';
@@ -174,7 +174,7 @@ export const auditQuery: SyscallDef<z.infer<typeof AuditQuerySchema>> = {
       caller: req.caller || undefined,
       syscalls: req.syscalls,
       outcome: req.outcome || undefined,
-      code: req.code || undefined,
+      code: req.code ? codeOfStored(req.code) : undefined,
       since: req.since || undefined,
       until: req.until || undefined,
       taskId: req.taskId || undefined,
@@ -192,7 +192,7 @@ export const auditQuery: SyscallDef<z.infer<typeof AuditQuerySchema>> = {
       door: r.door,
       target: r.target,
       outcome: r.outcome,
-      code: r.code,
+      code: storedCode(r.code),
       message: r.message ?? '',
       policies: r.policies ?? [],
       taskId: r.taskId ?? '',

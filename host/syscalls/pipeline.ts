@@ -3,7 +3,7 @@
 // Decoding belongs to the door (proto, JSON, plain object); the rest happens here.
 import type { z } from 'zod';
 import type { Services } from './services.ts';
-import { Code, SyscallError, invalidArgument, permissionDenied, quoted, resourceExhausted, storageFault, unauthenticated, unavailable } from '../base/errors.ts';
+import { SyscallError, internal, invalidArgument, permissionDenied, quoted, resourceExhausted, storageFault, unauthenticated, unavailable, type Code } from '../base/errors.ts';
 import { nextRequestId, randomHex, timeOrderedHex } from '../base/ids.ts';
 import { metadataProblem } from './metadata.ts';
 import type { AuditEntry, Door, Principal } from '../contract/index.ts';
@@ -46,7 +46,7 @@ export async function invoke(services: Services, row: SyscallRow, request: unkno
     evidence: {},
     taskId: meta.taskId,
   };
-  let code: number = Code.OK;
+  let code: Code = 'ok';
   let message: string | undefined;
   let outcome: AuditEntry['outcome'] = 'ok';
   let policies: string[] | undefined;
@@ -165,5 +165,5 @@ function toSyscallError(services: Services, row: SyscallRow, call: CallContext, 
   }
   // A handler that throws anything else is a bug: the stack goes to the log only.
   services.log.error({ err, requestId: call.requestId, syscall: row.name }, 'syscall handler failed');
-  return new SyscallError(Code.INTERNAL, `internal error in ${row.name} (correlation id ${call.requestId}); the kernel log has the details`);
+  return internal(`internal error in ${row.name} (correlation id ${call.requestId}); the kernel log has the details`);
 }

@@ -2,6 +2,7 @@
 // them, spans (the audit database's trace store, OTLP export), and what the machine has
 // left. The kernel opens it once the audit log is open: spans live in the audit database,
 // and syscall spans are made from the log's batches.
+import type { Code } from '../base/errors.ts';
 import type { Config } from '../config/index.ts';
 import type { AuditLog } from '../audit/index.ts';
 import { AgentMetrics } from './agent-metrics.ts';
@@ -26,13 +27,20 @@ export interface Telemetry {
 /**
  * Traces and agents' metrics over an open audit log: its batches become exported syscall
  * spans, agents' metrics are added to the kernel's scrape. `close` ends the export; call it
- * after the log's close, which hands over the last batch.
+ * after the log's close, which hands over the last batch. `codeNumber` is the number a code
+ * travels as (gRPC's, as the audit log stores it): spans carry it, as they always have.
  */
-export function openTelemetry(deps: { config: Config['telemetry']; metrics: KernelMetrics; audit: AuditLog; version: string }): Telemetry & { close(): Promise<void> } {
+export function openTelemetry(deps: {
+  config: Config['telemetry'];
+  metrics: KernelMetrics;
+  audit: AuditLog;
+  version: string;
+  codeNumber: (code: Code) => number;
+}): Telemetry & { close(): Promise<void> } {
   const { config, audit } = deps;
-  const tracing = new Tracing({ otlpEndpoint: config.otlpEndpoint, serviceName: config.serviceName, version: deps.version });
+  const tracing = new Tracing({ otlpEndpoint: config.otlpEndpoint, serviceName: config.serviceName, version: deps.version, codeNumber: deps.codeNumber });
   audit.onBatch = (batch) => tracing.emitSyscalls(batch);
   const metrics = new AgentMetrics(deps.metrics.registry, config);
   deps.metrics.expose(() => metrics.text());
-  return { tracing, spans: new SpanStore(audit.database, audit), metrics, close: () => tracing.close() };
+  return { tracing, spans: new SpanStore(audit.database, audit, deps.codeNumber), metrics, close: () => tracing.close() };
 }

@@ -1,6 +1,6 @@
 // The kernel's Prometheus metrics: per-syscall calls, errors and latency.
 import { Counter, Registry, collectDefaultMetrics } from 'prom-client';
-import { codeName } from '../base/errors.ts';
+import { codeName, type Code } from '../base/errors.ts';
 
 export class KernelMetrics {
   readonly registry = new Registry();
@@ -23,14 +23,14 @@ export class KernelMetrics {
     this.registry.registerMetric(this.latency as never);
   }
 
-  observe(syscall: string, code: number, seconds: number): void {
+  observe(syscall: string, code: Code, seconds: number): void {
     let c = this.children.get(syscall);
     if (!c) {
       c = { ok: this.calls.labels(syscall, 'OK'), latency: this.latency.series(syscall) };
       this.children.set(syscall, c);
     }
     this.latency.observe(c.latency, seconds);
-    if (code === 0) c.ok.inc();
+    if (code === 'ok') c.ok.inc();
     else {
       const name = codeName(code);
       this.calls.labels(syscall, name).inc();

@@ -1,6 +1,7 @@
 // The trace store: agents' own spans (sys_emit_trace) in the audit database, beside the
 // kernel's syscall spans, which are the audit records themselves (each holds its trace
 // id, span id, parent and duration). A trace is both, ordered by start time.
+import type { Code } from '../base/errors.ts';
 import type { AuditLog, AuditScope, Db } from '../audit/index.ts';
 
 export interface SpanRecord {
@@ -27,6 +28,7 @@ export class SpanStore {
   constructor(
     db: Db,
     private readonly audit: AuditLog,
+    private readonly codeNumber: (code: Code) => number,
   ) {
     this.byTrace = db.prepare('SELECT * FROM spans WHERE trace_id = ? ORDER BY start_ms LIMIT 10000');
   }
@@ -50,7 +52,7 @@ export class SpanStore {
         door: r.door,
         target: r.target,
         outcome: r.outcome,
-        code: String(r.code),
+        code: String(this.codeNumber(r.code)),
         request_id: r.requestId,
         audit_seq: String(r.seq),
         ...(r.taskId ? { task_id: r.taskId } : {}),

@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import type { OTLPTraceExporter as Exporter } from '@opentelemetry/exporter-trace-otlp-http';
 import type * as Resources from '@opentelemetry/resources';
 import type * as TraceBase from '@opentelemetry/sdk-trace-base';
+import type { Code } from '../base/errors.ts';
 import type { AuditEntry } from '../contract/index.ts';
 
 /** Hands the SDK the ids of the span about to start (the pipeline chose them); random otherwise. */
@@ -42,8 +43,10 @@ export class Tracing {
   readonly provider?: TraceBase.BasicTracerProvider;
   private readonly tracer?: Tracer;
   private readonly ids?: GivenIds;
+  private readonly codeNumber: (code: Code) => number;
 
-  constructor(opts: { otlpEndpoint: string; serviceName: string; version: string }) {
+  constructor(opts: { otlpEndpoint: string; serviceName: string; version: string; codeNumber: (code: Code) => number }) {
+    this.codeNumber = opts.codeNumber;
     if (opts.otlpEndpoint === '') return;
     const sdk = load<typeof TraceBase>('@opentelemetry/sdk-trace-base');
     const { OTLPTraceExporter } = load<{ OTLPTraceExporter: typeof Exporter }>('@opentelemetry/exporter-trace-otlp-http');
@@ -90,7 +93,7 @@ export class Tracing {
         startMs: e.time - e.durationUs / 1000,
         durationMs: e.durationUs / 1000,
         ok: e.outcome === 'ok',
-        attributes: { 'camos.caller': e.caller, 'camos.door': e.door, 'camos.target': e.target, 'rpc.grpc.status_code': e.code, ...(e.taskId ? { 'camos.task_id': e.taskId } : {}) },
+        attributes: { 'camos.caller': e.caller, 'camos.door': e.door, 'camos.target': e.target, 'rpc.grpc.status_code': this.codeNumber(e.code), ...(e.taskId ? { 'camos.task_id': e.taskId } : {}) },
       });
     }
   }

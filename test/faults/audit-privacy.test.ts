@@ -123,7 +123,7 @@ describe('what agent-c learns of agent-a', () => {
 });
 
 describe('explanations, traces, policy text and health', () => {
-  const rejectsWith = (p: Promise<unknown>, code: number, message: RegExp) => assert.rejects(p, (e: SyscallError) => e.code === code && message.test(e.message));
+  const rejectsWith = (p: Promise<unknown>, code: Code, message: RegExp) => assert.rejects(p, (e: SyscallError) => e.code === code && message.test(e.message));
 
   test("agent-a's task is explained to agent-c exactly as a task that does not exist", async () => {
     const message = (id: string) => withA.call('sys_explain_action', { taskId: id }, { agent: 'agent-c' }).catch((e: SyscallError) => `${e.code} ${e.message.replace(id, '<id>')}`);

@@ -148,7 +148,7 @@ describe('invalid input is a client error', () => {
   });
 
   test('a lone surrogate in a kernel-made audit record is stored as it is hashed', () => {
-    k.kernel.auditSink.record({ time: Date.now(), caller: 'kernel', callerKind: 'admin', syscall: 'test.surrogate', door: 'kernel', target: 'Driver::\ud800x', outcome: 'ok', code: 0, message: 'bad \udfff', requestId: '', traceId: '', spanId: '', durationUs: 0, evidence: { s: '\ud800' } });
+    k.kernel.auditSink.record({ time: Date.now(), caller: 'kernel', callerKind: 'admin', syscall: 'test.surrogate', door: 'kernel', target: 'Driver::\ud800x', outcome: 'ok', code: 'ok', message: 'bad \udfff', requestId: '', traceId: '', spanId: '', durationUs: 0, evidence: { s: '\ud800' } });
     assert.equal(k.kernel.audit!.verify().ok, true);
   });
 

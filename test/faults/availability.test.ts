@@ -341,7 +341,7 @@ describe('the data directory', () => {
     k = await createKernel({ config });
     try {
       for (const req of [{ namespace: 'rows', key: 'k' }, { namespace: 'rows', key: 'k', version: 1 }]) {
-        await assert.rejects(k.call('sys_context_read', req), (e: any) => e.code === 15 && /rows\/k version 1 is corrupt/.test(e.message));
+        await assert.rejects(k.call('sys_context_read', req), (e: any) => e.code === 'data_loss' && /rows\/k version 1 is corrupt/.test(e.message));
       }
     } finally {
       await k.close();

@@ -42,7 +42,7 @@ const load = (manifest: string, module = core) => kernel.call('sys_driver_load',
 const call = (name: string, input = 'eok') => kernel.call('sys_driver_invoke', { name, input: Buffer.from(input) });
 
 /** Rejects with `code`, and the message says `reason` and nothing of SECRET. */
-async function refusedWithoutEcho(request: Record<string, unknown>, code: number, reason: RegExp): Promise<void> {
+async function refusedWithoutEcho(request: Record<string, unknown>, code: Code, reason: RegExp): Promise<void> {
   await assert.rejects(kernel.call('sys_driver_load', request), (e: SyscallError) => {
     assert.equal(e.code, code, e.message);
     assert.match(e.message, reason);

@@ -60,7 +60,7 @@ function entry(time: number, caller: string, syscall: string, target: string, mo
     door: kernelEvent ? 'kernel' : 'grpc',
     target,
     outcome: 'ok',
-    code: 0,
+    code: 'ok',
     requestId: `req-${n}`,
     traceId: kernelEvent && !byKernel ? '' : n.toString(16).padStart(32, 'a'),
     spanId: kernelEvent && !byKernel ? '' : n.toString(16).padStart(16, '0'),
@@ -75,7 +75,7 @@ const throttle = (time: number, taskId: string, agent = 'agent-b') =>
   entry(time, agent, 'sys_commit_task', `Task::${taskId}`, {
     taskId,
     outcome: 'error',
-    code: 8,
+    code: 'resource_exhausted',
     message: `agent '${agent}' is over its quota (0.2 of 5 tokens left, refilling at 1/s; next token in 800 ms)`,
     policies: ['submit-tasks'],
     evidence: { throttled: true, agentId: agent, taskId, bucket: { tokens: 0.2, rate: 1, burst: 5, refillInMs: 800 } },
@@ -94,7 +94,7 @@ export function recordScenario(sink: Pick<AuditSink, 'record'>): void {
   // Yesterday morning: the kernel starts with its drivers.
   R(entry(at(-1, 8), 'kernel', 'driver.loaded', 'Driver::router@1.0.0', { evidence: { driver: 'router@1.0.0', version: '1.0.0', digest: 'sha256:aa', origin: 'drivers/router.json' } }));
   R(entry(at(-1, 8, 1), 'kernel', 'driver.loaded', 'Driver::summarizer@0.2.0', { evidence: { driver: 'summarizer@0.2.0', version: '0.2.0', digest: 'sha256:bb' } }));
-  R(entry(at(-1, 8, 30), 'kernel', 'driver.refused', 'Driver::evil@0.1.0', { outcome: 'error', code: 9, message: "driver 'evil@0.1.0' refused: signature does not verify", evidence: { driver: 'evil@0.1.0', reasons: ['signature does not verify'] } }));
+  R(entry(at(-1, 8, 30), 'kernel', 'driver.refused', 'Driver::evil@0.1.0', { outcome: 'error', code: 'failed_precondition', message: "driver 'evil@0.1.0' refused: signature does not verify", evidence: { driver: 'evil@0.1.0', reasons: ['signature does not verify'] } }));
   write(at(-1, 9), 'agent-a', 'team', 'plans/today', 1, 'ab'.repeat(32), 120);
   // agent-a's own namespace: nobody else may learn of it.
   write(at(-1, 9, 30), 'agent-a', 'agent-a', 'secret-plan', 1, 'cafe'.repeat(16), 11);
@@ -107,7 +107,7 @@ export function recordScenario(sink: Pick<AuditSink, 'record'>): void {
   R(task(at(-1, 10, 3), 'agent-a', '7', 'task.dispatched', { driver: 'router@1.0.0', attempt: 1 }));
   R(task(at(-1, 10, 4), 'agent-a', '7', 'task.retried', { attempt: 2, error: 'trap: unreachable' }));
   R(task(at(-1, 10, 5), 'agent-a', '7', 'task.dispatched', { driver: 'router@1.0.0', attempt: 2 }));
-  R(task(at(-1, 10, 10), 'agent-a', '7', 'task.failed', { driver: 'router@1.0.0', attempt: 2, error: 'timeout after 5000 ms', code: 4 }, { outcome: 'error', code: 4, message: 'timeout after 5000 ms' }));
+  R(task(at(-1, 10, 10), 'agent-a', '7', 'task.failed', { driver: 'router@1.0.0', attempt: 2, error: 'timeout after 5000 ms', code: 'deadline_exceeded' }, { outcome: 'error', code: 'deadline_exceeded', message: 'timeout after 5000 ms' }));
   // Task 8 (agent-b) on summarizer: succeeded, wrote research/notes.
   R(entry(at(-1, 11), 'agent-b', 'sys_commit_task', 'Task::8', { taskId: '8', policies: ['submit-tasks'], evidence: { taskId: '8', agentId: 'agent-b', handler: 'summarizer@0.2.0' }, durationUs: 420 }));
   R(task(at(-1, 11, 1), 'agent-b', '8', 'task.queued', { score: 0.55 }));
@@ -119,10 +119,10 @@ export function recordScenario(sink: Pick<AuditSink, 'record'>): void {
   R(entry(at(-1, 11, 30), 'agent-a', 'sys_task_status', 'Task::7', { taskId: '7', evidence: { state: 'failed' } }));
   write(at(-1, 12), 'agent-b', 'team', 'plans/today', 2, 'cd'.repeat(32), 140);
   // agent-c is denied at the authorize stage: the handler never ran, so no task id column.
-  R(entry(at(-1, 13), 'agent-c', 'sys_commit_task', 'Task::42', { outcome: 'denied', code: 7, policies: [], message: 'no policy permits Agent::"agent-c" to commit_task on Task::"42" (policy set v1 denies by default)' }));
-  R(entry(at(-1, 14), 'agent-c', 'sys_context_write', 'Namespace::finance', { outcome: 'denied', code: 7, policies: [], message: 'no policy permits Agent::"agent-c" to context_write on Namespace::"finance" (policy set v1 denies by default)' }));
+  R(entry(at(-1, 13), 'agent-c', 'sys_commit_task', 'Task::42', { outcome: 'denied', code: 'permission_denied', policies: [], message: 'no policy permits Agent::"agent-c" to commit_task on Task::"42" (policy set v1 denies by default)' }));
+  R(entry(at(-1, 14), 'agent-c', 'sys_context_write', 'Namespace::finance', { outcome: 'denied', code: 'permission_denied', policies: [], message: 'no policy permits Agent::"agent-c" to context_write on Namespace::"finance" (policy set v1 denies by default)' }));
   write(at(-1, 14, 10), 'agent-b', 'research', 'summary', 1, 'ef'.repeat(32), 300);
-  R(entry(at(-1, 14, 40), 'agent-a', 'sys_policy_update', 'Policy::current', { outcome: 'denied', code: 7, policies: ['suspended-agents'], message: 'forbidden by policy "suspended-agents"' }));
+  R(entry(at(-1, 14, 40), 'agent-a', 'sys_policy_update', 'Policy::current', { outcome: 'denied', code: 'permission_denied', policies: ['suspended-agents'], message: 'forbidden by policy "suspended-agents"' }));
   R(entry(at(-1, 15), 'admin', 'sys_policy_update', 'Policy::current', { evidence: { policyVersion: 2, policyId: 'team-rules', previousVersion: 1 } }));
   R(entry(at(-1, 15, 5), 'admin', 'sys_token_create', 'Agent::agent-a', { evidence: { tokenId: 'tok-admin-a' } }));
   // The router is hot-swapped from 1.0.0 to 1.1.0 (a new manifest in the watched directory).
@@ -132,7 +132,7 @@ export function recordScenario(sink: Pick<AuditSink, 'record'>): void {
   R(entry(at(-1, 17, 30), 'agent-c', 'sys_commit_task', 'Task::43', { taskId: '43', policies: ['submit-tasks'], evidence: { taskId: '43', agentId: 'agent-c', handler: 'summarizer@0.2.0' }, durationUs: 380 }));
   R(task(at(-1, 17, 31), 'agent-c', '43', 'task.queued', { score: 0.4 }));
   R(task(at(-1, 17, 32), 'agent-c', '43', 'task.dispatched', { driver: 'summarizer@0.2.0', attempt: 1 }));
-  R(task(at(-1, 17, 33), 'agent-c', '43', 'task.failed', { driver: 'summarizer@0.2.0', attempt: 1, error: 'output over cap (1048576 bytes)' }, { outcome: 'error', code: 13, message: 'output over cap (1048576 bytes)' }));
+  R(task(at(-1, 17, 33), 'agent-c', '43', 'task.failed', { driver: 'summarizer@0.2.0', attempt: 1, error: 'output over cap (1048576 bytes)' }, { outcome: 'error', code: 'internal', message: 'output over cap (1048576 bytes)' }));
   // The evening and the night: agent-b over its quota six times.
   R(entry(at(-1, 18, 30), 'agent-a', 'sys_context_read', 'Namespace::team', { evidence: { key: 'plans/today', version: 2 } }));
   R(throttle(at(-1, 19), 'b-sum-1'));
@@ -145,7 +145,7 @@ export function recordScenario(sink: Pick<AuditSink, 'record'>): void {
   R(entry(at(0, 3), 'agent-a', 'sys_commit_task', 'Task::a-nightly', { taskId: 'a-nightly', policies: ['submit-tasks'], evidence: { taskId: 'a-nightly', agentId: 'agent-a', handler: 'router@1.1.0' }, durationUs: 400 }));
   R(task(at(0, 3, 1), 'agent-a', 'a-nightly', 'task.queued', { score: 0.5 }));
   R(task(at(0, 3, 2), 'agent-a', 'a-nightly', 'task.dispatched', { driver: 'router@1.1.0', attempt: 1 }));
-  R(task(at(0, 3, 7), 'agent-a', 'a-nightly', 'task.failed', { driver: 'router@1.1.0', attempt: 1, error: 'trap: out of bounds memory access' }, { outcome: 'error', code: 13, message: 'trap: out of bounds memory access' }));
+  R(task(at(0, 3, 7), 'agent-a', 'a-nightly', 'task.failed', { driver: 'router@1.1.0', attempt: 1, error: 'trap: out of bounds memory access' }, { outcome: 'error', code: 'internal', message: 'trap: out of bounds memory access' }));
   R(entry(at(0, 5, 50), 'agent-a', 'sys_health_check', 'Kernel::camos', { durationUs: 60 }));
   R(throttle(at(0, 5, 57), 'b-sum-6'));
   R(entry(at(0, 5, 58), 'agent-c', 'sys_context_read', 'Namespace::research', { evidence: { key: 'notes', version: 1 }, durationUs: 150 }));
