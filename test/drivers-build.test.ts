@@ -9,7 +9,8 @@ import { after, before, test } from 'node:test';
 import { createKernel, type Kernel } from '../host/index.ts';
 import { generateHybridKeyPair } from '../host/crypto/hybrid.ts';
 import { buildDriver, inspectComponent, type BuildResult } from '../host/toolchain/build.ts';
-import { manifestText, signManifest, verifyManifest } from '../host/drivers/manifest.ts';
+import { verifyManifest } from '../host/drivers/manifest.ts';
+import { manifestText, signManifest } from '../host/toolchain/sign.ts';
 import { scaffoldDriver } from '../host/toolchain/scaffold.ts';
 import { binaryKind, coreModulesOf, extractCoreModule, inspectCoreModule } from '../host/drivers/wasm.ts';
 

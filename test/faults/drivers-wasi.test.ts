@@ -9,7 +9,8 @@ import { after, before, describe, test } from 'node:test';
 import { generateHybridKeyPair } from '../../host/crypto/hybrid.ts';
 import { createKernel, type Kernel } from '../../host/index.ts';
 import { compileC, wasiToolchainMissing } from '../../host/toolchain/wasi-build.ts';
-import { manifestText, sha256Digest, signManifest } from '../../host/drivers/manifest.ts';
+import { sha256Digest } from '../../host/drivers/manifest.ts';
+import { manifestText, signManifest } from '../../host/toolchain/sign.ts';
 import { Code, SyscallError } from '../../host/base/errors.ts';
 import type { AuditEntry } from '../../host/contract/index.ts';
 
