@@ -5,7 +5,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { createKernel, type Kernel } from '../host/index.ts';
+import type { Kernel } from '../host/index.ts';
+import { openKernel, type OpenKernel } from './helpers/kernel.ts';
 import { generateHybridKeyPair, hybridSign, signatureToJson, type HybridKeyPair } from '../host/crypto/hybrid.ts';
 import { buildDriver, DRIVERS_DIR, type BuildResult } from '../host/toolchain/build.ts';
 import { canonicalBytes, sha256Digest, verifyManifest, type Manifest } from '../host/drivers/manifest.ts';
@@ -201,11 +202,14 @@ describe('verifyManifest', () => {
 });
 
 describe('sys_verify_manifest', () => {
+  let fixture: OpenKernel;
   let kernel: Kernel;
   before(async () => {
-    kernel = await createKernel({ config: { dataDir: dir, logLevel: 'silent', drivers: { loadExamples: false, watch: false } } });
+    // On the trust store's directory: the kernel trusts the test's publisher.
+    fixture = await openKernel({}, { dataDir: dir });
+    kernel = fixture.kernel;
   });
-  after(() => kernel.close());
+  after(() => fixture.close());
 
   test('answers valid with the issuer and digest for a good manifest', async () => {
     const res = await kernel.call('sys_verify_manifest', { manifestData: Buffer.from(JSON.stringify(signed)), module: router.component });
