@@ -36,7 +36,9 @@ export interface RunningKernel {
 export interface OpenKernel {
   kernel: Kernel;
   dataDir: string;
-  /** Closes the kernel and removes a data directory of its own. */
+  /** Opens its doors on a free port of 127.0.0.1 (once; they close with the kernel). */
+  serve(): Promise<Doors>;
+  /** Closes the doors if opened and the kernel, and removes a data directory of its own. */
   close(): Promise<void>;
   /** Closes the kernel and opens another on the same data directory (config as given, over the same defaults). */
   reopen(config?: ConfigInput): Promise<OpenKernel>;
@@ -70,15 +72,21 @@ export async function openKernel(config: ConfigInput = {}, opts: KernelOptions =
 
 async function opened(config: ConfigInput, dataDir: string, opts: KernelOptions, remove: () => void): Promise<OpenKernel> {
   const kernel = await create({ ...config, drivers: { loadExamples: false, watch: false, ...config.drivers } }, dataDir, opts, remove);
+  let doors: Promise<Doors> | undefined;
+  const close = async () => {
+    await (await doors?.catch(() => undefined))?.close(0);
+    await kernel.close();
+  };
   return {
     kernel,
     dataDir,
+    serve: () => (doors ??= serve(kernel, { host: '127.0.0.1', port: 0 })),
     async close() {
-      await kernel.close();
+      await close();
       remove();
     },
     async reopen(next = {}) {
-      await kernel.close();
+      await close();
       return opened(next, dataDir, opts, remove);
     },
   };
