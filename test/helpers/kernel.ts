@@ -15,6 +15,8 @@ export interface KernelOptions {
   dataDir?: string;
   /** A logger of the test's (to read the kernel's log lines); otherwise logLevel 'silent'. */
   logger?: Logger;
+  /** startKernel: the doors' port (a kernel restarted where its clients expect it); otherwise a free one. */
+  port?: number;
 }
 
 export interface RunningKernel {
@@ -98,7 +100,7 @@ const ServiceClient = grpc.makeGenericClientConstructor(packageDefinition['cam_o
 export async function startKernel(config: ConfigInput = {}, opts: KernelOptions = {}): Promise<RunningKernel> {
   const { dataDir, remove } = dataDirOf(opts);
   const kernel = await create({ port: 0, ...config }, dataDir, opts, remove);
-  const doors = await serve(kernel, { host: '127.0.0.1', port: 0 });
+  const doors = await serve(kernel, { host: '127.0.0.1', port: opts.port ?? 0 });
   const address = `127.0.0.1:${doors.port}`;
   const client = new ServiceClient(address, grpc.credentials.createInsecure(), { 'grpc.max_send_message_length': -1, 'grpc.max_receive_message_length': -1 }) as RunningKernel['client'];
   const adminToken = kernel.identity.adminToken();
