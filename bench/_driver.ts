@@ -2,7 +2,8 @@
 // memory imported as the SDK builds drivers), made about 100 KiB larger with a fresh digest
 // per round, and its manifest signed by a publisher key.
 import type { HybridKeyPair } from '../host/crypto/hybrid.ts';
-import { manifestText, sha256Digest, signManifest } from '../host/drivers/manifest.ts';
+import { sha256Digest } from '../host/drivers/manifest.ts';
+import { manifestText, signManifest } from '../host/toolchain/sign.ts';
 import { buildFixture, leb } from '../test/fixtures/probe.ts';
 
 export const buildEcho = () => buildFixture('bench/drivers/echo.as.ts', ['--maximumMemory', '4', '--importMemory']);

@@ -2,23 +2,21 @@
 // loads, updates and unloads, throttles with the task they refused, policy updates, the
 // driver grant that let a task run; and the questions and explanations that read them.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { createKernel, type Kernel } from '../host/index.ts';
+import type { Kernel } from '../host/index.ts';
 import { generateHybridKeyPair } from '../host/crypto/hybrid.ts';
 import { Code, type SyscallError } from '../host/base/errors.ts';
 import type { TaskStatus } from '../host/scheduler/index.ts';
 import { buildProbe, probeManifest } from './fixtures/probe.ts';
+import { openKernel, type OpenKernel } from './helpers/kernel.ts';
 
-let dir: string;
+let fixture: OpenKernel;
 let kernel: Kernel;
 let load: (version: string) => Promise<unknown>;
 
 before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'camos-audit-events-'));
-  kernel = await createKernel({ config: { dataDir: dir, logLevel: 'silent', drivers: { loadExamples: false, poolSize: 1 } } });
+  fixture = await openKernel({ drivers: { poolSize: 1, watch: true } });
+  kernel = fixture.kernel;
   const core = await buildProbe();
   const publisher = generateHybridKeyPair();
   kernel.drivers!.trust.add(publisher.publicKey, 'test publisher');
@@ -30,8 +28,7 @@ before(async () => {
   await kernel.call('sys_agent_register', { agentId: 'agent-c' });
 });
 after(async () => {
-  await kernel.close();
-  rmSync(dir, { recursive: true, force: true });
+  await fixture.close();
 });
 
 const records = (syscalls: string[]) => kernel.audit!.query({ syscalls, limit: 100 }).records;

@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
-import { createKernel, type Kernel } from '../host/index.ts';
+import type { Kernel } from '../host/index.ts';
+import { openKernel } from './helpers/kernel.ts';
 import { AuditLog, openAuditDb, verifyAuditDb } from '../host/audit/index.ts';
 import { createLogger } from '../host/telemetry/log.ts';
 import { hashRow, type AuditRow } from '../host/audit/record.ts';
@@ -24,7 +25,7 @@ let closedDir = '';
 let copies = 0;
 
 before(async () => {
-  kernel = await createKernel({ config: { dataDir: join(root, 'kernel'), logLevel: 'silent', audit: { checkpointEvery: 8, flushIntervalMs: 10_000, batchSize: 100_000 } } });
+  kernel = (await openKernel({ audit: { checkpointEvery: 8, flushIntervalMs: 10_000, batchSize: 100_000 } }, { dataDir: join(root, 'kernel') })).kernel;
 });
 
 /** Writes 50 more records through the kernel, then closes it (only close writes them: the flush timer is 10 s). */
@@ -160,7 +161,7 @@ describe('audit log', () => {
   });
 
   test('a restarted kernel continues the chain; retention prunes up to a checkpoint and the rest still verifies', async () => {
-    const k = await createKernel({ config: { dataDir: await copyOfLog(), logLevel: 'silent', audit: { checkpointEvery: 8 } } });
+    const k = (await openKernel({ audit: { checkpointEvery: 8 } }, { dataDir: await copyOfLog() })).kernel;
     await k.call('sys_health_check', {}, { agent: 'agent-a' });
     assert.equal(k.audit!.verify().ok, true);
     await k.audit!.checkpoint(false);
@@ -190,7 +191,7 @@ describe('audit log', () => {
     const n = (db.prepare("SELECT count(*) AS n FROM records WHERE caller = 'agent-k'").get() as { n: number }).n;
     db.close();
     assert.ok(n >= 200, `${n} records survived`);
-    const k = await createKernel({ config: { dataDir: dir, logLevel: 'silent' } });
+    const k = (await openKernel({}, { dataDir: dir })).kernel;
     const opened = k.audit!.query({ syscalls: ['audit.opened'], order: 'desc', limit: 1 }).records[0];
     assert.equal(opened.evidence.cleanShutdown, false);
     assert.equal(k.audit!.verify().ok, true);

@@ -2,20 +2,18 @@
 // through the kernel's pipeline, with OTLP export to a local collector.
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { Code, createKernel, serve, type Doors, type Kernel } from '../host/index.ts';
+import { Code, type Kernel } from '../host/index.ts';
+import { openKernel, type OpenKernel } from './helpers/kernel.ts';
 import { recordScenario } from './helpers/audit-scenario.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'camos-audit-sys-'));
 const TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
+let fixture: OpenKernel;
 let kernel: Kernel;
 let collector: Server;
-let doors: Doors | undefined;
 const exported: string[] = [];
 
 before(async () => {
@@ -29,16 +27,13 @@ before(async () => {
   });
   await new Promise<void>((r) => collector.listen(0, '127.0.0.1', r));
   const port = (collector.address() as { port: number }).port;
-  kernel = await createKernel({
-    config: { dataDir: dir, logLevel: 'silent', telemetry: { otlpEndpoint: `http://127.0.0.1:${port}/v1/traces`, maxSeriesPerMetric: 3 } },
-  });
+  fixture = await openKernel({ telemetry: { otlpEndpoint: `http://127.0.0.1:${port}/v1/traces`, maxSeriesPerMetric: 3 } });
+  kernel = fixture.kernel;
   recordScenario(kernel.auditSink);
 });
 after(async () => {
-  await doors?.close(0);
-  await kernel?.close();
+  await fixture?.close();
   collector?.close();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 const rejectsWith = (p: Promise<unknown>, code: Code, message: RegExp) =>
@@ -194,7 +189,7 @@ describe('sys_emit_metric', () => {
 
 describe('doors and CLI', () => {
   test('POST /nl/query, camos ask and camos trace answer from the same log', async () => {
-    doors = await serve(kernel, { host: '127.0.0.1', port: 0 });
+    const doors = await fixture.serve();
     const token = kernel.identity.adminToken();
     const res = await fetch(`http://127.0.0.1:${doors.port}/nl/query`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: JSON.stringify({ query: 'Which tasks failed yesterday?' }) });
     const body = (await res.json()) as { answer: string; intent: string; interpretation: { intent: string; window: { since: string; until: string; timeZone: string; described: string } } };
@@ -203,7 +198,7 @@ describe('doors and CLI', () => {
     assert.equal(body.interpretation.window.timeZone, kernel.config.nl.timeZone || Intl.DateTimeFormat().resolvedOptions().timeZone);
     assert.ok(Number(body.interpretation.window.until) - Number(body.interpretation.window.since) === 86_400_000, JSON.stringify(body.interpretation));
     assert.ok(body.answer.startsWith(`I read this as: which tasks failed, ${body.interpretation.window.described}.`), body.answer);
-    const cli = (...args: string[]) => promisify(execFile)(process.execPath, ['bin/camos.mjs', ...args, '--address', `127.0.0.1:${doors!.port}`, '--data-dir', dir], { cwd: join(import.meta.dirname, '..') });
+    const cli = (...args: string[]) => promisify(execFile)(process.execPath, ['bin/camos.mjs', ...args, '--address', `127.0.0.1:${doors.port}`, '--data-dir', fixture.dataDir], { cwd: join(import.meta.dirname, '..') });
     const asked = await cli('ask', 'Why', 'was', 'task', '42', 'denied?');
     assert.match(asked.stdout, /^I read this as: what happened to task 42 \(denied\)/);
     assert.match(asked.stdout, /Task 42 was denied/);

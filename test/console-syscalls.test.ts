@@ -2,28 +2,25 @@
 // context listing, the audit query (each showing an agent only what is its own), the
 // caller named by the health check, and the agent and driver lists' live fields.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { createKernel, type Kernel } from '../host/index.ts';
+import type { Kernel } from '../host/index.ts';
 import { generateHybridKeyPair } from '../host/crypto/hybrid.ts';
 import { CallStats } from '../host/drivers/call-stats.ts';
 import { Code, SyscallError } from '../host/base/errors.ts';
 import { buildProbe, probeManifest } from './fixtures/probe.ts';
+import { openKernel, type OpenKernel } from './helpers/kernel.ts';
 
-let dir: string;
+let fixture: OpenKernel;
 let kernel: Kernel;
 
 before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'camos-console-calls-'));
-  kernel = await createKernel({ config: { dataDir: dir, logLevel: 'silent', drivers: { loadExamples: false, watch: false, poolSize: 1 } } });
+  fixture = await openKernel({ drivers: { poolSize: 1 } });
+  kernel = fixture.kernel;
   await kernel.call('sys_agent_register', { agentId: 'agent-a', quotaRate: 0.001, quotaBurst: 2 });
   await kernel.call('sys_agent_register', { agentId: 'agent-b' });
 });
 after(async () => {
-  await kernel.close();
-  rmSync(dir, { recursive: true, force: true });
+  await fixture.close();
 });
 
 const as = (agent: string) => ({ agent });

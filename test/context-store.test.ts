@@ -7,17 +7,17 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import Database from 'better-sqlite3';
 import { openContextStore, type ContextStore } from '../host/context/index.ts';
-import { createKernel, type Kernel } from '../host/index.ts';
+import type { Kernel } from '../host/index.ts';
+import { openKernel, type OpenKernel } from './helpers/kernel.ts';
 import { Code } from '../host/base/errors.ts';
 
+/** Directories of the store-only tests (no kernel). */
 const dirs: string[] = [];
-const kernels: Kernel[] = [];
+const kernels: OpenKernel[] = [];
 async function kernel(context: Record<string, unknown>): Promise<Kernel> {
-  const dir = mkdtempSync(join(tmpdir(), 'camos-context-'));
-  dirs.push(dir);
-  const k = await createKernel({ config: { dataDir: dir, logLevel: 'silent', context, drivers: { loadExamples: false, watch: false } } });
+  const k = await openKernel({ context });
   kernels.push(k);
-  return k;
+  return k.kernel;
 }
 after(async () => {
   for (const k of kernels) await k.close();

@@ -5,7 +5,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { createKernel, serve, type Doors, type Kernel } from '../host/index.ts';
+import type { Doors, Kernel } from '../host/index.ts';
+import { startKernel, type RunningKernel } from './helpers/kernel.ts';
 import { ChannelEnd, ChannelHandshake, ChannelTable, KeyStore, type SealedCall } from '../host/crypto/index.ts';
 import { CamosClient } from '../sdk/client/index.ts';
 import { SecureChannel } from '../sdk/client/channel.ts';
@@ -141,13 +142,14 @@ test('an expired channel refuses records on both ends and is dropped by the kern
 });
 
 describe('through the kernel', () => {
+  let k: RunningKernel;
   let kernel: Kernel;
   let doors: Doors;
   before(async () => {
-    kernel = await createKernel({ config: { dataDir: tempDir(), logLevel: 'silent' } });
-    doors = await serve(kernel, { host: '127.0.0.1', port: 0 });
+    k = await startKernel();
+    ({ kernel, doors } = k);
   });
-  after(() => doors.close(0));
+  after(() => k.stop(0));
 
   test('sys_establish_secure_channel refuses a key share of the wrong size with INVALID_ARGUMENT', async () => {
     await assert.rejects(kernel.call('sys_establish_secure_channel', { peerId: 'agent-a', ephemeralPublicKey: Buffer.alloc(32) }), refusedWith(Code.INVALID_ARGUMENT, /1216 bytes/));

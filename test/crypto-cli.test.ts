@@ -1,29 +1,26 @@
 // `camos key list|rotate|revoke` and `camos channel test`, run as the user runs them.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
-import { createKernel, serve, type Doors, type Kernel } from '../host/index.ts';
+import type { Doors, Kernel } from '../host/index.ts';
+import { startKernel, type RunningKernel } from './helpers/kernel.ts';
 import { register } from '../host/cli/keys.ts';
 
 const BIN = fileURLToPath(new URL('../bin/camos.mjs', import.meta.url));
+let k: RunningKernel;
 let dir: string;
 let kernel: Kernel;
 let doors: Doors;
 
 before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'camos-keycli-'));
-  kernel = await createKernel({ config: { dataDir: dir, logLevel: 'silent' } });
-  doors = await serve(kernel, { host: '127.0.0.1', port: 0 });
+  k = await startKernel();
+  ({ kernel, doors, dataDir: dir } = k);
 });
-after(async () => {
-  await doors.close(0);
-  rmSync(dir, { recursive: true, force: true });
-});
+after(() => k.stop(0));
 
 /** The real binary, for one end-to-end check (each spawn loads the whole CLI: seconds). */
 function camosBin(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {

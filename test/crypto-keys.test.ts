@@ -7,11 +7,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { ml_dsa65 } from '@noble/post-quantum/ml-dsa.js';
-import { createKernel } from '../host/index.ts';
 import { KeyStore, SIGNING_PURPOSE, choosePqBackend, type KeyStoreOptions } from '../host/crypto/index.ts';
 import { PQ_BACKENDS } from '../host/crypto/config.ts';
 import { edPublicKeyObject } from '../host/crypto/hybrid.ts';
 import { Code, SyscallError } from '../host/base/errors.ts';
+import { openKernel } from './helpers/kernel.ts';
 
 const dirs: string[] = [];
 const tempDir = () => {
@@ -27,17 +27,15 @@ const data = Buffer.from('the kernel signs this');
 const P = SIGNING_PURPOSE.tpmSign;
 
 test('the kernel creates its identity key on first start and keeps it across restarts', async () => {
-  const dir = tempDir();
-  const first = await createKernel({ config: { dataDir: dir, logLevel: 'silent' } });
-  const id = first.keys!.identity().keyId;
-  await first.close();
-  const second = await createKernel({ config: { dataDir: dir, logLevel: 'silent' } });
+  const first = await openKernel();
+  const id = first.kernel.keys!.identity().keyId;
+  const second = await first.reopen();
   try {
     assert.match(id, /^[0-9a-f]{16}$/);
-    assert.equal(second.keys!.identity().keyId, id);
-    const signed = await second.keys!.sign(P, data);
+    assert.equal(second.kernel.keys!.identity().keyId, id);
+    const signed = await second.kernel.keys!.sign(P, data);
     assert.equal(signed.keyId, id);
-    assert.equal(await second.keys!.verify(P, data, signed.signature), true);
+    assert.equal(await second.kernel.keys!.verify(P, data, signed.signature), true);
   } finally {
     await second.close();
   }

@@ -3,14 +3,11 @@
 // noble backend; on pqclean they are made on the main thread, with no thread at all.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { test } from 'node:test';
 import { ml_dsa65 } from '@noble/post-quantum/ml-dsa.js';
 import { SIGNING_PURPOSE, decodeSignature } from '../host/crypto/index.ts';
 import { SignThread, signThread } from '../host/crypto/sign-thread.ts';
-import { createKernel } from '../host/index.ts';
+import { openKernel } from './helpers/kernel.ts';
 
 const until = async (cond: () => boolean, what: string) => {
   for (let i = 0; i < 500 && !cond(); i++) await new Promise((r) => setTimeout(r, 10));
@@ -58,25 +55,19 @@ test('a bad secret key is a clear error, and the thread goes on signing', async 
 for (const backend of ['noble', 'pqclean'] as const) {
   const onThread = backend === 'noble';
   test(`with crypto.backend ${backend}, the kernel signs ${onThread ? 'on the thread' : 'without it'}: sys_tpm_sign and the audit checkpoint at shutdown`, async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'camos-signthread-'));
+    const k = await openKernel({ crypto: { backend } });
+    const kernel = k.kernel;
     try {
-      const kernel = await createKernel({ config: { dataDir: dir, logLevel: 'silent', crypto: { backend } } });
-      let closed = false;
-      try {
-        const before = { ...signThread.stats };
-        const data = Buffer.from('off the main thread');
-        const r = await kernel.call('sys_tpm_sign', { data });
-        assert.equal(signThread.stats.signed, before.signed + (onThread ? 1 : 0));
-        assert.equal(await kernel.keys!.verify(SIGNING_PURPOSE.tpmSign, data, decodeSignature(r.signature, r.keyId)), true);
-        await kernel.close(); // signs the final audit checkpoint
-        closed = true;
-        assert.equal(signThread.stats.signed, before.signed + (onThread ? 2 : 0), 'the final checkpoint');
-        if (!onThread) assert.equal(signThread.stats.started, before.started, 'no signing thread started');
-      } finally {
-        if (!closed) await kernel.close();
-      }
+      const before = { ...signThread.stats };
+      const data = Buffer.from('off the main thread');
+      const r = await kernel.call('sys_tpm_sign', { data });
+      assert.equal(signThread.stats.signed, before.signed + (onThread ? 1 : 0));
+      assert.equal(await kernel.keys!.verify(SIGNING_PURPOSE.tpmSign, data, decodeSignature(r.signature, r.keyId)), true);
+      await kernel.close(); // signs the final audit checkpoint
+      assert.equal(signThread.stats.signed, before.signed + (onThread ? 2 : 0), 'the final checkpoint');
+      if (!onThread) assert.equal(signThread.stats.started, before.started, 'no signing thread started');
     } finally {
-      rmSync(dir, { recursive: true, force: true });
+      await k.close(); // the kernel's close is idempotent; this removes its data directory
     }
   });
 }

@@ -1,25 +1,22 @@
 // sys_tpm_sign (and the seed's sys_tmp_sign) through the kernel's pipeline.
 import assert from 'node:assert/strict';
 import { createHash, verify as nodeVerify } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { ml_dsa65 } from '@noble/post-quantum/ml-dsa.js';
-import { createKernel, type Kernel } from '../host/index.ts';
+import type { Kernel } from '../host/index.ts';
 import { SIGNING_PURPOSE, decodeSignature } from '../host/crypto/index.ts';
 import { edPublicKeyObject } from '../host/crypto/hybrid.ts';
 import { Code, SyscallError } from '../host/base/errors.ts';
+import { openKernel, type OpenKernel } from './helpers/kernel.ts';
 
 let kernel: Kernel;
-let dir: string;
+let fixture: OpenKernel;
 before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'camos-sign-'));
-  kernel = await createKernel({ config: { dataDir: dir, logLevel: 'silent' } });
+  fixture = await openKernel();
+  kernel = fixture.kernel;
 });
 after(async () => {
-  await kernel.close();
-  rmSync(dir, { recursive: true, force: true });
+  await fixture.close();
 });
 
 // camos-sign-v3 for sys_tpm_sign's purpose, rebuilt here from docs/crypto.md.

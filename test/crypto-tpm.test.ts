@@ -10,10 +10,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { ml_dsa65 } from '@noble/post-quantum/ml-dsa.js';
-import { createKernel, type Kernel } from '../host/index.ts';
 import { KeyStore, SIGNING_PURPOSE, decodeSignature } from '../host/crypto/index.ts';
 import { p256PublicKeyObject } from '../host/crypto/hybrid.ts';
 import { tpmtSignatureToP1363 } from '../host/crypto/tpm.ts';
+import { openKernel } from './helpers/kernel.ts';
 
 const SKIP = 'install swtpm and tpm2-tools (apt-get install swtpm swtpm-tools tpm2-tools)';
 const installed = ['swtpm', 'tpm2_sign', 'tpm2_createprimary'].every((t) => spawnSync('sh', ['-c', `command -v ${t}`]).status === 0);
@@ -119,7 +119,8 @@ test('a TPM-backed key signs: ECDSA P-256 verifies with node:crypto (P1363 and D
 
 test('sys_tpm_sign on a kernel configured with keys.backend tpm answers backend "tpm" and both halves', async (t) => {
   if (!installed) return t.skip(SKIP);
-  const kernel: Kernel = await createKernel({ config: { dataDir: tempDir('camos-tpm-'), logLevel: 'silent', keys: { backend: 'tpm', tpmTcti: tcti } } });
+  const k = await openKernel({ keys: { backend: 'tpm', tpmTcti: tcti } });
+  const kernel = k.kernel;
   try {
     const data = Buffer.from('kernel data');
     const r = await kernel.call('sys_tpm_sign', { data });
@@ -130,7 +131,7 @@ test('sys_tpm_sign on a kernel configured with keys.backend tpm answers backend 
     assert.equal(ml_dsa65.verify(r.pqSignature, message(data), pub.mldsa), true);
     assert.equal(await kernel.keys!.verify(P, data, decodeSignature(r.signature, r.keyId)), true);
   } finally {
-    await kernel.close();
+    await k.close();
   }
 });
 

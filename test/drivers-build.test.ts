@@ -6,11 +6,12 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { createKernel, type Kernel } from '../host/index.ts';
 import { generateHybridKeyPair } from '../host/crypto/hybrid.ts';
 import { buildDriver, inspectComponent, type BuildResult } from '../host/toolchain/build.ts';
-import { manifestText, signManifest, verifyManifest } from '../host/drivers/manifest.ts';
+import { verifyManifest } from '../host/drivers/manifest.ts';
+import { manifestText, signManifest } from '../host/toolchain/sign.ts';
 import { scaffoldDriver } from '../host/toolchain/scaffold.ts';
+import { openKernel } from './helpers/kernel.ts';
 import { binaryKind, coreModulesOf, extractCoreModule, inspectCoreModule } from '../host/drivers/wasm.ts';
 
 let dir: string;
@@ -68,8 +69,8 @@ test('answers a second build of unchanged sources from the cache', async () => {
 });
 
 test('a driver built here, signed with a key made here, is verified, loaded and called', async () => {
-  const dataDir = join(dir, 'data');
-  const kernel: Kernel = await createKernel({ config: { dataDir, logLevel: 'silent', drivers: { loadExamples: false, watch: false } } });
+  const k = await openKernel();
+  const kernel = k.kernel;
   try {
     const key = generateHybridKeyPair();
     const manifest = manifestText(signManifest({ ...built.template, digest: built.digest }, key));
@@ -82,7 +83,7 @@ test('a driver built here, signed with a key made here, is verified, loaded and 
     assert.equal(res.driver, 'greeter@0.1.0');
     assert.deepEqual(JSON.parse(Buffer.from(res.output).toString()), { greeting: 'Hello, Ada!' });
   } finally {
-    await kernel.close();
+    await k.close();
   }
 });
 
@@ -97,7 +98,8 @@ test("a driver's init gets the manifest's config through the SDK, before each ha
   const manifestPath = join(source, 'manifest.json');
   writeFileSync(manifestPath, JSON.stringify({ ...JSON.parse(readFileSync(manifestPath, 'utf8')), config: { salutation: 'Grüß Gott' } }));
   const saluter = await buildDriver(source, { outDir: join(dir, 'out-saluter'), force: true });
-  const kernel: Kernel = await createKernel({ config: { dataDir: join(dir, 'data-saluter'), logLevel: 'silent', drivers: { loadExamples: false, watch: false } } });
+  const k = await openKernel();
+  const kernel = k.kernel;
   try {
     const key = generateHybridKeyPair();
     kernel.drivers!.trust.add(key.publicKey, 'test key');
@@ -108,6 +110,6 @@ test("a driver's init gets the manifest's config through the SDK, before each ha
       assert.deepEqual(JSON.parse(Buffer.from(res.output).toString()), { greeting: `Grüß Gott, ${name}!` });
     }
   } finally {
-    await kernel.close();
+    await k.close();
   }
 });

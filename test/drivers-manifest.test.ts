@@ -5,10 +5,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { createKernel, type Kernel } from '../host/index.ts';
+import type { Kernel } from '../host/index.ts';
+import { openKernel, type OpenKernel } from './helpers/kernel.ts';
 import { generateHybridKeyPair, hybridSign, signatureToJson, type HybridKeyPair } from '../host/crypto/hybrid.ts';
 import { buildDriver, DRIVERS_DIR, type BuildResult } from '../host/toolchain/build.ts';
-import { canonicalBytes, manifestText, signManifest, verifyManifest, type Manifest } from '../host/drivers/manifest.ts';
+import { canonicalBytes, sha256Digest, verifyManifest, type Manifest } from '../host/drivers/manifest.ts';
+import { manifestText, signManifest } from '../host/toolchain/sign.ts';
 import { TrustStore } from '../host/drivers/trust.ts';
 import { inspectCoreModule } from '../host/drivers/wasm.ts';
 
@@ -26,6 +28,17 @@ const flipBit = (bytes: Uint8Array, bit: number) => {
   copy[bit >> 3] ^= 1 << (bit & 7);
   return copy;
 };
+const str = (s: string) => [s.length, ...enc(s)];
+const section = (id: number, body: number[]) => [id, body.length, ...body];
+/** A core module that imports its memory as host.mem and exports only `handle` (no cabi_realloc). */
+const offAbiModule = new Uint8Array([
+  ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
+  ...section(1, [1, 0x60, 0, 0]),
+  ...section(2, [1, ...str('host'), ...str('mem'), 0x02, 0x01, 1, 1]),
+  ...section(3, [1, 0]),
+  ...section(7, [1, ...str('handle'), 0x00, 0]),
+  ...section(10, [1, 2, 0, 0x0b]),
+]);
 const routerManifest = (overrides: Record<string, unknown> = {}) => ({ ...router.template, digest: router.digest, ...overrides });
 
 before(async () => {
@@ -148,6 +161,15 @@ describe('verifyManifest', () => {
     assert.deepEqual(v.reasons, ["driver 'router@1.0.0' declares a memory maximum of 4 pages (256 KiB) but its manifest allows 2 pages (128 KiB)"]);
   });
 
+  test('refuses what only the loader refused before: a memory other than env.memory, no cabi_realloc', () => {
+    const manifest = signManifest(routerManifest({ digest: sha256Digest(offAbiModule) }), publisher);
+    const v = verifyManifest({ manifest: JSON.stringify(manifest), module: offAbiModule, trust });
+    assert.deepEqual(v.reasons, [
+      "driver 'router@1.0.0' imports memory 'host.mem'; only env.memory can be provided by the host",
+      "driver 'router@1.0.0' does not export func 'cabi_realloc' (the camos:driver world needs cabi_realloc and handle)",
+    ]);
+  });
+
   test('lists every reason when several checks fail', () => {
     const manifest = signManifest(routerManifest({ capabilities: { imports: [] }, limits: { ...router.template.limits, maxMemoryPages: 1 } }), stranger);
     const v = verifyManifest({ manifest: JSON.stringify(manifest), module: router.component, trust });
@@ -180,11 +202,14 @@ describe('verifyManifest', () => {
 });
 
 describe('sys_verify_manifest', () => {
+  let fixture: OpenKernel;
   let kernel: Kernel;
   before(async () => {
-    kernel = await createKernel({ config: { dataDir: dir, logLevel: 'silent', drivers: { loadExamples: false, watch: false } } });
+    // On the trust store's directory: the kernel trusts the test's publisher.
+    fixture = await openKernel({}, { dataDir: dir });
+    kernel = fixture.kernel;
   });
-  after(() => kernel.close());
+  after(() => fixture.close());
 
   test('answers valid with the issuer and digest for a good manifest', async () => {
     const res = await kernel.call('sys_verify_manifest', { manifestData: Buffer.from(JSON.stringify(signed)), module: router.component });

@@ -1,14 +1,12 @@
 // The validator driver (drivers-as/validator) through the kernel: it reads a schema from
 // context with context-read, validates a document against it and transforms it.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { createKernel, type Kernel } from '../host/index.ts';
+import type { Kernel } from '../host/index.ts';
 import { Code } from '../host/base/errors.ts';
+import { openKernel, type OpenKernel } from './helpers/kernel.ts';
 
-let dir: string;
+let fixture: OpenKernel;
 let kernel: Kernel;
 
 const orderSchema = {
@@ -33,15 +31,14 @@ const orderSchema = {
 };
 
 before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'camos-drivers-validator-'));
-  kernel = await createKernel({ config: { dataDir: dir, logLevel: 'silent', drivers: { watch: false } } });
+  fixture = await openKernel({ drivers: { loadExamples: true } });
+  kernel = fixture.kernel;
   await kernel.call('sys_context_write', { namespace: 'schemas', key: 'order', data: Buffer.from(JSON.stringify(orderSchema)) });
   await kernel.call('sys_context_write', { namespace: 'schemas', key: 'any', data: Buffer.from('{}') });
 });
 
 after(async () => {
-  await kernel.close();
-  rmSync(dir, { recursive: true, force: true });
+  await fixture.close();
 });
 
 async function validate(schema: string, document: unknown): Promise<any> {

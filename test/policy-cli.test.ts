@@ -2,29 +2,25 @@
 // then the commands in-process (spawning the CLI costs seconds on this machine).
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { Command } from 'commander';
 import { register } from '../host/cli/policy.ts';
-import { createKernel, serve, type Doors, type Kernel } from '../host/index.ts';
+import type { Doors, Kernel } from '../host/index.ts';
+import { startKernel, type RunningKernel } from './helpers/kernel.ts';
 
 const BIN = new URL('../bin/camos.mjs', import.meta.url).pathname;
+let k: RunningKernel;
 let dir: string;
 let kernel: Kernel;
 let doors: Doors;
 
 before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'camos-policy-cli-'));
-  kernel = await createKernel({ config: { dataDir: dir, logLevel: 'silent', drivers: { loadExamples: false, watch: false } } });
-  doors = await serve(kernel, { host: '127.0.0.1', port: 0 });
+  k = await startKernel({ drivers: { loadExamples: false, watch: false } });
+  ({ kernel, doors, dataDir: dir } = k);
 });
-after(async () => {
-  await doors.close();
-  await kernel.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+after(() => k.stop());
 
 const connection = () => ['--address', `127.0.0.1:${doors.port}`, '--data-dir', dir];
 

@@ -1,23 +1,20 @@
 // The default policy set (policies/default.cedar), decided through the kernel's pipeline
 // and through sys_query_policy.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { Code, createKernel, table, type Kernel } from '../host/index.ts';
+import { Code, table, type Kernel } from '../host/index.ts';
 import { ACTIONS } from '../host/policy/cedar.ts';
+import { openKernel, type OpenKernel } from './helpers/kernel.ts';
 
-let dir: string;
+let fixture: OpenKernel;
 let kernel: Kernel;
 
 before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'camos-policy-default-'));
-  kernel = await createKernel({ config: { dataDir: dir, logLevel: 'silent', drivers: { loadExamples: false, watch: false } } });
+  fixture = await openKernel();
+  kernel = fixture.kernel;
 });
 after(async () => {
-  await kernel.close();
-  rmSync(dir, { recursive: true, force: true });
+  await fixture.close();
 });
 
 const ask = (query: string) => kernel.call('sys_query_policy', { query });

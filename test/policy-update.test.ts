@@ -1,25 +1,22 @@
 // sys_policy_update and sys_policy_get: validation with Cedar's message and location,
 // versions kept and listable, the new set swapped in for the next call.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
-import { Code, createKernel, type Kernel } from '../host/index.ts';
+import { Code, type Kernel } from '../host/index.ts';
+import { openKernel, type OpenKernel } from './helpers/kernel.ts';
 
 const DEFAULT = readFileSync(new URL('../policies/default.cedar', import.meta.url), 'utf8');
-const config = (dataDir: string) => ({ config: { dataDir, logLevel: 'silent' as const, drivers: { loadExamples: false, watch: false } } });
 
-let dir: string;
+let fixture: OpenKernel;
 let kernel: Kernel;
 
 before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'camos-policy-update-'));
-  kernel = await createKernel(config(dir));
+  fixture = await openKernel();
+  kernel = fixture.kernel;
 });
 after(async () => {
-  await kernel.close();
-  rmSync(dir, { recursive: true, force: true });
+  await fixture.close();
 });
 
 const financeGrant = `
@@ -114,8 +111,8 @@ describe('policy updates', () => {
 
   test('the current version survives a restart', async () => {
     const version = (await kernel.call('sys_policy_get', {})).version;
-    await kernel.close();
-    kernel = await createKernel(config(dir));
+    fixture = await fixture.reopen();
+    kernel = fixture.kernel;
     const got = await kernel.call('sys_policy_get', {});
     assert.equal(got.version, version);
     assert.equal((await kernel.call('sys_query_policy', { query: 'agent-b context_read finance' })).allowed, true);

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { generateHybridKeyPair } from '../host/crypto/hybrid.ts';
 import { buildDriver } from '../host/toolchain/build.ts';
-import { manifestText, signManifest } from '../host/drivers/manifest.ts';
+import { manifestText, signManifest } from '../host/toolchain/sign.ts';
 import { TrustStore } from '../host/drivers/trust.ts';
 import { startKernel, type RunningKernel } from './helpers/kernel.ts';
 

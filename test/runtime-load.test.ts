@@ -1,34 +1,33 @@
 // Loading drivers: refusals (nothing loaded), versions side by side, unload waiting for
 // calls in flight, hot loading from the watched directory and hot swap under load.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { createKernel, type Kernel } from '../host/index.ts';
+import type { Kernel } from '../host/index.ts';
 import { generateHybridKeyPair, type HybridKeyPair } from '../host/crypto/hybrid.ts';
 import { Code, SyscallError } from '../host/base/errors.ts';
 import { buildProbe, probeManifest, withMemoryMaximum } from './fixtures/probe.ts';
+import { openKernel, type OpenKernel } from './helpers/kernel.ts';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 const dec = (b: Uint8Array) => new TextDecoder().decode(b);
 
-let dir: string;
+let fixture: OpenKernel;
 let kernel: Kernel;
 let core: Uint8Array;
 let trusted: HybridKeyPair;
 
 before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'camos-runtime-load-'));
-  kernel = await createKernel({ config: { dataDir: dir, logLevel: 'silent', drivers: { loadExamples: false, poolSize: 2 } } });
+  fixture = await openKernel({ drivers: { poolSize: 2, watch: true } });
+  kernel = fixture.kernel;
   core = await buildProbe();
   trusted = generateHybridKeyPair();
   kernel.drivers!.trust.add(trusted.publicKey, 'test publisher');
 });
 
 after(async () => {
-  await kernel.close();
-  rmSync(dir, { recursive: true, force: true });
+  await fixture.close();
 });
 
 async function load(manifest: string, module: Uint8Array = core) {

@@ -4,7 +4,6 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { test } from 'node:test';
 import { CamosClient, CamosError } from '../sdk/client/index.ts';
-import { createKernel, serve } from '../host/index.ts';
 import { startKernel } from './helpers/kernel.ts';
 
 test('typed methods call syscalls over the Session stream', async () => {
@@ -55,13 +54,13 @@ test('after the kernel restarts, the next call reconnects', async () => {
   const { dataDir, port } = k;
   await k.doors.close(500);
   await assert.rejects(c.healthCheck({}, { timeoutMs: 2000 }), (e: unknown) => e instanceof CamosError && (e.code === 14 || e.code === 4));
-  const kernel = await createKernel({ config: { dataDir, logLevel: 'silent', drivers: { loadExamples: false } } });
-  const doors = await serve(kernel, { host: '127.0.0.1', port });
+  const again = await startKernel({ drivers: { loadExamples: false } }, { dataDir, port });
   let answer;
   for (let i = 0; i < 20 && !answer; i++) {
     answer = await c.healthCheck({}, { timeoutMs: 2000 }).catch(() => undefined);
   }
   assert.equal(answer?.status, 'ok');
   c.close();
-  await doors.close(500);
+  await again.stop(500);
+  await k.stop(500); // its doors closed above; this removes the data directory
 });

@@ -10,7 +10,7 @@ import type { Logger } from '../telemetry/log.ts';
 import { buildAndSignAll } from '../toolchain/build.ts';
 import { ensureLocalPublisher } from '../toolchain/keys.ts';
 import { buildWasiDriver, shippedWasiDriverDirs } from '../toolchain/wasi-build.ts';
-import { signManifest, manifestText } from './manifest.ts';
+import { signManifest, manifestText } from '../toolchain/sign.ts';
 import { enforceTrust } from './revocation.ts';
 import { DriverRuntime } from './runtime.ts';
 import { TrustStore } from './trust.ts';

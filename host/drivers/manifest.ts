@@ -1,26 +1,16 @@
-// Driver manifests: the schema, canonical bytes, signing, and verification of a manifest
-// against its module and the trust store. Every failing check is reported, not only the
-// first; verdicts are cached by module digest, manifest, signature and trust generation.
+// Driver manifests: the schema, canonical bytes, and verification of a manifest against its
+// module and the trust store (signing is the toolchain's: toolchain/sign.ts). Every failing
+// check is reported, not only the first; verdicts are cached by module digest, manifest,
+// signature and trust generation.
 import { createHash } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
-import {
-  hybridSign,
-  hybridVerify,
-  signatureFromJson,
-  signatureToJson,
-  HYBRID_ALGORITHM,
-  type HybridKeyPair,
-  type HybridSignature,
-  type HybridSignatureJson,
-} from '../crypto/hybrid.ts';
+import { hybridVerify, signatureFromJson, HYBRID_ALGORITHM, type HybridSignature, type HybridSignatureJson } from '../crypto/hybrid.ts';
 import type { TrustStore } from './trust.ts';
 import { checkWasiCommand } from './kinds/wasi-check.ts';
-import { binaryKind, extractCoreModule, inspectCoreModule, pagesText, type CoreModuleInfo } from './wasm.ts';
+import { binaryKind, extractCoreModule, inspectCoreModule, type CoreModuleInfo } from './wasm.ts';
+import { CAPABILITIES, WIT_WORLD, checkComponentModule } from './abi.mjs';
 
-import { CAPABILITIES, HOST_MODULE, WIT_WORLD } from './abi.mjs';
-
-export { CAPABILITIES, HOST_MODULE, WIT_WORLD } from './abi.mjs';
 /**
  * How a driver runs: 'component' exports camos:driver's `handle` (today's drivers, built
  * with the SDK); 'wasi-command' is any WASI preview 1 program with `_start` (kinds/).
@@ -148,17 +138,6 @@ export function canonicalBytes(manifest: Record<string, unknown>): Uint8Array {
   return new TextEncoder().encode(JSON.stringify(sortKeys(rest)));
 }
 
-/** Signs a manifest as `key`'s publisher: sets `publisher` to the key id, then attaches the signature. */
-export function signManifest<M extends Record<string, unknown>>(manifest: M, key: HybridKeyPair): M & { publisher: string; signature: HybridSignatureJson } {
-  const unsigned = { ...manifest, publisher: key.publicKey.keyId };
-  delete (unsigned as Record<string, unknown>).signature;
-  const signature = signatureToJson(hybridSign(key, canonicalBytes(unsigned)));
-  return { ...unsigned, signature };
-}
-
-/** A manifest file's text: the signed manifest, pretty-printed. */
-export const manifestText = (m: Record<string, unknown>) => JSON.stringify(m, null, 2) + '\n';
-
 export interface VerifyInput {
   /** The manifest JSON (bytes or text) or an already parsed object. */
   manifest: Uint8Array | string | Record<string, unknown>;
@@ -250,7 +229,7 @@ function check(manifestBytes: Uint8Array, signatureBytes: Uint8Array, module: Ui
   } catch (e) {
     reasons.push(`${label}: module is not a readable WebAssembly component or module: ${(e as Error).message}`);
   }
-  if (info && manifest) reasons.push(...(manifest.kind === 'wasi-command' ? checkWasiCommand(module, info, manifest, label) : checkModule(info, manifest, label)));
+  if (info && manifest) reasons.push(...(manifest.kind === 'wasi-command' ? checkWasiCommand(module, info, manifest, label) : checkComponent(info, manifest, label)));
 
   return { valid: reasons.length === 0, reasons, digest, issuer, manifest, core };
 }
@@ -283,34 +262,10 @@ function checkSignature(raw: Record<string, unknown>, signatureBytes: Uint8Array
   return reasons;
 }
 
-function checkModule(info: CoreModuleInfo, manifest: Manifest, label: string): string[] {
+/** A component's manifest fields and its core module against the ABI (abi.mjs). */
+function checkComponent(info: CoreModuleInfo, manifest: Manifest, label: string): string[] {
   const reasons: string[] = [];
   for (const field of ['args', 'env', 'callEnv', 'fs'] as const) if (manifest[field] !== undefined) reasons.push(`${label}: '${field}' is a field of wasi-command drivers; this manifest's kind is 'component'`);
-  const granted = new Set<string>(manifest.capabilities.imports);
-  const grantedText = granted.size ? [...granted].map((g) => `'${g}'`).join(', ') : 'nothing';
-  for (const imp of info.imports) {
-    if (imp.module === HOST_MODULE && imp.kind === 'func' && (CAPABILITIES as readonly string[]).includes(imp.name)) {
-      if (!granted.has(imp.name)) reasons.push(`${label} imports '${imp.name}' but its manifest grants only ${grantedText}`);
-    } else if (!(imp.module === 'env' && imp.kind === 'memory')) {
-      reasons.push(`${label} imports '${imp.module}.${imp.name}' (${imp.kind}), which is not a host function of ${WIT_WORLD}`);
-    }
-  }
-  const limit = manifest.limits.maxMemoryPages;
-  const memories = [
-    ...info.imports.filter((i) => i.kind === 'memory').map((i) => ({ ...i.memory!, imported: true })),
-    ...info.memories.map((m) => ({ ...m, imported: false })),
-  ];
-  if (memories.length === 0) reasons.push(`${label} has no memory`);
-  for (const m of memories) {
-    if (m.maximumPages === undefined) {
-      // An imported memory is created by the host with the manifest's maximum.
-      if (!m.imported) reasons.push(`${label} declares its memory without a maximum; build it with a maximum of at most ${limit} pages`);
-    } else if (m.maximumPages > limit) {
-      reasons.push(`${label} declares a memory maximum of ${m.maximumPages} pages (${pagesText(m.maximumPages)}) but its manifest allows ${limit} pages (${pagesText(limit)})`);
-    }
-    if (m.initialPages > limit) reasons.push(`${label} asks for ${m.initialPages} initial memory pages but its manifest allows ${limit}`);
-  }
-  if (!info.exports.some((e) => e.name === 'handle' && e.kind === 'func')) reasons.push(`${label} does not export 'handle'`);
+  reasons.push(...checkComponentModule(info, manifest.capabilities.imports, manifest.limits.maxMemoryPages, label).reasons);
   return reasons;
 }
-

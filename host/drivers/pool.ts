@@ -26,22 +26,11 @@ import type { MessagePort } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import type { Logger } from '../telemetry/log.ts';
 import { workerExecArgv } from '../base/threads.mjs';
+import type { HostMemory } from './abi.d.mts';
+import type { BridgeAnswer, BridgeQuestion, MissingAnswer, PoolWorkerData, TaskMessage, WakeMessage, WorkerAnnouncement, WorkerAnswer } from './messages.d.mts';
 import { CALL, DONE, ENDED, FLAG, MEMORY, PHASE, RETIRING, STARTED, now, stateViews } from './worker-state.mjs';
 
-export interface WorkerEffects {
-  writes: { namespace: string; key: string; value: Uint8Array }[];
-  logs: { level: 'trace' | 'debug' | 'info' | 'warn' | 'error'; message: string }[];
-  metrics: { name: string; value: number }[];
-}
-
-export interface WorkerAnswer extends WorkerEffects {
-  output?: Uint8Array;
-  error?: { code: string; message: string };
-  /** When the worker began the call (worker-state.mjs `now`). */
-  startedAt: number;
-  /** The worker retires after this call (it holds too much memory). */
-  retired: boolean;
-}
+export type { WorkerAnswer, WorkerEffects } from './messages.d.mts';
 
 export interface CallTask {
   /**
@@ -58,7 +47,7 @@ export interface CallTask {
   reads: string[];
   writes: string[];
   /** For a module that imports env.memory: the memory the host creates for it. */
-  importedMemory?: { initial: number; maximum: number };
+  importedMemory?: HostMemory;
 }
 
 /** Answers a driver's context-read on the main thread (staging first, then the store). */
@@ -99,16 +88,6 @@ export interface PoolStats {
   memoryBytes: number;
 }
 
-/** What a task message carries (worker.mjs `call`). */
-interface TaskMessage {
-  call: number;
-  key: string;
-  input: Uint8Array | undefined;
-  deadline: number;
-  module: WebAssembly.Module | undefined;
-  driver: Record<string, unknown> | undefined;
-}
-
 /** One worker as the pool knows it, from its announcement. */
 interface WorkerState {
   threadId: number;
@@ -134,7 +113,7 @@ type PiscinaTask = Parameters<Balancer>[0];
 const WORKER = fileURLToPath(new URL('./worker.mjs', import.meta.url));
 const CALL_OF = Piscina.queueOptionsSymbol;
 /** A task of no work (worker.mjs answers it at once): see wake(). */
-const WAKE = { wake: true };
+const WAKE: WakeMessage = { wake: true };
 
 /**
  * A call in the pool, and the signal piscina is given for it (an EventTarget's two methods:
@@ -223,15 +202,15 @@ export class DriverPool {
       idleTimeout: opts.idleTimeoutMs,
       // The kernel's own Node.js options without its TypeScript loader (threads.mjs).
       execArgv: workerExecArgv(),
-      workerData: { camosPool: true, nice: opts.nice ?? 0 },
+      workerData: { camosPool: true, nice: opts.nice ?? 0 } satisfies PoolWorkerData,
       loadBalancer: (task, workers) => this.choose(task, workers),
       // A call that found no idle worker keeps its place in the queue.
       stricterFIFO: true,
       recordTiming: false,
       atomics: 'disabled',
     });
-    this.piscina.on('message', (m: { camosDriverWorker?: number; state: SharedArrayBuffer; bridge: MessagePort }) => {
-      if (typeof m?.camosDriverWorker === 'number') this.announced(m.camosDriverWorker, m.state, m.bridge);
+    this.piscina.on('message', (m: Partial<WorkerAnnouncement> | undefined) => {
+      if (typeof m?.camosDriverWorker === 'number') this.announced(m.camosDriverWorker, m.state!, m.bridge!);
     });
     this.piscina.on('workerDestroy', () => this.wake());
     // A worker's failure outside a call (piscina's 'error' event): without a listener it would end the kernel.
@@ -289,7 +268,7 @@ export class DriverPool {
     input.set(call.task.input);
     call.message.input = input;
     this.piscina.run(call.message, { signal: call, transferList: [input.buffer] }).then(
-      (answer: WorkerAnswer | { missing: true }) => this.answered(call, answer),
+      (answer: WorkerAnswer | MissingAnswer) => this.answered(call, answer),
       (e: Error) => this.failed(call, e),
     );
   }
@@ -338,7 +317,7 @@ export class DriverPool {
     w.modules.add(t.key);
   }
 
-  private answered(call: Call, answer: WorkerAnswer | { missing: true }): void {
+  private answered(call: Call, answer: WorkerAnswer | MissingAnswer): void {
     if (call.done) return; // cancelled after it ran
     if ('missing' in answer) {
       // The worker dropped the module (least recently used): send it again.
@@ -408,13 +387,13 @@ export class DriverPool {
     bridge.unref();
     // Closed when its thread ends, whatever ended it (the Worker's threadId is -1 by its 'exit').
     bridge.once('close', () => this.workers.delete(threadId));
-    bridge.on('message', ({ namespace, key, seq, call }: { namespace: string; key: string; seq: number; call: number }) => {
+    bridge.on('message', ({ namespace, key, seq, call }: BridgeQuestion) => {
       try {
         const reader = w.call?.id === call ? w.call.reader : undefined;
         if (!reader) throw new Error('no call on this worker may read context');
-        bridge.postMessage({ seq, value: reader(namespace, key) });
+        bridge.postMessage({ seq, value: reader(namespace, key) } satisfies BridgeAnswer);
       } catch (e) {
-        bridge.postMessage({ seq, error: (e as Error).message, code: (e as { code?: unknown }).code === 5 ? 'NOT_FOUND' : 'INTERNAL' });
+        bridge.postMessage({ seq, error: (e as Error).message, code: (e as { code?: unknown }).code === 5 ? 'NOT_FOUND' : 'INTERNAL' } satisfies BridgeAnswer);
       }
       Atomics.store(w.ints, FLAG, 1);
       Atomics.notify(w.ints, FLAG);

@@ -12,14 +12,15 @@ import { SyscallError, aborted, cancelled, deadlineExceeded, failedPrecondition,
 import { nextRequestId, randomHex, timeOrderedHex } from '../base/ids.ts';
 import type { AuditEntry, AuditSink } from '../contract/index.ts';
 import { loadDriver, type LoadOptions, type LoadOutcome, type LoadSource } from './loader.ts';
+import { checkComponentModule } from './abi.mjs';
 import { CallStats } from './call-stats.ts';
 import { WasiCommandRunner, type WasiProgram } from './kinds/wasi-command.ts';
 import type { DriverKind, Manifest } from './manifest.ts';
-import { checkModule } from './module.ts';
 import { DriverPool, type ContextReader, type PoolCall, type WorkerAnswer } from './pool.ts';
 import { now } from './worker-state.mjs';
 import type { TrustStore } from './trust.ts';
 import type { DriverInfo, VerifiedDriver } from './types.ts';
+import { inspectCoreModule } from './wasm.ts';
 
 export type { DriverInfo, DriverLimits, VerifiedDriver } from './types.ts';
 
@@ -551,7 +552,10 @@ async function compileComponent(ref: string, v: VerifiedDriver): Promise<Pick<Lo
   } catch (e) {
     throw failedPrecondition(`driver '${ref}' is not a valid WebAssembly module: ${(e as Error).message}`);
   }
-  return { module, importedMemory: checkModule(ref, v.core, module, v.capabilities, v.limits.memoryPages) };
+  // install() is the runtime's door: it checks what it is given, as the manifest check did.
+  const { reasons, importedMemory } = checkComponentModule(inspectCoreModule(v.core), v.capabilities, v.limits.memoryPages, `driver '${ref}'`);
+  if (reasons.length) throw failedPrecondition(`driver '${ref}' refused: ${reasons.join('; ')}`, { driver: ref, reasons });
+  return { module, importedMemory };
 }
 
 /** A wasi-command driver's own directory (its fs grant), made at its load. */

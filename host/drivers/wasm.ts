@@ -171,6 +171,3 @@ export function extractCoreModule(bytes: Uint8Array): Uint8Array {
   if (!main) throw new WasmFormatError(`component embeds ${modules.length} core module(s) but none exports 'handle'`);
   return main;
 }
-
-/** A memory size in pages (64 KiB), as a person reads it. */
-export const pagesText = (pages: number) => (pages * 64 >= 1024 ? `${(pages * 64) / 1024} MiB` : `${pages * 64} KiB`);

@@ -9,6 +9,15 @@ import { getHeapStatistics } from 'node:v8';
 import { lowerPriority } from '../base/threads.mjs';
 import { HOST_MODULE as HOST } from './abi.mjs';
 import { CALL, DONE, ENDED, FLAG, MEMORY, PHASE, RETIRING, RUNNING, STARTED, STATE_BYTES, now, stateViews } from './worker-state.mjs';
+/** @typedef {import('./messages.d.mts').BridgeAnswer} BridgeAnswer */
+/** @typedef {import('./messages.d.mts').BridgeQuestion} BridgeQuestion */
+/** @typedef {import('./messages.d.mts').DriverSettings} DriverSettings */
+/** @typedef {import('./messages.d.mts').MissingAnswer} MissingAnswer */
+/** @typedef {import('./messages.d.mts').PoolWorkerData} PoolWorkerData */
+/** @typedef {import('./messages.d.mts').TaskMessage} TaskMessage */
+/** @typedef {import('./messages.d.mts').WakeMessage} WakeMessage */
+/** @typedef {import('./messages.d.mts').WorkerAnnouncement} WorkerAnnouncement */
+/** @typedef {import('./messages.d.mts').WorkerAnswer} WorkerAnswer */
 
 const LEVELS = ['trace', 'debug', 'info', 'warn', 'error'];
 const MAX_LOGS = 64;
@@ -52,10 +61,11 @@ function range(bytes, what, ptr, len) {
 
 /**
  * One call: a fresh instance, init with the driver's configuration, handle with the input.
- * `driver`: { module, name, config?, maxOutputBytes, capabilities, reads, writes,
- * importedMemory? }; `bridge`: { port, flag } for context-read, or undefined; `call`: the
- * call's number in the pool, which the bridge's questions name; `deadline`: when a
- * context-read stops waiting for the main thread (worker-state.mjs `now`).
+ * `bridge`: { port, flag } for context-read, or undefined; `call`: the call's number in
+ * the pool, which the bridge's questions name; `deadline`: when a context-read stops
+ * waiting for the main thread (worker-state.mjs `now`).
+ * @param {DriverSettings & { module: WebAssembly.Module }} driver
+ * @returns {WorkerAnswer}
  */
 export function run(driver, input, bridge, call, deadline) {
   const effects = { writes: [], logs: [], metrics: [] };
@@ -170,6 +180,7 @@ export function run(driver, input, bridge, call, deadline) {
  * A call's answer, always of one shape. Object spreads ({ ...effects, output }) gave each
  * answer a fresh hidden class: kilobytes per call, much of it surviving minor collections,
  * which made this thread's pauses several ms long.
+ * @returns {WorkerAnswer}
  */
 function answerOf(effects, output, error) {
   return { writes: effects.writes, logs: effects.logs, metrics: effects.metrics, output, error, startedAt: 0, retired: false };
@@ -211,17 +222,22 @@ const MAX_MODULES = 64;
 let ints;
 let clock;
 let bridge;
-if (workerData?.camosPool) {
-  lowerPriority(workerData.nice); // drivers yield the CPU to the kernel's threads
+const pool = /** @type {PoolWorkerData | undefined} */ (workerData);
+if (pool?.camosPool) {
+  lowerPriority(pool.nice); // drivers yield the CPU to the kernel's threads
   const shared = new SharedArrayBuffer(STATE_BYTES);
   ({ ints, clock } = stateViews(shared));
   const { port1, port2 } = new MessageChannel();
   bridge = { port: port1, flag: ints };
-  parentPort.postMessage({ camosDriverWorker: threadId, state: shared, bridge: port2 }, [port2]);
+  parentPort.postMessage(/** @type {WorkerAnnouncement} */ ({ camosDriverWorker: threadId, state: shared, bridge: port2 }), [port2]);
 }
 
 const loaded = new Map(); // key (one per loaded driver) -> driver, least recently used first
 
+/**
+ * @param {TaskMessage | WakeMessage} task
+ * @returns {WorkerAnswer | MissingAnswer | null}
+ */
 export default function call(task) {
   if (task.wake) return null; // the pool's nudge to start a worker (pool.ts, wake)
   let driver = task.driver;
@@ -264,9 +280,9 @@ function ask(bridge, call, deadline, namespace, key) {
   if (!bridge) throw new Refusal('PERMISSION_DENIED', `context-read of '${namespace}/${key}' without a context bridge`);
   const seq = ++asked;
   Atomics.store(bridge.flag, FLAG, 0);
-  bridge.port.postMessage({ namespace, key, seq, call });
+  bridge.port.postMessage(/** @type {BridgeQuestion} */ ({ namespace, key, seq, call }));
   for (;;) {
-    const msg = receiveMessageOnPort(bridge.port);
+    const msg = /** @type {{ message: BridgeAnswer } | undefined} */ (receiveMessageOnPort(bridge.port));
     if (msg) {
       if (msg.message.seq !== seq) continue;
       if (msg.message.error) throw new Refusal(msg.message.code ?? 'INTERNAL', msg.message.error);

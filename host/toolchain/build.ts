@@ -7,8 +7,10 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, relative, resolve, sep } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { manifestText, sha256Digest, signManifest, ManifestTemplateSchema, type Manifest, type ManifestTemplate } from '../drivers/manifest.ts';
-import { binaryKind, extractCoreModule, inspectCoreModule, type CoreModuleInfo } from '../drivers/wasm.ts';
+import { sha256Digest, ManifestTemplateSchema, type Manifest, type ManifestTemplate } from '../drivers/manifest.ts';
+import { manifestText, signManifest } from './sign.ts';
+import { hostImports, memoriesOf } from '../drivers/abi.mjs';
+import { binaryKind, extractCoreModule, inspectCoreModule } from '../drivers/wasm.ts';
 import type { HybridKeyPair } from '../crypto/hybrid.ts';
 import { writeFileAtomic } from '../base/files.ts';
 import { ROOT } from '../base/root.ts';
@@ -190,8 +192,6 @@ export async function componentize(core: Uint8Array): Promise<Uint8Array> {
   }
 }
 
-const hostImports = (info: CoreModuleInfo) => info.imports.filter((i) => i.kind === 'func').map((i) => i.name);
-
 /** Builds a driver folder (assembly/index.ts + manifest template) into a core module and a component. */
 export async function buildDriver(dir: string, opts: BuildOptions = {}): Promise<BuildResult> {
   dir = resolve(dir);
@@ -265,10 +265,7 @@ export async function inspectComponent(fileOrBytes: string | Uint8Array): Promis
     size: bytes.length,
     imports: info.imports.map(({ module, name, kind }) => ({ module, name, kind })),
     exports: info.exports,
-    memory: [
-      ...info.imports.filter((i) => i.kind === 'memory').map((i) => ({ ...i.memory!, imported: true })),
-      ...info.memories.map((m) => ({ ...m, imported: false })),
-    ],
+    memory: memoriesOf(info),
   };
 }
 

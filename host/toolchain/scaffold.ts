@@ -5,7 +5,8 @@
 import { existsSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ROOT } from '../base/root.ts';
-import { ManifestTemplateSchema, WIT_WORLD, type ManifestTemplate } from '../drivers/manifest.ts';
+import { WIT_WORLD } from '../drivers/abi.mjs';
+import { ManifestTemplateSchema, type ManifestTemplate } from '../drivers/manifest.ts';
 
 export class ScaffoldError extends Error {}
 

@@ -8,7 +8,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, relative, resolve } from 'node:path';
-import { manifestText, sha256Digest, type ManifestTemplate } from '../drivers/manifest.ts';
+import { sha256Digest, type ManifestTemplate } from '../drivers/manifest.ts';
+import { manifestText } from './sign.ts';
 import { BUILD_DIR, DriverBuildError, ROOT, readTemplate } from './build.ts';
 
 /** Shipped wasi-command examples: drivers-wasi/<name>/ with manifest.json and src/*.c or assembly/index.ts. */

@@ -4,25 +4,23 @@
 // kind of question, and never a word of agent-a's (key names, values, hashes, sizes,
 // snapshot and token ids, tasks, the agent list).
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { createKernel, type Kernel } from '../../host/index.ts';
+import type { Kernel } from '../../host/index.ts';
+import { openKernel, type OpenKernel } from '../helpers/kernel.ts';
 import { INTENTS } from '../../host/audit/index.ts';
 import { Code, type SyscallError } from '../../host/base/errors.ts';
 import type { AuditEntry } from '../../host/contract/index.ts';
 import { AGENT_A_SECRETS, recordScenario } from '../helpers/audit-scenario.ts';
 
-const dirs: string[] = [];
+const worlds: OpenKernel[] = [];
 /** withA: the scenario as it is; without: the same day with agent-a's records left out. */
 let withA: Kernel;
 let withoutA: Kernel;
 
 async function world(keepAgentA: boolean): Promise<Kernel> {
-  const dir = mkdtempSync(join(tmpdir(), 'camos-privacy-'));
-  dirs.push(dir);
-  const k = await createKernel({ config: { dataDir: dir, logLevel: 'silent', drivers: { loadExamples: false, poolSize: 1 }, nl: { timeZone: 'Europe/Berlin' } } });
+  const world = await openKernel({ drivers: { poolSize: 1, watch: true }, nl: { timeZone: 'Europe/Berlin' } });
+  worlds.push(world);
+  const k = world.kernel;
   for (const agentId of ['agent-a', 'agent-b', 'agent-c']) await k.call('sys_agent_register', { agentId });
   const aboutA = (e: AuditEntry) => e.caller === 'agent-a' || e.target === 'Namespace::agent-a' || (e.target === 'Agent::agent-a' && e.syscall === 'sys_token_create');
   recordScenario({ record: (e) => (keepAgentA || !aboutA(e) ? k.auditSink.record(e) : undefined) });
@@ -36,9 +34,7 @@ before(async () => {
   withoutA = await world(false);
 });
 after(async () => {
-  await withA?.close();
-  await withoutA?.close();
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  for (const w of worlds) await w.close();
 });
 
 /**

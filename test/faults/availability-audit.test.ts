@@ -8,26 +8,25 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import Database from 'better-sqlite3';
-import { createKernel } from '../../host/index.ts';
 import { openAuditDb, verifyAuditDb } from '../../host/audit/index.ts';
 import { GENESIS, hashRow, type AuditRow } from '../../host/audit/record.ts';
 import { checkpointMessage, type CheckpointRow } from '../../host/audit/schema.ts';
 import { generateHybridKeyPair, hybridSign, publicKeyToJson, signatureToJson } from '../../host/crypto/hybrid.ts';
 import { SIGNING_PURPOSE, signedForm } from '../../host/crypto/signing.ts';
 import { createLogger } from '../../host/telemetry/log.ts';
+import { openKernel } from '../helpers/kernel.ts';
 import { camos } from '../helpers/process.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'camos-tamper-'));
 after(() => rmSync(root, { recursive: true, force: true }));
-const quiet = { drivers: { loadExamples: false, watch: false } };
 let base = '';
 let copies = 0;
 
 // One kernel writes a log and shuts down (signing its final checkpoint and the anchor); each attack works on a copy.
 before(async () => {
   base = join(root, 'base');
-  const k = await createKernel({ config: { dataDir: base, logLevel: 'silent', ...quiet, audit: { checkpointEvery: 16 } } });
-  for (let i = 0; i < 40; i++) await k.call('sys_health_check', {}, { agent: 'agent-t' });
+  const k = await openKernel({ audit: { checkpointEvery: 16 } }, { dataDir: base });
+  for (let i = 0; i < 40; i++) await k.kernel.call('sys_health_check', {}, { agent: 'agent-t' });
   await k.close();
 });
 
@@ -62,8 +61,8 @@ const verifyCli = (dir: string) => camos(['audit', 'verify', '--data-dir', dir])
 async function restart(dir: string): Promise<string[]> {
   const lines: string[] = [];
   const logger = createLogger('warn', { write: (l: string) => (lines.push(l), true) } as never);
-  const k = await createKernel({ config: { dataDir: dir, ...quiet }, logger });
-  await k.call('sys_health_check', {}, { agent: 'agent-after' });
+  const k = await openKernel({}, { dataDir: dir, logger });
+  await k.kernel.call('sys_health_check', {}, { agent: 'agent-after' });
   await k.close();
   return lines.map((l) => JSON.parse(l).msg as string);
 }

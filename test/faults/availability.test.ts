@@ -10,9 +10,9 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
 import Database from 'better-sqlite3';
-import { createKernel, serve } from '../../host/index.ts';
 import { openAuditDb, verifyAuditDb } from '../../host/audit/index.ts';
 import { createLogger } from '../../host/telemetry/log.ts';
+import { openKernel, startKernel } from '../helpers/kernel.ts';
 import { packageDefinition } from '../../host/wire/proto.ts';
 import { readAckLines } from '../fixtures/ack-lines.ts';
 import { camos, startKernelProcess } from '../helpers/process.ts';
@@ -237,10 +237,9 @@ describe('audit durability', () => {
     const dataDir = join(root, 'corrupt-audit');
     mkdirSync(dataDir, { mode: 0o700 });
     writeFileSync(join(dataDir, 'audit.db'), Buffer.alloc(8192, 0x5a));
-    const kernel = await createKernel({ config: { dataDir, logLevel: 'silent', port: 0, drivers: { loadExamples: false, watch: false } } });
-    const doors = await serve(kernel, { host: '127.0.0.1', port: 0 });
+    const k = await startKernel({ drivers: { loadExamples: false, watch: false } }, { dataDir });
+    const { doors, adminToken: token } = k;
     try {
-      const token = kernel.identity.adminToken();
       const write = await post(doors.port, token, 'sys_context_write', { namespace: 'n', key: 'k', data: 'AA==' });
       assert.equal(write.status, 503);
       assert.match(write.body.message, /audit log cannot be opened: .*audit\.db is corrupt/);
@@ -250,7 +249,7 @@ describe('audit durability', () => {
       assert.equal(h.status, 503);
       assert.deepEqual([h.body.status, h.body.degraded], ['down', ['audit']]);
     } finally {
-      await doors.close(1000);
+      await k.stop(1000);
     }
   });
 });
@@ -271,11 +270,9 @@ describe('the data directory', () => {
 
   test('a kernel in the same process is refused too, until the first closes', async () => {
     const dataDir = join(root, 'locked-in-process');
-    const config = { dataDir, logLevel: 'silent' as const, drivers: { loadExamples: false, watch: false } };
-    const a = await createKernel({ config });
-    await assert.rejects(createKernel({ config }), new RegExp(`in use by another kernel \\(pid ${process.pid}, this process\\)`));
-    await a.close();
-    await (await createKernel({ config })).close();
+    const a = await openKernel({}, { dataDir });
+    await assert.rejects(openKernel({}, { dataDir }), new RegExp(`in use by another kernel \\(pid ${process.pid}, this process\\)`));
+    await (await a.reopen()).close();
   });
 
   const modes = (dir: string) =>
@@ -283,7 +280,7 @@ describe('the data directory', () => {
 
   test('a new data directory is 0700 and every file in it 0600, SQLite\'s -wal and -shm files too', async () => {
     const dataDir = join(root, 'modes-new');
-    const k = await createKernel({ config: { dataDir, logLevel: 'silent', drivers: { loadExamples: false, watch: false } } });
+    const { kernel: k } = await openKernel({}, { dataDir });
     try {
       await k.call('sys_context_write', { namespace: 'm', key: 'k', data: Buffer.from('v') });
       k.audit!.flush();
@@ -298,13 +295,13 @@ describe('the data directory', () => {
 
   test('a data directory found wider is tightened at start, with a warning naming what was', async () => {
     const dataDir = join(root, 'modes-wide');
-    await (await createKernel({ config: { dataDir, logLevel: 'silent', drivers: { loadExamples: false, watch: false } } })).close();
+    await (await openKernel({}, { dataDir })).close();
     chmodSync(dataDir, 0o755);
     chmodSync(join(dataDir, 'context.db'), 0o644);
     chmodSync(join(dataDir, 'tokens.json'), 0o666);
     const lines: string[] = [];
     const log = createLogger('warn', { write: (l: string) => (lines.push(l), true) } as never);
-    const k = await createKernel({ config: { dataDir, drivers: { loadExamples: false, watch: false } }, logger: log });
+    const { kernel: k } = await openKernel({}, { dataDir, logger: log });
     try {
       const warning = lines.map((l) => JSON.parse(l)).find((l) => /readable by others/.test(l.msg));
       assert.ok(warning, lines.join('\n'));
@@ -320,7 +317,7 @@ describe('the data directory', () => {
   for (const file of ['tokens.json', 'keys.json']) {
     test(`a corrupt ${file} fails start with an error naming the file`, async () => {
       const dataDir = join(root, `corrupt-${file}`);
-      await (await createKernel({ config: { dataDir, logLevel: 'silent', drivers: { loadExamples: false, watch: false } } })).close();
+      await (await openKernel({}, { dataDir })).close();
       writeFileSync(join(dataDir, file), '{"tokens": [{"tokenId": 1}], "keys": "');
       const r = await camos(['start', '--port', '0', '--data-dir', dataDir, '--log-level', 'silent']);
       assert.equal(r.code, 1);
@@ -331,14 +328,13 @@ describe('the data directory', () => {
 
   test('a context value corrupted on disk is DATA_LOSS, not its altered bytes', async () => {
     const dataDir = join(root, 'corrupt-row');
-    const config = { dataDir, logLevel: 'silent' as const, drivers: { loadExamples: false, watch: false } };
-    let k = await createKernel({ config });
-    await k.call('sys_context_write', { namespace: 'rows', key: 'k', data: Buffer.from('the value') });
-    await k.close();
+    const first = await openKernel({}, { dataDir });
+    await first.kernel.call('sys_context_write', { namespace: 'rows', key: 'k', data: Buffer.from('the value') });
+    await first.close();
     const db = new Database(join(dataDir, 'context.db'));
     db.prepare("UPDATE versions SET value = ? WHERE ns = 'rows' AND key = 'k'").run(Buffer.from('the valuE'));
     db.close();
-    k = await createKernel({ config });
+    const { kernel: k } = await openKernel({}, { dataDir });
     try {
       for (const req of [{ namespace: 'rows', key: 'k' }, { namespace: 'rows', key: 'k', version: 1 }]) {
         await assert.rejects(k.call('sys_context_read', req), (e: any) => e.code === 'data_loss' && /rows\/k version 1 is corrupt/.test(e.message));

@@ -8,11 +8,12 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { createKernel, type Kernel } from '../../host/index.ts';
+import type { Kernel } from '../../host/index.ts';
 import { generateHybridKeyPair, type HybridKeyPair } from '../../host/crypto/hybrid.ts';
 import { writeKeyPair } from '../../host/toolchain/keys.ts';
 import { Code, SyscallError } from '../../host/base/errors.ts';
 import { buildProbe, probeManifest } from '../fixtures/probe.ts';
+import { openKernel, type OpenKernel } from '../helpers/kernel.ts';
 import { camos, startKernelProcess } from '../helpers/process.ts';
 
 const enc = (s: string) => new TextEncoder().encode(s);
@@ -20,21 +21,24 @@ const dec = (b: Uint8Array) => new TextDecoder().decode(b);
 // What a shadow file looks like; no part of it may come back in an answer.
 const SECRET = 'root:$y$j9T$SECRETSALT$SECRETHASHSECRETHASH:19700:0:99999:7:::\n';
 
+/** Scratch files beside the kernel's data directory (data/), such as a shadow file outside its drivers directory. */
 let dir: string;
+let fixture: OpenKernel;
 let kernel: Kernel;
 let core: Uint8Array;
 let publisher: HybridKeyPair;
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'camos-faults-trust-'));
-  kernel = await createKernel({ config: { dataDir: join(dir, 'data'), logLevel: 'silent', drivers: { loadExamples: false, watch: false, poolSize: 1 } } });
+  fixture = await openKernel({ drivers: { poolSize: 1 } }, { dataDir: join(dir, 'data') });
+  kernel = fixture.kernel;
   core = await buildProbe();
   publisher = generateHybridKeyPair();
   kernel.drivers!.trust.add(publisher.publicKey, 'fault publisher');
 });
 
 after(async () => {
-  await kernel.close();
+  await fixture.close();
   rmSync(dir, { recursive: true, force: true });
 });
 

@@ -2,16 +2,16 @@
 // stdin forever, exits non-zero, traps or eats memory fails alone with its own status,
 // audited, and the kernel goes on serving a well-behaved program between each.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { generateHybridKeyPair } from '../../host/crypto/hybrid.ts';
-import { createKernel, type Kernel } from '../../host/index.ts';
+import type { Kernel } from '../../host/index.ts';
 import { compileC, wasiToolchainMissing } from '../../host/toolchain/wasi-build.ts';
-import { manifestText, sha256Digest, signManifest } from '../../host/drivers/manifest.ts';
+import { sha256Digest } from '../../host/drivers/manifest.ts';
+import { manifestText, signManifest } from '../../host/toolchain/sign.ts';
 import { Code, SyscallError } from '../../host/base/errors.ts';
 import type { AuditEntry } from '../../host/contract/index.ts';
+import { openKernel, type OpenKernel } from '../helpers/kernel.ts';
 
 const missing = wasiToolchainMissing();
 const enc = (s: string) => new TextEncoder().encode(s);
@@ -19,17 +19,17 @@ const dec = (b: Uint8Array) => new TextDecoder().decode(b);
 const key = generateHybridKeyPair();
 
 describe('hostile wasi-command drivers beside a steady one', { skip: missing }, () => {
-  let dir: string;
+  let fixture: OpenKernel;
   let kernel: Kernel;
   const audit: AuditEntry[] = [];
   let load: (name: string, how: string, limits?: Record<string, number>, fields?: Record<string, unknown>) => Promise<unknown>;
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'camos-faults-wasi-'));
-    kernel = await createKernel({ config: { dataDir: dir, logLevel: 'silent', drivers: { loadExamples: false, watch: false } } });
+    fixture = await openKernel();
+    kernel = fixture.kernel;
     kernel.drivers!.trust.add(key.publicKey, 'wasi fault tests');
     const sink = kernel.auditSink;
     kernel.auditSink = { record: (e) => (audit.push(e), sink.record(e)), committed: () => sink.committed(), refusal: () => sink.refusal() };
-    const module = compileC(['test/fixtures/wasi/hostile.c'], join(dir, 'hostile.wasm'), 32);
+    const module = compileC(['test/fixtures/wasi/hostile.c'], join(fixture.dataDir, 'hostile.wasm'), 32);
     load = (name: string, how: string, limits: Record<string, number> = {}, fields: Record<string, unknown> = {}) => {
       const template = { name, version: '0.1.0', kind: 'wasi-command', args: [how], capabilities: { imports: ['log'] }, limits: { maxMemoryPages: 32, timeoutMs: 20_000, maxOutputBytes: 65536, ...limits }, ...fields };
       return kernel.drivers!.load({ manifest: manifestText(signManifest({ ...template, digest: sha256Digest(module) }, key)), module });
@@ -41,8 +41,7 @@ describe('hostile wasi-command drivers beside a steady one', { skip: missing }, 
     await load('steady', 'echo');
   });
   after(async () => {
-    await kernel.close();
-    rmSync(dir, { recursive: true, force: true });
+    await fixture.close();
   });
 
   const failure = (name: string, input = 'x') =>

@@ -3,17 +3,14 @@
 // and init runs with the manifest's configuration. The hostile module is built from
 // test/fixtures/hostile-driver.as.ts and signed by a key the kernel trusts.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import type { ConfigInput } from '../../host/config/index.ts';
 import { generateHybridKeyPair, type HybridKeyPair } from '../../host/crypto/hybrid.ts';
-import { createKernel, type Kernel } from '../../host/index.ts';
 import { createLogger } from '../../host/telemetry/log.ts';
 import { Code, SyscallError } from '../../host/base/errors.ts';
 import type { AuditEntry } from '../../host/contract/index.ts';
+import { openKernel } from '../helpers/kernel.ts';
 import { buildFixture, buildProbe, probeManifest, type ProbeManifestOptions } from '../fixtures/probe.ts';
 
 const enc = (s: string) => new TextEncoder().encode(s);
@@ -23,20 +20,16 @@ const hostile = (maxPages = 16) => buildFixture('test/fixtures/hostile-driver.as
 
 /** A kernel with its warn lines and audit records kept, and `load` for signed fixtures. */
 async function open(drivers: ConfigInput['drivers'] = {}) {
-  const dir = mkdtempSync(join(tmpdir(), 'camos-faults-drivers-'));
   const warnings: string[] = [];
   const lines = new Writable({ write: (chunk, _enc, done) => (warnings.push(...String(chunk).trim().split('\n')), done()) });
-  const kernel: Kernel = await createKernel({ config: { dataDir: dir, drivers: { loadExamples: false, watch: false, ...drivers } }, logger: createLogger('warn', lines) });
+  const fixture = await openKernel({ drivers }, { logger: createLogger('warn', lines) });
+  const kernel = fixture.kernel;
   kernel.drivers!.trust.add(key.publicKey, 'fault tests');
   const audit: AuditEntry[] = [];
   const sink = kernel.auditSink;
   kernel.auditSink = { record: (e) => (audit.push(e), sink.record(e)), committed: () => sink.committed(), refusal: () => sink.refusal() };
   const load = (module: Uint8Array, o: ProbeManifestOptions) => kernel.drivers!.load({ manifest: probeManifest(module, key, { read: ['hostile'], write: ['hostile'], ...o }), module });
-  const close = async () => {
-    await kernel.close();
-    rmSync(dir, { recursive: true, force: true });
-  };
-  return { kernel, warnings, audit, load, close };
+  return { kernel, warnings, audit, load, close: fixture.close };
 }
 
 const failure = (p: Promise<unknown>) => p.then(() => assert.fail('the call succeeded'), (e: SyscallError) => e);

@@ -2,7 +2,8 @@
 // preview 1 command (exports `_start` and its memory, imports only WASI's functions),
 // whose memory has a maximum within its manifest's limit, and whose manifest asks for
 // nothing only components have (a world, camos host functions, context namespaces, config).
-import { binaryKind, pagesText, type CoreModuleInfo } from '../wasm.ts';
+import { pagesText } from '../abi.mjs';
+import { binaryKind, type CoreModuleInfo } from '../wasm.ts';
 
 /** What this check reads of a manifest (manifest.ts calls it, so it names the fields rather than importing the type). */
 interface ManifestFields {

@@ -11,31 +11,16 @@
 // call. The next call starts a new engine.
 import { Worker } from 'node:worker_threads';
 import { workerExecArgv } from '../../base/threads.mjs';
-import type { Manifest } from '../manifest.ts';
+import type { EngineAnswer, EngineCall, EngineMessage, WasiProgramSpec } from '../messages.d.mts';
 import type { PoolCall, WorkerAnswer } from '../pool.ts';
 import { now } from '../worker-state.mjs';
 
 const ENGINE = new URL('./wasi-engine.mjs', import.meta.url);
 
-export interface WasiProgramSpec {
-  /** The verified core module. */
-  module: Uint8Array;
-  args: string[];
-  env: Record<string, string>;
-  maxOutputBytes: number;
-  /** Whether its stderr lines are kept as log lines (the 'log' capability). */
-  log: boolean;
-  /** Its directory: copied in for each call, and out after it when read-write (wasi-engine.mjs). */
-  fs?: NonNullable<Manifest['fs']> & { hostDir: string };
-}
-
 export interface WasiRunnerOptions {
   /** Engines (calls at once) of one driver. */
   maxEnginesPerDriver: number;
 }
-
-/** An engine's answer; `retire`: its guest may still run, so the engine is terminated, not reused. */
-type EngineAnswer = Pick<WorkerAnswer, 'output' | 'error' | 'logs'> & { retire?: boolean };
 
 /** One engine thread; `call` is the call it runs, if any. */
 class Engine {
@@ -49,12 +34,12 @@ class Engine {
   constructor(spec: WasiProgramSpec, onExit: (engine: Engine) => void) {
     this.worker = new Worker(ENGINE, { workerData: spec, execArgv: workerExecArgv() });
     this.ready = new Promise((resolve, reject) => {
-      this.worker.once('message', (m: { type: string; message?: string }) => (m.type === 'ready' ? resolve() : reject(new Error(m.message))));
+      this.worker.once('message', (m: EngineMessage) => (m.type === 'ready' ? resolve() : reject(new Error(m.type === 'failed' ? m.message : `its engine answered '${m.type}' before it was ready`))));
       this.worker.once('error', reject);
     });
     this.ready.catch(() => {});
-    this.worker.on('message', (m: { type: string; id?: number; answer?: EngineAnswer }) => {
-      if (m.type === 'answer' && this.call && m.id === this.calls) this.call.settle(m.answer!);
+    this.worker.on('message', (m: EngineMessage) => {
+      if (m.type === 'answer' && this.call && m.id === this.calls) this.call.settle(m.answer);
     });
     this.worker.on('error', (e) => this.call?.fail(new Error(`its engine failed: ${e.message}`)));
     this.worker.once('exit', () => {
@@ -65,7 +50,7 @@ class Engine {
 
   start(call: WasiCall): void {
     this.call = call;
-    this.worker.postMessage({ id: ++this.calls, input: call.input, env: call.env });
+    this.worker.postMessage({ id: ++this.calls, input: call.input, env: call.env } satisfies EngineCall);
   }
 
   stop(): Promise<number> {

@@ -7,13 +7,17 @@ import { lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, wr
 import { join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { Wasmer } from '@wasmer/sdk/node';
+/** @typedef {import('../messages.d.mts').EngineAnswer} EngineAnswer */
+/** @typedef {import('../messages.d.mts').EngineCall} EngineCall */
+/** @typedef {import('../messages.d.mts').EngineMessage} EngineMessage */
+/** @typedef {import('../messages.d.mts').WasiProgramSpec} WasiProgramSpec */
 
 /** The most of a program's stderr kept per call: its tail names the failure. */
 const STDERR_TAIL_BYTES = 2048;
 const MAX_LOG_LINES = 64;
 const MAX_LOG_LINE_CHARS = 1024;
 
-const { module, args, env, maxOutputBytes, log, fs } = workerData;
+const { module, args, env, maxOutputBytes, log, fs } = /** @type {WasiProgramSpec} */ (workerData);
 /** The grant's path as the SDK takes it: relative to /workspace. */
 const mount = fs ? fs.path.replace(/^\/workspace\/?/, '') : '';
 let program;
@@ -25,14 +29,14 @@ try {
   // they are then (the SDK mounts no host directory); without, one sandbox serves every call.
   const sandbox = fs ? undefined : await wasmer.sandboxes.create({ packages: [pkg], network: { mode: 'disabled' }, env: {} });
   program = { wasmer, pkg, sandbox };
-  parentPort.postMessage({ type: 'ready' });
+  parentPort.postMessage(/** @type {EngineMessage} */ ({ type: 'ready' }));
 } catch (e) {
-  parentPort.postMessage({ type: 'failed', message: firstLine(e) });
+  parentPort.postMessage(/** @type {EngineMessage} */ ({ type: 'failed', message: firstLine(e) }));
 }
 
-parentPort.on('message', async ({ id, input, env: set }) => {
+parentPort.on('message', async (/** @type {EngineCall} */ { id, input, env: set }) => {
   const answer = await run(input, set ? { ...env, ...set } : env).catch((e) => ({ logs: [], error: { code: 'TRAP', message: firstLine(e) } }));
-  parentPort.postMessage({ type: 'answer', id, answer }, answer.output ? [answer.output.buffer] : []);
+  parentPort.postMessage(/** @type {EngineMessage} */ ({ type: 'answer', id, answer }), answer.output ? [answer.output.buffer] : []);
 });
 
 async function run(input, env) {
