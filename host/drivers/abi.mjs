@@ -7,3 +7,8 @@ export const WIT_WORLD = 'camos:driver/driver@0.1.0';
 export const HOST_MODULE = 'camos:driver/host@0.1.0';
 /** The host functions; a manifest's capabilities (capabilities.imports) are their names. */
 export const CAPABILITIES = Object.freeze(['log', 'context-read', 'context-write', 'emit-metric', 'now-ms']);
+
+/** Whether a manifest's namespace patterns (exact, a prefix ending in '*' such as "team/*", or '*') grant a namespace. */
+export function namespaceGranted(patterns, namespace) {
+  return patterns.some((p) => p === '*' || p === namespace || (p.endsWith('*') && namespace.startsWith(p.slice(0, -1))));
+}
