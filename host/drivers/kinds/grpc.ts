@@ -88,6 +88,8 @@ export class GrpcDriver {
   private readonly tail: string[] = [];
   private readonly access: { token: string; revoke(): void };
   private restarts = 0;
+  /** Once it first served: from then on a process that exits is restarted. */
+  private opened = false;
   private backoffMs = BACKOFF_FIRST_MS;
   private restartTimer?: NodeJS.Timeout;
   private healthTimer?: NodeJS.Timeout;
@@ -133,6 +135,7 @@ export class GrpcDriver {
       await this.stop();
       throw failedPrecondition(`driver '${this.spec.ref}' refused: ${(e as Error).message}${this.stderr()}`, { driver: this.spec.ref });
     }
+    this.opened = true;
     this.up();
   }
 
@@ -170,10 +173,11 @@ export class GrpcDriver {
   /** Health answers serving within START_TIMEOUT_MS, or the process exits first. */
   private async serving(): Promise<void> {
     const until = Date.now() + START_TIMEOUT_MS;
+    const child = this.child;
     let last = 'no answer';
     for (;;) {
-      if (this.child && this.child.exitCode !== null) throw new Error(`its process exited with code ${this.child.exitCode} before it served cam_os.Driver`);
-      if (this.child?.signalCode) throw new Error(`its process was killed by ${this.child.signalCode} before it served cam_os.Driver`);
+      if (child && child.exitCode !== null) throw new Error(`its process exited with code ${child.exitCode} before it served cam_os.Driver`);
+      if (child?.signalCode) throw new Error(`its process was killed by ${child.signalCode} before it served cam_os.Driver`);
       try {
         const h = (await this.unary('Health', 'DriverHealthRequest', 'DriverHealthResponse', {}, Math.min(1000, Math.max(1, until - Date.now())))) as { serving: boolean; message: string };
         if (h.serving) return;
@@ -221,7 +225,8 @@ export class GrpcDriver {
   private exited(child: ChildProcess | undefined, code: number | null, signal: NodeJS.Signals | null, failed?: string): void {
     if (child !== this.child) return;
     this.child = undefined;
-    if (this.state === 'stopped') return;
+    // Before it first served, its load fails (open); after, it is restarted.
+    if (this.state === 'stopped' || !this.opened) return;
     const how = failed ? `could not start (${failed})` : signal ? `was killed by ${signal}` : `exited with code ${code}`;
     if (Date.now() - this.startedAt > RESET_AFTER_MS) this.backoffMs = BACKOFF_FIRST_MS;
     const delay = this.backoffMs;
@@ -315,7 +320,10 @@ export class GrpcDriver {
     const status = grpc.status[err.code] ?? String(err.code);
     switch (err.code) {
       case grpc.status.UNAVAILABLE:
-        return { error: { code: 'UNAVAILABLE', message: `its connection failed during the call (${err.details})${this.child ? '' : this.stderr()}` } };
+        return { error: { code: 'UNAVAILABLE', message: `lost its connection during the call (${err.details})${this.child ? '' : this.stderr()}` } };
+      case grpc.status.CANCELLED:
+        // Not the kernel's cancel (that rejects the call before its status arrives): the driver's side reset it.
+        return { error: { code: 'UNAVAILABLE', message: `ended the call from its side (status CANCELLED: ${err.details}): its connection closed, or it reset the call` } };
       case grpc.status.DEADLINE_EXCEEDED:
         return { error: { code: 'DEADLINE_EXCEEDED', message: `it did not answer within the call's deadline (${err.details})` } };
       case grpc.status.RESOURCE_EXHAUSTED:
