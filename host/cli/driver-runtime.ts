@@ -30,8 +30,10 @@ export function register(program: Command): void {
         if (opts.key) signManifestFile(path, opts.key);
         if (opts.path) return c.call('sys_driver_load', { manifestPath: path });
         const text = readFileSync(path);
-        const { name, module } = JSON.parse(text.toString('utf8'));
-        return c.call('sys_driver_load', { manifestData: text, module: readFileSync(modulePathOf(path, { name, module })) });
+        const { name, module, command, address } = JSON.parse(text.toString('utf8'));
+        // A grpc driver at an address has no artifact; one with a command sends its program.
+        const artifact = address !== undefined && command === undefined ? Buffer.alloc(0) : readFileSync(modulePathOf(path, { name, module, command }));
+        return c.call('sys_driver_load', { manifestData: text, module: artifact });
       }),
     );
 
