@@ -2,6 +2,7 @@
 // supervised by the kernel, signed, verified and audited like the other kinds; its token
 // reads and writes context in its manifest's namespaces only; the example context-lookup.
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
 import { TrustStore } from '../host/drivers/trust.ts';
@@ -10,7 +11,7 @@ import { manifestText, signManifest } from '../host/drivers/manifest.ts';
 import { Code } from '../host/base/errors.ts';
 import type { AuditEntry } from '../host/contract/index.ts';
 import { startKernel, type RunningKernel } from './helpers/kernel.ts';
-import { alive, grpcManifest, key, until } from './helpers/grpc-driver.ts';
+import { FIXTURE, alive, grpcManifest, key, until } from './helpers/grpc-driver.ts';
 
 describe('grpc drivers', () => {
   let k: RunningKernel;
@@ -115,8 +116,6 @@ describe('grpc drivers', () => {
   });
 
   test('a driver at an address (a process already running) is reached there', async (t) => {
-    const { spawn } = await import('node:child_process');
-    const { FIXTURE } = await import('./helpers/grpc-driver.ts');
     const child = spawn(FIXTURE, [], { env: { ...process.env, MODE: 'echo', NAME: 'remote', LISTEN: '127.0.0.1:0' }, stdio: ['ignore', 'pipe', 'inherit'] });
     t.after(() => child.kill());
     const port = await new Promise<number>((resolve) => child.stdout!.on('data', (d: Buffer) => resolve(Number(/port (\d+)/.exec(d.toString())![1]))));

@@ -336,7 +336,6 @@ export class DriverRuntime {
       digest: v.digest,
       command: v.command,
       address: v.address,
-      timeoutMs: v.limits.timeoutMs,
       maxOutputBytes: v.limits.maxOutputBytes,
       maxMessageBytes: v.limits.maxMessageBytes,
       maxConcurrentCalls: v.limits.maxConcurrentCalls,
@@ -571,6 +570,7 @@ export class DriverRuntime {
   health() {
     const loaded = this.list();
     const pool = this.pool.stats();
+    const grpc = this.grpc.counts();
     const over = pool.memoryBytes > this.memoryWarningBytes;
     return {
       status: over ? ('degraded' as const) : ('ok' as const),
@@ -579,8 +579,8 @@ export class DriverRuntime {
         threads: String(pool.threads),
         idle_threads: String(pool.idleThreads),
         wasi_engine_threads: String(this.wasi.threads()),
-        grpc_processes: String(this.grpc.counts().processes),
-        grpc_serving: String(this.grpc.counts().serving),
+        grpc_processes: String(grpc.processes),
+        grpc_serving: String(grpc.serving),
         running_calls: String(pool.running),
         queued_calls: String(pool.queued),
         memory_bytes: String(pool.memoryBytes),

@@ -45,6 +45,7 @@ const isTokenRecord = (r: any): r is TokenRecord =>
   typeof r === 'object' && r !== null && typeof r.tokenId === 'string' && typeof r.agentId === 'string' && (r.kind === 'admin' || r.kind === 'agent') && /^[0-9a-f]{64}$/.test(r.hash) && typeof r.revoked === 'boolean';
 
 const TOKEN = /^camos_([a-z0-9]{12})_([A-Za-z0-9_-]{43})$/;
+const newTokenId = () => randomBytes(9).toString('base64url').toLowerCase().replace(/[^a-z0-9]/g, '0').slice(0, 12);
 const sha256 = (s: string) => createHash('sha256').update(s).digest();
 
 export class IdentityStore {
@@ -80,7 +81,7 @@ export class IdentityStore {
   }
 
   private issue(agentId: string, kind: TokenRecord['kind'], description: string) {
-    const tokenId = randomBytes(9).toString('base64url').toLowerCase().replace(/[^a-z0-9]/g, '0').slice(0, 12);
+    const tokenId = newTokenId();
     const secret = randomBytes(32).toString('base64url');
     this.records.set(tokenId, { tokenId, agentId, kind, hash: sha256(secret).toString('hex'), createdAt: Date.now(), revoked: false, description });
     this.save();
@@ -92,7 +93,7 @@ export class IdentityStore {
    * written to disk; `revoke` ends it (at unload, or when the kernel stops).
    */
   scopedToken(scope: DriverScope): { token: string; revoke(): void } {
-    const tokenId = randomBytes(9).toString('base64url').toLowerCase().replace(/[^a-z0-9]/g, '0').slice(0, 12);
+    const tokenId = newTokenId();
     const token = `camos_${tokenId}_${randomBytes(32).toString('base64url')}`;
     this.scoped.set(token, Object.freeze({ id: `driver:${scope.driver}`, kind: 'agent', tokenId, scope: Object.freeze({ ...scope }) }));
     return { token, revoke: () => void this.scoped.delete(token) };

@@ -5,7 +5,7 @@
 // one killed by SIGKILL.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
@@ -71,15 +71,10 @@ describe('grpc drivers that misbehave', () => {
 
   test('one that describes itself as another driver is refused, and its process stopped', async () => {
     const pidFile = join(tmp, 'impostor.pid');
-    const m = grpcManifest('impostor', { name: 'impostor' });
-    const manifest = JSON.parse(m.manifestData.toString());
-    assert.ok(manifest);
     const e = await failure(k.unary('DriverLoad', grpcManifest('impostor', { name: 'impostor', command: { path: FIXTURE, args: [], env: { MODE: 'impostor', PID_FILE: pidFile } } })));
     assert.equal(e.code, Code.FAILED_PRECONDITION);
     assert.match(e.details, /describes itself as 'someone-else@0\.1\.0', not as its manifest's 'impostor@0\.1\.0'/);
-    const { readFileSync } = await import('node:fs');
-    const pid = Number(readFileSync(pidFile, 'utf8'));
-    assert.equal(alive(pid), false);
+    assert.equal(alive(Number(readFileSync(pidFile, 'utf8'))), false);
   });
 
   test("a program whose bytes are not the signed digest's is refused before it runs", async () => {
@@ -162,7 +157,6 @@ setInterval(() => {}, 1000);
       child.stdout!.on('data', (d: Buffer) => d.toString().includes('loaded') && resolve());
       child.once('exit', (code) => reject(new Error(`the kernel exited with ${code}`)));
     });
-    const { readFileSync } = await import('node:fs');
     const pid = Number(readFileSync(pidFile, 'utf8'));
     assert.ok(alive(pid));
     child.kill('SIGKILL');

@@ -43,7 +43,6 @@ export interface GrpcDriverSpec {
   /** The program to start: `path` absolute, the file the digest is of. */
   command?: { path: string; args: string[]; env: Record<string, string> };
   address?: string;
-  timeoutMs: number;
   maxOutputBytes: number;
   maxMessageBytes?: number;
   maxConcurrentCalls?: number;
