@@ -3,7 +3,7 @@
 // A manifest named by path is read from the drivers directory only, and no error quotes
 // what a file holds: a caller must not learn the contents of files it names.
 import { closeSync, constants, fstatSync, openSync, readFileSync, realpathSync } from 'node:fs';
-import { dirname, resolve, sep } from 'node:path';
+import { resolve, sep } from 'node:path';
 import { Code, SyscallError, failedPrecondition, invalidArgument, notFound, permissionDenied } from '../base/errors.ts';
 import { configBytes, modulePathOf, verifyManifest, type ManifestVerdict } from './manifest.ts';
 import { extractCoreModule } from './wasm.ts';
@@ -27,8 +27,8 @@ export interface LoadOptions {
   audit?: boolean;
 }
 
-function readSource(source: LoadSource, root: string): { manifest: Uint8Array | string | Record<string, unknown>; module: Uint8Array; origin?: string; programDir: string } {
-  if (!('manifestPath' in source)) return { ...source, programDir: root };
+function readSource(source: LoadSource, root: string): { manifest: Uint8Array | string | Record<string, unknown>; module: Uint8Array; origin?: string; program?: string } {
+  if (!('manifestPath' in source)) return source;
   const path = confined(root, source.manifestPath, 'manifest');
   const text = readRegularFile(path).toString('utf8');
   let parsed: { name?: unknown; module?: unknown; command?: { path?: unknown }; address?: unknown };
@@ -39,9 +39,10 @@ function readSource(source: LoadSource, root: string): { manifest: Uint8Array | 
   }
   if (typeof parsed?.name !== 'string') throw invalidArgument(`manifest ${path} has no 'name'`);
   // A grpc driver at an address has no artifact the kernel can read: its digest is of no bytes.
-  if (typeof parsed.address === 'string' && parsed.command === undefined) return { manifest: text, module: new Uint8Array(0), origin: path, programDir: dirname(path) };
+  if (typeof parsed.address === 'string' && parsed.command === undefined) return { manifest: text, module: new Uint8Array(0), origin: path };
   const modulePath = confined(root, modulePathOf(path, { name: parsed.name, module: typeof parsed.module === 'string' ? parsed.module : undefined, command: parsed.command }), `${parsed.command ? 'program' : 'component'} of manifest ${path}`);
-  return { manifest: text, module: new Uint8Array(readRegularFile(modulePath)), origin: path, programDir: dirname(path) };
+  // A grpc driver runs the very file read here (confined to the drivers directory).
+  return { manifest: text, module: new Uint8Array(readRegularFile(modulePath)), origin: path, program: modulePath };
 }
 
 /** The real path of a file inside root (relative paths start there); refuses any other, symbolic links included. */
@@ -93,7 +94,7 @@ export async function loadDriver(runtime: DriverInstaller, trust: TrustStore, so
   let label = 'manifestPath' in source ? source.manifestPath : 'the driver';
   let verdict: ManifestVerdict | undefined;
   try {
-    const { manifest, module, origin, programDir } = readSource(source, runtime.driversDir);
+    const { manifest, module, origin, program } = readSource(source, runtime.driversDir);
     // Compiling (on V8's background threads) starts before the signatures are checked; its
     // result is used only if they verify. Compiling runs none of the driver's code, and it
     // copies the bytes now, before anything else can see them.
@@ -121,8 +122,8 @@ export async function loadDriver(runtime: DriverInstaller, trust: TrustStore, so
       env: m.env,
       callEnv: m.callEnv,
       fs: m.fs,
-      // Relative to the manifest's directory, or the drivers directory for a manifest sent as bytes.
-      command: m.command && { ...m.command, path: resolve(programDir, m.command.path) },
+      // The file read by path (below the manifest's folder), or for a manifest sent as bytes its path from the drivers directory.
+      command: m.command && { ...m.command, path: program ?? resolve(runtime.driversDir, m.command.path) },
       address: m.address,
       core: verdict.core,
       compiled,

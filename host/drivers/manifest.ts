@@ -2,7 +2,7 @@
 // against its module and the trust store. Every failing check is reported, not only the
 // first; verdicts are cached by module digest, manifest, signature and trust generation.
 import { createHash } from 'node:crypto';
-import { dirname, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import {
   hybridSign,
@@ -153,9 +153,9 @@ export type Manifest = z.infer<typeof ManifestSchema>;
 
 export const sha256Digest = (bytes: Uint8Array) => `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
 
-/** Where a manifest's component lives: its `module` field, or <name>.component.wasm beside it. */
+/** Where a manifest's component (or grpc program) lives: its `module` field (its `command.path`), or <name>.component.wasm, below the manifest's folder. */
 export const modulePathOf = (manifestPath: string, m: { name: string; module?: string; command?: { path?: unknown } }) =>
-  resolve(dirname(manifestPath), m.module ?? (typeof m.command?.path === 'string' ? m.command.path : `${m.name}.component.wasm`));
+  join(dirname(manifestPath), m.module ?? (typeof m.command?.path === 'string' ? m.command.path : `${m.name}.component.wasm`));
 
 function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);
