@@ -297,7 +297,7 @@ export async function createKernel(opts: KernelOptions = {}): Promise<Kernel> {
     let runner: DriverRuntime | undefined;
     const scheduler = await createScheduler({ config: config.scheduler, agents, runner: () => runner, context: () => context, audit: () => kernel.auditSink });
     kernel.scheduler = scheduler;
-    const drivers = await openDrivers({ config: config.drivers, dataDir: kernel.dataDir, log, registry: kernel.metrics.registry, context, audit: () => kernel.auditSink });
+    const drivers = await openDrivers({ config: config.drivers, dataDir: kernel.dataDir, log, registry: kernel.metrics.registry, context, audit: () => kernel.auditSink, driverToken: (scope) => kernel.identity.scopedToken(scope) });
     kernel.drivers = runner = drivers.runtime;
     kernel.register(drivers.component);
     // Registered after the drivers so that it closes first: no task is dispatched to a closed pool.

@@ -1,7 +1,7 @@
 // camos driver load|unload|list|call: the commands that talk to a running kernel's driver
 // runtime over gRPC. They join the `driver` group of drivers.ts (build, sign, inspect...).
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { isAbsolute, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { buildPaths } from '../toolchain/build.ts';
 import { modulePathOf } from '../drivers/manifest.ts';
@@ -30,8 +30,11 @@ export function register(program: Command): void {
         if (opts.key) signManifestFile(path, opts.key);
         if (opts.path) return c.call('sys_driver_load', { manifestPath: path });
         const text = readFileSync(path);
-        const { name, module } = JSON.parse(text.toString('utf8'));
-        return c.call('sys_driver_load', { manifestData: text, module: readFileSync(modulePathOf(path, { name, module })) });
+        const { name, module, command, address } = JSON.parse(text.toString('utf8'));
+        // A grpc driver at an address has no artifact; one with a command sends its program.
+        const program = typeof command?.path === 'string' && isAbsolute(command.path) ? command.path : modulePathOf(path, { name, module, command });
+        const artifact = address !== undefined && command === undefined ? Buffer.alloc(0) : readFileSync(program);
+        return c.call('sys_driver_load', { manifestData: text, module: artifact });
       }),
     );
 

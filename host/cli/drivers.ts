@@ -10,6 +10,7 @@ import { readKeyPair, readPublicKey, writeKeyPair } from '../toolchain/keys.ts';
 import { modulePathOf, sha256Digest } from '../drivers/manifest.ts';
 import { manifestText, signManifest } from '../toolchain/sign.ts';
 import { scaffoldDriver } from '../toolchain/scaffold.ts';
+import { buildGrpcDriver, isGrpcDriverDir } from '../toolchain/grpc-build.ts';
 import { buildWasiDriver, isWasiDriverDir } from '../toolchain/wasi-build.ts';
 import { scaffoldWasiDriver } from '../toolchain/wasi-scaffold.ts';
 import { TrustStore } from '../drivers/trust.ts';
@@ -81,13 +82,17 @@ export function register(program: Command): void {
 
   driver
     .command('build [dir]')
-    .description('compile a driver (asc into a component, or clang for wasm32-wasi for a wasi-command driver with src/*.c; outputs in <dir>/build/)')
+    .description('compile a driver (asc into a component, clang for wasm32-wasi for a wasi-command driver with src/*.c, or esbuild bundling a grpc driver\'s driver.ts into one script; outputs in <dir>/build/)')
     .option('--manifest <file>', 'manifest template (default <dir>/manifest.json; manifests/<name>.json for drivers-as/<name>)')
     .option('--out-dir <dir>', "output directory (default <dir>/build; camos's build/drivers/<name> for drivers-as/<name>)")
     .option('--debug', "build asconfig.json's debug target")
     .option('--force', 'rebuild even when the sources have not changed')
     .action(
       action(async (dir: string | undefined, opts: { manifest?: string; outDir?: string; debug?: boolean; force?: boolean }) => {
+        if (isGrpcDriverDir(dir ?? '.')) {
+          const g = buildGrpcDriver(dir ?? '.', { outDir: opts.outDir });
+          return console.log(JSON.stringify({ driver: `${g.name}@${g.version}`, kind: 'grpc', digest: g.digest, program: g.programPath, programBytes: g.program.length, manifest: g.manifestPath }, null, 2));
+        }
         if (isWasiDriverDir(dir ?? '.')) {
           const w = buildWasiDriver(dir ?? '.', { outDir: opts.outDir, force: opts.force });
           return console.log(JSON.stringify({ driver: `${w.name}@${w.version}`, kind: 'wasi-command', digest: w.digest, module: w.modulePath, moduleBytes: w.module.length, manifest: w.manifestPath, cached: w.cached }, null, 2));

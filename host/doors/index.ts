@@ -78,6 +78,8 @@ export async function serve(kernel: Kernel, opts: { host?: string; port?: number
   const address = listener.address();
   const boundPort = typeof address === 'object' && address ? address.port : port;
   kernel.log.info({ host, port: boundPort }, `camos listening on ${host}:${boundPort} (gRPC and HTTP)`);
+  // Where grpc drivers reach the kernel back: loopback when it listens on every address.
+  kernel.drivers.kernelAddress = `${host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host}:${boundPort}`;
 
   let closing: Promise<void> | undefined;
   return {

@@ -15,3 +15,4 @@ export interface HostMemory {
   maximum: number;
 }
 export declare function checkComponentModule(info: CoreModuleInfo, granted: readonly string[], maxPages: number, label: string): { reasons: string[]; importedMemory?: HostMemory };
+export declare function namespaceGranted(patterns: readonly string[], namespace: string): boolean;

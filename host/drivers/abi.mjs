@@ -62,3 +62,8 @@ export function checkComponentModule(info, granted, maxPages, label) {
   // The import's own maximum when it declares one (a memory with a larger one would not link).
   return { reasons, importedMemory: imported ? { initial: imported.initialPages, maximum: imported.maximumPages ?? maxPages } : undefined };
 }
+
+/** Whether a manifest's namespace patterns (exact, a prefix ending in '*' such as "team/*", or '*') grant a namespace. */
+export function namespaceGranted(patterns, namespace) {
+  return patterns.some((p) => p === '*' || p === namespace || (p.endsWith('*') && namespace.startsWith(p.slice(0, -1))));
+}

@@ -5,10 +5,11 @@ import { resolve } from 'node:path';
 import type { Registry } from 'prom-client';
 import type { Config } from '../config/index.ts';
 import type { ContextStore } from '../context/index.ts';
-import type { AuditSink, Component } from '../contract/index.ts';
+import type { AuditSink, Component, DriverScope } from '../contract/index.ts';
 import type { Logger } from '../telemetry/log.ts';
 import { buildAndSignAll } from '../toolchain/build.ts';
 import { ensureLocalPublisher } from '../toolchain/keys.ts';
+import { buildGrpcDriver, shippedGrpcDriverDirs } from '../toolchain/grpc-build.ts';
 import { buildWasiDriver, shippedWasiDriverDirs } from '../toolchain/wasi-build.ts';
 import { signManifest, manifestText } from '../toolchain/sign.ts';
 import { enforceTrust } from './revocation.ts';
@@ -20,6 +21,7 @@ export { DriverRuntime, compareVersions, parseRef } from './runtime.ts';
 export type { DriverInfo, DriverLimits, InvokeOptions, InvokeResult, VerifiedDriver } from './runtime.ts';
 export type { LoadOptions, LoadOutcome, LoadSource } from './loader.ts';
 export { DriverWatcher } from './watch.ts';
+export { namespaceGranted } from './abi.mjs';
 
 /**
  * Opens the runtime: starts the pool, withdraws drivers whose key loses trust from then
@@ -34,6 +36,7 @@ export async function openDrivers(deps: {
   registry: Registry;
   context: ContextStore;
   audit: () => AuditSink;
+  driverToken(scope: DriverScope): { token: string; revoke(): void };
 }): Promise<{ runtime: DriverRuntime; component: Component }> {
   const { config, dataDir, log } = deps;
   const trust = new TrustStore(dataDir);
@@ -54,6 +57,7 @@ export async function openDrivers(deps: {
     registry: deps.registry,
     context: deps.context,
     audit: deps.audit,
+    driverToken: deps.driverToken,
   });
   const stopEnforcing = enforceTrust(runtime, log);
   let watcher: DriverWatcher | undefined;
@@ -103,6 +107,16 @@ async function loadExamples(dataDir: string, log: Logger, runtime: DriverRuntime
     } catch (e) {
       // A machine without the C toolchain starts without these; the message names its packages.
       log.warn({ dir, err: (e as Error).message }, 'example wasi-command driver not loaded');
+    }
+  }
+  for (const dir of shippedGrpcDriverDirs()) {
+    try {
+      const b = buildGrpcDriver(dir);
+      // The command names the bundled script by its absolute path: the runtime starts that file, digest checked.
+      const manifest = manifestText(signManifest({ ...b.template, command: { ...b.template.command!, path: b.programPath }, digest: b.digest }, key));
+      await runtime.load({ manifest, module: b.program }, { origin: `example:drivers-grpc/${b.name}`, audit: true });
+    } catch (e) {
+      log.warn({ dir, err: (e as Error).message }, 'example grpc driver not loaded');
     }
   }
 }

@@ -27,19 +27,22 @@ export interface LoadOptions {
   audit?: boolean;
 }
 
-function readSource(source: LoadSource, root: string): { manifest: Uint8Array | string | Record<string, unknown>; module: Uint8Array; origin?: string } {
+function readSource(source: LoadSource, root: string): { manifest: Uint8Array | string | Record<string, unknown>; module: Uint8Array; origin?: string; program?: string } {
   if (!('manifestPath' in source)) return source;
   const path = confined(root, source.manifestPath, 'manifest');
   const text = readRegularFile(path).toString('utf8');
-  let parsed: { name?: unknown; module?: unknown };
+  let parsed: { name?: unknown; module?: unknown; command?: { path?: unknown }; address?: unknown };
   try {
     parsed = JSON.parse(text);
   } catch {
     throw invalidArgument(`manifest ${path} is not valid JSON`);
   }
   if (typeof parsed?.name !== 'string') throw invalidArgument(`manifest ${path} has no 'name'`);
-  const modulePath = confined(root, modulePathOf(path, { name: parsed.name, module: typeof parsed.module === 'string' ? parsed.module : undefined }), `component of manifest ${path}`);
-  return { manifest: text, module: new Uint8Array(readRegularFile(modulePath)), origin: path };
+  // A grpc driver at an address has no artifact the kernel can read: its digest is of no bytes.
+  if (typeof parsed.address === 'string' && parsed.command === undefined) return { manifest: text, module: new Uint8Array(0), origin: path };
+  const modulePath = confined(root, modulePathOf(path, { name: parsed.name, module: typeof parsed.module === 'string' ? parsed.module : undefined, command: parsed.command }), `${parsed.command ? 'program' : 'component'} of manifest ${path}`);
+  // A grpc driver runs the very file read here (confined to the drivers directory).
+  return { manifest: text, module: new Uint8Array(readRegularFile(modulePath)), origin: path, program: modulePath };
 }
 
 /** The real path of a file inside root (relative paths start there); refuses any other, symbolic links included. */
@@ -91,7 +94,7 @@ export async function loadDriver(runtime: DriverInstaller, trust: TrustStore, so
   let label = 'manifestPath' in source ? source.manifestPath : 'the driver';
   let verdict: ManifestVerdict | undefined;
   try {
-    const { manifest, module, origin } = readSource(source, runtime.driversDir);
+    const { manifest, module, origin, program } = readSource(source, runtime.driversDir);
     // Compiling (on V8's background threads) starts before the signatures are checked; its
     // result is used only if they verify. Compiling runs none of the driver's code, and it
     // copies the bytes now, before anything else can see them.
@@ -113,12 +116,15 @@ export async function loadDriver(runtime: DriverInstaller, trust: TrustStore, so
       capabilities: [...m.capabilities.imports],
       reads: [...m.capabilities.context.read],
       writes: [...m.capabilities.context.write],
-      limits: { memoryPages: m.limits.maxMemoryPages, timeoutMs: m.limits.timeoutMs, maxOutputBytes: m.limits.maxOutputBytes },
+      limits: { memoryPages: m.limits.maxMemoryPages ?? 0, timeoutMs: m.limits.timeoutMs, maxOutputBytes: m.limits.maxOutputBytes, maxMessageBytes: m.limits.maxMessageBytes, maxConcurrentCalls: m.limits.maxConcurrentCalls },
       config: configBytes(m.config),
       args: m.args,
       env: m.env,
       callEnv: m.callEnv,
       fs: m.fs,
+      // The file read by path (below the manifest's folder), or for a manifest sent as bytes its path from the drivers directory.
+      command: m.command && { ...m.command, path: program ?? resolve(runtime.driversDir, m.command.path) },
+      address: m.address,
       core: verdict.core,
       compiled,
       size: module.length,

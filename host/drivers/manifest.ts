@@ -7,15 +7,17 @@ import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { hybridVerify, signatureFromJson, HYBRID_ALGORITHM, type HybridSignature, type HybridSignatureJson } from '../crypto/hybrid.ts';
 import type { TrustStore } from './trust.ts';
+import { checkGrpcDriver } from './kinds/grpc-check.ts';
 import { checkWasiCommand } from './kinds/wasi-check.ts';
 import { binaryKind, extractCoreModule, inspectCoreModule, type CoreModuleInfo } from './wasm.ts';
 import { CAPABILITIES, WIT_WORLD, checkComponentModule } from './abi.mjs';
 
 /**
  * How a driver runs: 'component' exports camos:driver's `handle` (today's drivers, built
- * with the SDK); 'wasi-command' is any WASI preview 1 program with `_start` (kinds/).
+ * with the SDK); 'wasi-command' is any WASI preview 1 program with `_start`; 'grpc' is a
+ * process of its own serving cam_os.Driver (kinds/).
  */
-export const DRIVER_KINDS = ['component', 'wasi-command'] as const;
+export const DRIVER_KINDS = ['component', 'wasi-command', 'grpc'] as const;
 export type DriverKind = (typeof DRIVER_KINDS)[number];
 /** A name a WASI command's environment may hold (POSIX portable). */
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
@@ -33,9 +35,15 @@ export const configBytes = (config: unknown): Uint8Array | undefined => (config 
 
 const LimitsSchema = z
   .object({
-    maxMemoryPages: z.number().int().min(1).max(65536),
+    /** Required of WebAssembly kinds (the check of each says so); a grpc driver's process has none of the kernel's. */
+    maxMemoryPages: z.number().int().min(1).max(65536).optional(),
+    /** The deadline of each call, ms. */
     timeoutMs: z.number().int().min(1).max(600_000),
     maxOutputBytes: z.number().int().min(1).max(64 * 1024 * 1024),
+    /** grpc: the largest message either way (the call's input, the driver's answer), bytes. */
+    maxMessageBytes: z.number().int().min(1024).max(64 * 1024 * 1024).optional(),
+    /** grpc: calls the driver's process has at once; later ones wait for a turn, within their deadline. */
+    maxConcurrentCalls: z.number().int().min(1).max(1024).optional(),
   })
   .strict();
 
@@ -92,6 +100,25 @@ export const ManifestTemplateSchema = z
       .optional(),
     /** The component file, relative to the manifest's directory. */
     module: z.string().min(1).optional(),
+    /**
+     * grpc: the program the kernel starts and supervises; `digest` is that of the file at
+     * `path` (an executable, or a script with its #! line), relative to the manifest's
+     * directory (or the drivers directory, for a manifest sent as bytes). Its environment
+     * is `env` here, PATH, and CAMOS_DRIVER_SOCKET (where it must serve cam_os.Driver).
+     */
+    command: z
+      .object({
+        path: z.string().min(1).max(4096),
+        args: z.array(z.string().max(4096)).max(256).default([]),
+        env: z.record(z.string().regex(ENV_NAME, 'a variable name: letters, digits and _, not starting with a digit'), z.string().max(4096)).default({}),
+      })
+      .strict()
+      .optional(),
+    /** grpc: instead of a command, a process already running: "unix:/path" or a loopback "127.0.0.1:port" / "[::1]:port" / "localhost:port". */
+    address: z
+      .string()
+      .regex(/^(unix:\/[^\0]{1,4000}|(127\.0\.0\.1|localhost|\[::1\]):\d{1,5})$/, 'unix:/<socket path>, or 127.0.0.1:<port>, localhost:<port> or [::1]:<port> (loopback only)')
+      .optional(),
   })
   .strict();
 
@@ -116,9 +143,9 @@ export type Manifest = z.infer<typeof ManifestSchema>;
 
 export const sha256Digest = (bytes: Uint8Array) => `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
 
-/** Where a manifest's component lives: its `module` field, or <name>.component.wasm beside it. */
-export const modulePathOf = (manifestPath: string, m: { name: string; module?: string }) =>
-  join(dirname(manifestPath), m.module ?? `${m.name}.component.wasm`);
+/** Where a manifest's component (or grpc program) lives: its `module` field (its `command.path`), or <name>.component.wasm, below the manifest's folder. */
+export const modulePathOf = (manifestPath: string, m: { name: string; module?: string; command?: { path?: unknown } }) =>
+  join(dirname(manifestPath), m.module ?? (typeof m.command?.path === 'string' ? m.command.path : `${m.name}.component.wasm`));
 
 function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);
@@ -173,7 +200,7 @@ export function verifyManifest(input: VerifyInput): ManifestVerdict {
   const signatureBytes = input.signature === undefined ? new Uint8Array(0) : input.signature instanceof Uint8Array ? input.signature : new TextEncoder().encode(JSON.stringify(input.signature));
   const cacheKey = createHash('sha256').update(digest).update('\0').update(manifestBytes).update('\0').update(signatureBytes).update(`\0${input.trust.generation}`).digest('hex');
   const hit = verdicts.get(cacheKey);
-  if (hit) return { ...hit, core: coreOf(input.module), cached: true };
+  if (hit) return { ...hit, core: hit.manifest?.kind === 'grpc' ? input.module : coreOf(input.module), cached: true };
   const { core, ...verdict } = check(manifestBytes, signatureBytes, input.module, digest, input.trust);
   if (verdicts.size >= VERDICT_CACHE_SIZE) verdicts.delete(verdicts.keys().next().value!);
   verdicts.set(cacheKey, verdict);
@@ -219,6 +246,12 @@ function check(manifestBytes: Uint8Array, signatureBytes: Uint8Array, module: Ui
   // Signature: both halves, by a trusted key that is the manifest's publisher.
   if (raw) reasons.push(...checkSignature(raw, signatureBytes, issuer, label, trust));
 
+  // A grpc driver's artifact is its program: nothing in it to read; its digest is checked above.
+  if (manifest?.kind === 'grpc') {
+    reasons.push(...checkGrpcDriver(manifest, label));
+    return { valid: reasons.length === 0, reasons, digest, issuer, manifest, core: module };
+  }
+
   // Capabilities and memory, read from the core module's sections.
   let core: Uint8Array | undefined;
   let info: CoreModuleInfo | undefined;
@@ -229,6 +262,7 @@ function check(manifestBytes: Uint8Array, signatureBytes: Uint8Array, module: Ui
   } catch (e) {
     reasons.push(`${label}: module is not a readable WebAssembly component or module: ${(e as Error).message}`);
   }
+  if (manifest) reasons.push(...wasmOnly(manifest, label));
   if (info && manifest) reasons.push(...(manifest.kind === 'wasi-command' ? checkWasiCommand(module, info, manifest, label) : checkComponent(info, manifest, label)));
 
   return { valid: reasons.length === 0, reasons, digest, issuer, manifest, core };
@@ -266,6 +300,15 @@ function checkSignature(raw: Record<string, unknown>, signatureBytes: Uint8Array
 function checkComponent(info: CoreModuleInfo, manifest: Manifest, label: string): string[] {
   const reasons: string[] = [];
   for (const field of ['args', 'env', 'callEnv', 'fs'] as const) if (manifest[field] !== undefined) reasons.push(`${label}: '${field}' is a field of wasi-command drivers; this manifest's kind is 'component'`);
-  reasons.push(...checkComponentModule(info, manifest.capabilities.imports, manifest.limits.maxMemoryPages, label).reasons);
+  reasons.push(...checkComponentModule(info, manifest.capabilities.imports, manifest.limits.maxMemoryPages ?? 0, label).reasons);
+  return reasons;
+}
+
+/** What only a grpc driver may name, and what a WebAssembly driver must (its memory limit). */
+function wasmOnly(manifest: Manifest, label: string): string[] {
+  const reasons: string[] = [];
+  for (const field of ['command', 'address'] as const) if (manifest[field] !== undefined) reasons.push(`${label}: '${field}' is a field of grpc drivers; this manifest's kind is '${manifest.kind}'`);
+  for (const field of ['maxMessageBytes', 'maxConcurrentCalls'] as const) if (manifest.limits[field] !== undefined) reasons.push(`${label}: 'limits.${field}' is a limit of grpc drivers; this manifest's kind is '${manifest.kind}'`);
+  if (manifest.limits.maxMemoryPages === undefined) reasons.push(`${label}: manifest field 'limits.maxMemoryPages' is required of a ${manifest.kind} driver`);
   return reasons;
 }

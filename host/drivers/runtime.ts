@@ -10,10 +10,11 @@ import type { ContextStore, Staging } from '../context/index.ts';
 import type { Logger } from '../telemetry/log.ts';
 import { SyscallError, aborted, cancelled, deadlineExceeded, failedPrecondition, internal, invalidArgument, notFound, permissionDenied, resourceExhausted, unavailable, type Code } from '../base/errors.ts';
 import { nextRequestId, randomHex, timeOrderedHex } from '../base/ids.ts';
-import type { AuditEntry, AuditSink } from '../contract/index.ts';
+import type { AuditEntry, AuditSink, DriverScope } from '../contract/index.ts';
 import { loadDriver, type LoadOptions, type LoadOutcome, type LoadSource } from './loader.ts';
 import { checkComponentModule } from './abi.mjs';
 import { CallStats } from './call-stats.ts';
+import { GrpcRunner, type GrpcDriver } from './kinds/grpc.ts';
 import { WasiCommandRunner, type WasiProgram } from './kinds/wasi-command.ts';
 import type { DriverKind, Manifest } from './manifest.ts';
 import { DriverPool, type ContextReader, type PoolCall, type WorkerAnswer } from './pool.ts';
@@ -42,6 +43,8 @@ export interface InvokeOptions {
   taskId?: string;
   /** Variables a wasi-command call sets: only those its manifest's callEnv names. */
   env?: Record<string, string>;
+  /** The caller's W3C trace context, handed to a grpc driver as its call's "traceparent". */
+  traceparent?: string;
 }
 
 export interface InvokeResult {
@@ -63,6 +66,8 @@ interface LoadedDriver extends Omit<VerifiedDriver, 'core' | 'compiled'> {
   /** A component's compiled core module, run on the pool; or a WASI command's program, run by the runner. */
   module?: WebAssembly.Module;
   program?: WasiProgram;
+  /** A grpc driver's process (or the one it reaches), run by the grpc runner. */
+  service?: GrpcDriver;
   importedMemory?: { initial: number; maximum: number };
   loadedAt: number;
   calls: number;
@@ -105,6 +110,8 @@ export interface RuntimeOptions {
   context: ContextStore;
   /** Where load, unload, timeout and trap events are recorded: the kernel's sink of the moment. */
   audit: () => AuditSink;
+  /** Issues a grpc driver's token, good for its manifest's namespaces only (identity's scopedToken). */
+  driverToken(scope: DriverScope): { token: string; revoke(): void };
 }
 
 /** Orders versions: numeric dot-separated parts compare as numbers, a pre-release sorts first. */
@@ -173,6 +180,9 @@ export class DriverRuntime {
   private readonly audit: () => AuditSink;
   private readonly pool: DriverPool;
   private readonly wasi: WasiCommandRunner;
+  private readonly grpc: GrpcRunner;
+  /** host:port where a grpc driver reaches the kernel back (set by the doors once they listen). */
+  kernelAddress = '';
   private readonly defaultTimeoutMs: number;
   private readonly maxTimeoutMs: number;
   private readonly maxMemoryPages: number;
@@ -203,6 +213,13 @@ export class DriverRuntime {
       log: opts.log,
     });
     this.wasi = new WasiCommandRunner({ maxEnginesPerDriver: opts.maxConcurrentCallsPerDriver });
+    this.grpc = new GrpcRunner({
+      socketDir: privateDir(opts.dataDir, 'driver-sockets'),
+      log: opts.log,
+      token: opts.driverToken,
+      kernelAddress: () => this.kernelAddress,
+      event: (syscall, ref, ok, message, evidence) => this.event(syscall, ref, ok ? Code.OK : Code.UNAVAILABLE, message, evidence),
+    });
     this.defaultTimeoutMs = opts.defaultTimeoutMs;
     this.maxTimeoutMs = opts.maxTimeoutMs;
     this.maxMemoryPages = opts.maxMemoryPages;
@@ -280,11 +297,12 @@ export class DriverRuntime {
     if (v.limits.memoryPages > this.maxMemoryPages) {
       throw failedPrecondition(`driver '${ref}' asks for ${v.limits.memoryPages} memory pages (limits.maxMemoryPages, ${v.limits.memoryPages * 64} KiB), over this kernel's cap of ${this.maxMemoryPages} pages (drivers.maxMemoryPages)`, { driver: ref, memoryPages: v.limits.memoryPages, maxMemoryPages: this.maxMemoryPages });
     }
-    const runs: Pick<LoadedDriver, 'module' | 'importedMemory' | 'program'> = v.kind === 'wasi-command' ? await this.prepareProgram(ref, v) : await compileComponent(ref, v);
+    // The kind's one choice at load: a WASI command's program, a grpc driver's process, a component's module.
+    const runs: Runs = v.kind === 'wasi-command' ? await this.prepareProgram(ref, v) : v.kind === 'grpc' ? await this.startService(ref, v) : await compileComponent(ref, v);
     // The key may have lost trust while the module compiled.
     const key = this.trust.get(v.publisher);
     if (!key || key.revoked) {
-      if (runs.program) await this.wasi.release(runs.program);
+      await this.release(runs);
       throw failedPrecondition(`driver '${ref}' refused: its publisher key ${v.publisher} ${key ? 'was revoked' : 'left the trust store'} while it loaded`);
     }
     const { core: _core, compiled: _compiled, ...rest } = v;
@@ -300,7 +318,7 @@ export class DriverRuntime {
   }
 
   /** A WASI command, validated by V8's compile (the loader started it); its engines start with its calls. */
-  private async prepareProgram(ref: string, v: VerifiedDriver): Promise<Pick<LoadedDriver, 'program'>> {
+  private async prepareProgram(ref: string, v: VerifiedDriver): Promise<Runs> {
     try {
       await (v.compiled ?? WebAssembly.compile(v.core as BufferSource));
     } catch (e) {
@@ -310,10 +328,35 @@ export class DriverRuntime {
     return { program: this.wasi.prepare({ module: v.core, args: v.args ?? [], env: v.env ?? {}, maxOutputBytes: v.limits.maxOutputBytes, log: v.capabilities.includes('log'), fs }) };
   }
 
-  /** A driver no longer callable: a WASI command's sandbox closes when its last call ends. */
+  /** A grpc driver's process, started (or reached), healthy and describing itself as its manifest says. */
+  private async startService(ref: string, v: VerifiedDriver): Promise<Runs> {
+    const service = await this.grpc.start({
+      ref,
+      name: v.name,
+      version: v.version,
+      digest: v.digest,
+      command: v.command,
+      address: v.address,
+      maxOutputBytes: v.limits.maxOutputBytes,
+      maxMessageBytes: v.limits.maxMessageBytes,
+      maxConcurrentCalls: v.limits.maxConcurrentCalls,
+      log: v.capabilities.includes('log'),
+      scope: { driver: ref, read: v.capabilities.includes('context-read') ? v.reads : [], write: v.capabilities.includes('context-write') ? v.writes : [] },
+    });
+    return { service };
+  }
+
+  /** What a driver runs on, let go: a WASI command's sandbox, a grpc driver's process and token. */
+  private release(runs: Runs): Promise<void> {
+    if (runs.program) return this.wasi.release(runs.program);
+    if (runs.service) return this.grpc.stop(runs.service);
+    return Promise.resolve();
+  }
+
+  /** A driver no longer callable: what it runs on is let go when its last call ends. */
   private retire(d: LoadedDriver): void {
     d.gone = true;
-    if (d.inflight === 0 && d.program) void this.wasi.release(d.program);
+    if (d.inflight === 0) void this.release(d);
   }
 
   /** Unloads one version, or every version of a name; resolves when their calls in flight have finished. */
@@ -326,7 +369,8 @@ export class DriverRuntime {
     await Promise.all(
       targets.map((d) => (d.inflight === 0 ? undefined : new Promise<void>((resolve) => (d.drained = resolve)))),
     );
-    for (const d of targets) this.retire(d);
+    // A grpc driver's process has stopped when unload answers.
+    await Promise.all(targets.map((d) => ((d.gone = true), this.release(d))));
     for (const d of targets) this.log.info({ driver: d.ref }, `driver ${d.ref} unloaded`);
     for (const d of targets) this.event('driver.unloaded', d, 'ok', undefined, { version: d.version, remaining: [...(this.drivers.get(name)?.keys() ?? [])] });
     return targets.map(info);
@@ -369,7 +413,9 @@ export class DriverRuntime {
         // The kind's one choice: a WASI command runs on its engines, a component on the pool.
         run.call = d.program
           ? this.wasi.run(d.program, input, env)
-          : this.pool.run(
+          : d.service
+            ? this.grpc.run(d.service, input, run.deadline, { caller: opts.caller, taskId: opts.taskId, traceparent: opts.traceparent })
+            : this.pool.run(
               {
                 key: d.key,
                 module: d.module!,
@@ -405,7 +451,7 @@ export class DriverRuntime {
       opts.signal?.removeEventListener('abort', run);
       if (--d.inflight === 0) {
         d.drained?.();
-        if (d.gone && d.program) void this.wasi.release(d.program);
+        if (d.gone) void this.release(d);
       }
     }
   }
@@ -413,9 +459,13 @@ export class DriverRuntime {
   /** A call past its time limit: stopped where it was, waiting (dropped) or on its worker (stopped with it). */
   private timedOut(d: LoadedDriver, run: Invocation, queuedMs: number, opts: InvokeOptions): SyscallError {
     const { timeoutMs } = run;
-    const where = run.ran
-      ? `it waited ${queuedMs} ms for a worker and ran the rest; its worker was stopped`
-      : `it waited all of it for a worker (every thread busy, or its driver's ${this.pool.maxCallsPerKey} calls at once running)`;
+    const where = d.service
+      ? run.ran
+        ? `it waited ${queuedMs} ms for a turn and ran the rest; its RPC was cancelled`
+        : `it waited all of it for a turn (its ${d.service.maxConcurrent} calls at once running, limits.maxConcurrentCalls)`
+      : run.ran
+        ? `it waited ${queuedMs} ms for a worker and ran the rest; its worker was stopped`
+        : `it waited all of it for a worker (every thread busy, or its driver's ${this.pool.maxCallsPerKey} calls at once running)`;
     const message = `driver '${d.ref}' did not answer within its ${timeoutMs} ms limit: ${where}`;
     this.log.warn({ driver: d.ref, timeoutMs, queuedMs, ran: run.ran, caller: opts.caller, taskId: opts.taskId }, message);
     d.queueWait.observe(queuedMs / 1000);
@@ -456,6 +506,14 @@ export class DriverRuntime {
         return notFound(`driver '${d.ref}': ${error.message}`, details);
       case 'DEADLINE_EXCEEDED':
         return deadlineExceeded(`driver '${d.ref}': ${error.message}`, details);
+      case 'UNAVAILABLE':
+        return unavailable(`driver '${d.ref}' ${error.message}`);
+      case 'PROTOCOL': {
+        // A grpc driver that answered outside cam_os.Driver: recorded like a trap.
+        const message = `driver '${d.ref}' broke the cam_os.Driver protocol: ${error.message}`;
+        this.event('driver.trap', d, Code.INTERNAL, message, {}, taskId);
+        return new SyscallError(Code.INTERNAL, message, details);
+      }
       case 'OUT_OF_BOUNDS': {
         // A pointer or length outside its memory: reading it would clip, or wrap.
         const message = `driver '${d.ref}' ${error.message}`;
@@ -513,6 +571,7 @@ export class DriverRuntime {
   health() {
     const loaded = this.list();
     const pool = this.pool.stats();
+    const grpc = this.grpc.counts();
     const over = pool.memoryBytes > this.memoryWarningBytes;
     return {
       status: over ? ('degraded' as const) : ('ok' as const),
@@ -521,6 +580,8 @@ export class DriverRuntime {
         threads: String(pool.threads),
         idle_threads: String(pool.idleThreads),
         wasi_engine_threads: String(this.wasi.threads()),
+        grpc_processes: String(grpc.processes),
+        grpc_serving: String(grpc.serving),
         running_calls: String(pool.running),
         queued_calls: String(pool.queued),
         memory_bytes: String(pool.memoryBytes),
@@ -540,12 +601,15 @@ export class DriverRuntime {
       const drained = Promise.all(busy.map((d) => new Promise<void>((resolve) => (d.drained = resolve))));
       await Promise.race([drained, new Promise((resolve) => setTimeout(resolve, graceMs).unref())]);
     }
-    await Promise.all([this.pool.close(), this.wasi.close()]);
+    await Promise.all([this.pool.close(), this.wasi.close(), this.grpc.close()]);
   }
 }
 
+/** What a driver runs on: one of these, by its kind. */
+type Runs = Pick<LoadedDriver, 'module' | 'importedMemory' | 'program' | 'service'>;
+
 /** A component's core module, compiled and checked against its grants. */
-async function compileComponent(ref: string, v: VerifiedDriver): Promise<Pick<LoadedDriver, 'module' | 'importedMemory' | 'program'>> {
+async function compileComponent(ref: string, v: VerifiedDriver): Promise<Runs> {
   let module: WebAssembly.Module;
   try {
     module = await (v.compiled ?? WebAssembly.compile(v.core as BufferSource));
@@ -560,7 +624,11 @@ async function compileComponent(ref: string, v: VerifiedDriver): Promise<Pick<Lo
 
 /** A wasi-command driver's own directory (its fs grant), made at its load. */
 function driverFilesDir(dataDir: string, name: string): string {
-  const dir = join(dataDir, 'driver-files', name);
+  return privateDir(dataDir, 'driver-files', name);
+}
+
+function privateDir(dataDir: string, ...parts: string[]): string {
+  const dir = join(dataDir, ...parts);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   return dir;
 }
@@ -593,7 +661,8 @@ function info(d: LoadedDriver): DriverInfo {
     size: d.size,
     errors: d.stats.errors,
     ...d.stats.percentiles(),
-    limits: { ...d.limits },
+    // A grpc driver's limits as they hold (the manifest's, or the defaults).
+    limits: { ...d.limits, ...(d.service && { maxMessageBytes: d.service.maxMessageBytes, maxConcurrentCalls: d.service.maxConcurrent }) },
   };
 }
 

@@ -2,9 +2,13 @@
 import type { DriverKind, Manifest } from './manifest.ts';
 
 export interface DriverLimits {
+  /** 0 for a grpc driver (its process's memory is the system's to bound). */
   memoryPages: number;
   timeoutMs: number;
   maxOutputBytes: number;
+  /** grpc: the largest message either way, and calls at once. */
+  maxMessageBytes?: number;
+  maxConcurrentCalls?: number;
 }
 
 /** What loading needs once the manifest has been verified. */
@@ -34,6 +38,9 @@ export interface VerifiedDriver {
   callEnv?: string[];
   /** wasi-command: its directory grant. */
   fs?: Manifest['fs'];
+  /** grpc: the program to start, its path absolute (the file the digest is of); or the address of one running. */
+  command?: NonNullable<Manifest['command']>;
+  address?: string;
   /** Where it came from (a manifest path), for hot loading and the list. */
   origin?: string;
 }

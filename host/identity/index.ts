@@ -4,7 +4,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../base/files.ts';
-import type { Principal } from '../contract/index.ts';
+import type { DriverScope, Principal } from '../contract/index.ts';
 
 export { Refusals } from './refusals.ts';
 
@@ -45,6 +45,7 @@ const isTokenRecord = (r: any): r is TokenRecord =>
   typeof r === 'object' && r !== null && typeof r.tokenId === 'string' && typeof r.agentId === 'string' && (r.kind === 'admin' || r.kind === 'agent') && /^[0-9a-f]{64}$/.test(r.hash) && typeof r.revoked === 'boolean';
 
 const TOKEN = /^camos_([a-z0-9]{12})_([A-Za-z0-9_-]{43})$/;
+const newTokenId = () => randomBytes(9).toString('base64url').toLowerCase().replace(/[^a-z0-9]/g, '0').slice(0, 12);
 const sha256 = (s: string) => createHash('sha256').update(s).digest();
 
 export class IdentityStore {
@@ -52,6 +53,8 @@ export class IdentityStore {
   private records = new Map<string, TokenRecord>();
   /** Authenticated tokens, so the hot path hashes each token once. Cleared on revoke. */
   private cache = new Map<string, Principal>();
+  /** Drivers' tokens (scopedToken): in memory only, as long as their driver is loaded. */
+  private readonly scoped = new Map<string, Principal>();
   readonly adminTokenPath: string;
 
   constructor(dataDir: string) {
@@ -78,17 +81,28 @@ export class IdentityStore {
   }
 
   private issue(agentId: string, kind: TokenRecord['kind'], description: string) {
-    const tokenId = randomBytes(9).toString('base64url').toLowerCase().replace(/[^a-z0-9]/g, '0').slice(0, 12);
+    const tokenId = newTokenId();
     const secret = randomBytes(32).toString('base64url');
     this.records.set(tokenId, { tokenId, agentId, kind, hash: sha256(secret).toString('hex'), createdAt: Date.now(), revoked: false, description });
     this.save();
     return { tokenId, token: `camos_${tokenId}_${secret}` };
   }
 
+  /**
+   * A token for a grpc driver, good only within `scope` (the pipeline holds it there), never
+   * written to disk; `revoke` ends it (at unload, or when the kernel stops).
+   */
+  scopedToken(scope: DriverScope): { token: string; revoke(): void } {
+    const tokenId = newTokenId();
+    const token = `camos_${tokenId}_${randomBytes(32).toString('base64url')}`;
+    this.scoped.set(token, Object.freeze({ id: `driver:${scope.driver}`, kind: 'agent', tokenId, scope: Object.freeze({ ...scope }) }));
+    return { token, revoke: () => void this.scoped.delete(token) };
+  }
+
   /** The principal a token stands for, or undefined when it is unknown, malformed or revoked. */
   authenticate(raw: string): Principal | undefined {
     const token = raw.startsWith('Bearer ') || raw.startsWith('bearer ') ? raw.slice(7).trim() : raw.trim();
-    const hit = this.cache.get(token);
+    const hit = this.cache.get(token) ?? this.scoped.get(token);
     if (hit) return hit;
     const m = TOKEN.exec(token);
     if (!m) return undefined;

@@ -26,6 +26,16 @@ export const verifyManifest: SyscallDef<{ manifestData: Uint8Array; signature: U
   },
 };
 
+/** A grpc driver reached at an address has no artifact to send. */
+function atAddress(manifestData: Uint8Array): boolean {
+  try {
+    const m = JSON.parse(new TextDecoder().decode(manifestData));
+    return typeof m?.address === 'string' && m.command === undefined;
+  } catch {
+    return false;
+  }
+}
+
 /** The driver a load names, for the policy resource: read from the manifest bytes when given. */
 function loadTarget(req: { manifestPath: string; manifestData: Uint8Array }): string {
   if (req.manifestData.length) {
@@ -43,7 +53,7 @@ export const driverLoad: SyscallDef<{ manifestPath: string; manifestData: Uint8A
   schema: z
     .object({ manifestPath: z.string().max(4096).default(''), manifestData: bytes, module: bytes })
     .refine((r) => (r.manifestPath !== '') !== (r.manifestData.length > 0), { message: 'give either manifest_path (a file on the kernel\'s machine) or manifest_data with module' })
-    .refine((r) => r.manifestPath !== '' || r.module.length > 0, { message: 'manifest_data needs module (the component bytes)', path: ['module'] }),
+    .refine((r) => r.manifestPath !== '' || r.module.length > 0 || atAddress(r.manifestData), { message: "manifest_data needs module (the component bytes, or a grpc driver's program)", path: ['module'] }),
   action: 'driver_load',
   resource: (req) => ({ type: 'Driver', id: loadTarget(req) }),
   handle: async (req, call) => {
@@ -94,7 +104,9 @@ export const driverInvoke: SyscallDef<{ name: string; input: Uint8Array; version
     call.evidence.driver = ref;
     // Names only: a value may be a secret the caller hands its driver.
     if (Object.keys(req.env).length) call.evidence.env = Object.keys(req.env);
-    const result = await call.services.drivers.invoke(ref, req.input, { timeoutMs, caller: call.caller.id, taskId: call.taskId, env: req.env });
+    // The call's own span is the parent of what a grpc driver does.
+    const traceparent = `00-${call.traceId}-${call.spanId}-01`;
+    const result = await call.services.drivers.invoke(ref, req.input, { timeoutMs, caller: call.caller.id, taskId: call.taskId, env: req.env, traceparent });
     Object.assign(call.evidence, { driver: result.driver, durationMs: result.durationMs, queuedMs: result.queuedMs, inputBytes: req.input.length, outputBytes: result.output.length });
     return result;
   },

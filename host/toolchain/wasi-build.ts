@@ -102,10 +102,12 @@ export function shippedWasiDriverDirs(root = WASI_DRIVERS_DIR): string[] {
     .sort();
 }
 
-function readWasiTemplate(path: string): ManifestTemplate {
+function readWasiTemplate(path: string): ManifestTemplate & { limits: { maxMemoryPages: number } } {
   const template = readTemplate(path);
   if (template.kind !== 'wasi-command') throw new DriverBuildError(`manifest template ${path} is of kind '${template.kind}', not 'wasi-command'`);
-  return template;
+  const { maxMemoryPages } = template.limits;
+  if (maxMemoryPages === undefined) throw new DriverBuildError(`manifest template ${path} has no limits.maxMemoryPages (the program is linked with that maximum)`);
+  return { ...template, limits: { ...template.limits, maxMemoryPages } };
 }
 
 /** Compiles a C driver folder; rebuilds only when its sources, manifest or flags changed. */

@@ -10,7 +10,7 @@ interface ManifestFields {
   world?: unknown;
   config?: unknown;
   capabilities: { imports: readonly string[]; context: { read: readonly string[]; write: readonly string[] } };
-  limits: { maxMemoryPages: number };
+  limits: { maxMemoryPages?: number };
 }
 
 /** The only module a WASI command may import from: no camos host functions, no other world. */
@@ -30,7 +30,7 @@ export function checkWasiCommand(module: Uint8Array, info: CoreModuleInfo, manif
     if (imp.module !== WASI_MODULE || imp.kind !== 'func') reasons.push(`${label} imports '${imp.module}.${imp.name}' (${imp.kind}); a wasi-command driver may import only functions of '${WASI_MODULE}'`);
   }
   if (!info.exports.some((e) => e.name === '_start' && e.kind === 'func')) reasons.push(`${label} does not export '_start': it is not a WASI command (a reactor or a library cannot be run)`);
-  const limit = manifest.limits.maxMemoryPages;
+  const limit = manifest.limits.maxMemoryPages ?? 0;
   if (info.memories.length !== 1) reasons.push(`${label} defines ${info.memories.length} memories; a WASI command defines exactly one`);
   for (const m of info.memories) {
     if (m.maximumPages === undefined) reasons.push(`${label} declares its memory without a maximum; link it with -Wl,--max-memory=${limit * 65536} (${pagesText(limit)}, its manifest's limit) or less`);

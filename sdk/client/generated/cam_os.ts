@@ -36,6 +36,13 @@ import type { ContextVersionListRequest as _cam_os_ContextVersionListRequest, Co
 import type { ContextVersionListResponse as _cam_os_ContextVersionListResponse, ContextVersionListResponse__Output as _cam_os_ContextVersionListResponse__Output } from './cam_os/ContextVersionListResponse.ts';
 import type { ContextWriteRequest as _cam_os_ContextWriteRequest, ContextWriteRequest__Output as _cam_os_ContextWriteRequest__Output } from './cam_os/ContextWriteRequest.ts';
 import type { ContextWriteResponse as _cam_os_ContextWriteResponse, ContextWriteResponse__Output as _cam_os_ContextWriteResponse__Output } from './cam_os/ContextWriteResponse.ts';
+import type { DriverClient as _cam_os_DriverClient, DriverDefinition as _cam_os_DriverDefinition } from './cam_os/Driver.ts';
+import type { DriverDescribeRequest as _cam_os_DriverDescribeRequest, DriverDescribeRequest__Output as _cam_os_DriverDescribeRequest__Output } from './cam_os/DriverDescribeRequest.ts';
+import type { DriverDescribeResponse as _cam_os_DriverDescribeResponse, DriverDescribeResponse__Output as _cam_os_DriverDescribeResponse__Output } from './cam_os/DriverDescribeResponse.ts';
+import type { DriverHandleRequest as _cam_os_DriverHandleRequest, DriverHandleRequest__Output as _cam_os_DriverHandleRequest__Output } from './cam_os/DriverHandleRequest.ts';
+import type { DriverHandleResponse as _cam_os_DriverHandleResponse, DriverHandleResponse__Output as _cam_os_DriverHandleResponse__Output } from './cam_os/DriverHandleResponse.ts';
+import type { DriverHealthRequest as _cam_os_DriverHealthRequest, DriverHealthRequest__Output as _cam_os_DriverHealthRequest__Output } from './cam_os/DriverHealthRequest.ts';
+import type { DriverHealthResponse as _cam_os_DriverHealthResponse, DriverHealthResponse__Output as _cam_os_DriverHealthResponse__Output } from './cam_os/DriverHealthResponse.ts';
 import type { DriverInfo as _cam_os_DriverInfo, DriverInfo__Output as _cam_os_DriverInfo__Output } from './cam_os/DriverInfo.ts';
 import type { DriverInvokeRequest as _cam_os_DriverInvokeRequest, DriverInvokeRequest__Output as _cam_os_DriverInvokeRequest__Output } from './cam_os/DriverInvokeRequest.ts';
 import type { DriverInvokeResponse as _cam_os_DriverInvokeResponse, DriverInvokeResponse__Output as _cam_os_DriverInvokeResponse__Output } from './cam_os/DriverInvokeResponse.ts';
@@ -141,6 +148,13 @@ export interface ProtoGrpcType {
     ContextVersionListResponse: MessageTypeDefinition<_cam_os_ContextVersionListResponse, _cam_os_ContextVersionListResponse__Output>
     ContextWriteRequest: MessageTypeDefinition<_cam_os_ContextWriteRequest, _cam_os_ContextWriteRequest__Output>
     ContextWriteResponse: MessageTypeDefinition<_cam_os_ContextWriteResponse, _cam_os_ContextWriteResponse__Output>
+    Driver: SubtypeConstructor<typeof grpc.Client, _cam_os_DriverClient> & { service: _cam_os_DriverDefinition }
+    DriverDescribeRequest: MessageTypeDefinition<_cam_os_DriverDescribeRequest, _cam_os_DriverDescribeRequest__Output>
+    DriverDescribeResponse: MessageTypeDefinition<_cam_os_DriverDescribeResponse, _cam_os_DriverDescribeResponse__Output>
+    DriverHandleRequest: MessageTypeDefinition<_cam_os_DriverHandleRequest, _cam_os_DriverHandleRequest__Output>
+    DriverHandleResponse: MessageTypeDefinition<_cam_os_DriverHandleResponse, _cam_os_DriverHandleResponse__Output>
+    DriverHealthRequest: MessageTypeDefinition<_cam_os_DriverHealthRequest, _cam_os_DriverHealthRequest__Output>
+    DriverHealthResponse: MessageTypeDefinition<_cam_os_DriverHealthResponse, _cam_os_DriverHealthResponse__Output>
     DriverInfo: MessageTypeDefinition<_cam_os_DriverInfo, _cam_os_DriverInfo__Output>
     DriverInvokeRequest: MessageTypeDefinition<_cam_os_DriverInvokeRequest, _cam_os_DriverInvokeRequest__Output>
     DriverInvokeResponse: MessageTypeDefinition<_cam_os_DriverInvokeResponse, _cam_os_DriverInvokeResponse__Output>

@@ -1,0 +1,8 @@
+// Original file: proto/cam_os.proto
+
+
+export interface DriverDescribeRequest {
+}
+
+export interface DriverDescribeRequest__Output {
+}
