@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
 import { TrustStore } from '../host/drivers/trust.ts';
 import { buildGrpcDriver } from '../host/toolchain/grpc-build.ts';
-import { manifestText, signManifest } from '../host/drivers/manifest.ts';
+import { manifestText, signManifest } from '../host/toolchain/sign.ts';
 import { Code } from '../host/base/errors.ts';
 import type { AuditEntry } from '../host/contract/index.ts';
 import { startKernel, type RunningKernel } from './helpers/kernel.ts';

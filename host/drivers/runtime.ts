@@ -218,7 +218,7 @@ export class DriverRuntime {
       log: opts.log,
       token: opts.driverToken,
       kernelAddress: () => this.kernelAddress,
-      event: (syscall, ref, ok, message, evidence) => this.event(syscall, ref, ok ? Code.OK : Code.UNAVAILABLE, message, evidence),
+      event: (syscall, ref, ok, message, evidence) => this.event(syscall, ref, ok ? 'ok' : 'unavailable', message, evidence),
     });
     this.defaultTimeoutMs = opts.defaultTimeoutMs;
     this.maxTimeoutMs = opts.maxTimeoutMs;
@@ -511,8 +511,8 @@ export class DriverRuntime {
       case 'PROTOCOL': {
         // A grpc driver that answered outside cam_os.Driver: recorded like a trap.
         const message = `driver '${d.ref}' broke the cam_os.Driver protocol: ${error.message}`;
-        this.event('driver.trap', d, Code.INTERNAL, message, {}, taskId);
-        return new SyscallError(Code.INTERNAL, message, details);
+        this.event('driver.trap', d, 'internal', message, {}, taskId);
+        return internal(message, details);
       }
       case 'OUT_OF_BOUNDS': {
         // A pointer or length outside its memory: reading it would clip, or wrap.

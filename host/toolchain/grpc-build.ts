@@ -5,7 +5,8 @@
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { buildSync } from 'esbuild';
-import { manifestText, sha256Digest, type ManifestTemplate } from '../drivers/manifest.ts';
+import { sha256Digest, type ManifestTemplate } from '../drivers/manifest.ts';
+import { manifestText } from './sign.ts';
 import { BUILD_DIR, DriverBuildError, ROOT, readTemplate } from './build.ts';
 
 /** Shipped grpc examples: drivers-grpc/<name>/ with manifest.json and driver.ts. */

@@ -3,7 +3,8 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { generateHybridKeyPair } from '../../host/crypto/hybrid.ts';
-import { manifestText, sha256Digest, signManifest } from '../../host/drivers/manifest.ts';
+import { sha256Digest } from '../../host/drivers/manifest.ts';
+import { manifestText, signManifest } from '../../host/toolchain/sign.ts';
 
 export const FIXTURE = fileURLToPath(new URL('../fixtures/grpc/driver.mjs', import.meta.url));
 export const key = generateHybridKeyPair();

@@ -13,7 +13,7 @@ import * as grpc from '@grpc/grpc-js';
 import { failedPrecondition } from '../../base/errors.ts';
 import { randomHex } from '../../base/ids.ts';
 import type { DriverScope } from '../../contract/index.ts';
-import type { Logger } from '../../observe/log.ts';
+import type { Logger } from '../../telemetry/log.ts';
 import { encode } from '../../wire/codec.ts';
 import { MalformedMessage, decodeOrExplain } from '../../wire/strict.ts';
 import { sha256Digest } from '../manifest.ts';
