@@ -8,7 +8,6 @@ import * as grpc from '@grpc/grpc-js';
 import { TrustStore } from '../host/drivers/trust.ts';
 import { buildGrpcDriver } from '../host/toolchain/grpc-build.ts';
 import { manifestText, signManifest } from '../host/toolchain/sign.ts';
-import { Code } from '../host/base/errors.ts';
 import type { AuditEntry } from '../host/contract/index.ts';
 import { startKernel, type RunningKernel } from './helpers/kernel.ts';
 import { FIXTURE, alive, grpcManifest, key, until } from './helpers/grpc-driver.ts';
@@ -56,7 +55,7 @@ describe('grpc drivers', () => {
 
   test("the driver's own error fails the call ABORTED with its message", async () => {
     const e = await failure(call('echo', 'fail'));
-    assert.equal(e.code, Code.ABORTED);
+    assert.equal(e.code, grpc.status.ABORTED);
     assert.match(e.details, /driver 'echo@0\.1\.0' returned an error: fixture: asked to fail/);
   });
 
@@ -68,12 +67,12 @@ describe('grpc drivers', () => {
     await k.unary('ContextWrite', { namespace: 'scratch', key: 'n', data: Buffer.from('1') }, token);
     await k.unary('ContextWrite', { namespace: 'secret', key: 'k', data: Buffer.from('x') });
     const denied = await failure(k.unary('ContextRead', { namespace: 'secret', key: 'k' }, token));
-    assert.equal(denied.code, Code.PERMISSION_DENIED);
+    assert.equal(denied.code, grpc.status.PERMISSION_DENIED);
     assert.match(denied.details, /driver 'echo@0\.1\.0' may not read namespace 'secret': its manifest grants reads of 'docs', 'docs\.\*'/);
     const noWrite = await failure(k.unary('ContextWrite', { namespace: 'docs', key: 'x', data: Buffer.from('y') }, token));
-    assert.equal(noWrite.code, Code.PERMISSION_DENIED);
+    assert.equal(noWrite.code, grpc.status.PERMISSION_DENIED);
     const other = await failure(k.unary('DriverList', {}, token));
-    assert.equal(other.code, Code.PERMISSION_DENIED);
+    assert.equal(other.code, grpc.status.PERMISSION_DENIED);
     assert.match(other.details, /good for sys_context_read and sys_context_write/);
     assert.ok(audit.some((e) => e.caller === 'driver:echo@0.1.0' && e.outcome === 'denied' && e.policies?.includes('manifest:echo@0.1.0')));
   });
@@ -82,7 +81,7 @@ describe('grpc drivers', () => {
     await k.unary('DriverLoad', grpcManifest('echo', { name: 'phoenix' }));
     const before = (await whoami('phoenix')).pid;
     const e = await failure(call('phoenix', 'crash'));
-    assert.equal(e.code, Code.UNAVAILABLE);
+    assert.equal(e.code, grpc.status.UNAVAILABLE);
     assert.match(e.details, /driver 'phoenix@0\.1\.0'/);
     let between: grpc.ServiceError | undefined;
     await until('the restarted process to answer', async () => {
@@ -95,7 +94,7 @@ describe('grpc drivers', () => {
       }
     });
     if (between) {
-      assert.equal(between.code, Code.UNAVAILABLE);
+      assert.equal(between.code, grpc.status.UNAVAILABLE);
       assert.match(between.details, /driver 'phoenix@0\.1\.0' is (starting|not serving: its process exited with code 7)/);
     }
     const after = (await whoami('phoenix')).pid;
@@ -112,7 +111,7 @@ describe('grpc drivers', () => {
     await k.unary('DriverUnload', { name: 'brief' });
     assert.equal(alive(pid), false);
     const e = await failure(k.unary('ContextRead', { namespace: 'docs', key: 'readme' }, token));
-    assert.equal(e.code, Code.UNAUTHENTICATED);
+    assert.equal(e.code, grpc.status.UNAUTHENTICATED);
   });
 
   test('a driver at an address (a process already running) is reached there', async (t) => {
@@ -125,7 +124,7 @@ describe('grpc drivers', () => {
     child.kill();
     await until('its exit', () => child.exitCode !== null || child.signalCode !== null);
     const e = await failure(call('remote', 'gone'));
-    assert.equal(e.code, Code.UNAVAILABLE);
+    assert.equal(e.code, grpc.status.UNAVAILABLE);
     assert.match(e.details, /driver 'remote@0\.1\.0'/);
     await k.unary('DriverUnload', { name: 'remote' });
   });
@@ -138,7 +137,7 @@ describe('grpc drivers', () => {
     const answer = await call('context-lookup', JSON.stringify({ namespace: 'docs.guide', key: 'intro' }));
     assert.deepEqual(JSON.parse(Buffer.from(answer.output).toString()), { key: 'intro', version: 1, bytes: 7, text: 'read me' });
     const e = await failure(call('context-lookup', JSON.stringify({ namespace: 'secret', key: 'k' })));
-    assert.equal(e.code, Code.ABORTED);
+    assert.equal(e.code, grpc.status.ABORTED);
     assert.match(e.details, /may not read namespace 'secret'/);
     await k.unary('DriverUnload', { name: 'context-lookup' });
   });

@@ -9,9 +9,8 @@ import { chmodSync, copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSy
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
-import type * as grpc from '@grpc/grpc-js';
+import * as grpc from '@grpc/grpc-js';
 import { TrustStore } from '../../host/drivers/trust.ts';
-import { Code } from '../../host/base/errors.ts';
 import { startKernel, type RunningKernel } from '../helpers/kernel.ts';
 import { FIXTURE, alive, grpcManifest, key, until } from '../helpers/grpc-driver.ts';
 
@@ -41,14 +40,14 @@ describe('grpc drivers that misbehave', () => {
     const stuck = failure(call('silent', 'hello?'));
     await bystanderAnswers();
     const e = await stuck;
-    assert.equal(e.code, Code.DEADLINE_EXCEEDED);
+    assert.equal(e.code, grpc.status.DEADLINE_EXCEEDED);
     assert.match(e.details, /driver 'silent@0\.1\.0'/);
   });
 
   test('one that answers garbage fails INTERNAL, naming the protocol it broke', async () => {
     await k.unary('DriverLoad', grpcManifest('garbage', { name: 'garbage' }));
     const e = await failure(call('garbage', 'x'));
-    assert.equal(e.code, Code.INTERNAL);
+    assert.equal(e.code, grpc.status.INTERNAL);
     assert.match(e.details, /driver 'garbage@0\.1\.0' broke the cam_os\.Driver protocol: its answer is not a cam_os\.DriverHandleResponse/);
     await bystanderAnswers();
   });
@@ -56,14 +55,14 @@ describe('grpc drivers that misbehave', () => {
   test('one that closes its connections mid-call fails UNAVAILABLE naming it', async () => {
     await k.unary('DriverLoad', grpcManifest('close', { name: 'closer' }));
     const e = await failure(call('closer', 'x'));
-    assert.equal(e.code, Code.UNAVAILABLE);
+    assert.equal(e.code, grpc.status.UNAVAILABLE);
     assert.match(e.details, /driver 'closer@0\.1\.0' ended the call from its side/);
     await bystanderAnswers();
   });
 
   test('one that dies at start is refused at load with its exit code and its last words', async () => {
     const e = await failure(k.unary('DriverLoad', grpcManifest('die', { name: 'stillborn' })));
-    assert.equal(e.code, Code.FAILED_PRECONDITION);
+    assert.equal(e.code, grpc.status.FAILED_PRECONDITION);
     assert.match(e.details, /driver 'stillborn@0\.1\.0' refused: its process exited with code 3 before it served cam_os\.Driver; its last output: fixture: refusing to start/);
     const { drivers } = await k.unary('DriverList', {});
     assert.ok(!drivers.some((d: { name: string }) => d.name === 'stillborn'));
@@ -72,7 +71,7 @@ describe('grpc drivers that misbehave', () => {
   test('one that describes itself as another driver is refused, and its process stopped', async () => {
     const pidFile = join(tmp, 'impostor.pid');
     const e = await failure(k.unary('DriverLoad', grpcManifest('impostor', { name: 'impostor', command: { path: FIXTURE, args: [], env: { MODE: 'impostor', PID_FILE: pidFile } } })));
-    assert.equal(e.code, Code.FAILED_PRECONDITION);
+    assert.equal(e.code, grpc.status.FAILED_PRECONDITION);
     assert.match(e.details, /describes itself as 'someone-else@0\.1\.0', not as its manifest's 'impostor@0\.1\.0'/);
     assert.equal(alive(Number(readFileSync(pidFile, 'utf8'))), false);
   });
@@ -85,14 +84,14 @@ describe('grpc drivers that misbehave', () => {
     writeFileSync(program, `${signed.module.toString()}\n// changed after signing\n`);
     // Sent with the signed bytes, run from the changed file: the file is checked too.
     const e = await failure(k.unary('DriverLoad', signed));
-    assert.equal(e.code, Code.FAILED_PRECONDITION);
+    assert.equal(e.code, grpc.status.FAILED_PRECONDITION);
     assert.match(e.details, /driver 'changed@0\.1\.0' refused: its program .*changed\.mjs has digest sha256:[0-9a-f]{64}, not its manifest's sha256:/);
   });
 
   test('bytes that are not the manifest digest are refused by verification', async () => {
     const signed = grpcManifest('echo', { name: 'tampered' });
     const e = await failure(k.unary('DriverLoad', { ...signed, module: Buffer.concat([signed.module, Buffer.from('\n')]) }));
-    assert.equal(e.code, Code.FAILED_PRECONDITION);
+    assert.equal(e.code, grpc.status.FAILED_PRECONDITION);
     assert.match(e.details, /module digest sha256:[0-9a-f]{64} does not match the manifest's digest/);
   });
 
@@ -108,7 +107,7 @@ describe('grpc drivers that misbehave', () => {
       return /not restarted \(load it again\)/.test(e.details);
     });
     const e = await failure(call('swapped', 'x'));
-    assert.equal(e.code, Code.UNAVAILABLE);
+    assert.equal(e.code, grpc.status.UNAVAILABLE);
     assert.match(e.details, /driver 'swapped@0\.1\.0' is not serving: its program .* has digest/);
   });
 
@@ -117,7 +116,7 @@ describe('grpc drivers that misbehave', () => {
     copyFileSync(FIXTURE, program);
     chmodSync(program, 0o644);
     const e = await failure(k.unary('DriverLoad', grpcManifest('echo', { name: 'plain' }, program)));
-    assert.equal(e.code, Code.FAILED_PRECONDITION);
+    assert.equal(e.code, grpc.status.FAILED_PRECONDITION);
     assert.match(e.details, /is not executable \(chmod \+x it/);
   });
 
@@ -125,13 +124,13 @@ describe('grpc drivers that misbehave', () => {
     const e = await failure(
       k.unary('DriverLoad', grpcManifest('echo', { name: 'confused', address: '127.0.0.1:1', capabilities: { imports: ['emit-metric'], context: { read: ['docs'] } }, limits: { maxMemoryPages: 4, timeoutMs: 100, maxOutputBytes: 10 } })),
     );
-    assert.equal(e.code, Code.FAILED_PRECONDITION);
+    assert.equal(e.code, grpc.status.FAILED_PRECONDITION);
     assert.match(e.details, /names either 'command' .* or 'address' .*, not both/);
     assert.match(e.details, /cannot use 'emit-metric'/);
     assert.match(e.details, /names namespaces to read .* but is not granted 'context-read'/);
     assert.match(e.details, /'limits\.maxMemoryPages' is a WebAssembly limit/);
     const remote = await failure(k.unary('DriverLoad', grpcManifest('echo', { name: 'far', command: undefined, address: '10.0.0.1:80' })));
-    assert.equal(remote.code, Code.FAILED_PRECONDITION);
+    assert.equal(remote.code, grpc.status.FAILED_PRECONDITION);
     assert.match(remote.details, /manifest field 'address': .*loopback only/);
   });
 });
