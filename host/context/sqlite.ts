@@ -156,6 +156,8 @@ class SqliteContextStore implements ContextStore {
     this.run = this.db.transaction((fn: () => unknown) => fn());
     const db = this.db;
     this.sql = {
+      syncNormal: db.prepare('PRAGMA synchronous = NORMAL'),
+      syncFull: db.prepare('PRAGMA synchronous = FULL'),
       head: db.prepare<[string, string], HeadRow>('SELECT version, seq, deleted FROM heads WHERE ns = ? AND key = ?'),
       latest: db.prepare<[string, string], VersionRow>(`SELECT ${WITH_VALUE} FROM heads h JOIN versions v ON v.seq = h.seq WHERE h.ns = ? AND h.key = ?`),
       atVersion: db.prepare<[string, string, number], VersionRow>(`SELECT ${WITH_VALUE} FROM versions v WHERE ns = ? AND key = ? AND version = ?`),
@@ -557,14 +559,14 @@ class SqliteContextStore implements ContextStore {
       outboxSize: () => q.outboxSize.get()!.n,
       pendingFor: (ns, key) => q.pendingFor.get(ns, key)!.n,
       published: (marks) => {
-        this.tx(() => {
+        this.relaxed(() => {
           for (const m of marks) q.published.run(m.streamSeq, m.seq);
         });
       },
-      batch: (fn) => this.tx(fn),
+      batch: (fn) => this.relaxed(fn),
       position: () => q.position.get()?.value ?? 0,
       advance: (streamSeq) => {
-        this.tx(() => q.setPosition.run(streamSeq));
+        this.relaxed(() => q.setPosition.run(streamSeq));
       },
       maxHlc: () => q.maxHlc.get()?.hlc ?? '',
       versionOf: (ns, key, id) => {
@@ -585,7 +587,7 @@ class SqliteContextStore implements ContextStore {
         return { parent: head ? this.sql.headId.get(ns, key)!.id : '', subjectSeq: q.keySeq.get(ns, key)?.stream_seq ?? 0 };
       },
       apply: (v: ReplicatedVersion, streamSeq: number, consumed: boolean): Applied =>
-        this.tx(() => {
+        this.relaxed(() => {
           const { namespace: ns, key } = v;
           if (consumed) q.setPosition.run(streamSeq);
           q.setKeySeq.run(ns, key, streamSeq);
@@ -650,6 +652,23 @@ class SqliteContextStore implements ContextStore {
   }
 
   // ------------------------------------------------------------------ plumbing
+
+  /**
+   * A transaction of what the stream already holds (a peer's versions applied, the stream
+   * position, our own versions marked published), committed without its own fsync
+   * (synchronous=NORMAL: in WAL mode the next FULL commit's fsync carries it). A crash of
+   * the process loses nothing (the log is written at commit); a power cut may lose the
+   * last such transactions, position with them, and the consumer reads them again.
+   */
+  private relaxed<T>(fn: () => T): T {
+    if (this.db.inTransaction) return this.tx(fn);
+    this.sql.syncNormal.run();
+    try {
+      return this.tx(fn);
+    } finally {
+      this.sql.syncFull.run();
+    }
+  }
 
   /** One immediate transaction (or a savepoint inside the caller's). */
   private tx<T>(fn: () => T): T {

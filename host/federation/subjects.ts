@@ -13,4 +13,4 @@ export const contextSubject = (cluster: string, ns: string, key: string) => `cam
 export const messageId = (ns: string, key: string, hlc: string, origin: string) => createHash('sha256').update(`${ns}\0${key}\0${hlc}\0${origin}`).digest('hex');
 
 /** Message headers. */
-export const HEADER = { meta: 'Camos-Meta', signature: 'Camos-Sig' } as const;
+export const HEADER = { meta: 'Camos-Meta', batch: 'Camos-Batch', signature: 'Camos-Sig' } as const;
