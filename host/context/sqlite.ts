@@ -62,6 +62,8 @@ interface SnapshotRow {
   author: string;
   ts: number;
   item_count: number;
+  origin: string;
+  stream_seq: number | null;
 }
 
 /** A write as the transaction applies it; value null is a tombstone. */
@@ -181,10 +183,16 @@ class SqliteContextStore implements ContextStore {
       headId: db.prepare<[string, string], { id: string }>(`SELECT ${V_ID} AS id FROM heads h JOIN versions v ON v.seq = h.seq WHERE h.ns = ? AND h.key = ?`),
       maxSeq: db.prepare<[], { seq: number }>('SELECT COALESCE(MAX(seq), 0) AS seq FROM versions'),
       liveKeys: db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM heads WHERE ns = ? AND deleted = 0'),
-      insertSnapshot: db.prepare('INSERT INTO snapshots (id, ns, seq, description, author, ts, item_count) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+      insertSnapshot: db.prepare('INSERT INTO snapshots (id, ns, seq, description, author, ts, item_count, origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
+      insertSnapshotItems: db.prepare<{ id: string; src: string; at: number }>(
+        `INSERT INTO snapshot_items (id, key, hlc, origin) SELECT @id, key, hlc, origin FROM (${SNAPSHOT_SEES}) WHERE hlc <> ''`,
+      ),
+      snapshotItemsMissing: db.prepare<[string, string], { n: number }>(
+        'SELECT count(*) AS n FROM snapshot_items i WHERE i.id = ? AND NOT EXISTS (SELECT 1 FROM versions v WHERE v.ns = ? AND v.key = i.key AND v.hlc = i.hlc AND v.origin = i.origin)',
+      ),
       snapshot: db.prepare<[string], SnapshotRow>('SELECT * FROM snapshots WHERE id = ?'),
       snapshots: db.prepare<[string], SnapshotRow>('SELECT * FROM snapshots WHERE ns = ? ORDER BY seq DESC, ts DESC'),
-      restoreVersions: db.prepare<{ src: string; at: number; dst: string; author: string; ts: number; description: string; origin: string; hlc: string }>(RESTORE_SQL),
+      restoreVersions: db.prepare<{ id: string; src: string; at: number; dst: string; author: string; ts: number; description: string; origin: string; hlc: string }>(RESTORE_SQL),
       restoredHeads: db.prepare<[number, string]>(
         `INSERT INTO heads (ns, key, version, seq, deleted) SELECT ns, key, version, seq, deleted FROM versions WHERE seq > ? AND ns = ?
          ON CONFLICT (ns, key) DO UPDATE SET version = excluded.version, seq = excluded.seq, deleted = excluded.deleted`,
@@ -426,7 +434,10 @@ class SqliteContextStore implements ContextStore {
       const itemCount = this.sql.liveKeys.get(ns)!.n;
       const id = `snap-${Date.now().toString(36)}-${randomBytes(6).toString('hex')}`;
       const ts = Date.now();
-      this.sql.insertSnapshot.run(id, ns, seq, opts.description ?? '', opts.author, ts, itemCount);
+      // Federated: the versions it sees, by identity, for the peers it is published to.
+      const origin = this.hooks?.stamp().origin ?? '';
+      this.sql.insertSnapshot.run(id, ns, seq, opts.description ?? '', opts.author, ts, itemCount, origin);
+      if (origin) this.sql.insertSnapshotItems.run({ id, src: ns, at: seq });
       return { snapshotId: id, namespace: ns, description: opts.description ?? '', author: opts.author, timestamp: ts, itemCount };
     });
   }
@@ -448,6 +459,10 @@ class SqliteContextStore implements ContextStore {
     checkNamespace(target, 'restore_into');
     const description = `restored from snapshot ${snapshotId}`;
     return this.tx(() => {
+      const missing = snap.seq < 0 ? this.sql.snapshotItemsMissing.get(snapshotId, snap.ns)!.n : 0;
+      if (missing) {
+        throw failedPrecondition(`snapshot '${snapshotId}' (taken on node ${snap.origin}) sees ${missing} versions this kernel does not hold yet; retry once they have replicated here`);
+      }
       if (target !== snap.ns && !opts.force) {
         const live = this.sql.liveKeys.get(target)!.n;
         if (live) {
@@ -459,7 +474,7 @@ class SqliteContextStore implements ContextStore {
       // Set-based: one statement appends every new version, one moves the heads.
       const before = this.sql.maxSeq.get()!.seq;
       const stamp = this.hooks?.stamp() ?? { origin: '', hlc: '' };
-      const restoredItems = this.sql.restoreVersions.run({ src: snap.ns, at: snap.seq, dst: target, author: opts.author, ts: Date.now(), description, ...stamp }).changes;
+      const restoredItems = this.sql.restoreVersions.run({ id: snapshotId, src: snap.ns, at: snap.seq, dst: target, author: opts.author, ts: Date.now(), description, ...stamp }).changes;
       if (!restoredItems) return { namespace: target, restoredItems };
       this.sql.restoredHeads.run(before, target);
       this.cache.clear();
@@ -538,6 +553,13 @@ class SqliteContextStore implements ContextStore {
       position: db.prepare<[], { value: number }>("SELECT value FROM replica_state WHERE name = 'position'"),
       setPosition: db.prepare("INSERT INTO replica_state (name, value) VALUES ('position', ?) ON CONFLICT (name) DO UPDATE SET value = MAX(value, excluded.value)"),
       maxHlc: db.prepare<[], { hlc: string | null }>('SELECT MAX(hlc) AS hlc FROM versions'),
+      snapshotOutbox: db.prepare<[], SnapshotRow>("SELECT * FROM snapshots WHERE origin <> '' AND seq >= 0 AND stream_seq IS NULL ORDER BY seq"),
+      snapshotItems: db.prepare<[string], { key: string; hlc: string; origin: string }>('SELECT key, hlc, origin FROM snapshot_items WHERE id = ? ORDER BY key'),
+      snapshotPublished: db.prepare('UPDATE snapshots SET stream_seq = ? WHERE id = ?'),
+      insertPeerSnapshot: db.prepare(
+        'INSERT INTO snapshots (id, ns, seq, description, author, ts, item_count, origin, stream_seq) VALUES (?, ?, -1, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING',
+      ),
+      insertItem: db.prepare('INSERT INTO snapshot_items (id, key, hlc, origin) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING'),
     };
     const toReplicated = (row: VersionRow): OutboxEntry => ({
       seq: row.seq,
@@ -555,6 +577,19 @@ class SqliteContextStore implements ContextStore {
       description: row.description,
     });
     return {
+      snapshotOutbox: () =>
+        q.snapshotOutbox.all().map((r) => ({ id: r.id, namespace: r.ns, origin: r.origin, description: r.description, author: r.author, timestamp: r.ts, itemCount: r.item_count, items: q.snapshotItems.all(r.id) })),
+      snapshotPublished: (id, streamSeq) => {
+        this.relaxed(() => q.snapshotPublished.run(streamSeq, id));
+      },
+      applySnapshot: (snap, streamSeq) => {
+        this.relaxed(() => {
+          q.setPosition.run(streamSeq);
+          if (this.sql.snapshot.get(snap.id)) return;
+          q.insertPeerSnapshot.run(snap.id, snap.namespace, snap.description, snap.author, snap.timestamp, snap.itemCount, snap.origin, streamSeq);
+          for (const i of snap.items) q.insertItem.run(snap.id, i.key, i.hlc, i.origin);
+        });
+      },
       outbox: (limit) => q.outbox.all(limit).map(toReplicated),
       outboxSize: () => q.outboxSize.get()!.n,
       pendingFor: (ns, key) => q.pendingFor.get(ns, key)!.n,
@@ -737,13 +772,21 @@ class SqliteContextStore implements ContextStore {
  * gone), and a tombstone for every live key the snapshot does not have alive. A copy names
  * the bytes it shares (value_seq) instead of copying them.
  */
+/**
+ * Per key of namespace @ns, the version a snapshot at seq @at sees: the highest it saw
+ * (unfederated, also the last written; federated, a peer's older version may have arrived later).
+ */
+const SNAPSHOT_SEES = `
+  SELECT key, seq, hlc, origin FROM (
+    SELECT key, seq, hlc, origin, ROW_NUMBER() OVER (PARTITION BY key ORDER BY version DESC) AS rn FROM versions WHERE ns = @src AND seq <= @at
+  ) WHERE rn = 1`;
+
 const RESTORE_SQL = `
 WITH snap AS (
-  -- Per key, the highest version the snapshot saw (unfederated, also the last written; federated,
-  -- a peer's older version may have arrived later).
-  SELECT key, seq FROM (
-    SELECT key, seq, ROW_NUMBER() OVER (PARTITION BY key ORDER BY version DESC) AS rn FROM versions WHERE ns = @src AND seq <= @at
-  ) WHERE rn = 1
+  SELECT key, seq FROM (${SNAPSHOT_SEES})
+  UNION ALL
+  -- A peer's snapshot (seq -1, so nothing above): the versions its items name.
+  SELECT i.key, v.seq FROM snapshot_items i JOIN versions v ON v.ns = @src AND v.key = i.key AND v.hlc = i.hlc AND v.origin = i.origin WHERE i.id = @id
 ),
 plan AS (
   SELECT s.key AS key, w.seq AS from_seq, w.deleted AS tomb
@@ -782,6 +825,7 @@ function pruneSql(oneKey: boolean): string {
           AND s.seq < (SELECT n.seq FROM versions n WHERE n.ns = v.ns AND n.key = v.key AND n.version > v.version ORDER BY n.version LIMIT 1)
       )
       AND NOT EXISTS (SELECT 1 FROM versions r WHERE r.value_seq = v.seq)
+      AND NOT EXISTS (SELECT 1 FROM snapshot_items i JOIN snapshots s ON s.id = i.id WHERE v.hlc <> '' AND s.ns = v.ns AND i.key = v.key AND i.hlc = v.hlc AND i.origin = v.origin)
   ) RETURNING size`;
 }
 

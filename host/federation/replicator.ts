@@ -10,10 +10,10 @@ import type { ContextReplica, ReplicatedVersion, VersionInfo, WriteOptions } fro
 import type { KeyStore } from '../crypto/index.ts';
 import { Code, SyscallError, unavailable } from '../base/errors.ts';
 import type { FederationConfig } from './config.ts';
-import { Refused, VerifiedBatches, claimed, open, seal, type Sealed } from './envelope.ts';
+import { Refused, VerifiedBatches, claimed, open, openSnapshot, seal, sealSnapshot, type Sealed } from './envelope.ts';
 import type { HybridClock } from './hlc.ts';
 import type { FederationMetrics } from './metrics.ts';
-import { HEADER, contextStream, contextSubject, contextSubjects, messageId } from './subjects.ts';
+import { HEADER, contextStream, contextSubject, contextSubjects, messageId, snapshotSubject } from './subjects.ts';
 import type { TrustList } from './trust.ts';
 
 /** Versions signed (one signature) and sent at a time; every message carries the batch's manifest, 32 bytes a version. */
@@ -61,6 +61,7 @@ export class Replicator {
   /** Set when NATS's max_payload cannot carry a value as large as context.maxValueBytes allows. */
   payloadProblem = '';
   private readonly stream: string;
+  private readonly snapshotPrefix: string;
   /** The consumer's messages, stopped on a reconnect: it starts again from the stream position. */
   private messages?: { stop(): void };
   private inbox: Pick<JsMsg, 'subject' | 'data' | 'headers' | 'seq' | 'info'>[] = [];
@@ -68,6 +69,7 @@ export class Replicator {
 
   constructor(private readonly o: ReplicatorOptions) {
     this.stream = contextStream(o.config.cluster);
+    this.snapshotPrefix = snapshotSubject(o.config.cluster, '');
   }
 
   isConnected(): boolean {
@@ -190,8 +192,7 @@ export class Replicator {
         for await (const m of messages) {
           if (this.closed) break;
           this.inbox.push(m);
-          // A short wait gathers a burst into one transaction (each costs far more than a version in it).
-          if (this.inbox.length === 1) setTimeout(() => this.applyInbox(), LINGER_MS);
+          if (this.inbox.length === 1) setImmediate(() => this.applyInbox());
         }
       } catch (e) {
         if (this.closed) return;
@@ -224,6 +225,7 @@ export class Replicator {
     metrics.lag.set(m.info.pending);
     let v: ReplicatedVersion;
     try {
+      if (m.subject.startsWith(this.snapshotPrefix)) return this.receiveSnapshot(m);
       v = this.echo(m) ?? this.opened(m);
       const applied = replica.apply(v, m.seq, true);
       if (applied.outcome === 'replay') throw new Refused('replay', `message at stream sequence ${m.seq} repeats the version ${v.hlc}@${v.origin} of ${v.namespace}/${v.key} first seen at ${applied.firstSeq}`, v.origin);
@@ -252,6 +254,20 @@ export class Replicator {
     } finally {
       this.progress();
     }
+  }
+
+  private receiveSnapshot(m: Pick<JsMsg, 'subject' | 'data' | 'headers' | 'seq'>): void {
+    const { config, trust } = this.o;
+    const h = (name: string) => m.headers?.get(name) || undefined;
+    const snap = openSnapshot(m.subject, h(HEADER.meta), h(HEADER.batch), h(HEADER.signature), m.data, {
+      cluster: config.cluster,
+      trust,
+      subjectOf: () => '',
+      snapshotSubject: (id) => snapshotSubject(config.cluster, id),
+      maxClockAheadMs: config.maxClockAheadMs,
+      verified: this.verified,
+    });
+    this.o.replica.applySnapshot(snap, m.seq);
   }
 
   /**
@@ -291,6 +307,13 @@ export class Replicator {
       for (let round = 0; ; round++) {
         // The first batch goes at once (a lone write is not held); the next ones, sent while writes keep coming, may wait to fill.
         if (round > 0 && replica.outboxSize() < OUTBOX_BATCH) await sleep(LINGER_MS);
+        // Snapshots taken here: rare, one message each, sent as they come.
+        for (const snap of this.connected ? replica.snapshotOutbox() : []) {
+          const sealed = await sealSnapshot(snap, this.o.config.cluster, this.o.keys);
+          const ack = await this.js!.publish(snapshotSubject(this.o.config.cluster, snap.id), sealed.data, { headers: this.headersOf(sealed), msgID: messageId('~snap', snap.id, '', snap.origin) });
+          replica.snapshotPublished(snap.id, ack.seq);
+          this.lastPublished = Math.max(this.lastPublished, ack.seq);
+        }
         const batch = replica.outbox(OUTBOX_BATCH);
         metrics.pending.set(replica.outboxSize());
         if (!batch.length || !this.connected) break;
