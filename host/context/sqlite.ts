@@ -785,8 +785,9 @@ const RESTORE_SQL = `
 WITH snap AS (
   SELECT key, seq FROM (${SNAPSHOT_SEES})
   UNION ALL
-  -- A peer's snapshot (seq -1, so nothing above): the versions its items name.
-  SELECT i.key, v.seq FROM snapshot_items i JOIN versions v ON v.ns = @src AND v.key = i.key AND v.hlc = i.hlc AND v.origin = i.origin WHERE i.id = @id
+  -- A peer's snapshot (seq -1, so nothing above): the versions its items name. (A snapshot
+  -- taken here has items too, for its peers; here its seq says the same.)
+  SELECT i.key, v.seq FROM snapshot_items i JOIN versions v ON v.ns = @src AND v.key = i.key AND v.hlc = i.hlc AND v.origin = i.origin WHERE i.id = @id AND @at < 0
 ),
 plan AS (
   SELECT s.key AS key, w.seq AS from_seq, w.deleted AS tomb
