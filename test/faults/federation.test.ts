@@ -8,7 +8,7 @@ import { connect, headers as natsHeaders, type NatsConnection } from '@nats-io/t
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { publicKeyToJson } from '../../host/crypto/index.ts';
 import { addTrustedPeer } from '../../host/federation/index.ts';
-import { contextStream, contextSubject, HEADER } from '../../host/federation/subjects.ts';
+import { contextStream, contextSubject, HEADER, snapshotSubject } from '../../host/federation/subjects.ts';
 import { startKernel, type RunningKernel } from '../helpers/kernel.ts';
 import { freePort, natsMissing, startNats, type Nats } from '../helpers/nats.ts';
 
@@ -178,6 +178,22 @@ describe('federation faults: hostile messages', { skip }, () => {
     for (const batch of ['', 'x', '7.' + g.batch.split('.')[1], '-1.AAAA', '0.' + Buffer.alloc(31).toString('base64')]) {
       await refusedOn(batch === '' ? 'unsigned' : 'malformed', () => inject(contextSubject('camos', 'team', 'batchless'), g.data, { [HEADER.meta]: g.meta, [HEADER.batch]: batch, [HEADER.signature]: g.sig }));
     }
+  });
+
+  test("a snapshot whose items were changed under its genuine signature is refused as hash-mismatch, and not kept", async () => {
+    await ks[0].kernel.call('sys_context_write', { namespace: 'snapped', key: 'a', data: Buffer.from('1') });
+    const snap = await ks[0].kernel.call('sys_context_snapshot', { namespace: 'snapped' });
+    const listed = async () => (await ks[1].kernel.call('sys_context_snapshot_list', { namespace: 'snapped' })).snapshots.length;
+    await until(async () => (await listed()) === 1, 'the snapshot on k2');
+    const jsm = await jetstreamManager(nc);
+    const m = (await jsm.streams.getMessage(contextStream('camos'), { last_by_subj: snapshotSubject('camos', snap.snapshotId) }))!;
+    const meta = JSON.parse(m.header.get(HEADER.meta));
+    // The same snapshot under a new id (so not a duplicate of the one kept), its items pointing elsewhere.
+    const id = snap.snapshotId.replace(/.$/, (c: string) => (c === '0' ? '1' : '0'));
+    const forged = JSON.stringify({ ...meta, id });
+    await refusedOn('bad-signature', () => inject(snapshotSubject('camos', id), m.data, { [HEADER.meta]: forged, [HEADER.batch]: m.header.get(HEADER.batch), [HEADER.signature]: m.header.get(HEADER.signature) }));
+    await refusedOn('hash-mismatch', () => inject(snapshotSubject('camos', snap.snapshotId), Buffer.from('[["a","000000000000001.000000","k1"]]'), { [HEADER.meta]: m.header.get(HEADER.meta), [HEADER.batch]: m.header.get(HEADER.batch), [HEADER.signature]: m.header.get(HEADER.signature) }));
+    assert.equal(await listed(), 1);
   });
 
   test('a message from a node not in the trust list is refused as unknown-node', async () => {
