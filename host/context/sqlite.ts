@@ -766,14 +766,7 @@ class SqliteContextStore implements ContextStore {
 }
 
 /**
- * A restore as one statement: the snapshot's state of namespace @src (per key, the newest
- * version with seq <= @at), compared with namespace @dst now; appends to @dst a copy of the
- * snapshot's version for every key whose value, metadata or content type differs (or that is
- * gone), and a tombstone for every live key the snapshot does not have alive. A copy names
- * the bytes it shares (value_seq) instead of copying them.
- */
-/**
- * Per key of namespace @ns, the version a snapshot at seq @at sees: the highest it saw
+ * Per key of namespace @src, the version a snapshot at seq @at sees: the highest it saw
  * (unfederated, also the last written; federated, a peer's older version may have arrived later).
  */
 const SNAPSHOT_SEES = `
@@ -781,6 +774,13 @@ const SNAPSHOT_SEES = `
     SELECT key, seq, hlc, origin, ROW_NUMBER() OVER (PARTITION BY key ORDER BY version DESC) AS rn FROM versions WHERE ns = @src AND seq <= @at
   ) WHERE rn = 1`;
 
+/**
+ * A restore as one statement: the snapshot's state of namespace @src (per key, the newest
+ * version with seq <= @at), compared with namespace @dst now; appends to @dst a copy of the
+ * snapshot's version for every key whose value, metadata or content type differs (or that is
+ * gone), and a tombstone for every live key the snapshot does not have alive. A copy names
+ * the bytes it shares (value_seq) instead of copying them.
+ */
 const RESTORE_SQL = `
 WITH snap AS (
   SELECT key, seq FROM (${SNAPSHOT_SEES})

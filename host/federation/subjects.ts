@@ -8,7 +8,7 @@ const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64url');
 export const contextStream = (cluster: string) => `CAMOS_${cluster}_CTX`;
 export const contextSubjects = (cluster: string) => `camos.${cluster}.ctx.>`;
 export const contextSubject = (cluster: string, ns: string, key: string) => `camos.${cluster}.ctx.${b64(ns)}.${b64(key)}`;
-/** A snapshot's subject, in the context stream (after the versions it names, in its node's order); '~' is no base64url, so no key's subject. */
+/** A snapshot's subject, in the context stream beside the versions it names; '~' is no base64url character, so it is no key's subject. */
 export const snapshotSubject = (cluster: string, id: string) => `camos.${cluster}.ctx.~snap.${b64(id)}`;
 
 /** JetStream's de-duplication id of a version: a re-publish after a crash is dropped, not stored twice. */
