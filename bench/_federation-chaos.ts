@@ -162,7 +162,8 @@ async function worker(deadline: number): Promise<void> {
 async function faults(deadline: number): Promise<void> {
   let round = 0;
   const offset = Math.floor(random() * 3);
-  while (Date.now() + 4000 < deadline) {
+  // Until the deadline, and at least one fault of each kind (a loaded machine may leave a short run time for fewer).
+  while (Date.now() + 4000 < deadline || round < 3) {
     await sleep(1500 + random() * 2500);
     // Each kind in turn, from a random one: a short run still has one of each.
     const kind = (round++ + offset) % 3;
