@@ -132,6 +132,24 @@ describe('federation: what is replicated besides plain writes', { skip }, () => 
     assert.equal(Buffer.from((await readOn(ks[1], 'snap', 'doc')).data).toString(), 'old');
   });
 
+  test('a snapshot taken on k1 is restored on k2: the versions it saw there, whatever k2 wrote since', async () => {
+    await ks[0].kernel.call('sys_context_write', { namespace: 'shared', key: 'doc', data: Buffer.from('as of the snapshot') });
+    await ks[0].kernel.call('sys_context_write', { namespace: 'shared', key: 'gone-later', data: Buffer.from('kept') });
+    const snap = await ks[0].kernel.call('sys_context_snapshot', { namespace: 'shared', description: 'before the edits' });
+    await until(async () => (await ks[1].kernel.call('sys_context_snapshot_list', { namespace: 'shared' })).snapshots.some((s: any) => s.snapshotId === snap.snapshotId), 'the snapshot on k2');
+    // After the snapshot, k2 changes one key, deletes one and adds one.
+    await ks[1].kernel.call('sys_context_write', { namespace: 'shared', key: 'doc', data: Buffer.from('edited on k2') });
+    await ks[1].kernel.call('sys_context_delete', { namespace: 'shared', key: 'gone-later' });
+    await ks[1].kernel.call('sys_context_write', { namespace: 'shared', key: 'new', data: Buffer.from('added on k2') });
+    await ks[1].kernel.call('sys_context_restore', { snapshotId: snap.snapshotId });
+    const text = async (k: RunningKernel, key: string) => ((await readOn(k, 'shared', key)) ? Buffer.from((await readOn(k, 'shared', key)).data).toString() : undefined);
+    assert.equal(await text(ks[1], 'doc'), 'as of the snapshot');
+    assert.equal(await text(ks[1], 'gone-later'), 'kept');
+    assert.equal(await text(ks[1], 'new'), undefined);
+    // The restore's versions replicate back: k1 shows the same.
+    await until(async () => (await text(ks[0], 'new')) === undefined && (await text(ks[0], 'doc')) === 'as of the snapshot' && (await text(ks[0], 'gone-later')) === 'kept', 'the restore on k1');
+  });
+
   test('a tombstone replicates: a key deleted on k1 is deleted on k2', async () => {
     await ks[0].kernel.call('sys_context_write', { namespace: 'team', key: 'gone', data: Buffer.from('x') });
     await until(async () => (await readOn(ks[1], 'team', 'gone')) !== undefined);

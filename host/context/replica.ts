@@ -36,6 +36,18 @@ export interface ReplicaHooks {
   committed(): void;
 }
 
+/** A snapshot as it travels between kernels: per key, the identity of the version it sees. */
+export interface ReplicatedSnapshot {
+  id: string;
+  namespace: string;
+  origin: string;
+  description: string;
+  author: string;
+  timestamp: number;
+  itemCount: number;
+  items: { key: string; hlc: string; origin: string }[];
+}
+
 export type Applied =
   | { outcome: 'applied'; version: number; latest: boolean; /** a version of the key now sits under one that did not see it */ conflict: boolean }
   | { outcome: 'duplicate'; version: number }
@@ -72,6 +84,11 @@ export interface ContextReplica {
   maxHlc(): string;
   /** Outbox entries of one key. */
   pendingFor(ns: string, key: string): number;
+  /** Snapshots taken here and not yet published, oldest first. */
+  snapshotOutbox(): ReplicatedSnapshot[];
+  snapshotPublished(id: string, streamSeq: number): void;
+  /** Keeps a peer's snapshot (idempotent); a restore here then restores the versions it names. */
+  applySnapshot(s: ReplicatedSnapshot, streamSeq: number): void;
 }
 
 /** A version's identity across kernels. */

@@ -69,6 +69,16 @@ const MIGRATIONS: string[] = [
   CREATE TABLE replica_keys (ns TEXT NOT NULL, key TEXT NOT NULL, stream_seq INTEGER NOT NULL, PRIMARY KEY (ns, key)) WITHOUT ROWID;
   CREATE TABLE replica_state (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
   `,
+  // 5: snapshots across kernels. A federated kernel's snapshot also names, per key, the
+  // identity of the version it sees (snapshot_items), so that a peer, where local seqs mean
+  // nothing, restores the same versions; origin is the node that took it, stream_seq its
+  // JetStream sequence (NULL, origin this node: not yet published). A peer's snapshot has
+  // seq -1: it is its items only.
+  `
+  ALTER TABLE snapshots ADD COLUMN origin TEXT NOT NULL DEFAULT '';
+  ALTER TABLE snapshots ADD COLUMN stream_seq INTEGER;
+  CREATE TABLE snapshot_items (id TEXT NOT NULL, key TEXT NOT NULL, hlc TEXT NOT NULL, origin TEXT NOT NULL, PRIMARY KEY (id, key)) WITHOUT ROWID;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -62,6 +62,8 @@ interface SnapshotRow {
   author: string;
   ts: number;
   item_count: number;
+  origin: string;
+  stream_seq: number | null;
 }
 
 /** A write as the transaction applies it; value null is a tombstone. */
@@ -156,6 +158,8 @@ class SqliteContextStore implements ContextStore {
     this.run = this.db.transaction((fn: () => unknown) => fn());
     const db = this.db;
     this.sql = {
+      syncNormal: db.prepare('PRAGMA synchronous = NORMAL'),
+      syncFull: db.prepare('PRAGMA synchronous = FULL'),
       head: db.prepare<[string, string], HeadRow>('SELECT version, seq, deleted FROM heads WHERE ns = ? AND key = ?'),
       latest: db.prepare<[string, string], VersionRow>(`SELECT ${WITH_VALUE} FROM heads h JOIN versions v ON v.seq = h.seq WHERE h.ns = ? AND h.key = ?`),
       atVersion: db.prepare<[string, string, number], VersionRow>(`SELECT ${WITH_VALUE} FROM versions v WHERE ns = ? AND key = ? AND version = ?`),
@@ -179,10 +183,16 @@ class SqliteContextStore implements ContextStore {
       headId: db.prepare<[string, string], { id: string }>(`SELECT ${V_ID} AS id FROM heads h JOIN versions v ON v.seq = h.seq WHERE h.ns = ? AND h.key = ?`),
       maxSeq: db.prepare<[], { seq: number }>('SELECT COALESCE(MAX(seq), 0) AS seq FROM versions'),
       liveKeys: db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM heads WHERE ns = ? AND deleted = 0'),
-      insertSnapshot: db.prepare('INSERT INTO snapshots (id, ns, seq, description, author, ts, item_count) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+      insertSnapshot: db.prepare('INSERT INTO snapshots (id, ns, seq, description, author, ts, item_count, origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
+      insertSnapshotItems: db.prepare<{ id: string; src: string; at: number }>(
+        `INSERT INTO snapshot_items (id, key, hlc, origin) SELECT @id, key, hlc, origin FROM (${SNAPSHOT_SEES}) WHERE hlc <> ''`,
+      ),
+      snapshotItemsMissing: db.prepare<[string, string], { n: number }>(
+        'SELECT count(*) AS n FROM snapshot_items i WHERE i.id = ? AND NOT EXISTS (SELECT 1 FROM versions v WHERE v.ns = ? AND v.key = i.key AND v.hlc = i.hlc AND v.origin = i.origin)',
+      ),
       snapshot: db.prepare<[string], SnapshotRow>('SELECT * FROM snapshots WHERE id = ?'),
       snapshots: db.prepare<[string], SnapshotRow>('SELECT * FROM snapshots WHERE ns = ? ORDER BY seq DESC, ts DESC'),
-      restoreVersions: db.prepare<{ src: string; at: number; dst: string; author: string; ts: number; description: string; origin: string; hlc: string }>(RESTORE_SQL),
+      restoreVersions: db.prepare<{ id: string; src: string; at: number; dst: string; author: string; ts: number; description: string; origin: string; hlc: string }>(RESTORE_SQL),
       restoredHeads: db.prepare<[number, string]>(
         `INSERT INTO heads (ns, key, version, seq, deleted) SELECT ns, key, version, seq, deleted FROM versions WHERE seq > ? AND ns = ?
          ON CONFLICT (ns, key) DO UPDATE SET version = excluded.version, seq = excluded.seq, deleted = excluded.deleted`,
@@ -424,7 +434,10 @@ class SqliteContextStore implements ContextStore {
       const itemCount = this.sql.liveKeys.get(ns)!.n;
       const id = `snap-${Date.now().toString(36)}-${randomBytes(6).toString('hex')}`;
       const ts = Date.now();
-      this.sql.insertSnapshot.run(id, ns, seq, opts.description ?? '', opts.author, ts, itemCount);
+      // Federated: the versions it sees, by identity, for the peers it is published to.
+      const origin = this.hooks?.stamp().origin ?? '';
+      this.sql.insertSnapshot.run(id, ns, seq, opts.description ?? '', opts.author, ts, itemCount, origin);
+      if (origin) this.sql.insertSnapshotItems.run({ id, src: ns, at: seq });
       return { snapshotId: id, namespace: ns, description: opts.description ?? '', author: opts.author, timestamp: ts, itemCount };
     });
   }
@@ -446,6 +459,10 @@ class SqliteContextStore implements ContextStore {
     checkNamespace(target, 'restore_into');
     const description = `restored from snapshot ${snapshotId}`;
     return this.tx(() => {
+      const missing = snap.seq < 0 ? this.sql.snapshotItemsMissing.get(snapshotId, snap.ns)!.n : 0;
+      if (missing) {
+        throw failedPrecondition(`snapshot '${snapshotId}' (taken on node ${snap.origin}) sees ${missing} versions this kernel does not hold yet; retry once they have replicated here`);
+      }
       if (target !== snap.ns && !opts.force) {
         const live = this.sql.liveKeys.get(target)!.n;
         if (live) {
@@ -457,7 +474,7 @@ class SqliteContextStore implements ContextStore {
       // Set-based: one statement appends every new version, one moves the heads.
       const before = this.sql.maxSeq.get()!.seq;
       const stamp = this.hooks?.stamp() ?? { origin: '', hlc: '' };
-      const restoredItems = this.sql.restoreVersions.run({ src: snap.ns, at: snap.seq, dst: target, author: opts.author, ts: Date.now(), description, ...stamp }).changes;
+      const restoredItems = this.sql.restoreVersions.run({ id: snapshotId, src: snap.ns, at: snap.seq, dst: target, author: opts.author, ts: Date.now(), description, ...stamp }).changes;
       if (!restoredItems) return { namespace: target, restoredItems };
       this.sql.restoredHeads.run(before, target);
       this.cache.clear();
@@ -536,6 +553,13 @@ class SqliteContextStore implements ContextStore {
       position: db.prepare<[], { value: number }>("SELECT value FROM replica_state WHERE name = 'position'"),
       setPosition: db.prepare("INSERT INTO replica_state (name, value) VALUES ('position', ?) ON CONFLICT (name) DO UPDATE SET value = MAX(value, excluded.value)"),
       maxHlc: db.prepare<[], { hlc: string | null }>('SELECT MAX(hlc) AS hlc FROM versions'),
+      snapshotOutbox: db.prepare<[], SnapshotRow>("SELECT * FROM snapshots WHERE origin <> '' AND seq >= 0 AND stream_seq IS NULL ORDER BY seq"),
+      snapshotItems: db.prepare<[string], { key: string; hlc: string; origin: string }>('SELECT key, hlc, origin FROM snapshot_items WHERE id = ? ORDER BY key'),
+      snapshotPublished: db.prepare('UPDATE snapshots SET stream_seq = ? WHERE id = ?'),
+      insertPeerSnapshot: db.prepare(
+        'INSERT INTO snapshots (id, ns, seq, description, author, ts, item_count, origin, stream_seq) VALUES (?, ?, -1, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING',
+      ),
+      insertItem: db.prepare('INSERT INTO snapshot_items (id, key, hlc, origin) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING'),
     };
     const toReplicated = (row: VersionRow): OutboxEntry => ({
       seq: row.seq,
@@ -553,18 +577,31 @@ class SqliteContextStore implements ContextStore {
       description: row.description,
     });
     return {
+      snapshotOutbox: () =>
+        q.snapshotOutbox.all().map((r) => ({ id: r.id, namespace: r.ns, origin: r.origin, description: r.description, author: r.author, timestamp: r.ts, itemCount: r.item_count, items: q.snapshotItems.all(r.id) })),
+      snapshotPublished: (id, streamSeq) => {
+        this.relaxed(() => q.snapshotPublished.run(streamSeq, id));
+      },
+      applySnapshot: (snap, streamSeq) => {
+        this.relaxed(() => {
+          q.setPosition.run(streamSeq);
+          if (this.sql.snapshot.get(snap.id)) return;
+          q.insertPeerSnapshot.run(snap.id, snap.namespace, snap.description, snap.author, snap.timestamp, snap.itemCount, snap.origin, streamSeq);
+          for (const i of snap.items) q.insertItem.run(snap.id, i.key, i.hlc, i.origin);
+        });
+      },
       outbox: (limit) => q.outbox.all(limit).map(toReplicated),
       outboxSize: () => q.outboxSize.get()!.n,
       pendingFor: (ns, key) => q.pendingFor.get(ns, key)!.n,
       published: (marks) => {
-        this.tx(() => {
+        this.relaxed(() => {
           for (const m of marks) q.published.run(m.streamSeq, m.seq);
         });
       },
-      batch: (fn) => this.tx(fn),
+      batch: (fn) => this.relaxed(fn),
       position: () => q.position.get()?.value ?? 0,
       advance: (streamSeq) => {
-        this.tx(() => q.setPosition.run(streamSeq));
+        this.relaxed(() => q.setPosition.run(streamSeq));
       },
       maxHlc: () => q.maxHlc.get()?.hlc ?? '',
       versionOf: (ns, key, id) => {
@@ -585,7 +622,7 @@ class SqliteContextStore implements ContextStore {
         return { parent: head ? this.sql.headId.get(ns, key)!.id : '', subjectSeq: q.keySeq.get(ns, key)?.stream_seq ?? 0 };
       },
       apply: (v: ReplicatedVersion, streamSeq: number, consumed: boolean): Applied =>
-        this.tx(() => {
+        this.relaxed(() => {
           const { namespace: ns, key } = v;
           if (consumed) q.setPosition.run(streamSeq);
           q.setKeySeq.run(ns, key, streamSeq);
@@ -651,6 +688,23 @@ class SqliteContextStore implements ContextStore {
 
   // ------------------------------------------------------------------ plumbing
 
+  /**
+   * A transaction of what the stream already holds (a peer's versions applied, the stream
+   * position, our own versions marked published), committed without its own fsync
+   * (synchronous=NORMAL: in WAL mode the next FULL commit's fsync carries it). A crash of
+   * the process loses nothing (the log is written at commit); a power cut may lose the
+   * last such transactions, position with them, and the consumer reads them again.
+   */
+  private relaxed<T>(fn: () => T): T {
+    if (this.db.inTransaction) return this.tx(fn);
+    this.sql.syncNormal.run();
+    try {
+      return this.tx(fn);
+    } finally {
+      this.sql.syncFull.run();
+    }
+  }
+
   /** One immediate transaction (or a savepoint inside the caller's). */
   private tx<T>(fn: () => T): T {
     if (this.db.inTransaction) return this.run(fn) as T;
@@ -712,6 +766,15 @@ class SqliteContextStore implements ContextStore {
 }
 
 /**
+ * Per key of namespace @src, the version a snapshot at seq @at sees: the highest it saw
+ * (unfederated, also the last written; federated, a peer's older version may have arrived later).
+ */
+const SNAPSHOT_SEES = `
+  SELECT key, seq, hlc, origin FROM (
+    SELECT key, seq, hlc, origin, ROW_NUMBER() OVER (PARTITION BY key ORDER BY version DESC) AS rn FROM versions WHERE ns = @src AND seq <= @at
+  ) WHERE rn = 1`;
+
+/**
  * A restore as one statement: the snapshot's state of namespace @src (per key, the newest
  * version with seq <= @at), compared with namespace @dst now; appends to @dst a copy of the
  * snapshot's version for every key whose value, metadata or content type differs (or that is
@@ -720,11 +783,11 @@ class SqliteContextStore implements ContextStore {
  */
 const RESTORE_SQL = `
 WITH snap AS (
-  -- Per key, the highest version the snapshot saw (unfederated, also the last written; federated,
-  -- a peer's older version may have arrived later).
-  SELECT key, seq FROM (
-    SELECT key, seq, ROW_NUMBER() OVER (PARTITION BY key ORDER BY version DESC) AS rn FROM versions WHERE ns = @src AND seq <= @at
-  ) WHERE rn = 1
+  SELECT key, seq FROM (${SNAPSHOT_SEES})
+  UNION ALL
+  -- A peer's snapshot (seq -1, so nothing above): the versions its items name. (A snapshot
+  -- taken here has items too, for its peers; here its seq says the same.)
+  SELECT i.key, v.seq FROM snapshot_items i JOIN versions v ON v.ns = @src AND v.key = i.key AND v.hlc = i.hlc AND v.origin = i.origin WHERE i.id = @id AND @at < 0
 ),
 plan AS (
   SELECT s.key AS key, w.seq AS from_seq, w.deleted AS tomb
@@ -763,6 +826,7 @@ function pruneSql(oneKey: boolean): string {
           AND s.seq < (SELECT n.seq FROM versions n WHERE n.ns = v.ns AND n.key = v.key AND n.version > v.version ORDER BY n.version LIMIT 1)
       )
       AND NOT EXISTS (SELECT 1 FROM versions r WHERE r.value_seq = v.seq)
+      AND NOT EXISTS (SELECT 1 FROM snapshot_items i JOIN snapshots s ON s.id = i.id WHERE v.hlc <> '' AND s.ns = v.ns AND i.key = v.key AND i.hlc = v.hlc AND i.origin = v.origin)
   ) RETURNING size`;
 }
 

@@ -8,9 +8,11 @@ const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64url');
 export const contextStream = (cluster: string) => `CAMOS_${cluster}_CTX`;
 export const contextSubjects = (cluster: string) => `camos.${cluster}.ctx.>`;
 export const contextSubject = (cluster: string, ns: string, key: string) => `camos.${cluster}.ctx.${b64(ns)}.${b64(key)}`;
+/** A snapshot's subject, in the context stream beside the versions it names; '~' is no base64url character, so it is no key's subject. */
+export const snapshotSubject = (cluster: string, id: string) => `camos.${cluster}.ctx.~snap.${b64(id)}`;
 
 /** JetStream's de-duplication id of a version: a re-publish after a crash is dropped, not stored twice. */
 export const messageId = (ns: string, key: string, hlc: string, origin: string) => createHash('sha256').update(`${ns}\0${key}\0${hlc}\0${origin}`).digest('hex');
 
 /** Message headers. */
-export const HEADER = { meta: 'Camos-Meta', signature: 'Camos-Sig' } as const;
+export const HEADER = { meta: 'Camos-Meta', batch: 'Camos-Batch', signature: 'Camos-Sig' } as const;

@@ -8,7 +8,7 @@ import { connect, headers as natsHeaders, type NatsConnection } from '@nats-io/t
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { publicKeyToJson } from '../../host/crypto/index.ts';
 import { addTrustedPeer } from '../../host/federation/index.ts';
-import { contextStream, contextSubject, HEADER } from '../../host/federation/subjects.ts';
+import { contextStream, contextSubject, HEADER, snapshotSubject } from '../../host/federation/subjects.ts';
 import { startKernel, type RunningKernel } from '../helpers/kernel.ts';
 import { freePort, natsMissing, startNats, type Nats } from '../helpers/nats.ts';
 
@@ -112,7 +112,7 @@ describe('federation faults: hostile messages', { skip }, () => {
     await until(async () => (await readOn(ks[1], 'team', key)) !== undefined);
     const jsm = await jetstreamManager(nc);
     const m = (await jsm.streams.getMessage(contextStream('camos'), { last_by_subj: contextSubject('camos', 'team', key) }))!;
-    return { meta: m.header.get(HEADER.meta), sig: m.header.get(HEADER.signature), data: m.data, seq: m.seq };
+    return { meta: m.header.get(HEADER.meta), batch: m.header.get(HEADER.batch), sig: m.header.get(HEADER.signature), data: m.data, seq: m.seq };
   }
 
   async function inject(subject: string, data: Uint8Array, h: Record<string, string>) {
@@ -143,13 +143,13 @@ describe('federation faults: hostile messages', { skip }, () => {
 
   test('a genuine message published again is refused as a replay', async () => {
     const g = await genuine('replayed');
-    await refusedOn('replay', () => inject(contextSubject('camos', 'team', 'replayed'), g.data, { [HEADER.meta]: g.meta, [HEADER.signature]: g.sig }));
+    await refusedOn('replay', () => inject(contextSubject('camos', 'team', 'replayed'), g.data, { [HEADER.meta]: g.meta, [HEADER.batch]: g.batch, [HEADER.signature]: g.sig }));
     assert.equal((await ks[1].kernel.call('sys_context_version_list', { namespace: 'team', key: 'replayed' })).versions.length, 1);
   });
 
   test('a tampered message (bytes changed under a genuine signature) is refused as hash-mismatch', async () => {
     const g = await genuine('tampered');
-    await refusedOn('hash-mismatch', () => inject(contextSubject('camos', 'team', 'tampered'), Buffer.from('evil'), { [HEADER.meta]: g.meta, [HEADER.signature]: g.sig }));
+    await refusedOn('hash-mismatch', () => inject(contextSubject('camos', 'team', 'tampered'), Buffer.from('evil'), { [HEADER.meta]: g.meta, [HEADER.batch]: g.batch, [HEADER.signature]: g.sig }));
     const list = (await ks[1].kernel.call('sys_context_version_list', { namespace: 'team', key: 'tampered' })).versions;
     assert.equal(list.length, 1);
   });
@@ -158,21 +158,56 @@ describe('federation faults: hostile messages', { skip }, () => {
     const g = await genuine('forged');
     const meta = JSON.parse(g.meta);
     meta.author = 'someone-else';
-    await refusedOn('bad-signature', () => inject(contextSubject('camos', 'team', 'forged'), g.data, { [HEADER.meta]: JSON.stringify(meta), [HEADER.signature]: g.sig }));
+    await refusedOn('bad-signature', () => inject(contextSubject('camos', 'team', 'forged'), g.data, { [HEADER.meta]: JSON.stringify(meta), [HEADER.batch]: g.batch, [HEADER.signature]: g.sig }));
+  });
+
+  test("a forged meta listed in a changed batch manifest, under the batch's genuine signature, is refused as bad-signature", async () => {
+    const g = await genuine('manifest');
+    const meta = JSON.parse(g.meta);
+    meta.author = 'someone-else';
+    const forged = JSON.stringify(meta);
+    const [place, listed] = g.batch.split('.');
+    const manifest = Buffer.from(listed, 'base64');
+    createHash('sha256').update(forged).digest().copy(manifest, Number(place) * 32);
+    await refusedOn('bad-signature', () => inject(contextSubject('camos', 'team', 'manifest'), g.data, { [HEADER.meta]: forged, [HEADER.batch]: `${place}.${manifest.toString('base64')}`, [HEADER.signature]: g.sig }));
+    assert.equal((await readOn(ks[1], 'team', 'manifest')).author === 'someone-else', false);
+  });
+
+  test('a batch header that is not <place>.<manifest> is refused as malformed', async () => {
+    const g = await genuine('batchless');
+    for (const batch of ['', 'x', '7.' + g.batch.split('.')[1], '-1.AAAA', '0.' + Buffer.alloc(31).toString('base64')]) {
+      await refusedOn(batch === '' ? 'unsigned' : 'malformed', () => inject(contextSubject('camos', 'team', 'batchless'), g.data, { [HEADER.meta]: g.meta, [HEADER.batch]: batch, [HEADER.signature]: g.sig }));
+    }
+  });
+
+  test("a snapshot whose items were changed under its genuine signature is refused as hash-mismatch, and not kept", async () => {
+    await ks[0].kernel.call('sys_context_write', { namespace: 'snapped', key: 'a', data: Buffer.from('1') });
+    const snap = await ks[0].kernel.call('sys_context_snapshot', { namespace: 'snapped' });
+    const listed = async () => (await ks[1].kernel.call('sys_context_snapshot_list', { namespace: 'snapped' })).snapshots.length;
+    await until(async () => (await listed()) === 1, 'the snapshot on k2');
+    const jsm = await jetstreamManager(nc);
+    const m = (await jsm.streams.getMessage(contextStream('camos'), { last_by_subj: snapshotSubject('camos', snap.snapshotId) }))!;
+    const meta = JSON.parse(m.header.get(HEADER.meta));
+    // The same snapshot under a new id (so not a duplicate of the one kept), its items pointing elsewhere.
+    const id = snap.snapshotId.replace(/.$/, (c: string) => (c === '0' ? '1' : '0'));
+    const forged = JSON.stringify({ ...meta, id });
+    await refusedOn('bad-signature', () => inject(snapshotSubject('camos', id), m.data, { [HEADER.meta]: forged, [HEADER.batch]: m.header.get(HEADER.batch), [HEADER.signature]: m.header.get(HEADER.signature) }));
+    await refusedOn('hash-mismatch', () => inject(snapshotSubject('camos', snap.snapshotId), Buffer.from('[["a","000000000000001.000000","k1"]]'), { [HEADER.meta]: m.header.get(HEADER.meta), [HEADER.batch]: m.header.get(HEADER.batch), [HEADER.signature]: m.header.get(HEADER.signature) }));
+    assert.equal(await listed(), 1);
   });
 
   test('a message from a node not in the trust list is refused as unknown-node', async () => {
     const g = await genuine('stranger');
     const meta = JSON.parse(g.meta);
     meta.node = 'k9';
-    await refusedOn('unknown-node', () => inject(contextSubject('camos', 'team', 'stranger'), g.data, { [HEADER.meta]: JSON.stringify(meta), [HEADER.signature]: g.sig }));
+    await refusedOn('unknown-node', () => inject(contextSubject('camos', 'team', 'stranger'), g.data, { [HEADER.meta]: JSON.stringify(meta), [HEADER.batch]: g.batch, [HEADER.signature]: g.sig }));
   });
 
   test('malformed messages (no meta, meta not JSON, on the wrong subject) are refused', async () => {
     const g = await genuine('malformed');
     await refusedOn('malformed', () => inject(contextSubject('camos', 'team', 'malformed'), Buffer.from('x'), {}));
     await refusedOn('malformed', () => inject(contextSubject('camos', 'team', 'malformed'), Buffer.from('x'), { [HEADER.meta]: '{not json' }));
-    await refusedOn('wrong-subject', () => inject(contextSubject('camos', 'team', 'elsewhere'), g.data, { [HEADER.meta]: g.meta, [HEADER.signature]: g.sig }));
+    await refusedOn('wrong-subject', () => inject(contextSubject('camos', 'team', 'elsewhere'), g.data, { [HEADER.meta]: g.meta, [HEADER.batch]: g.batch, [HEADER.signature]: g.sig }));
     assert.equal(await readOn(ks[1], 'team', 'elsewhere'), undefined);
   });
 

@@ -71,3 +71,45 @@ export async function startNats(port?: number): Promise<Nats> {
     },
   };
 }
+
+/** A TCP proxy in front of a NATS server: a kernel pointed at it can be cut off (a partition) and healed. */
+export interface Partitionable {
+  url: string;
+  /** Drops every connection through it and refuses new ones until `heal`. */
+  cut(): void;
+  heal(): void;
+  close(): Promise<void>;
+}
+
+export async function natsProxy(target: number): Promise<Partitionable> {
+  const sockets = new Set<import('node:net').Socket>();
+  let open = true;
+  const server = createServer((client) => {
+    if (!open) return void client.destroy();
+    const upstream = connect(target, '127.0.0.1');
+    for (const s of [client, upstream]) {
+      sockets.add(s);
+      s.on('error', () => undefined);
+      s.on('close', () => {
+        sockets.delete(s);
+        client.destroy();
+        upstream.destroy();
+      });
+    }
+    client.pipe(upstream).pipe(client);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const cut = () => {
+    open = false;
+    for (const s of sockets) s.destroy();
+  };
+  return {
+    url: `nats://127.0.0.1:${(server.address() as { port: number }).port}`,
+    cut,
+    heal: () => void (open = true),
+    close: () => {
+      cut();
+      return new Promise((r) => server.close(() => r()));
+    },
+  };
+}
