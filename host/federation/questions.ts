@@ -84,8 +84,8 @@ export class Questions implements MeshQuestions {
       const replies = await nc.requestMany(questionSubject(this.o.config.cluster), signed.text, {
         headers: this.headersOf(signed.signature),
         maxWait: this.o.config.questionTimeoutMs,
-        maxMessages: peers,
-        strategy: 'count',
+        // Not 'count': anything on the subject could answer first and use up the count.
+        strategy: 'timer',
       });
       for await (const m of replies) {
         try {
@@ -93,6 +93,7 @@ export class Questions implements MeshQuestions {
           if (body.question !== id || body.to !== this.nodeId) throw new Refused('replay', `an answer from node ${node} to another question`, node);
           if (node === this.nodeId || answers.has(node)) continue;
           answers.set(node, { node, ...(body.error ? { error: body.error } : { result: body.result as T }) });
+          if (answers.size >= peers) break;
         } catch (e) {
           this.refused(e, 'answer');
         }
