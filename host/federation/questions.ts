@@ -16,7 +16,7 @@ import { Refused } from './envelope.ts';
 import type { MeshLink } from './link.ts';
 import { QUESTION_SYSCALLS, type MeshHost, type MeshQuestions, type NodeAnswer, type QuestionSyscall } from './mesh.ts';
 import type { FederationMetrics } from './metrics.ts';
-import { openMessage, signMessage, type Signer } from './signed.ts';
+import { openMessage, reportRefused, signMessage, type Signer } from './signed.ts';
 import { HEADER, questionSubject } from './subjects.ts';
 import type { TrustList } from './trust.ts';
 
@@ -151,14 +151,7 @@ export class Questions implements MeshQuestions {
   }
 
   private refused(e: unknown, what: string): void {
-    const reason = e instanceof Refused ? e.reason : 'malformed';
-    const node = e instanceof Refused ? e.node : '';
-    this.o.metrics.refused.labels(reason).inc();
-    this.o.log.warn({ reason, node }, `federation: refused a ${what}: ${(e as Error).message}`);
-    this.host?.audit().record({
-      time: Date.now(), caller: 'kernel', callerKind: 'admin', syscall: 'federation.refused', door: 'kernel', target: `Node::${node || 'unknown'}`, outcome: 'error',
-      code: Code.PERMISSION_DENIED, requestId: '', traceId: '', spanId: '', durationUs: 0, evidence: { node: this.nodeId, reason, what, message: (e as Error).message },
-    });
+    reportRefused(e, what, { ...this.o, audit: this.host?.audit() });
   }
 
   close(): void {

@@ -5,6 +5,9 @@
 // receiver trusts nothing in it until the signature checks against a key the trust list holds
 // for the node it names.
 import { z } from 'zod';
+import { Code } from '../base/errors.ts';
+import type { AuditSink } from '../contract/index.ts';
+import type { FederationMetrics } from './metrics.ts';
 import { SIGNING_PURPOSE, decodeSignature, encodeSignature, verifySigned, type KeyStore } from '../crypto/index.ts';
 import { NODE_ID } from './config.ts';
 import { Refused } from './envelope.ts';
@@ -75,4 +78,16 @@ export function openMessage<T>(kind: Kind, text: string | undefined, signature: 
   const body = schema.safeParse(env.body);
   if (!body.success) throw new Refused('malformed', `a ${kind} message from node ${env.node} has a body that is not one (${body.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ').slice(0, 200)})`, env.node);
   return { node: env.node, ts: env.ts, body: body.data };
+}
+
+/** A work or question message refused: counted, logged and audited, never acted on. */
+export function reportRefused(e: unknown, what: string, o: { nodeId: string; metrics: FederationMetrics; log: { warn(o: object, m: string): void }; audit?: AuditSink }): void {
+  const reason = e instanceof Refused ? e.reason : 'malformed';
+  const node = e instanceof Refused ? e.node : '';
+  o.metrics.refused.labels(reason).inc();
+  o.log.warn({ reason, node, what }, `federation: refused a ${what}: ${(e as Error).message}`);
+  o.audit?.record({
+    time: Date.now(), caller: 'kernel', callerKind: 'admin', syscall: 'federation.refused', door: 'kernel', target: `Node::${node || 'unknown'}`, outcome: 'error',
+    code: Code.PERMISSION_DENIED, requestId: '', traceId: '', spanId: '', durationUs: 0, evidence: { node: o.nodeId, reason, what, message: (e as Error).message },
+  });
 }

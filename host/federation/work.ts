@@ -24,7 +24,7 @@ import { Refused } from './envelope.ts';
 import type { MeshLink } from './link.ts';
 import type { MeshHost } from './mesh.ts';
 import type { FederationMetrics } from './metrics.ts';
-import { openMessage, signMessage, type Signer } from './signed.ts';
+import { openMessage, reportRefused, signMessage, type Signer } from './signed.ts';
 import { HEADER, taskBucket, taskIdOf, taskKey, workConsumer, workStream, workSubject, workSubjects } from './subjects.ts';
 import type { TrustList } from './trust.ts';
 
@@ -283,7 +283,7 @@ export class WorkQueue implements TaskDistributor {
       task = openMessage('task', m.string(), m.headers?.get(HEADER.signature) || undefined, TaskMessageSchema, { cluster: this.o.config.cluster, trust: this.o.trust }).body;
       if (m.subject !== workSubject(this.o.config.cluster, driverName(task.handler))) throw new Refused('wrong-subject', `task ${task.id} for driver ${task.handler} arrived on ${m.subject}`);
     } catch (e) {
-      this.refused(e, m.subject);
+      this.refused(e, `task on ${m.subject}`);
       m.term();
       return;
     }
@@ -364,14 +364,8 @@ export class WorkQueue implements TaskDistributor {
     });
   }
 
-  private refused(e: unknown, where: string): void {
-    const reason = e instanceof Refused ? e.reason : 'malformed';
-    this.o.metrics.refused.labels(reason).inc();
-    this.o.log.warn({ reason, where, node: e instanceof Refused ? e.node : '' }, `federation: refused a work message: ${(e as Error).message}`);
-    this.host?.audit().record({
-      time: Date.now(), caller: 'kernel', callerKind: 'admin', syscall: 'federation.refused', door: 'kernel', target: `Node::${(e instanceof Refused && e.node) || 'unknown'}`, outcome: 'error',
-      code: Code.PERMISSION_DENIED, requestId: '', traceId: '', spanId: '', durationUs: 0, evidence: { node: this.o.nodeId, reason, where, message: (e as Error).message },
-    });
+  private refused(e: unknown, what: string): void {
+    reportRefused(e, what, { ...this.o, audit: this.host?.audit() });
   }
 
   health(): Record<string, string> {
