@@ -137,7 +137,7 @@ export class WorkQueue implements TaskDistributor {
         const s = this.openStatus(e.key, e.value);
         if (s) this.remember(s);
       }
-    })();
+    })().catch((e) => this.closed || this.o.log.warn({ err: e }, 'federation: the task status watch stopped'));
   }
 
   private openStatus(key: string, value: Uint8Array): MeshTaskStatus | undefined {
