@@ -17,7 +17,7 @@ import { createScheduler, type Scheduler } from './scheduler/index.ts';
 import { unavailable, unimplemented } from './base/errors.ts';
 import { invoke, type CallMeta } from './syscalls/pipeline.ts';
 import { lookup, table } from './syscalls/table.ts';
-import type { AuditEntry, AuditSink, Authorizer, Component, ComponentHealth, HealthReport, Principal } from './contract/index.ts';
+import type { AuditEntry, AuditSink, Authorizer, Component, ComponentHealth, Door, HealthReport, Principal } from './contract/index.ts';
 import { notRunning, type Services } from './syscalls/services.ts';
 import type { SyscallRow } from './syscalls/types.ts';
 import { lockDataDir, tightenModes, type DataDirLock } from './data-dir.ts';
@@ -40,6 +40,8 @@ export interface InProcessCallOptions {
   requestId?: string;
   traceparent?: string;
   taskId?: string;
+  /** The door the call is recorded under (a peer kernel's question comes in by 'federation'). */
+  door?: Door;
 }
 
 export class Kernel implements Services {
@@ -66,6 +68,8 @@ export class Kernel implements Services {
   policy: PolicyEngine = notRunning('the policy engine is not running in this kernel');
   agents: AgentRegistry = notRunning('the agent registry is not open in this kernel');
   scheduler: Scheduler = notRunning('the scheduler is not running in this kernel');
+  /** Questions to the peers' audit logs: only in a federated kernel. */
+  mesh?: Services['mesh'];
   private readonly components: Component[] = [];
   private closing?: Promise<void>;
   private readonly lock: DataDirLock;
@@ -149,7 +153,7 @@ export class Kernel implements Services {
         ? { id: opts.agent, kind: 'agent' }
         : { id: 'admin', kind: 'admin' };
     return (await this.track(() => invoke(this, row, decoded, {
-      door: 'inprocess',
+      door: opts.door ?? 'inprocess',
       token: opts.token,
       principal,
       requestId: opts.requestId,
@@ -265,7 +269,7 @@ export async function createKernel(opts: KernelOptions = {}): Promise<Kernel> {
     // Federation only when configured: its module (and NATS with it) is not loaded otherwise.
     const federation = config.federation
       ? await (await import('./federation/index.ts')).openFederation({
-          config: config.federation, dataDir: kernel.dataDir, context: contextOptions, keys, registry: kernel.metrics.registry, log, audit: () => kernel.auditSink,
+          config: config.federation, dataDir: kernel.dataDir, context: contextOptions, keys, registry: kernel.metrics.registry, log, audit: () => kernel.auditSink, distribution: config.tasks.distribution,
         })
       : undefined;
     const context = federation?.context ?? openContextStore(contextOptions);
@@ -273,6 +277,7 @@ export async function createKernel(opts: KernelOptions = {}): Promise<Kernel> {
     kernel.register({ name: 'context', health: () => context.health(), close: () => context.close() });
     // After the store, so that it closes first: nothing is applied to a closed store.
     if (federation) kernel.register(federation.component);
+    kernel.mesh = federation?.questions;
     const audit = openAudit({ dataDir: kernel.dataDir, config, log, keys });
     kernel.auditSink = audit.sink;
     if (audit.audit) {
@@ -295,13 +300,23 @@ export async function createKernel(opts: KernelOptions = {}): Promise<Kernel> {
     kernel.register({ name: 'agents', health: () => agents.health(), close: () => agents.close() });
     // The scheduler dispatches to drivers once they are open, after it (it is what they run for).
     let runner: DriverRuntime | undefined;
-    const scheduler = await createScheduler({ config: config.scheduler, agents, runner: () => runner, context: () => context, audit: () => kernel.auditSink });
+    const scheduler = await createScheduler({ config: config.scheduler, agents, runner: () => runner, context: () => context, audit: () => kernel.auditSink, distributor: federation?.distributor });
     kernel.scheduler = scheduler;
     const drivers = await openDrivers({ config: config.drivers, dataDir: kernel.dataDir, log, registry: kernel.metrics.registry, context, audit: () => kernel.auditSink, driverToken: (scope) => kernel.identity.scopedToken(scope) });
     kernel.drivers = runner = drivers.runtime;
     kernel.register(drivers.component);
     // Registered after the drivers so that it closes first: no task is dispatched to a closed pool.
     kernel.register({ name: 'scheduler', health: () => scheduler.health(), close: () => scheduler.close() });
+    // Peers' tasks and questions, once everything they reach is open; closed first.
+    if (federation) {
+      kernel.register(federation.attach({
+        dispatch: (name, request, principal) => kernel.call(name, request, { ...(principal.kind === 'agent' ? { agent: principal.id } : {}), door: 'federation' }),
+        runner: () => runner,
+        context: () => context,
+        audit: () => kernel.auditSink,
+        taskTimeoutMs: config.scheduler.taskTimeoutMs,
+      }));
+    }
     // The files the subsystems made just now (SQLite creates a database 0644, its -wal and -shm
     // files as the database); from the next start on they are made 0600.
     tightenModes(kernel.dataDir);

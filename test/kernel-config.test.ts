@@ -79,7 +79,7 @@ test('federation: absent by default; the file sets it, CAMOS_FEDERATION_URL and 
   writeFileSync(join(d, 'camos.config.json'), JSON.stringify({ federation: { url: 'nats://a:4222', cluster: 'east', replicas: 3 } }));
   assert.deepEqual(
     { ...loadConfig({ cwd: d, env: { CAMOS_FEDERATION_URL: 'nats://b:4222', CAMOS_NODE_ID: 'k7' } }).federation },
-    { url: 'nats://b:4222', nodeId: 'k7', cluster: 'east', replicas: 3, casTimeoutMs: 5000, maxClockAheadMs: 60000 },
+    { url: 'nats://b:4222', nodeId: 'k7', cluster: 'east', replicas: 3, casTimeoutMs: 5000, maxClockAheadMs: 60000, workAckWaitMs: 30000, questionTimeoutMs: 2000 },
   );
   const flagged = loadConfig({ cwd: d, env: {}, flags: { federation: { url: 'nats://c:4222', nodeId: 'k8' } as never } }).federation!;
   assert.equal(flagged.url, 'nats://c:4222');

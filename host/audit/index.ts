@@ -15,6 +15,7 @@ export { readAnchorOrError } from './anchor.ts';
 export { explain, type Explanation, type EvidenceRecord } from './explain.ts';
 export { QuestionAnswerer, CAPABILITIES, type Answer, type LiveState, type Interpretation } from './ask.ts';
 export { ALL, scopeOf, type AuditScope, type Permits } from './scope.ts';
+export { answersOf, explanationsOf, spansOf, type FromNode } from './nodes.ts';
 export { intentClassifier, trainingCorpus, INTENTS } from './understand.ts';
 export { openAuditDb, type Db } from './schema.ts';
 export { storedCode, codeOfStored, type AuditRecord } from './record.ts';

@@ -65,7 +65,7 @@ export function register(program: Command): void {
       const res = await c.call('sys_nl_query', { query: words.join(' ') });
       if (opts.json) return console.log(JSON.stringify(res, null, 2));
       console.log(res.answer);
-      for (const e of res.evidence ?? []) console.log(`  #${e.id} ${new Date(Number(e.timestamp)).toISOString()} ${e.kind}: ${e.summary}`);
+      for (const e of res.evidence ?? []) console.log(`  ${e.node ? `${e.node} ` : ''}#${e.id} ${new Date(Number(e.timestamp)).toISOString()} ${e.kind}: ${e.summary}`);
       console.log(`query: ${res.query_ran ?? res.queryRan}`);
       if (!res.understood) process.exitCode = 3;
     });
@@ -139,7 +139,7 @@ export function register(program: Command): void {
   ).action(async (traceId: string, opts) => {
     await run(opts, async (c) => {
       const res = await c.call('sys_trace_get', { traceId });
-      const spans = (res.spans ?? []) as { span_id?: string; spanId?: string; parent_span_id?: string; parentSpanId?: string; operation: string; timestamp: string | number; duration: number; status: string; source: string; tags: Record<string, string> }[];
+      const spans = (res.spans ?? []) as { span_id?: string; spanId?: string; parent_span_id?: string; parentSpanId?: string; operation: string; timestamp: string | number; duration: number; status: string; source: string; node?: string; tags: Record<string, string> }[];
       if (opts.json) return console.log(JSON.stringify(spans, null, 2));
       const idOf = (s: (typeof spans)[number]) => s.spanId ?? s.span_id ?? '';
       const parentOf = (s: (typeof spans)[number]) => s.parentSpanId ?? s.parent_span_id ?? '';
@@ -147,7 +147,7 @@ export function register(program: Command): void {
       const print = (parent: string, depth: number) => {
         for (const s of spans.filter((x) => (parent ? parentOf(x) === parent : !ids.has(parentOf(x))))) {
           const who = s.tags?.caller ?? s.tags?.agent ?? '';
-          console.log(`${'  '.repeat(depth)}${s.operation} [${s.source}${who ? ` ${who}` : ''}] ${Number(s.duration).toFixed(3)} ms ${s.status} span ${idOf(s)} @ ${new Date(Number(s.timestamp)).toISOString()}`);
+          console.log(`${'  '.repeat(depth)}${s.operation} [${s.node ? `${s.node} ` : ''}${s.source}${who ? ` ${who}` : ''}] ${Number(s.duration).toFixed(3)} ms ${s.status} span ${idOf(s)} @ ${new Date(Number(s.timestamp)).toISOString()}`);
           if (depth < 32) print(idOf(s), depth + 1);
         }
       };

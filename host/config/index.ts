@@ -6,7 +6,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { ContextConfigSchema } from '../context/config.ts';
 import { CryptoConfigSchema } from '../crypto/config.ts';
-import { FederationConfigSchema } from '../federation/config.ts';
+import { FederationConfigSchema, TasksConfigSchema } from '../federation/config.ts';
 import { SchedulerConfigSchema } from '../scheduler/config.ts';
 
 /** True when Node.js knows `tz` as an IANA time zone. */
@@ -202,6 +202,8 @@ export const ConfigSchema = z
       .prefault({}),
     /** Federation of kernels over NATS JetStream (host/federation, docs/federation.md); absent = this kernel is alone. */
     federation: FederationConfigSchema.optional(),
+    /** Where committed driver tasks run: this kernel, or the federation's work queue (docs/federation.md). */
+    tasks: TasksConfigSchema.prefault({}),
   })
   .strict();
 
@@ -278,6 +280,7 @@ export function loadConfig(opts: LoadOptions = {}): Config {
   }
   const parsed = ConfigSchema.safeParse(merged);
   if (!parsed.success) throw new ConfigError(explain(parsed.error, 'command-line flags'));
+  if (parsed.data.tasks.distribution === 'federation' && !parsed.data.federation) throw new ConfigError('tasks.distribution "federation" needs a federation section (federation.url, or --federation)');
   return parsed.data;
 }
 

@@ -20,5 +20,5 @@ export interface DriverScope {
   write: readonly string[];
 }
 
-/** Where a call came in; 'kernel' marks events the kernel records itself (task lifecycle, hot loads). */
-export type Door = 'grpc' | 'session' | 'http' | 'inprocess' | 'kernel';
+/** Where a call came in; 'kernel' marks events the kernel records itself (task lifecycle, hot loads); 'federation' a peer kernel's question, asked for one of its callers. */
+export type Door = 'grpc' | 'session' | 'http' | 'inprocess' | 'kernel' | 'federation';

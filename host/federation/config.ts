@@ -24,7 +24,19 @@ export const FederationConfigSchema = z
     casTimeoutMs: z.number().int().min(100).default(5000),
     /** A peer's clock may run this far ahead of ours; a version stamped later is refused. */
     maxClockAheadMs: z.number().int().min(0).default(60_000),
+    /** A task taken from the work queue and not acknowledged (its kernel died) goes to another kernel after this long. */
+    workAckWaitMs: z.number().int().min(500).default(30_000),
+    /** How long a question waits for the peers' answers; a peer that has not answered by then is named as silent. */
+    questionTimeoutMs: z.number().int().min(50).default(2000),
   })
   .strict();
 
 export type FederationConfig = z.infer<typeof FederationConfigSchema>;
+
+/** `tasks` in the kernel config: where committed driver tasks run. */
+export const TasksConfigSchema = z
+  .object({
+    /** "local": this kernel's scheduler; "federation": the federation's work queue, taken by any kernel with the driver. */
+    distribution: z.enum(['local', 'federation']).default('local'),
+  })
+  .strict();

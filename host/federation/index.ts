@@ -13,9 +13,12 @@ import type { KeyStore } from '../crypto/index.ts';
 import type { Component, ComponentHealth } from '../contract/index.ts';
 import type { AuditEntry } from '../contract/index.ts';
 import type { FederationConfig } from './config.ts';
+import type { MeshHost, MeshQuestions } from './mesh.ts';
+import type { TaskDistributor } from '../scheduler/index.ts';
 
 export { addTrustedPeer, listTrustedPeers, trustFile } from './trust.ts';
 export { stableNodeId } from './node-id.ts';
+export type { MeshHost, MeshQuestions, NodeAnswer, QuestionSyscall } from './mesh.ts';
 
 export interface FederationOptions {
   config: FederationConfig;
@@ -25,6 +28,8 @@ export interface FederationOptions {
   registry: Registry;
   log: { info(o: object, m: string): void; warn(o: object, m: string): void; debug(o: object, m: string): void };
   audit: () => { record(e: AuditEntry): void };
+  /** tasks.distribution: "federation" puts driver tasks on the work queue. */
+  distribution: 'local' | 'federation';
 }
 
 export interface Federation {
@@ -32,6 +37,12 @@ export interface Federation {
   /** The context store for the syscalls: local reads and writes, compare-and-set by the federation. */
   context: ContextStore;
   component: Component;
+  /** The work queue, when tasks.distribution is "federation": the scheduler's distributor. */
+  distributor?: TaskDistributor;
+  /** Questions to the peers' audit logs. */
+  questions: MeshQuestions;
+  /** Starts taking peers' tasks and answering their questions, once the kernel is open; the component closes them (before the drivers). */
+  attach(host: MeshHost): Component;
 }
 
 export async function openFederation(o: FederationOptions): Promise<Federation> {
@@ -64,6 +75,13 @@ export async function openFederation(o: FederationOptions): Promise<Federation> 
   });
   replicator = r;
   r.start();
+  const { MeshLink } = await import('./link.ts');
+  const { Questions } = await import('./questions.ts');
+  const link = new MeshLink(o.config, nodeId, o.log);
+  link.start();
+  const shared = { config: o.config, nodeId, keys: o.keys, trust, metrics, link, log: o.log };
+  const questions = new Questions(shared);
+  const work = o.distribution === 'federation' ? new (await import('./work.ts')).WorkQueue(shared) : undefined;
   const health = (): ComponentHealth => {
     const now = Date.now();
     return {
@@ -90,5 +108,20 @@ export async function openFederation(o: FederationOptions): Promise<Federation> 
     nodeId,
     context: federatedContextStore(store, (ns, key, value, opts) => r.cas(ns, key, value, opts)),
     component: { name: 'federation', health, close: () => r.close() },
+    distributor: work,
+    questions,
+    attach(host) {
+      work?.attach(host);
+      questions.attach(host);
+      return {
+        name: 'federation_work',
+        health: () => ({ status: link.connected() ? 'ok' : 'degraded', details: { distribution: o.distribution, ...work?.health(), ...(link.connected() || !link.lastError ? {} : { problem: link.lastError }) } }),
+        close: async () => {
+          await work?.close();
+          questions.close();
+          await link.close();
+        },
+      };
+    },
   };
 }

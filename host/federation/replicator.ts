@@ -3,13 +3,13 @@
 // compare-and-set decided by the stream's per-subject sequence. The only file that imports
 // NATS; host/federation/index.ts loads it when the config has a federation section.
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { connect, credsAuthenticator, headers as natsHeaders, type NatsConnection } from '@nats-io/transport-node';
+import { connect, headers as natsHeaders, type NatsConnection } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager, DeliverPolicy, JetStreamApiError, StorageType, type JetStreamClient, type JetStreamManager, type JsMsg } from '@nats-io/jetstream';
 import type { ContextReplica, ReplicatedVersion, VersionInfo, WriteOptions } from '../context/index.ts';
 import type { KeyStore } from '../crypto/index.ts';
 import { SyscallError, aborted, unavailable } from '../base/errors.ts';
 import type { FederationConfig } from './config.ts';
+import { natsOptions } from './connection.ts';
 import { Refused, VerifiedBatches, claimed, open, openSnapshot, seal, sealSnapshot, type Sealed } from './envelope.ts';
 import type { HybridClock } from './hlc.ts';
 import type { FederationMetrics } from './metrics.ts';
@@ -84,16 +84,7 @@ export class Replicator {
   private async run(): Promise<void> {
     const { config } = this.o;
     try {
-      this.nc = await connect({
-        servers: config.url.split(',').map((s) => s.trim()),
-        name: `camos-${this.o.nodeId}`,
-        waitOnFirstConnect: true,
-        maxReconnectAttempts: -1,
-        reconnectTimeWait: 500,
-        reconnectJitter: 250,
-        ...(config.credentials ? { authenticator: credsAuthenticator(readFileSync(config.credentials)) } : {}),
-        ...(config.tls ? { tls: { caFile: config.tls.ca, certFile: config.tls.cert, keyFile: config.tls.key } } : {}),
-      });
+      this.nc = await connect(natsOptions(config, `camos-${this.o.nodeId}`));
     } catch (e) {
       if (this.closed) return;
       this.lastError = (e as Error).message;

@@ -16,3 +16,17 @@ export const messageId = (ns: string, key: string, hlc: string, origin: string) 
 
 /** Message headers. */
 export const HEADER = { meta: 'Camos-Meta', batch: 'Camos-Batch', signature: 'Camos-Sig' } as const;
+
+/** The work queue: a task on its driver's subject (the driver's name, base64url), taken once. */
+export const workStream = (cluster: string) => `CAMOS_${cluster}_WORK`;
+export const workSubjects = (cluster: string) => `camos.${cluster}.work.>`;
+export const workSubject = (cluster: string, driver: string) => `camos.${cluster}.work.${b64(driver)}`;
+/** The durable consumer every kernel with the driver pulls from: one per driver name. */
+export const workConsumer = (driver: string) => `work-${createHash('sha256').update(driver).digest('hex').slice(0, 32)}`;
+/** Tasks' status, by task id (base64url: a task id may hold ':', which a KV key may not). */
+export const taskBucket = (cluster: string) => `CAMOS_${cluster}_TASKS`;
+export const taskKey = (id: string) => b64(id);
+export const taskIdOf = (key: string) => Buffer.from(key, 'base64url').toString('utf8');
+
+/** Questions across the mesh: every kernel answers on it (request/reply, no stream). */
+export const questionSubject = (cluster: string) => `camos.${cluster}.question`;

@@ -65,7 +65,9 @@ export class TrustList {
     return this.peers.get(nodeId)?.get(keyId);
   }
 
+  /** Peers trusted now (the file re-read if it changed: a question counts the answers it waits for by it). */
   size(): number {
+    this.reload();
     return this.peers.size;
   }
 

@@ -36,6 +36,15 @@ export interface SchedulerDeps {
   heapModule?: WebAssembly.Module;
   /** Milliseconds; Date.now by default (tests drive their own clock). */
   clock?: () => number;
+  /** Where driver tasks go instead of this kernel's queue (tasks.distribution "federation"). */
+  distributor?: TaskDistributor;
+}
+
+/** A queue elsewhere that driver tasks are committed to, and that knows every task's status (host/federation/work.ts). */
+export interface TaskDistributor {
+  /** Resolves once the task is durable on the queue: the commit is answered after. */
+  submit(task: { id: string; spec: TaskSpec; agentId: string; handler: string; queuedAt: number }): Promise<void>;
+  status(id: string): TaskStatus | undefined;
 }
 
 /** A task as the console's queue view shows it: its status, its score's terms and its agent's stride standing. */
@@ -54,6 +63,8 @@ export interface CommitResult {
   queuedAt: number;
   handler: string;
   decision?: Decision;
+  /** A distributed task: settles once it is on the queue. */
+  published?: Promise<void>;
 }
 
 export class Scheduler {
@@ -133,7 +144,8 @@ export class Scheduler {
       handler = target.slice('driver:'.length);
       const runner = this.deps.runner();
       if (!runner) throw failedPrecondition(`field 'task.target': '${target}' names a driver, but this kernel has no driver runtime`);
-      if (!runner.has(handler)) throw failedPrecondition(`field 'task.target': driver '${handler}' is not loaded; load it with sys_driver_load`);
+      // Distributed, a driver this kernel lacks may be loaded on a peer: the task waits on the queue for one.
+      if (!runner.has(handler) && !this.deps.distributor) throw failedPrecondition(`field 'task.target': driver '${handler}' is not loaded; load it with sys_driver_load`);
       // Pin the version loaded now, so that load counts and status name one driver.
       if (!handler.includes('@')) handler = runner.list().filter((d) => d.name === handler).map((d) => `${d.name}@${d.version}`).pop() ?? handler;
     } else {
@@ -158,6 +170,9 @@ export class Scheduler {
         `agent '${agent.agentId}' is over its quota (${bucket.tokens} of ${bucket.burst} tokens left, refilling at ${bucket.rate}/s; next token in ${bucket.refillInMs} ms)`,
         { throttled: true, agentId: agent.agentId, taskId: id, bucket },
       );
+    }
+    if (provider === 'driver' && this.deps.distributor) {
+      return { taskId: id, state: 'queued', queuedAt: now, handler, decision, published: this.deps.distributor.submit({ id, spec, agentId: agent.agentId, handler, queuedAt: now }) };
     }
     const record: TaskRecord = {
       id,
@@ -197,7 +212,7 @@ export class Scheduler {
 
   task(id: string): TaskStatus | undefined {
     const r = this.records.get(id);
-    return r && this.status(r);
+    return r ? this.status(r) : this.deps.distributor?.status(id);
   }
 
   tasks(filter: { state?: TaskState; agentId?: string; handler?: string } = {}): TaskStatus[] {

@@ -2,10 +2,11 @@
 import { randomBytes } from 'node:crypto';
 import { SpanKind } from '@opentelemetry/api';
 import { z } from 'zod';
-import { QuestionAnswerer, codeOfStored, explain, scopeOf, storedCode, type AuditScope, type LiveState } from '../audit/index.ts';
+import { QuestionAnswerer, answersOf, codeOfStored, explain, explanationsOf, scopeOf, spansOf, storedCode, type Answer, type AuditScope, type Explanation, type FromNode, type LiveState } from '../audit/index.ts';
 import type { AuditLog } from '../audit/index.ts';
-import { LABEL_NAME, METRIC_NAME } from '../telemetry/index.ts';
-import { notFound, permissionDenied } from '../base/errors.ts';
+import { LABEL_NAME, METRIC_NAME, type SpanRecord } from '../telemetry/index.ts';
+import { Code, SyscallError, notFound, permissionDenied } from '../base/errors.ts';
+import type { QuestionSyscall } from '../federation/index.ts';
 import { permits } from './permits.ts';
 import type { CallContext, SyscallDef } from './types.ts';
 
@@ -32,6 +33,27 @@ function scopeFor(call: CallContext): Promise<AuditScope> {
   });
 }
 
+/**
+ * The same question to the other kernels of the federation, as this caller (each answers
+ * from its own log, under its own policies); none when alone, or when this call is itself a
+ * peer's question.
+ */
+function askPeers<T>(call: CallContext, syscall: QuestionSyscall, request: Record<string, unknown>): Promise<FromNode<T>[]> {
+  const mesh = call.services.mesh;
+  return mesh && call.door !== 'federation' ? mesh.ask<T>(syscall, request, call.caller) : Promise.resolve([]);
+}
+
+/** This kernel's own answer as one node's: NOT_FOUND is an answer too (a peer may have found it). */
+async function own<T>(call: CallContext, answer: () => T | Promise<T>): Promise<FromNode<T>> {
+  const node = call.services.mesh?.nodeId ?? '';
+  try {
+    return { node, result: await answer() };
+  } catch (e) {
+    if (!node || call.door === 'federation' || !(e instanceof SyscallError) || e.code !== Code.NOT_FOUND) throw e;
+    return { node, error: { code: e.code, message: e.message } };
+  }
+}
+
 const TRACE_ID = /^[0-9a-f]{32}$/;
 const id = (name: string) => z.string().max(256, `${name} is at most 256 characters`).default('');
 
@@ -45,7 +67,13 @@ export const explainAction: SyscallDef<z.infer<typeof ExplainSchema>> = {
   readOnly: () => true,
   resource: (req) => (req.taskId ? { type: 'Task', id: req.taskId } : { type: 'Trace', id: req.traceId || req.actionId }),
   handle: async (req, call) => {
-    const ex = explain(call.services.audit, { taskId: req.taskId || undefined, actionId: req.actionId || undefined, traceId: req.traceId || undefined }, await scopeFor(call));
+    // An audit record number is one node's: only a task, request or trace id means the same everywhere.
+    const local = /^#?\d+$/.test(req.actionId);
+    const peers = local ? Promise.resolve([]) : askPeers<Explanation>(call, 'sys_explain_action', req);
+    const mine = await own(call, async () => explain(call.services.audit, { taskId: req.taskId || undefined, actionId: req.actionId || undefined, traceId: req.traceId || undefined }, await scopeFor(call)));
+    if (!call.services.mesh || call.door === 'federation') return mine.result!;
+    const ex = explanationsOf([mine, ...(await peers)], Code.NOT_FOUND);
+    if (!ex) throw notFound(`${mine.error!.message} (nor does any other node of the federation)`);
     call.evidence.records = ex.records.length;
     return ex;
   },
@@ -121,7 +149,9 @@ export const traceGet: SyscallDef<z.infer<typeof TraceGetSchema>> = {
   readOnly: () => true,
   resource: (req) => ({ type: 'Trace', id: req.traceId }),
   handle: async (req, call) => {
-    const spans = call.services.telemetry.spans.trace(req.traceId, await scopeFor(call));
+    const peers = askPeers<{ spans: SpanRecord[] }>(call, 'sys_trace_get', req);
+    const mine = { node: call.services.mesh?.nodeId ?? '', result: { spans: call.services.telemetry.spans.trace(req.traceId, await scopeFor(call)) } };
+    const spans = call.door === 'federation' || !call.services.mesh ? mine.result.spans : spansOf([mine, ...(await peers)]);
     if (!spans.length) throw notFound(`no span of trace ${req.traceId} that you may read is recorded (spans older than the audit retention are pruned)`);
     call.evidence.spans = spans.length;
     return { spans };
@@ -136,8 +166,10 @@ export const nlQuery: SyscallDef<z.infer<typeof NlQuerySchema>> = {
   readOnly: () => true,
   resource: () => ({ type: 'Kernel', id: 'audit' }),
   handle: async (req, call) => {
+    const peers = askPeers<Answer>(call, 'sys_nl_query', req);
     const answerer = new QuestionAnswerer(call.services.audit, liveState(call), { timeZone: call.services.config.nl.timeZone });
-    const answer = await answerer.ask(req.query, { scope: await scopeFor(call) });
+    const mine = await answerer.ask(req.query, { scope: await scopeFor(call) });
+    const answer = call.services.mesh && call.door !== 'federation' ? answersOf({ node: call.services.mesh.nodeId, result: mine }, await peers) : mine;
     Object.assign(call.evidence, { intent: answer.intent, understood: answer.understood, evidenceRecords: answer.evidence.length });
     return answer;
   },

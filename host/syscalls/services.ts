@@ -10,6 +10,7 @@ import type { ContextStore } from '../context/index.ts';
 import type { AuditSink, Authorizer, HealthReport } from '../contract/index.ts';
 import type { ChannelTable, KeyStore } from '../crypto/index.ts';
 import type { DriverRuntime } from '../drivers/index.ts';
+import type { MeshQuestions } from '../federation/index.ts';
 import type { IdentityStore, Refusals } from '../identity/index.ts';
 import type { KernelMetrics, Logger, Telemetry } from '../telemetry/index.ts';
 import type { PolicyEngine } from '../policy/index.ts';
@@ -38,6 +39,8 @@ export interface Services {
   readonly agents: AgentRegistry;
   readonly scheduler: Scheduler;
   readonly drivers: DriverRuntime;
+  /** Questions to the other kernels' audit logs: only in a federated kernel. */
+  readonly mesh?: MeshQuestions;
   health(): Promise<HealthReport>;
   healthSummary(): Promise<Pick<HealthReport, 'status' | 'degraded' | 'timestamp' | 'version' | 'uptimeMs'>>;
 }

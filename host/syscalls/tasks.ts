@@ -86,7 +86,7 @@ export const commitTask: SyscallDef<{ task: TaskInput; agentId: string }> = {
   schema: z.object({ task: taskRequired, agentId: z.string().default('') }),
   action: 'commit_task',
   resource: (req) => ({ type: 'Task', id: req.task.id || '*' }),
-  handle: (req, call) => {
+  handle: async (req, call) => {
     const agentId = submitter(call, req.task.agentId, req.agentId);
     // Named before anything can refuse it, so that a throttle's record names its task too.
     call.taskId = req.task.id || newTaskId();
@@ -97,6 +97,10 @@ export const commitTask: SyscallDef<{ task: TaskInput; agentId: string }> = {
       call.evidence.driverPolicies = d.policies;
     });
     Object.assign(call.evidence, { taskId: out.taskId, agentId, handler: out.handler }, out.decision && decisionEvidence(out.decision));
+    if (out.published) {
+      await out.published;
+      call.evidence.distributed = true;
+    }
     return { taskId: out.taskId, commitId: call.requestId, commitTimestamp: out.queuedAt, state: out.state };
   },
 };
