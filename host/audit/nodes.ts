@@ -3,23 +3,23 @@
 // from its own records, under its own scope rules (host/federation/questions.ts).
 import type { Answer } from './ask.ts';
 import type { EvidenceRecord, Explanation } from './explain.ts';
-import type { SpanRecord } from './spans.ts';
+import type { Code } from '../base/errors.ts';
 
 /** One node's answer: its result, or why it gave none. */
 export interface FromNode<T> {
   node: string;
   result?: T;
-  error?: { code: number; message: string };
+  error?: { code: Code; message: string };
 }
 
 type Noded<T> = T & { node: string };
 const tag = (node: string) => <T extends object>(r: T): Noded<T> => ({ ...r, node });
 /** Peers that answered with something other than a result, as facts of their own ("k2: PERMISSION_DENIED ..."). */
-const silent = <T>(parts: FromNode<T>[], except: (code: number) => boolean) =>
+const silent = <T>(parts: FromNode<T>[], except: (code: Code) => boolean) =>
   parts.filter((p) => p.error && !except(p.error.code)).map((p) => `${p.node ? `node ${p.node}` : 'the federation'} gave no answer: ${p.error!.message}`);
 
 /** The explanations of every node that has records of the action; undefined when none has. */
-export function explanationsOf(parts: FromNode<Explanation>[], notFound: number): Explanation | undefined {
+export function explanationsOf(parts: FromNode<Explanation>[], notFound: Code): Explanation | undefined {
   const found = parts.filter((p): p is FromNode<Explanation> & { result: Explanation } => !!p.result);
   const notes = silent(parts, (c) => c === notFound);
   if (!found.length) return undefined;
@@ -47,7 +47,7 @@ export function answersOf(local: FromNode<Answer> & { result: Answer }, peers: F
   };
 }
 
-/** The spans of a trace on every node, each naming its node. */
-export function spansOf(parts: FromNode<{ spans: SpanRecord[] }>[]): Noded<SpanRecord>[] {
+/** The spans of a trace on every node (telemetry's SpanRecord), each naming its node, in time order. */
+export function spansOf<S extends { timestamp: number }>(parts: FromNode<{ spans: S[] }>[]): Noded<S>[] {
   return parts.flatMap((p) => (p.result?.spans ?? []).map(tag(p.node))).sort((a, b) => a.timestamp - b.timestamp);
 }

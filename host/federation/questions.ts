@@ -36,7 +36,7 @@ const AnswerSchema = z
     /** The node that asked: an answer to another node's question is not one to ours. */
     to: z.string(),
     result: z.unknown().optional(),
-    error: z.object({ code: z.number().int(), message: z.string() }).strict().optional(),
+    error: z.object({ code: z.enum(Object.values(Code) as [Code, ...Code[]]), message: z.string() }).strict().optional(),
   })
   .strict();
 

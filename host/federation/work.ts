@@ -359,7 +359,7 @@ export class WorkQueue implements TaskDistributor {
   private record(syscall: string, task: Pick<TaskMessage, 'id' | 'agentId'>, evidence: Record<string, unknown>, outcome: AuditEntry['outcome'] = 'ok'): void {
     this.host?.audit().record({
       time: Date.now(), caller: task.agentId, callerKind: task.agentId === 'admin' ? 'admin' : 'agent', syscall, door: 'kernel', target: `Task::${task.id}`, outcome,
-      code: outcome === 'ok' ? Code.OK : ((evidence.code as number) ?? Code.UNKNOWN), message: typeof evidence.error === 'string' ? evidence.error : undefined,
+      code: outcome === 'ok' ? Code.OK : ((evidence.code as Code | undefined) ?? Code.UNKNOWN), message: typeof evidence.error === 'string' ? evidence.error : undefined,
       requestId: task.id, traceId: '', spanId: '', taskId: task.id, durationUs: 0, evidence: { node: this.o.nodeId, ...evidence },
     });
   }
