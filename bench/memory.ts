@@ -2,8 +2,9 @@
 // parts it must hold, each loaded alone in a fresh Node.js process without camos
 // (bench/_floor.mjs): Node itself, a grpc-js server, SQLite and Cedar (one authorization
 // made), idle worker threads; then, to split what is left, every library the idle kernel
-// loads, imported, and camos's own modules imported without making a kernel. Each process's memory is taken once settled (settledRss, as
-// bench/syscalls.ts takes the kernel's). The kernel runs first, alone; then the others
+// loads, imported, and camos's own modules imported without making a kernel. Each
+// process's memory is taken once settled (settledRss, as bench/syscalls.ts takes the
+// kernel's). The kernel runs first, alone; then the others
 // side by side. The kernel is measured twice: idle, and idle again after a client loaded the
 // console once (its files are then held in memory), then under load (Session stream
 // health checks at 5,000/s for 60 s: its peak) and settled again after it, so that growth

@@ -237,7 +237,7 @@ export interface LoadOptions {
 
 /**
  * The YAML parser, loaded with the first YAML file: a kernel configured by JSON, flags and
- * the environment (the default) never loads its 230 modules (1–2 MB, 45–80 ms of start;
+ * the environment (the default) never loads its 230 modules (0–2 MB beside the other libraries, 45–80 ms of start;
  * docs/BENCHMARKS.md, "memory"). Its CommonJS build, so that loadConfig stays synchronous.
  */
 const parseYaml = (text: string): unknown => (createRequire(import.meta.url)('yaml') as typeof import('yaml')).parse(text);
