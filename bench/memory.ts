@@ -1,8 +1,10 @@
 // `npm run bench -- memory`: the resident memory of an idle kernel beside the floor of the
 // parts it must hold, each loaded alone in a fresh Node.js process without camos
 // (bench/_floor.mjs): Node itself, a grpc-js server, SQLite and Cedar (one authorization
-// made), idle worker threads. Each process's memory is taken once settled (settledRss, as
-// bench/syscalls.ts takes the kernel's). The kernel runs first, alone; then the others
+// made), idle worker threads; then, to split what is left, every library the idle kernel
+// loads, imported, and camos's own modules imported without making a kernel. Each
+// process's memory is taken once settled (settledRss, as bench/syscalls.ts takes the
+// kernel's). The kernel runs first, alone; then the others
 // side by side. The kernel is measured twice: idle, and idle again after a client loaded the
 // console once (its files are then held in memory), then under load (Session stream
 // health checks at 5,000/s for 60 s: its peak) and settled again after it, so that growth
@@ -83,6 +85,8 @@ const cases: [string, string, number][] = [
   ['+ SQLite (better-sqlite3) and Cedar (one authorization)', 'grpc,sqlite,cedar', 0],
   ['+ 3 idle worker threads (the driver pool on 2 cores, the audit writer)', 'grpc,sqlite,cedar', 3],
   ['Node.js and 3 idle worker threads', '', 3],
+  ['Node.js + every library an idle kernel loads, imported (nothing called)', 'libs', 0],
+  ["Node.js + camos's modules imported (the libraries with them; Cedar parses the schema), no kernel made", 'camos', 0],
 ];
 const kernel = await idleKernel();
 const floors = await Promise.all(cases.map(([, parts, workers]) => floor(parts, workers)));
@@ -97,4 +101,7 @@ report('memory: an idle kernel and the floor of its parts', rows, {
   'console cost: RSS after serving it - before (MB)': Number((kernel.console - kernel.idle).toFixed(1)),
   'worker thread (MB each)': Number(((floors[4] - floors[0]) / 3).toFixed(1)),
   'floor of the parts, without camos code (MB)': Number(floors[3].toFixed(1)),
+  'the libraries, imported (MB over Node.js alone)': Number((floors[5] - floors[0]).toFixed(1)),
+  "camos's modules and their libraries, imported (MB over Node.js alone)": Number((floors[6] - floors[0]).toFixed(1)),
+  'the running kernel over its modules imported (MB: threads gone, data, caches, the doors)': Number((kernel.idle - floors[6]).toFixed(1)),
 });

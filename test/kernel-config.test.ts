@@ -1,5 +1,6 @@
 // Configuration: defaults < file < environment < flags, one schema, errors that name the field and its source.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,6 +28,23 @@ test('a YAML file is read from the working directory, the environment overrides 
   const fromFlags = loadConfig({ cwd: d, env: { CAMOS_PORT: '9002' }, flags: { port: 9003 } });
   assert.equal(fromFlags.port, 9003);
   assert.equal(fromFlags.logLevel, 'warn');
+  rmSync(d, { recursive: true });
+});
+
+test('the YAML parser is loaded with the first YAML file only: a kernel configured otherwise never loads it', () => {
+  const d = dir();
+  writeFileSync(join(d, 'camos.config.yaml'), 'port: 9004\n');
+  // A fresh process: this one may have loaded the parser already.
+  const script = `
+    import { createRequire } from 'node:module';
+    import { loadConfig } from ${JSON.stringify(new URL('../host/config/index.ts', import.meta.url).href)};
+    const loaded = () => Object.keys(createRequire(import.meta.url).cache).some((k) => k.includes('/node_modules/yaml/'));
+    loadConfig({ cwd: ${JSON.stringify(tmpdir())}, env: {} });
+    const before = loaded();
+    const port = loadConfig({ cwd: ${JSON.stringify(d)}, env: {} }).port;
+    console.log(JSON.stringify({ before, after: loaded(), port }));`;
+  const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8' });
+  assert.deepEqual(JSON.parse(out), { before: false, after: true, port: 9004 });
   rmSync(d, { recursive: true });
 });
 

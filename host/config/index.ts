@@ -1,8 +1,8 @@
 // Configuration: defaults < file (camos.config.json|yaml) < environment (CAMOS_*) < flags.
 // Parsed by one schema; errors name the field and where it came from.
 import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { ContextConfigSchema } from '../context/config.ts';
 import { CryptoConfigSchema } from '../crypto/config.ts';
@@ -236,6 +236,13 @@ export interface LoadOptions {
   flags?: Partial<ConfigInput>;
   cwd?: string;
 }
+
+/**
+ * The YAML parser, loaded with the first YAML file: a kernel configured by JSON, flags and
+ * the environment (the default) never loads its 230 modules (0–2 MB beside the other libraries, 45–80 ms of start;
+ * docs/BENCHMARKS.md, "memory"). Its CommonJS build, so that loadConfig stays synchronous.
+ */
+const parseYaml = (text: string): unknown => (createRequire(import.meta.url)('yaml') as typeof import('yaml')).parse(text);
 
 export function loadConfig(opts: LoadOptions = {}): Config {
   const cwd = opts.cwd ?? process.cwd();
