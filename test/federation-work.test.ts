@@ -59,7 +59,7 @@ describe('federation work queue: a task committed on k1 runs on k2', { skip }, (
   });
 
   test('a task id already used anywhere in the federation is refused (FAILED_PRECONDITION)', async () => {
-    await assert.rejects(ks[1].kernel.call('sys_commit_task', { task: { id: 'remote-1', target: 'driver:probe', payload: Buffer.from('e') } }), { code: 9, message: /already exists in the federation/ });
+    await assert.rejects(ks[1].kernel.call('sys_commit_task', { task: { id: 'remote-1', target: 'driver:probe', payload: Buffer.from('e') } }), { code: 'failed_precondition', message: /already exists in the federation/ });
   });
 
   test('a driver failure with retries left is retried, then failed, as every kernel sees it', async () => {
