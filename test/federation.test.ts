@@ -1,48 +1,12 @@
 // Federation over a real nats-server: kernels in this process, each with its own data
 // directory, trusting each other's kernel keys.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { publicKeyToJson } from '../host/crypto/index.ts';
-import { addTrustedPeer } from '../host/federation/index.ts';
-import { startKernel, type RunningKernel } from './helpers/kernel.ts';
-import { natsMissing, startNats, type Nats } from './helpers/nats.ts';
+import { describe, test } from 'node:test';
+import type { RunningKernel } from './helpers/kernel.ts';
+import { until, useMesh } from './helpers/mesh.ts';
+import { natsMissing } from './helpers/nats.ts';
 
 const skip = natsMissing;
-
-async function mesh(nats: Nats, n: number, extra: Record<string, unknown> = {}): Promise<RunningKernel[]> {
-  const ks: RunningKernel[] = [];
-  for (let i = 1; i <= n; i++) {
-    ks.push(await startKernel({ drivers: { loadExamples: false, watch: false }, federation: { url: nats.url, nodeId: `k${i}`, ...extra } } as never));
-  }
-  for (const a of ks) for (const b of ks) if (a !== b) addTrustedPeer(a.dataDir, nodeOf(b), publicKeyToJson(b.kernel.keys!.identity()));
-  for (const k of ks) await until(() => k.kernel.health().then((h) => h.components.federation?.status === 'ok'));
-  return ks;
-}
-
-const nodeOf = (k: RunningKernel) => (k.kernel.config.federation as { nodeId: string }).nodeId;
-
-async function until(check: () => boolean | Promise<boolean>, what = 'condition'): Promise<void> {
-  for (let i = 0; i < 1000; i++) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
-/** For the describe block it is called in: a NATS server and `n` kernels federated through it, started before its tests and stopped after. */
-function useMesh(n: number): RunningKernel[] {
-  const ks: RunningKernel[] = [];
-  let nats: Nats | undefined;
-  before(async () => {
-    nats = await startNats();
-    ks.push(...(await mesh(nats, n)));
-  });
-  after(async () => {
-    for (const k of ks) await k.stop();
-    await nats?.stop();
-  });
-  return ks;
-}
 
 const readOn = (k: RunningKernel, ns: string, key: string) => k.kernel.call('sys_context_read', { namespace: ns, key }).catch(() => undefined);
 
@@ -147,12 +111,12 @@ describe('federation: what is replicated besides plain writes', { skip }, () => 
   });
 });
 
-test('no NATS code outside host/federation/replicator.ts, and that file is imported only lazily', async () => {
+test('no NATS code outside host/federation/replicator.ts and sync.ts, and those are imported only lazily', async () => {
   const { readdirSync, readFileSync } = await import('node:fs');
   const files = readdirSync('host', { recursive: true, encoding: 'utf8' }).filter((f) => /\.(ts|mjs)$/.test(f));
   const nats = files.filter((f) => /from '@nats-io\//.test(readFileSync(`host/${f}`, 'utf8')));
-  assert.deepEqual(nats, ['federation/replicator.ts']);
-  const importers = files.filter((f) => /replicator\.ts'/.test(readFileSync(`host/${f}`, 'utf8')));
+  assert.deepEqual(nats.sort(), ['federation/replicator.ts', 'federation/sync.ts']);
+  const importers = files.filter((f) => /(replicator|sync)\.ts'/.test(readFileSync(`host/${f}`, 'utf8')));
   for (const f of importers) assert.doesNotMatch(readFileSync(`host/${f}`, 'utf8'), /^import .*replicator\.ts'/m, `${f} imports replicator.ts statically`);
   assert.doesNotMatch(readFileSync('host/kernel.ts', 'utf8'), /^import .*federation\//m, 'kernel.ts imports federation statically');
 });

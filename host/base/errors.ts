@@ -63,6 +63,7 @@ export const resourceExhausted = (m: string, d?: Record<string, unknown>) => new
 export const unauthenticated = (m: string) => new SyscallError(Code.UNAUTHENTICATED, m);
 export const unimplemented = (m: string) => new SyscallError(Code.UNIMPLEMENTED, m);
 export const deadlineExceeded = (m: string, d?: Record<string, unknown>) => new SyscallError(Code.DEADLINE_EXCEEDED, m, d);
+export const aborted = (m: string, d?: Record<string, unknown>) => new SyscallError(Code.ABORTED, m, d);
 export const unavailable = (m: string) => new SyscallError(Code.UNAVAILABLE, m);
 export const internal = (m: string) => new SyscallError(Code.INTERNAL, m);
 export const dataLoss = (m: string, d?: Record<string, unknown>) => new SyscallError(Code.DATA_LOSS, m, d);

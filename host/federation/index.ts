@@ -14,6 +14,7 @@ import type { Component, ComponentHealth } from '../contract/index.ts';
 import type { AuditEntry } from '../contract/index.ts';
 import { Code } from '../base/errors.ts';
 import type { FederationConfig } from './config.ts';
+import type { Shared } from './sync.ts';
 
 export { addTrustedPeer, listTrustedPeers, trustFile } from './trust.ts';
 export { stableNodeId } from './node-id.ts';
@@ -33,6 +34,11 @@ export interface Federation {
   /** The context store for the syscalls: local reads and writes, compare-and-set by the federation. */
   context: ContextStore;
   component: Component;
+  /**
+   * Shares agents, tokens, policies, publisher-key revocations and drivers (sync.ts), once
+   * the kernel has opened them; the component it returns closes before they do.
+   */
+  share(shared: Shared): Promise<Component>;
 }
 
 export async function openFederation(o: FederationOptions): Promise<Federation> {
@@ -47,6 +53,12 @@ export async function openFederation(o: FederationOptions): Promise<Federation> 
   clock.observe(replica.maxHlc());
   const trust = new TrustList(o.dataDir, { nodeId, keys: () => o.keys.allPublicKeys() });
   const metrics = new FederationMetrics(o.registry);
+  // A fact for the audit log (a conflict seen, a message or entry refused).
+  const event = (syscall: string, target: string, evidence: Record<string, unknown>, outcome: 'ok' | 'error' = 'ok') =>
+    o.audit().record({
+      time: Date.now(), caller: 'kernel', callerKind: 'admin', syscall, door: 'kernel', target, outcome,
+      code: outcome === 'ok' ? Code.OK : Code.PERMISSION_DENIED, requestId: '', traceId: '', spanId: '', durationUs: 0, evidence: { node: nodeId, ...evidence },
+    });
   const r = new Replicator({
     config: o.config,
     nodeId,
@@ -57,11 +69,7 @@ export async function openFederation(o: FederationOptions): Promise<Federation> 
     metrics,
     maxValueBytes: o.context.maxValueBytes,
     log: o.log,
-    event: (syscall, target, evidence, outcome = 'ok') =>
-      o.audit().record({
-        time: Date.now(), caller: 'kernel', callerKind: 'admin', syscall, door: 'kernel', target, outcome,
-        code: outcome === 'ok' ? Code.OK : Code.PERMISSION_DENIED, requestId: '', traceId: '', spanId: '', durationUs: 0, evidence: { node: nodeId, ...evidence },
-      }),
+    event,
   });
   replicator = r;
   r.start();
@@ -91,5 +99,11 @@ export async function openFederation(o: FederationOptions): Promise<Federation> 
     nodeId,
     context: federatedContextStore(store, (ns, key, value, opts) => r.cas(ns, key, value, opts)),
     component: { name: 'federation', health, close: () => r.close() },
+    async share(shared) {
+      const { StateSync } = await import('./sync.ts');
+      const s = new StateSync({ config: o.config, nodeId, dataDir: o.dataDir, keys: o.keys, trust, clock, metrics, registry: o.registry, log: o.log, event, shared });
+      s.start();
+      return { name: 'federation-state', health: () => s.health(), close: () => s.close() };
+    },
   };
 }

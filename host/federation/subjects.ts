@@ -9,6 +9,10 @@ export const contextStream = (cluster: string) => `CAMOS_${cluster}_CTX`;
 export const contextSubjects = (cluster: string) => `camos.${cluster}.ctx.>`;
 export const contextSubject = (cluster: string, ns: string, key: string) => `camos.${cluster}.ctx.${b64(ns)}.${b64(key)}`;
 
+/** The KV bucket of the shared state (state.ts) and the Object Store of the shared drivers (drivers.ts). */
+export const stateBucket = (cluster: string) => `CAMOS_${cluster}_STATE`;
+export const driverBucket = (cluster: string) => `CAMOS_${cluster}_DRIVERS`;
+
 /** JetStream's de-duplication id of a version: a re-publish after a crash is dropped, not stored twice. */
 export const messageId = (ns: string, key: string, hlc: string, origin: string) => createHash('sha256').update(`${ns}\0${key}\0${hlc}\0${origin}`).digest('hex');
 
