@@ -3,7 +3,8 @@
 // event loop: the numbers are an upper bound on lag, a lower one on throughput).
 //  - replication lag: a 1 KiB write acknowledged on k1 until readable on k2, one at a time;
 //  - writes/s through kernel.call, 64 in flight: an unfederated kernel, then k1 federated
-//    (acknowledged when durable locally), and replicated (until k2 has applied all of them).
+//    (acknowledged when durable locally), and replicated (until k2 has applied all of them);
+//  - shared state (federation-state.ts): driver load on k1 -> callable on k2, revocation on k1 -> refused on k2.
 // Needs nats-server (Debian package nats-server).
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -13,6 +14,7 @@ import { publicKeyToJson } from '../host/crypto/index.ts';
 import { addTrustedPeer } from '../host/federation/index.ts';
 import { createKernel, type Kernel } from '../host/index.ts';
 import { natsMissing, startNats } from '../test/helpers/nats.ts';
+import { sharedStateRows } from './federation-state.ts';
 import { report, stats, type Row } from './lib.ts';
 
 if (natsMissing) {
@@ -100,6 +102,7 @@ try {
     return n === WRITES;
   });
   const replicatedSeconds = (performance.now() - t0) / 1000;
+  const shared = await sharedStateRows(k1, k2, quick);
   await k1.close();
   await k2.close();
 
@@ -111,6 +114,7 @@ try {
   rows.push({ measure: 'writes, unfederated kernel', n: WRITES, 'p50 ms': p.p50, 'p99 ms': p.p99, 'ops/s': Math.round(plainRate), 'vs unfederated': 1 });
   rows.push({ measure: 'writes, federated k1 (acknowledged locally)', n: WRITES, 'p50 ms': f.p50, 'p99 ms': f.p99, 'ops/s': Math.round(WRITES / fed.seconds), 'vs unfederated': Number((WRITES / fed.seconds / plainRate).toFixed(2)) });
   rows.push({ measure: 'writes replicated (until all applied on k2)', n: WRITES, 'p50 ms': '', 'p99 ms': '', 'ops/s': Math.round(WRITES / replicatedSeconds), 'vs unfederated': Number((WRITES / replicatedSeconds / plainRate).toFixed(2)) });
+  rows.push(...shared);
   report('federation', rows, { value_bytes: VALUE.length, window: WINDOW });
 } finally {
   await nats.stop();
