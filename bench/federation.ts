@@ -9,6 +9,8 @@
 //  - convergence after a partition: k2 cut off from NATS (a TCP proxy between them) for
 //    10 s while k1 and k2 both write, some keys on both sides; the time from the heal until
 //    every kernel holds the same history of every key;
+//  - shared state on the 2-kernel mesh (federation-state.ts): driver load on k1 -> callable
+//    on k2, revocation on k1 -> refused on k2;
 //  - floors: JetStream publishing messages of the same size alone (64 in flight), and one
 //    batch signature.
 // `--chaos` runs the convergence check instead (bench/_federation-chaos.ts).
@@ -24,6 +26,7 @@ import { addTrustedPeer } from '../host/federation/index.ts';
 import { seal } from '../host/federation/envelope.ts';
 import { createKernel, type Kernel } from '../host/index.ts';
 import { natsMissing, natsProxy, startNats, type Nats, type Partitionable } from '../test/helpers/nats.ts';
+import { sharedStateRows } from './federation-state.ts';
 import { report, stats, type Row } from './lib.ts';
 
 if (process.argv.includes('--chaos')) {
@@ -180,6 +183,7 @@ async function main(): Promise<void> {
       rows.push({ measure: `${tag}: writes replicated (until every peer applied all)`, n: f.n, 'p50 ms': '', 'p99 ms': '', 'writes/s': Math.round(replRate), 'vs unfederated': ratio(replRate) });
       rows.push({ measure: `${tag}: convergence after a 10 s partition of k2 (${total.k1} + ${total.k2} writes)`, n: 1, 'p50 ms': Math.round(convergeMs), 'p99 ms': '', 'writes/s': '', 'vs unfederated': '' });
       summary[`kernels_${n}`] = { lag_p50_ms: l.p50, lag_p99_ms: l.p99, unfederated_per_s: Math.round(plainRate), federated_per_s: Math.round(fedRate), replicated_per_s: Math.round(replRate), ratio: ratio(replRate), converge_ms: Math.round(convergeMs) };
+      if (n === 2) rows.push(...(await sharedStateRows(ks[0], ks[1], quick)));
       for (const k of ks) await k.close();
       await proxy.close();
     }

@@ -305,6 +305,8 @@ export async function createKernel(opts: KernelOptions = {}): Promise<Kernel> {
     const drivers = await openDrivers({ config: config.drivers, dataDir: kernel.dataDir, log, registry: kernel.metrics.registry, context, audit: () => kernel.auditSink, driverToken: (scope) => kernel.identity.scopedToken(scope) });
     kernel.drivers = runner = drivers.runtime;
     kernel.register(drivers.component);
+    // Shared once all it shares is open; registered after the drivers so that it closes first.
+    if (federation) kernel.register(await federation.share({ identity: kernel.identity, agents, policy, trust: drivers.runtime.trust, drivers: drivers.runtime }));
     // Registered after the drivers so that it closes first: no task is dispatched to a closed pool.
     kernel.register({ name: 'scheduler', health: () => scheduler.health(), close: () => scheduler.close() });
     // Peers' tasks and questions, once everything they reach is open; closed first.

@@ -154,6 +154,11 @@ export class AgentRegistry {
     return this.store({ ...base, claimedCapabilities: sorted(c.capabilities), metadata: c.metadata ?? base.metadata });
   }
 
+  /** A peer kernel's record of an agent, as it is there (the federation's state, host/federation/state.ts). */
+  adopt(agent: Agent): Agent {
+    return this.store({ ...agent, capabilities: sorted(agent.capabilities), claimedCapabilities: sorted(agent.claimedCapabilities) });
+  }
+
   private fresh(): Omit<Agent, 'agentId' | 'registeredBy'> {
     return { ...this.defaults, capabilities: [], claimedCapabilities: [], groups: [], metadata: {}, status: 'active', registeredAt: Date.now() };
   }

@@ -23,9 +23,13 @@ export function register(program: Command): void {
       const health = (await c.call('sys_health_check', { detailed: true })) as { components: Record<string, { status: string; details: Record<string, string> }> };
       const f = health.components.federation;
       if (!f) fail('this kernel is not federated (no federation section in its config, no --federation flag)');
-      if (opts.json) return console.log(JSON.stringify(f, null, 2));
-      console.log(`federation: ${f.status}`);
-      for (const [k, v] of Object.entries(f.details)) console.log(`  ${k.padEnd(18)} ${v}`);
+      const state = health.components['federation-state'];
+      if (opts.json) return console.log(JSON.stringify(state ? { ...f, state } : f, null, 2));
+      for (const [name, c] of Object.entries({ federation: f, 'shared state': state })) {
+        if (!c) continue;
+        console.log(`${name}: ${c.status}`);
+        for (const [k, v] of Object.entries(c.details)) console.log(`  ${k.padEnd(18)} ${v}`);
+      }
     } catch (e) {
       fail((e as Error).message);
     } finally {

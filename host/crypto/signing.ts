@@ -25,6 +25,8 @@ export const SIGNING_PURPOSE = {
   auditCheckpoint: 'camos-audit-checkpoint',
   /** A message a kernel publishes to its federation (host/federation). */
   federationMessage: 'camos-federation-message',
+  /** An entry of the federation's shared state: agents, tokens, policies, trust, drivers (host/federation/entry.ts). */
+  federationState: 'camos-federation-state',
 } as const;
 export type SigningPurpose = (typeof SIGNING_PURPOSE)[keyof typeof SIGNING_PURPOSE];
 

@@ -18,7 +18,7 @@ import { TrustStore } from './trust.ts';
 import { DriverWatcher } from './watch.ts';
 
 export { DriverRuntime, compareVersions, parseRef } from './runtime.ts';
-export type { DriverInfo, DriverLimits, InvokeOptions, InvokeResult, VerifiedDriver } from './runtime.ts';
+export type { DriverInfo, DriverLimits, InvokeOptions, InvokeResult, SharedChange, VerifiedDriver } from './runtime.ts';
 export type { LoadOptions, LoadOutcome, LoadSource } from './loader.ts';
 export { DriverWatcher } from './watch.ts';
 export { namespaceGranted } from './abi.mjs';

@@ -18,6 +18,9 @@ export type LoadSource =
 export interface LoadOutcome {
   driver: DriverInfo;
   verdict: ManifestVerdict;
+  /** The signed manifest and the component as they were verified (what a federation publishes). */
+  manifest: string;
+  module: Uint8Array;
 }
 
 export interface LoadOptions {
@@ -25,6 +28,8 @@ export interface LoadOptions {
   origin?: string;
   /** Record driver.refused in the audit log (a refusal that is no syscall's own error). Every load is recorded as driver.loaded. */
   audit?: boolean;
+  /** Tell the runtime's sharers (a federated kernel publishes the driver to its peers). */
+  share?: boolean;
 }
 
 function readSource(source: LoadSource, root: string): { manifest: Uint8Array | string | Record<string, unknown>; module: Uint8Array; origin?: string; program?: string } {
@@ -131,7 +136,7 @@ export async function loadDriver(runtime: DriverInstaller, trust: TrustStore, so
       origin: opts.origin ?? origin,
     });
     runtime.event('driver.loaded', label, 'ok', undefined, { version: m.version, ...(previous ? { previous } : {}), digest: verdict.digest, publisher: m.publisher, origin: opts.origin ?? origin });
-    return { driver, verdict };
+    return { driver, verdict, manifest: textOf(manifest), module };
   } catch (e) {
     const err = e instanceof SyscallError ? e : invalidArgument(`driver '${label}' could not be read: ${(e as Error).message}`);
     if (opts.audit) runtime.event('driver.refused', label, err.code, err.message, { reasons: verdict?.reasons ?? [err.message], digest: verdict?.digest, origin: opts.origin });
@@ -151,6 +156,8 @@ function compileEarly(module: Uint8Array): Promise<WebAssembly.Module> | undefin
   compiled.catch(() => {}); // a refused or invalid module: install() reports the error, or nobody asks
   return compiled;
 }
+
+const textOf = (m: Uint8Array | string | Record<string, unknown>) => (m instanceof Uint8Array ? new TextDecoder().decode(m) : typeof m === 'string' ? m : JSON.stringify(m));
 
 /** name@version of a manifest that did not pass the schema, when it says so. */
 function refOf(manifest: Uint8Array | string | Record<string, unknown>): string | undefined {

@@ -81,6 +81,9 @@ interface LoadedDriver extends Omit<VerifiedDriver, 'core' | 'compiled'> {
   gone?: boolean;
 }
 
+/** A load or unload to share with other kernels. */
+export type SharedChange = { kind: 'loaded'; driver: DriverInfo; manifest: string; module: Uint8Array } | { kind: 'unloaded'; drivers: DriverInfo[] };
+
 export interface RuntimeOptions {
   /** Most worker threads (they start on demand). */
   maxThreads: number;
@@ -280,8 +283,18 @@ export class DriverRuntime {
   }
 
   /** Verifies a manifest and its component, then installs the driver (loader.ts). */
-  load(source: LoadSource, opts?: LoadOptions): Promise<LoadOutcome> {
-    return loadDriver(this, this.trust, source, opts);
+  async load(source: LoadSource, opts?: LoadOptions): Promise<LoadOutcome> {
+    const outcome = await loadDriver(this, this.trust, source, opts);
+    if (opts?.share) for (const l of this.sharers) l({ kind: 'loaded', driver: outcome.driver, manifest: outcome.manifest, module: outcome.module });
+    return outcome;
+  }
+
+  private readonly sharers = new Set<(c: SharedChange) => void>();
+
+  /** Hears of loads and unloads made with `share` (a federated kernel publishes them). */
+  onShare(listener: (c: SharedChange) => void): () => void {
+    this.sharers.add(listener);
+    return () => this.sharers.delete(listener);
   }
 
   /**
@@ -360,7 +373,7 @@ export class DriverRuntime {
   }
 
   /** Unloads one version, or every version of a name; resolves when their calls in flight have finished. */
-  async unload(name: string, version?: string): Promise<DriverInfo[]> {
+  async unload(name: string, version?: string, opts: { share?: boolean } = {}): Promise<DriverInfo[]> {
     const versions = this.drivers.get(name);
     const targets = versions ? (version ? [versions.get(version)].filter((d) => d !== undefined) : [...versions.values()]) : [];
     if (!targets.length) throw notFound(`driver '${version ? `${name}@${version}` : name}' is not loaded`, { driver: name });
@@ -373,6 +386,7 @@ export class DriverRuntime {
     await Promise.all(targets.map((d) => ((d.gone = true), this.release(d))));
     for (const d of targets) this.log.info({ driver: d.ref }, `driver ${d.ref} unloaded`);
     for (const d of targets) this.event('driver.unloaded', d, 'ok', undefined, { version: d.version, remaining: [...(this.drivers.get(name)?.keys() ?? [])] });
+    if (opts.share) for (const l of this.sharers) l({ kind: 'unloaded', drivers: targets.map(info) });
     return targets.map(info);
   }
 

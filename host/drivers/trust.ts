@@ -107,6 +107,20 @@ export class TrustStore {
     return key;
   }
 
+  /**
+   * A revocation made elsewhere (a peer kernel's trust store): the key is revoked here,
+   * and kept as revoked if this store did not hold it, so that it cannot be added later
+   * without `camos trust remove` first. Returns false when it was revoked already.
+   */
+  revokeKnown(publicKey: HybridPublicKey, name: string, revokedAt: number): boolean {
+    this.refresh();
+    const key = this.keys.get(publicKey.keyId);
+    if (key?.revoked) return false;
+    this.keys.set(publicKey.keyId, { ...(key ?? { keyId: publicKey.keyId, name, publicKey, addedAt: revokedAt }), revoked: true, revokedAt });
+    this.save();
+    return true;
+  }
+
   remove(keyId: string): boolean {
     this.refresh();
     if (!this.keys.delete(keyId)) return false;

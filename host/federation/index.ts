@@ -15,6 +15,7 @@ import type { AuditEntry } from '../contract/index.ts';
 import type { FederationConfig } from './config.ts';
 import type { MeshHost, MeshQuestions } from './mesh.ts';
 import type { TaskDistributor } from '../scheduler/index.ts';
+import type { Shared } from './sync.ts';
 
 export { addTrustedPeer, listTrustedPeers, trustFile } from './trust.ts';
 export { stableNodeId } from './node-id.ts';
@@ -43,6 +44,11 @@ export interface Federation {
   questions: MeshQuestions;
   /** Starts taking peers' tasks and answering their questions, once the kernel is open; the component closes them (before the drivers). */
   attach(host: MeshHost): Component;
+  /**
+   * Shares agents, tokens, policies, publisher-key revocations and drivers (sync.ts), once
+   * the kernel has opened them; the component it returns closes before they do.
+   */
+  share(shared: Shared): Promise<Component>;
 }
 
 export async function openFederation(o: FederationOptions): Promise<Federation> {
@@ -57,6 +63,12 @@ export async function openFederation(o: FederationOptions): Promise<Federation> 
   clock.observe(replica.maxHlc());
   const trust = new TrustList(o.dataDir, { nodeId, keys: () => o.keys.allPublicKeys() });
   const metrics = new FederationMetrics(o.registry);
+  // A fact for the audit log (a conflict seen, a message or entry refused).
+  const event = (syscall: string, target: string, evidence: Record<string, unknown>, outcome: 'ok' | 'error' = 'ok') =>
+    o.audit().record({
+      time: Date.now(), caller: 'kernel', callerKind: 'admin', syscall, door: 'kernel', target, outcome,
+      code: outcome === 'ok' ? 'ok' : 'permission_denied', requestId: '', traceId: '', spanId: '', durationUs: 0, evidence: { node: nodeId, ...evidence },
+    });
   const r = new Replicator({
     config: o.config,
     nodeId,
@@ -67,11 +79,7 @@ export async function openFederation(o: FederationOptions): Promise<Federation> 
     metrics,
     maxValueBytes: o.context.maxValueBytes,
     log: o.log,
-    event: (syscall, target, evidence, outcome = 'ok') =>
-      o.audit().record({
-        time: Date.now(), caller: 'kernel', callerKind: 'admin', syscall, door: 'kernel', target, outcome,
-        code: outcome === 'ok' ? 'ok' : 'permission_denied', requestId: '', traceId: '', spanId: '', durationUs: 0, evidence: { node: nodeId, ...evidence },
-      }),
+    event,
   });
   replicator = r;
   r.start();
@@ -122,6 +130,12 @@ export async function openFederation(o: FederationOptions): Promise<Federation> 
           await link.close();
         },
       };
+    },
+    async share(shared) {
+      const { StateSync } = await import('./sync.ts');
+      const s = new StateSync({ config: o.config, nodeId, dataDir: o.dataDir, keys: o.keys, trust, clock, metrics, registry: o.registry, log: o.log, event, shared });
+      s.start();
+      return { name: 'federation-state', health: () => s.health(), close: () => s.close() };
     },
   };
 }

@@ -11,6 +11,10 @@ export const contextSubject = (cluster: string, ns: string, key: string) => `cam
 /** A snapshot's subject, in the context stream beside the versions it names; '~' is no base64url character, so it is no key's subject. */
 export const snapshotSubject = (cluster: string, id: string) => `camos.${cluster}.ctx.~snap.${b64(id)}`;
 
+/** The KV bucket of the shared state (state.ts) and the Object Store of the shared drivers (drivers.ts). */
+export const stateBucket = (cluster: string) => `CAMOS_${cluster}_STATE`;
+export const driverBucket = (cluster: string) => `CAMOS_${cluster}_DRIVERS`;
+
 /** JetStream's de-duplication id of a version: a re-publish after a crash is dropped, not stored twice. */
 export const messageId = (ns: string, key: string, hlc: string, origin: string) => createHash('sha256').update(`${ns}\0${key}\0${hlc}\0${origin}`).digest('hex');
 

@@ -8,7 +8,7 @@ import type { DriverScope, Principal } from '../contract/index.ts';
 
 export { Refusals } from './refusals.ts';
 
-interface TokenRecord {
+export interface TokenRecord {
   tokenId: string;
   agentId: string;
   kind: 'admin' | 'agent';
@@ -55,6 +55,7 @@ export class IdentityStore {
   private cache = new Map<string, Principal>();
   /** Drivers' tokens (scopedToken): in memory only, as long as their driver is loaded. */
   private readonly scoped = new Map<string, Principal>();
+  private readonly listeners = new Set<(r: TokenRecord) => void>();
   readonly adminTokenPath: string;
 
   constructor(dataDir: string) {
@@ -83,8 +84,10 @@ export class IdentityStore {
   private issue(agentId: string, kind: TokenRecord['kind'], description: string) {
     const tokenId = newTokenId();
     const secret = randomBytes(32).toString('base64url');
-    this.records.set(tokenId, { tokenId, agentId, kind, hash: sha256(secret).toString('hex'), createdAt: Date.now(), revoked: false, description });
+    const record: TokenRecord = { tokenId, agentId, kind, hash: sha256(secret).toString('hex'), createdAt: Date.now(), revoked: false, description };
+    this.records.set(tokenId, record);
     this.save();
+    this.changed([record]);
     return { tokenId, token: `camos_${tokenId}_${secret}` };
   }
 
@@ -117,19 +120,52 @@ export class IdentityStore {
 
   /** Revokes one token, or every live token of an agent; returns how many. */
   revoke(by: { tokenId?: string; agentId?: string }): number {
-    let n = 0;
+    const revoked: TokenRecord[] = [];
     for (const r of this.records.values()) {
       if (r.revoked) continue;
       if ((by.tokenId && r.tokenId === by.tokenId) || (by.agentId && r.agentId === by.agentId && r.kind === 'agent')) {
         r.revoked = true;
-        n++;
+        revoked.push(r);
       }
     }
-    if (n) {
+    if (revoked.length) {
       this.cache.clear();
       this.save();
+      this.changed(revoked);
     }
-    return n;
+    return revoked.length;
+  }
+
+  /** Agent tokens: what a federation shares (each kernel keeps its own admin token). */
+  agentTokens(): TokenRecord[] {
+    return [...this.records.values()].filter((r) => r.kind === 'agent');
+  }
+
+  /** Called after this kernel creates or revokes tokens (not after `adopt`). */
+  onChange(listener: (r: TokenRecord) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * A peer's agent token: added when new, revoked when the peer revoked it. A revocation is
+   * for good: no record, however signed, makes a revoked token live again. Returns what
+   * changed here, or why it was refused (an admin token, an id held by another token).
+   */
+  adopt(r: TokenRecord): 'added' | 'revoked' | 'unchanged' | 'conflict' {
+    if (r.kind !== 'agent') return 'conflict';
+    const mine = this.records.get(r.tokenId);
+    if (mine && (mine.hash !== r.hash || mine.agentId !== r.agentId || mine.kind !== 'agent')) return 'conflict';
+    if (mine && (mine.revoked || !r.revoked)) return 'unchanged';
+    if (mine) mine.revoked = true;
+    else this.records.set(r.tokenId, { ...r });
+    this.cache.clear();
+    this.save();
+    return mine ? 'revoked' : 'added';
+  }
+
+  private changed(records: TokenRecord[]): void {
+    for (const r of records) if (r.kind === 'agent') for (const l of this.listeners) l(r);
   }
 
   list(): TokenInfo[] {

@@ -132,15 +132,59 @@ export class PolicyEngine implements Authorizer {
    * set under which the admin could no longer update policies (it would lock everyone out).
    */
   update(u: PolicyUpdate): { stored: StoredPolicySet; warnings: string[] } {
-    const set = compile(u.text);
-    const admin = this.request({ type: 'Admin', id: 'admin' }, 'policy_update', { type: 'Policy', id: 'current' }, {});
-    if (!evaluate(set, admin).allowed) {
-      throw failedPrecondition('the new policy set does not permit the admin to update policies (Admin::"admin", policy_update); keep a policy such as `permit (principal is Admin, action, resource);` so that it can be changed again');
-    }
+    const set = this.validate(u.text);
     const stored = this.store.append({ policyId: u.policyId, text: u.text, author: u.author, timestamp: Date.now(), metadata: u.metadata ?? {} });
     this.active = { stored, set };
     this.invalidate();
     return { stored, warnings: set.warnings };
+  }
+
+  /**
+   * What sys_policy_update calls: `update`, or in a federated kernel the next version
+   * numbered by the federation (`share`), stored here once the federation took it.
+   */
+  async commit(u: PolicyUpdate): Promise<{ stored: StoredPolicySet; warnings: string[] }> {
+    if (!this.publish) return this.update(u);
+    const set = this.validate(u.text);
+    const version = this.active.stored.version + 1; // the active set is the newest
+    const stored: StoredPolicySet = { version, policyId: u.policyId || `v${version}`, text: u.text, author: u.author, timestamp: Date.now(), metadata: u.metadata ?? {} };
+    await this.publish(stored);
+    this.adopt(stored, set);
+    return { stored, warnings: set.warnings };
+  }
+
+  private publish?: (next: StoredPolicySet) => Promise<void>;
+
+  /** From now on a version is numbered by `publish`, which throws when another kernel took that number. */
+  share(publish: (next: StoredPolicySet) => Promise<void>): void {
+    this.publish = publish;
+  }
+
+  /**
+   * A version numbered by the federation (a peer's, or ours read back): stored under its
+   * number, in force when it is the newest. 'conflict' when this kernel holds another set
+   * under that number (made before it joined the federation).
+   */
+  adopt(stored: StoredPolicySet, set = this.validate(stored.text)): 'applied' | 'unchanged' | 'conflict' {
+    if (!this.store.put(stored)) {
+      const mine = this.store.get(stored.version)!;
+      return mine.text === stored.text && mine.policyId === stored.policyId ? 'unchanged' : 'conflict';
+    }
+    if (stored.version > this.active.stored.version) {
+      this.active = { stored, set };
+      this.invalidate();
+    }
+    return 'applied';
+  }
+
+  /** A policy set as it would be put in force: compiled, and leaving the admin able to change it again. */
+  private validate(text: string): CompiledPolicySet {
+    const set = compile(text);
+    const admin = this.request({ type: 'Admin', id: 'admin' }, 'policy_update', { type: 'Policy', id: 'current' }, {});
+    if (!evaluate(set, admin).allowed) {
+      throw failedPrecondition('the new policy set does not permit the admin to update policies (Admin::"admin", policy_update); keep a policy such as `permit (principal is Admin, action, resource);` so that it can be changed again');
+    }
+    return set;
   }
 
   /** The current policy set, or a stored version. */

@@ -75,6 +75,14 @@ export class PolicyStore {
     }).immediate();
   }
 
+  /** Stores a version numbered elsewhere (a peer kernel's); false when that number is taken. */
+  put(stored: StoredPolicySet): boolean {
+    const r = this.db
+      .prepare('INSERT OR IGNORE INTO policy_versions (version, policy_id, text, author, timestamp, metadata) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(stored.version, stored.policyId, stored.text, stored.author, stored.timestamp, JSON.stringify(stored.metadata));
+    return r.changes === 1;
+  }
+
   history(): PolicyVersionInfo[] {
     const rows = this.db.prepare('SELECT version, policy_id, author, timestamp, metadata FROM policy_versions ORDER BY version').all() as Row[];
     return rows.map((r) => ({ version: r.version, policyId: r.policy_id, author: r.author, timestamp: r.timestamp, metadata: JSON.parse(r.metadata) }));

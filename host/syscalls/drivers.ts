@@ -58,7 +58,7 @@ export const driverLoad: SyscallDef<{ manifestPath: string; manifestData: Uint8A
   resource: (req) => ({ type: 'Driver', id: loadTarget(req) }),
   handle: async (req, call) => {
     const source = req.manifestPath ? { manifestPath: req.manifestPath } : { manifest: req.manifestData, module: req.module };
-    const { driver, verdict } = await call.services.drivers.load(source, { origin: req.manifestPath || `syscall:${call.caller.id}` });
+    const { driver, verdict } = await call.services.drivers.load(source, { origin: req.manifestPath || `syscall:${call.caller.id}`, share: true });
     Object.assign(call.evidence, { driver: `${driver.name}@${driver.version}`, digest: driver.digest, publisher: driver.publisher, verdict: 'loaded', verdictCached: verdict.cached });
     return { driver };
   },
@@ -73,7 +73,7 @@ export const driverUnload: SyscallDef<{ name: string; version: string }> = {
   resource: (req) => ({ type: 'Driver', id: parseRef(req.name).name }),
   handle: async (req, call) => {
     const ref = parseRef(req.name);
-    const unloaded = await call.services.drivers.unload(ref.name, req.version || ref.version);
+    const unloaded = await call.services.drivers.unload(ref.name, req.version || ref.version, { share: true });
     call.evidence.unloaded = unloaded.map((d) => `${d.name}@${d.version}`);
     return { name: ref.name, version: unloaded.map((d) => d.version).join(',') };
   },

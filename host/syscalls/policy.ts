@@ -65,9 +65,9 @@ export const policyUpdate: SyscallDef<{ policyId: string; policyData: string; me
   }),
   action: 'policy_update',
   resource: (req) => ({ type: 'Policy', id: req.policyId || 'current' }),
-  handle: (req, call) => {
+  handle: async (req, call) => {
     call.evidence.previousVersion = call.services.policy.version();
-    const { stored, warnings } = call.services.policy.update({ text: req.policyData, author: call.caller.id, policyId: req.policyId, metadata: req.metadata });
+    const { stored, warnings } = await call.services.policy.commit({ text: req.policyData, author: call.caller.id, policyId: req.policyId, metadata: req.metadata });
     call.evidence.policyVersion = stored.version;
     call.evidence.policyId = stored.policyId;
     if (warnings.length) call.evidence.warnings = warnings;

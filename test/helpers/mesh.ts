@@ -41,6 +41,13 @@ export async function until(check: () => boolean | Promise<boolean>, what = 'con
   throw new Error(`timed out waiting for ${what}`);
 }
 
+/** Polls `k`'s audit log until a record of `syscall` mentions `text`. */
+export const audited = (k: RunningKernel, syscall: string, text: string) =>
+  until(async () => {
+    const r = await k.kernel.call('sys_audit_query', { syscalls: [syscall], limit: 100 });
+    return r.records.some((x: unknown) => JSON.stringify(x).includes(text));
+  }, `a ${syscall} record mentioning ${text}`);
+
 /** For the describe block it is called in: a NATS server and `n` kernels federated through it, started before its tests and stopped after. */
 export function useMesh(n: number, o: MeshOptions = {}): RunningKernel[] & { nats?: Nats } {
   const ks: RunningKernel[] & { nats?: Nats } = [];
