@@ -227,6 +227,7 @@ describe('audit log', () => {
     const exported = await cli('audit', 'export', '--since', '2020-01-01', '--format', 'jsonl', '--data-dir', dir);
     const lines = exported.stdout.trim().split('\n').map((l) => JSON.parse(l));
     assert.equal(lines.filter((r) => r.caller === 'agent-b').length, 50);
+    assert.ok(lines.every((r) => typeof r.code === 'number'), 'an export carries codes as the log stores them: numbers');
     tamper(dir, (db) => db.prepare("UPDATE records SET outcome = 'denied' WHERE seq = 4").run());
     await assert.rejects(cli('audit', 'verify', '--data-dir', dir), (e: any) => e.code === 1 && /record 4 was altered/.test(e.stdout));
   });

@@ -835,7 +835,10 @@ function withParams(sql: string, params: readonly (string | number)[]): string {
   });
 }
 
-/** Records from `since` (unix ms) onwards, oldest first, read straight from a database file. */
-export function* exportRecords(db: Db, since: number, until = Number.MAX_SAFE_INTEGER): Generator<AuditRecord> {
-  for (const row of db.prepare('SELECT * FROM records WHERE time >= ? AND time <= ? ORDER BY seq').iterate(since, until)) yield fromRow(row as AuditRow);
+/**
+ * Records from `since` (unix ms) onwards, oldest first, read straight from a database file:
+ * their code as stored (gRPC's number), as an export has always carried it.
+ */
+export function* exportRecords(db: Db, since: number, until = Number.MAX_SAFE_INTEGER): Generator<Omit<AuditRecord, 'code'> & { code: number }> {
+  for (const row of db.prepare('SELECT * FROM records WHERE time >= ? AND time <= ? ORDER BY seq').iterate(since, until)) yield { ...fromRow(row as AuditRow), code: (row as AuditRow).code };
 }
