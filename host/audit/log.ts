@@ -220,7 +220,9 @@ export class AuditLog implements AuditSink {
       evidence: { previousSeq: this.lastSeq, cleanShutdown: cp?.final === 1 && cp.seq === this.lastSeq, ...start.evidence },
     });
     // A log begun in place of a rejected or missing one, or found without an anchor, is anchored at once.
-    if (start.reanchor) setImmediate(() => void this.checkpoint(false));
+    // Not once closed: a kernel stopped as soon as it started had closed the database by then,
+    // and the anchoring threw there, an uncaught exception (close signs the final checkpoint itself).
+    if (start.reanchor) setImmediate(() => this.closed || void this.checkpoint(false));
     if (config.retentionDays > 0) {
       this.applyRetention();
       this.retentionTimer = setInterval(() => this.applyRetention(), 3_600_000).unref();
