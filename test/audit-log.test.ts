@@ -259,6 +259,20 @@ describe('audit log file', () => {
     assert.match(plan, /records_trace_set/);
   });
 
+  test('committed() with nothing new to write answers once what was written before is committed', async () => {
+    const dir = join(root, 'committed-idle');
+    mkdirSync(dir);
+    const log = new AuditLog(join(dir, 'audit.db'), { checkpointEvery: 1_000_000, flushIntervalMs: 600_000, batchSize: 1000, retentionDays: 0 }, { log: createLogger('silent'), signer: () => undefined });
+    log.record({ time: Date.now(), caller: 'agent-t', callerKind: 'agent', syscall: 'sys_health_check', door: 'grpc', target: 'Kernel::health', outcome: 'ok', code: 'ok', requestId: 'r', traceId: '', spanId: '', durationUs: 1, evidence: {} });
+    await log.committed();
+    // Nothing buffered now: this used to wait for the next record (here, the flush timer's 10 minutes).
+    let hung: NodeJS.Timeout | undefined;
+    const answered = await Promise.race([log.committed().then(() => 'answered'), new Promise((r) => (hung = setTimeout(() => r('still waiting after 60 s'), 60_000)))]);
+    clearTimeout(hung);
+    assert.equal(answered, 'answered');
+    await log.close();
+  });
+
   test('every field lands in its own column; bytes and bigints in evidence are stored JSON-safe', async () => {
     const dir = join(root, 'columns');
     mkdirSync(dir);

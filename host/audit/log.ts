@@ -307,7 +307,14 @@ export class AuditLog implements AuditSink {
     }
     if (this.lost) this.recordLost();
     const batch = this.buffer;
-    if ((!batch.length && !this.derived.size) || !this.db.open) return 0;
+    if (!this.db.open) return 0;
+    if (!batch.length && !this.derived.size) {
+      // Nothing new, but callers of committed() wait for the batches posted before: an empty
+      // durable batch is answered once they are all committed (it used to wait for the next
+      // record, which on an idle kernel could be minutes away).
+      if (this.nextWaiters.length) this.await(this.write(undefined, [], true), this.nextWaiters.splice(0));
+      return 0;
+    }
     const rows = this.rows;
     this.buffer = [];
     this.rows = [];
