@@ -1,6 +1,7 @@
 // wasi-command drivers: a C program compiled to WASI here, signed, verified, loaded and
 // called like a component, over gRPC and through the runtime; and what the manifest and
 // module checks refuse. Skips, naming the Debian packages, where C cannot be built to WASI.
+import * as grpc from '@grpc/grpc-js';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,7 +14,6 @@ import { scaffoldWasiDriver } from '../host/toolchain/wasi-scaffold.ts';
 import { sha256Digest } from '../host/drivers/manifest.ts';
 import { manifestText, signManifest } from '../host/toolchain/sign.ts';
 import { TrustStore } from '../host/drivers/trust.ts';
-import { Code } from '../host/base/errors.ts';
 import type { AuditEntry } from '../host/contract/index.ts';
 import { startKernel, type RunningKernel } from './helpers/kernel.ts';
 
@@ -99,10 +99,10 @@ describe('wasi-command drivers', { skip: missing }, () => {
     assert.ok(!JSON.stringify(record).includes('set by the call'), 'the audit record holds the value a call set');
     assert.ok(logs.includes('argc=2 greeting=set by the call home=(unset)'), logs.join('\n'));
     const refused = await k.unary('DriverInvoke', { name: 'echo-env', input: Buffer.from('x'), env: { HOME: '/root' } }).catch((e) => e);
-    assert.equal(refused.code, Code.PERMISSION_DENIED);
+    assert.equal(refused.code, grpc.status.PERMISSION_DENIED);
     assert.match(refused.details, /lets a call set 'GREETING' \(its manifest's callEnv\), not 'HOME'/);
     const component = await k.unary('DriverInvoke', { name: 'router', input: Buffer.from('{}'), env: { GREETING: 'x' } }).catch((e) => e);
-    assert.equal(component.code, Code.INVALID_ARGUMENT);
+    assert.equal(component.code, grpc.status.INVALID_ARGUMENT);
     assert.match(component.details, /is a component: a call sets no environment/);
   });
 
@@ -128,7 +128,7 @@ describe('wasi-command drivers', { skip: missing }, () => {
     const dir = join(k.dataDir, 'driver-files', 'filler');
     writeFileSync(join(dir, 'seen.txt'), 'before;');
     const e = await k.unary('DriverInvoke', { name: 'filler', input: Buffer.from('x') }).catch((e) => e);
-    assert.equal(e.code, Code.RESOURCE_EXHAUSTED);
+    assert.equal(e.code, grpc.status.RESOURCE_EXHAUSTED);
     assert.match(e.details, /wrote more than its fs.maxBytes of 32768 bytes into \/workspace\/data; nothing it wrote was kept/);
     assert.equal(readFileSync(join(dir, 'seen.txt'), 'utf8'), 'before;');
   });
@@ -136,7 +136,7 @@ describe('wasi-command drivers', { skip: missing }, () => {
   test('a directory grant outside /workspace, or with ..,  is refused at load', async () => {
     for (const path of ['/etc', '/workspace/../etc']) {
       const e = await refusal(hostile, { name: 'escape', args: ['files'], fs: { path, mode: 'read-only' } });
-      assert.equal(e.code, Code.FAILED_PRECONDITION);
+      assert.equal(e.code, grpc.status.FAILED_PRECONDITION);
       assert.match(e.details, /manifest field 'fs.path'/);
     }
   });
@@ -150,27 +150,27 @@ describe('wasi-command drivers', { skip: missing }, () => {
     const answer = await k.unary('DriverInvoke', { name: 'greet', input: Buffer.from('camos') });
     assert.equal(Buffer.from(answer.output).toString(), 'hello, camos');
     const empty = await k.unary('DriverInvoke', { name: 'greet', input: Buffer.alloc(0) }).catch((e) => e);
-    assert.equal(empty.code, Code.ABORTED);
+    assert.equal(empty.code, grpc.status.ABORTED);
     assert.match(empty.details, /exited with status 1; stderr ends: greet: no name given on stdin/);
   });
 
   test('a module that is not a WASI command (a reactor, no _start) is refused at load', async () => {
     const reactor = compileC(['test/fixtures/wasi/reactor.c'], join(tmp, 'reactor.wasm'), 16, ['-mexec-model=reactor']);
     const e = await refusal(reactor, { name: 'reactor' });
-    assert.equal(e.code, Code.FAILED_PRECONDITION);
+    assert.equal(e.code, grpc.status.FAILED_PRECONDITION);
     assert.match(e.details, /does not export '_start': it is not a WASI command/);
   });
 
   test('bytes that are not WebAssembly under a wasi-command manifest are refused', async () => {
     const e = await refusal(new TextEncoder().encode('#!/bin/sh\nrm -rf /\n'), { name: 'script' });
-    assert.equal(e.code, Code.FAILED_PRECONDITION);
+    assert.equal(e.code, grpc.status.FAILED_PRECONDITION);
     assert.match(e.details, /module is not a readable WebAssembly component or module: not a WebAssembly binary/);
   });
 
   test('a component under a wasi-command manifest is refused, and named so', async () => {
     const built = await buildDriver('drivers-as/router');
     const e = await refusal(built.component, { name: 'router-as-wasi' });
-    assert.equal(e.code, Code.FAILED_PRECONDITION);
+    assert.equal(e.code, grpc.status.FAILED_PRECONDITION);
     assert.match(e.details, /is a component, but a wasi-command driver is a core module/);
   });
 

@@ -393,7 +393,7 @@ export class DriverPool {
         if (!reader) throw new Error('no call on this worker may read context');
         bridge.postMessage({ seq, value: reader(namespace, key) } satisfies BridgeAnswer);
       } catch (e) {
-        bridge.postMessage({ seq, error: (e as Error).message, code: (e as { code?: unknown }).code === 5 ? 'NOT_FOUND' : 'INTERNAL' } satisfies BridgeAnswer);
+        bridge.postMessage({ seq, error: (e as Error).message, code: (e as { code?: unknown }).code === 'not_found' ? 'NOT_FOUND' : 'INTERNAL' } satisfies BridgeAnswer);
       }
       Atomics.store(w.ints, FLAG, 1);
       Atomics.notify(w.ints, FLAG);
