@@ -1,6 +1,7 @@
 // The federation's shared state over a real nats-server: agent tokens, agents, policy
 // versions, publisher-key revocations and drivers made on one kernel, in force on the other.
 import assert from 'node:assert/strict';
+import { Code } from '../host/base/errors.ts';
 import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import { generateHybridKeyPair } from '../host/crypto/hybrid.ts';
@@ -11,15 +12,15 @@ import { audited, until, useMesh } from './helpers/mesh.ts';
 import { natsMissing } from './helpers/nats.ts';
 
 const skip = natsMissing;
-const UNAUTHENTICATED = 16;
-const PERMISSION_DENIED = 7;
-const ABORTED = 10;
+const UNAUTHENTICATED = Code.UNAUTHENTICATED;
+const PERMISSION_DENIED = Code.PERMISSION_DENIED;
+const ABORTED = Code.ABORTED;
 
 /** How a token fares on a kernel: the call it makes (driver_list, which the default policy grants agents) answers, or its error code. */
 const asAgent = (k: RunningKernel, token: string) =>
   k.kernel.call('sys_driver_list', {}, { token }).then(
     () => 'ok',
-    (e: { code: number }) => e.code,
+    (e: { code: Code }) => e.code,
   );
 
 describe('federation: agents, tokens and policies', { skip }, () => {
@@ -137,6 +138,6 @@ describe('federation: drivers', { skip }, () => {
     await audited(ks[1], 'driver.refused', 'stray@1.0.0');
     assert.deepEqual(versionsOn(ks[1], 'stray'), []);
     assert.deepEqual(versionsOn(ks[0], 'stray'), ['1.0.0'], 'k1, which trusts it, runs it');
-    await assert.rejects(ks[1].kernel.call('sys_driver_invoke', { name: 'stray', input: Buffer.from('e') }), { code: 5 });
+    await assert.rejects(ks[1].kernel.call('sys_driver_invoke', { name: 'stray', input: Buffer.from('e') }), { code: Code.NOT_FOUND });
   });
 });

@@ -3,6 +3,7 @@
 // replayed over a later one, and driver objects swapped in the Object Store. Each is
 // refused, logged, counted and audited on the kernel that reads it, and never applied.
 import assert from 'node:assert/strict';
+import { Code } from '../../host/base/errors.ts';
 import { createHash } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
@@ -19,7 +20,7 @@ import type { RunningKernel } from '../helpers/kernel.ts';
 import { audited, until, useMesh } from '../helpers/mesh.ts';
 import { natsMissing } from '../helpers/nats.ts';
 
-const UNAUTHENTICATED = 16;
+const UNAUTHENTICATED = Code.UNAUTHENTICATED;
 const clock = new HybridClock();
 
 /** A key store of a key nobody trusts, as an attacker would sign with. */
@@ -31,7 +32,7 @@ function strangerKeys(): KeyStore {
 const asAgent = (k: RunningKernel, token: string) =>
   k.kernel.call('sys_driver_list', {}, { token }).then(
     () => 'ok',
-    (e: { code: number }) => e.code,
+    (e: { code: Code }) => e.code,
   );
 
 const refusals = async (k: RunningKernel, reason: string) => {
