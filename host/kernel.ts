@@ -18,6 +18,7 @@ import { unavailable, unimplemented } from './base/errors.ts';
 import { invoke, type CallMeta } from './syscalls/pipeline.ts';
 import { lookup, table } from './syscalls/table.ts';
 import type { AuditEntry, AuditSink, Authorizer, Component, ComponentHealth, Door, HealthReport, Principal } from './contract/index.ts';
+import { withDriverScopes } from './syscalls/scope.ts';
 import { notRunning, type Services } from './syscalls/services.ts';
 import type { SyscallRow } from './syscalls/types.ts';
 import { lockDataDir, tightenModes, type DataDirLock } from './data-dir.ts';
@@ -291,7 +292,7 @@ export async function createKernel(opts: KernelOptions = {}): Promise<Kernel> {
     kernel.register({ name: 'auth', health: () => kernel.refusals.health(), close: () => kernel.refusals.close() });
     const policy = openPolicyEngine({ dataDir: kernel.dataDir, config: config.policy, directory: directoryOf(kernel) });
     kernel.policy = policy;
-    kernel.authorizer = policy;
+    kernel.authorizer = withDriverScopes(policy);
     kernel.register({ name: 'policy', health: () => policy.health(), close: () => policy.close() });
     const agents = new AgentRegistry(kernel.dataDir, config.scheduler.agentDefaults);
     kernel.agents = agents;

@@ -26,28 +26,21 @@ import type { MessagePort } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import type { Logger } from '../telemetry/log.ts';
 import { workerExecArgv } from '../base/threads.mjs';
-import type { HostMemory } from './abi.d.mts';
-import type { BridgeAnswer, BridgeQuestion, MissingAnswer, PoolWorkerData, TaskMessage, WakeMessage, WorkerAnnouncement, WorkerAnswer } from './messages.d.mts';
+import type { BridgeAnswer, BridgeQuestion, DriverSettings, MissingAnswer, PoolWorkerData, TaskMessage, WakeMessage, WorkerAnnouncement, WorkerAnswer } from './messages.d.mts';
 import { CALL, DONE, ENDED, FLAG, MEMORY, PHASE, RETIRING, STARTED, now, stateViews } from './worker-state.mjs';
 
 export type { WorkerAnswer, WorkerEffects } from './messages.d.mts';
 
-export interface CallTask {
+/** A call: the driver's settings (sent to a worker with its first call) and this call's input. */
+export interface CallTask extends Omit<DriverSettings, 'name'> {
   /**
-   * What the worker keeps the module and the settings below under: one key per loaded
-   * driver. A worker that holds the key runs the call with the settings it was first sent.
+   * What the worker keeps the module and the settings under: one key per loaded driver. A
+   * worker that holds the key runs the call with the settings it was first sent.
    */
   key: string;
   module: WebAssembly.Module;
   driver: string;
   input: Uint8Array;
-  config?: Uint8Array;
-  maxOutputBytes: number;
-  capabilities: string[];
-  reads: string[];
-  writes: string[];
-  /** For a module that imports env.memory: the memory the host creates for it. */
-  importedMemory?: HostMemory;
 }
 
 /** Answers a driver's context-read on the main thread (staging first, then the store). */

@@ -12,7 +12,8 @@
 // the newest signed entry it finds: NATS permissions should keep writes to the kernels.
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { connect, credsAuthenticator, type NatsConnection } from '@nats-io/transport-node';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { natsOptions } from './connection.ts';
 import { jetstream } from '@nats-io/jetstream';
 import { Kvm, type KV, type KvEntry } from '@nats-io/kv';
 import { Objm, type ObjectStore } from '@nats-io/obj';
@@ -122,16 +123,7 @@ export class StateSync {
     const { config } = this.o;
     while (!this.closed && !this.nc) {
       try {
-        this.nc = await connect({
-          servers: config.url.split(',').map((u) => u.trim()),
-          name: `camos-${this.o.nodeId}-state`,
-          waitOnFirstConnect: true,
-          maxReconnectAttempts: -1,
-          reconnectTimeWait: 500,
-          reconnectJitter: 250,
-          ...(config.credentials ? { authenticator: credsAuthenticator(readFileSync(config.credentials)) } : {}),
-          ...(config.tls ? { tls: { caFile: config.tls.ca, certFile: config.tls.cert, keyFile: config.tls.key } } : {}),
-        });
+        this.nc = await connect(natsOptions(config, `camos-${this.o.nodeId}-state`));
       } catch (e) {
         this.lastError = (e as Error).message;
         await sleep(1000);

@@ -6,7 +6,6 @@ import type { Services } from './services.ts';
 import { SyscallError, internal, invalidArgument, permissionDenied, quoted, resourceExhausted, storageFault, unauthenticated, unavailable, type Code } from '../base/errors.ts';
 import { nextRequestId, randomHex, timeOrderedHex } from '../base/ids.ts';
 import { metadataProblem } from './metadata.ts';
-import { scopeDecision } from './scope.ts';
 import type { AuditEntry, Door, Principal } from '../contract/index.ts';
 import type { CallContext, SyscallRow } from './types.ts';
 
@@ -62,9 +61,7 @@ export async function invoke(services: Services, row: SyscallRow, request: unkno
     changes = !row.readOnly?.(req);
     const resource = row.resource(req, call);
     target = `${resource.type}::${resource.id}`;
-    const decision = call.caller.scope
-      ? scopeDecision(call.caller.scope, row.name, resource)
-      : await services.authorizer.authorize({ principal: call.caller, action: row.action, resource, syscall: row.name, request: req });
+    const decision = await services.authorizer.authorize({ principal: call.caller, action: row.action, resource, syscall: row.name, request: req });
     policies = decision.policies;
     if (!decision.allowed) {
       outcome = 'denied';

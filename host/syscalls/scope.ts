@@ -1,8 +1,8 @@
 // The authorize stage for a grpc driver's token: its signed manifest is its grant, so the
 // policy set is not asked; it reads and writes context in the namespaces the manifest
-// names, and calls nothing else.
+// names, and calls nothing else. Every other caller goes to the policy engine.
 import { namespaceGranted } from '../drivers/index.ts';
-import type { AuthorizationDecision, DriverScope, Resource } from '../contract/index.ts';
+import type { AuthorizationDecision, Authorizer, DriverScope, Resource } from '../contract/index.ts';
 
 const GRANTS: Record<string, { patterns: keyof Pick<DriverScope, 'read' | 'write'>; verb: string }> = {
   sys_context_read: { patterns: 'read', verb: 'read' },
@@ -18,3 +18,8 @@ export function scopeDecision(scope: DriverScope, syscall: string, resource: Res
   const named = patterns.length ? patterns.map((p) => `'${p}'`).join(', ') : 'none';
   return { allowed: false, policies, reason: `driver '${scope.driver}' may not ${grant.verb} namespace '${resource.id}': its manifest grants ${grant.verb}s of ${named} (capabilities.context.${grant.patterns})` };
 }
+
+/** `policy`, with a driver's token decided by its manifest's grants (the kernel's authorizer). */
+export const withDriverScopes = (policy: Authorizer): Authorizer => ({
+  authorize: (q) => (q.principal.scope ? scopeDecision(q.principal.scope, q.syscall, q.resource) : policy.authorize(q)),
+});
