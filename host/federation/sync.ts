@@ -66,6 +66,27 @@ export interface StateSyncOptions {
 /** Per key, the clock and body digest of the entry last taken in or published here. */
 type Taken = Record<string, { hlc: string; digest: string }>;
 
+/**
+ * This kernel's record of the entries it took in, by key (what refuses a rollback). Written
+ * atomically, so one that cannot be read was damaged or edited: start-up stops and says
+ * what to do rather than starting with no record, which would accept a rolled-back entry.
+ */
+export function readTaken(path: string): Taken {
+  if (!existsSync(path)) return {};
+  let t: unknown;
+  try {
+    t = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    throw new Error(`${path} cannot be read as this kernel's record of the shared state it took in (${(e as Error).message}); restore it from a backup, or delete it to take the bucket's newest entries again (rollback protection then starts over)`);
+  }
+  const bad =
+    typeof t !== 'object' || t === null || Array.isArray(t)
+      ? '(the file)'
+      : Object.entries(t).find(([, v]) => typeof v?.hlc !== 'string' || typeof v?.digest !== 'string')?.[0];
+  if (bad) throw new Error(`${path} is not this kernel's record of the shared state it took in: ${bad} is not an object with a clock (hlc) and a digest; restore it from a backup, or delete it to take the bucket's newest entries again`);
+  return t as Taken;
+}
+
 export class StateSync {
   private nc?: NatsConnection;
   private kv?: KV;
@@ -96,7 +117,7 @@ export class StateSync {
     };
     this.kinds = [tokens(s.identity), agents(s.agents), policies(s.policy), revocations(s.trust), drivers(s.drivers, blobs)];
     this.file = join(o.dataDir, 'federation-state.json');
-    this.taken = existsSync(this.file) ? JSON.parse(readFileSync(this.file, 'utf8')) : {};
+    this.taken = readTaken(this.file);
     for (const t of Object.values(this.taken)) o.clock.observe(t.hlc);
     this.applied = new Counter({ name: 'camos_federation_state_applied_total', help: "Peers' entries of shared state taken in here, by kind (token, agent, policy, trust, driver)", labelNames: ['kind'], registers: [o.registry] });
   }

@@ -183,3 +183,18 @@ describe('federation shared state: hostile driver objects', { skip: natsMissing 
     assert.equal(ks[1].kernel.drivers.list().some((d) => d.name === 'vouched'), false);
   });
 });
+
+test("a damaged record of the state taken in stops start-up with the file's name and what to do, rather than dropping the rollback check", async () => {
+  const { mkdtempSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { readTaken } = await import('../../host/federation/sync.ts');
+  const file = join(mkdtempSync(join(tmpdir(), 'camos-taken-')), 'federation-state.json');
+  assert.deepEqual(readTaken(file), {}, 'no record yet: nothing taken');
+  writeFileSync(file, JSON.stringify({ 'token.t1': { hlc: '0001', digest: 'ab' } }));
+  assert.equal(readTaken(file)['token.t1'].hlc, '0001');
+  for (const damaged of ['{broken', '[]', 'null', JSON.stringify({ 'token.t1': { hlc: 1 } })]) {
+    writeFileSync(file, damaged);
+    assert.throws(() => readTaken(file), (e: Error) => e.message.includes(file) && /delete it to take the bucket's newest entries again/.test(e.message), damaged);
+  }
+});
